@@ -1,0 +1,70 @@
+# The tracker's two everyday commands are `make run` and `make test`; see README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Python 3.12+ is required. `python3` here may be older, and a pyenv shim only works when its
+# version is selected, so each candidate is asked to run before it is trusted.
+define FIND_PYTHON
+for candidate in "$$PYTHON" python3.13 python3.12 \
+    "$$(pyenv prefix 3.13 2>/dev/null)/bin/python3" "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" \
+    /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+  [ -n "$$candidate" ] || continue; \
+  if "$$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+    echo "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+export FIND_PYTHON
+
+.PHONY: help install run test lint format clean
+
+help:
+	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
+	@echo "make test     run the whole test suite"
+	@echo "make install  create the virtualenv and install the dependencies only"
+	@echo "make lint     ruff lint and format check"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@python_bin="$$(bash -c "$$FIND_PYTHON")" || { \
+	  echo "error: Python 3.12 or newer is needed and none was found." >&2; \
+	  echo "       Install one (e.g. 'pyenv install 3.12') or set PYTHON=/path/to/python3.12." >&2; \
+	  exit 1; }; \
+	echo "Using $$python_bin ($$("$$python_bin" --version))"; \
+	[ -x $(PY) ] || "$$python_bin" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_demo_data
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
+	  { echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

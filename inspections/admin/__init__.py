@@ -1,0 +1,1 @@
+from . import progress, reference, users  # noqa: F401  (registers the admin screens)

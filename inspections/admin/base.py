@@ -1,0 +1,71 @@
+"""What every admin screen shares: access decided by the permissions module and rows scoped to
+the user's force in the SQL."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from inspections import permissions
+
+admin.site.site_header = "Inspection recommendation tracker"
+admin.site.site_title = "Recommendation tracker"
+admin.site.index_title = "Enter and review progress"
+
+
+class ScopedAdminMixin:
+    """Ask the permissions module, with the object, for every action; never the stock tables."""
+
+    # Actions no one may take on this model through the admin, whatever their role.
+    never_allowed: frozenset[str] = frozenset()
+
+    def _allowed(self, request: HttpRequest, action: str, obj: Model | None = None) -> bool:
+        if action in self.never_allowed:
+            return False
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return permissions.scope_queryset(request.user, super().get_queryset(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.has_tracker_access(request.user) and self._allowed(request, "view")
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, "view", obj) or self._allowed(request, "change", obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, "add")
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, "change", obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, "delete", obj)
+
+
+class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    show_full_result_count = False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown for reference inside a parent form: never added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return obj is None or request.user.has_perm("inspections.view_forceimplementation", obj)

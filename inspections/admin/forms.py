@@ -1,0 +1,131 @@
+"""Admin forms that check the domain rules before anything is saved, so every broken rule is
+shown next to its field and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from inspections.models import Dependency, ForceImplementation, ProgressUpdate, User
+from inspections.validation import (
+    validate_progress_update,
+    validate_scope_change,
+    validate_target_date_change,
+)
+
+
+def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put each message on its field when the form has it, otherwise at the top of the form."""
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    """A new progress update. ``author`` is set per request by the admin."""
+
+    author: User | None = None
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "implementation",
+            "status",
+            "as_of",
+            "narrative",
+            "evidence_note",
+            "evidence_file",
+            "dependencies",
+        ]
+        widgets = {
+            "dependencies": forms.CheckboxSelectMultiple,
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "evidence_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "as_of" in self.fields:
+            self.fields["as_of"].initial = timezone.localdate
+        if "dependencies" in self.fields:
+            self.fields["dependencies"].queryset = Dependency.objects.pending()
+            self.fields["dependencies"].label = "Waiting on"
+
+    def implementation(self) -> ForceImplementation | None:
+        if "implementation" in self.fields:
+            return self.cleaned_data.get("implementation")
+        return getattr(self.instance, "implementation", None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        implementation = self.implementation()
+        if implementation is None or self.author is None:
+            return cleaned
+        try:
+            validate_progress_update(
+                implementation=implementation,
+                author=self.author,
+                status=cleaned.get("status", ""),
+                narrative=cleaned.get("narrative", ""),
+                as_of=cleaned.get("as_of"),
+                evidence_note=cleaned.get("evidence_note", ""),
+                dependencies=cleaned.get("dependencies") or (),
+            )
+        except ValidationError as error:
+            attach_errors(self, error)
+        return cleaned
+
+
+class ImplementationForm(forms.ModelForm):
+    """Lead officer and target date. The target date is a plain form field so that changing it
+    goes through the service, which keeps the old date and the reason."""
+
+    new_target_date = forms.DateField(
+        label="Target date",
+        required=False,
+        help_text="The force's own date for finishing this recommendation.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    target_date_reason = forms.CharField(
+        label="Reason for changing the target date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you change a date that was already set; it is kept with the old "
+        "date.",
+    )
+
+    class Meta:
+        model = ForceImplementation
+        fields = ["lead_officer"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_target_date"].initial = self.instance.target_date
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                validate_target_date_change(
+                    implementation=self.instance,
+                    new_date=cleaned.get("new_target_date"),
+                    reason=cleaned.get("target_date_reason", ""),
+                )
+            except ValidationError as error:
+                attach_errors(self, error)
+        return cleaned
+
+
+class RecommendationForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("scope"):
+            try:
+                validate_scope_change(recommendation=self.instance, scope=cleaned["scope"])
+            except ValidationError as error:
+                attach_errors(self, error)
+        return cleaned

@@ -1,0 +1,277 @@
+"""Entry screens for force implementations, their append-only updates and target-date history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from inspections import permissions, services
+from inspections.models import (
+    ForceImplementation,
+    ProgressUpdate,
+    TargetDateRevision,
+)
+
+from .base import ReadOnlyInline, TrackerAdmin
+from .filters import (
+    AttentionFilter,
+    ForceFilter,
+    RecommendationFilter,
+    RegionFilter,
+    UpdateForceFilter,
+    UpdateRecommendationFilter,
+    UpdateRegionFilter,
+)
+from .forms import ImplementationForm, ProgressUpdateForm
+
+
+def form_for_author(form_class: type[ModelForm], request: HttpRequest) -> type[ModelForm]:
+    return type(form_class.__name__, (form_class,), {"author": request.user})
+
+
+def record_from_form(
+    form: ModelForm, request: HttpRequest, implementation: ForceImplementation
+) -> ProgressUpdate:
+    data = form.cleaned_data
+    return services.record_progress_update(
+        implementation=implementation,
+        author=request.user,
+        status=data["status"],
+        narrative=data["narrative"],
+        as_of=data["as_of"],
+        evidence_note=data.get("evidence_note", ""),
+        evidence_file=data.get("evidence_file") or None,
+        dependencies=data.get("dependencies") or (),
+    )
+
+
+class TargetDateRevisionInline(ReadOnlyInline):
+    model = TargetDateRevision
+    fields = ["previous_date", "new_date", "reason", "changed_by", "changed_at"]
+    readonly_fields = fields
+    verbose_name = "target date change"
+    verbose_name_plural = "Target date history (the original date first)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class ProgressHistoryInline(ReadOnlyInline):
+    model = ProgressUpdate
+    fields = ["as_of", "status", "narrative", "evidence_note", "evidence_file", "author", "waiting"]
+    readonly_fields = fields
+    ordering = ["-as_of", "-created_at", "-id"]
+    verbose_name = "progress update"
+    verbose_name_plural = "Progress updates, latest first (they cannot be edited: correct one by "
+    "adding a new update)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).select_related("author").prefetch_related("dependencies")
+        )
+
+    @admin.display(description="Waiting on")
+    def waiting(self, obj: ProgressUpdate) -> str:
+        return ", ".join(d.title for d in obj.dependencies.all()) or "–"
+
+
+class NewUpdateFormSet(BaseInlineFormSet):
+    def get_queryset(self) -> QuerySet:
+        return ProgressUpdate.objects.none()
+
+
+class NewProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    form = ProgressUpdateForm
+    formset = NewUpdateFormSet
+    fields = ["status", "as_of", "narrative", "evidence_note", "evidence_file", "dependencies"]
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = "new progress update"
+    verbose_name_plural = "Add a progress update"
+
+    def get_formset(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
+        kwargs["form"] = form_for_author(self.form, request)
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return obj is not None and permissions.can_record_update(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_add_permission(request, obj)
+
+
+@admin.register(ForceImplementation)
+class ForceImplementationAdmin(TrackerAdmin):
+    form = ImplementationForm
+    never_allowed = frozenset({"add", "delete"})
+    list_display = [
+        "force",
+        "recommendation_number",
+        "inspection",
+        "status",
+        "deadline",
+        "target_date",
+        "latest_update_on",
+        "lead_officer",
+    ]
+    list_display_links = ["force", "recommendation_number"]
+    list_select_related = ["force", "recommendation__inspection"]
+    search_fields = ["force__name", "recommendation__text", "lead_officer"]
+    ordering = ["force__name", "recommendation__inspection__published", "recommendation__number"]
+    readonly_fields = [
+        "force",
+        "recommendation_text",
+        "deadline",
+        "status",
+        "latest_update_on",
+        "waiting_on",
+    ]
+    fieldsets = [
+        (None, {"fields": ["force", "recommendation_text", "deadline"]}),
+        ("Where it stands", {"fields": ["status", "latest_update_on", "waiting_on"]}),
+        ("The force's plan", {"fields": ["lead_officer", "new_target_date", "target_date_reason"]}),
+    ]
+    inlines = [NewProgressUpdateInline, ProgressHistoryInline, TargetDateRevisionInline]
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        filters: list = [AttentionFilter, "status", "recommendation__inspection"]
+        if request.user.sees_all_forces:
+            filters += [RegionFilter, ForceFilter]
+        return [*filters, RecommendationFilter]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_due_date()
+
+    @admin.display(description="Rec.", ordering="recommendation__number")
+    def recommendation_number(self, obj: ForceImplementation) -> int:
+        return obj.recommendation.number
+
+    @admin.display(description="Inspection", ordering="recommendation__inspection__published")
+    def inspection(self, obj: ForceImplementation) -> str:
+        return obj.recommendation.inspection.title
+
+    @admin.display(description="Deadline", ordering="due_date")
+    def deadline(self, obj: ForceImplementation) -> str:
+        return obj.recommendation.deadline_display
+
+    @admin.display(description="Recommendation")
+    def recommendation_text(self, obj: ForceImplementation) -> str:
+        rec = obj.recommendation
+        return f"Recommendation {rec.number} of {rec.inspection.title}: {rec.text}"
+
+    @admin.display(description="Waiting on")
+    def waiting_on(self, obj: ForceImplementation) -> str:
+        return (
+            format_html_join(
+                ", ",
+                "{} ({})",
+                ((d.title, d.get_status_display()) for d in obj.blocking_dependencies.all()),
+            )
+            or "–"
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: ForceImplementation, form: ImplementationForm, change: bool
+    ) -> None:
+        obj._history_user = request.user
+        obj.save()
+        services.set_target_date(
+            implementation=obj,
+            new_date=form.cleaned_data.get("new_target_date"),
+            reason=form.cleaned_data.get("target_date_reason", ""),
+            changed_by=request.user,
+        )
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not isinstance(formset, NewUpdateFormSet):
+            return
+        for update_form in formset.forms:
+            if update_form.has_changed() and update_form.cleaned_data:
+                formset.new_objects.append(record_from_form(update_form, request, form.instance))
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(TrackerAdmin):
+    """Every update, newest first; add one here or from its implementation's page."""
+
+    form = ProgressUpdateForm
+    never_allowed = frozenset({"change", "delete"})
+    list_display = ["implementation", "status", "as_of", "author", "created_at"]
+    list_select_related = ["implementation__force", "implementation__recommendation", "author"]
+    search_fields = ["narrative", "evidence_note", "implementation__force__name"]
+    date_hierarchy = "as_of"
+    ordering = ["-as_of", "-created_at"]
+    autocomplete_fields = ["implementation"]
+    readonly_fields = ["author", "created_at"]
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        filters: list = ["status", "implementation__recommendation__inspection"]
+        if request.user.sees_all_forces:
+            filters += [UpdateRegionFilter, UpdateForceFilter]
+        return [*filters, UpdateRecommendationFilter]
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        fields = list(ProgressUpdateForm.Meta.fields)
+        return fields if obj is None else [*fields, "author", "created_at"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return form_for_author(form, request)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("as_of", timezone.localdate())
+        return initial
+
+    def save_form(
+        self, request: HttpRequest, form: ProgressUpdateForm, change: bool
+    ) -> ProgressUpdate:
+        return record_from_form(form, request, form.cleaned_data["implementation"])
+
+    def save_model(
+        self, request: HttpRequest, obj: ProgressUpdate, form: ModelForm, change: bool
+    ) -> None:
+        """Already saved by the service in save_form."""
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        """The service sets the dependencies."""
+
+
+@admin.register(TargetDateRevision)
+class TargetDateRevisionAdmin(TrackerAdmin):
+    never_allowed = frozenset({"add", "change", "delete"})
+    list_display = [
+        "implementation",
+        "previous_date",
+        "new_date",
+        "reason",
+        "changed_by",
+        "changed_at",
+    ]
+    list_select_related = ["implementation__force", "implementation__recommendation", "changed_by"]
+    search_fields = ["reason", "implementation__force__name"]
+    list_filter = ["changed_at", "implementation__recommendation__inspection"]
+    date_hierarchy = "changed_at"

@@ -1,0 +1,186 @@
+"""Entry screens for the national records: regions, forces, inspections, recommendations,
+dependencies and firearms statistics."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest
+
+from inspections import services
+from inspections.models import (
+    Dependency,
+    FirearmsStatistic,
+    Force,
+    Inspection,
+    Recommendation,
+    Region,
+)
+
+from .base import TrackerAdmin
+from .forms import RecommendationForm
+
+
+@admin.register(Region)
+class RegionAdmin(TrackerAdmin):
+    list_display = ["name", "force_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_filter = ["forces__governance"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_forces=Count("forces"))
+
+    @admin.display(description="Forces", ordering="n_forces")
+    def force_count(self, obj: Region) -> int:
+        return obj.n_forces
+
+
+@admin.register(Force)
+class ForceAdmin(TrackerAdmin):
+    list_display = ["name", "region", "governance", "commissioner_name", "chief_constable_name"]
+    list_select_related = ["region"]
+    list_filter = ["region", "governance"]
+    search_fields = ["name", "local_policing_body", "commissioner_name", "chief_constable_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "region"]}),
+        (
+            "Local policing body",
+            {
+                "fields": [
+                    "governance",
+                    "local_policing_body",
+                    "commissioner_name",
+                    "commissioner_title",
+                ]
+            },
+        ),
+        ("Force", {"fields": ["chief_constable_name"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # A force's own staff keep its people current; what the force is stays national data.
+        if request.user.is_national_admin:
+            return []
+        return ["name", "slug", "region", "governance", "local_policing_body"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
+        return self.prepopulated_fields if request.user.is_national_admin else {}
+
+    def save_model(self, request: HttpRequest, obj: Force, form: object, change: bool) -> None:
+        obj._history_user = request.user
+        services.save_force(force=obj)
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    fields = ["number", "scope", "addressee", "deadline_kind", "deadline"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(TrackerAdmin):
+    list_display = ["title", "inspectorate", "published", "response_due", "recommendation_count"]
+    list_filter = ["inspectorate", "published"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published"
+    readonly_fields = ["response_due"]
+    inlines = [RecommendationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+
+    @admin.display(description="s.55 response due")
+    def response_due(self, obj: Inspection) -> str:
+        return f"{obj.response_due:%-d %B %Y}"
+
+    @admin.display(description="Recommendations", ordering="n_recommendations")
+    def recommendation_count(self, obj: Inspection) -> int:
+        return obj.n_recommendations
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(TrackerAdmin):
+    form = RecommendationForm
+    list_display = ["number", "inspection", "scope", "addressee", "deadline_display", "wording"]
+    list_display_links = ["number"]
+    list_select_related = ["inspection"]
+    list_filter = ["inspection", "scope", "addressee", "deadline_kind"]
+    search_fields = ["text", "inspection__title"]
+    ordering = ["inspection__published", "inspection__title", "number"]
+    autocomplete_fields = ["inspection"]
+    fields = ["inspection", "number", "scope", "addressee", "deadline_kind", "deadline", "text"]
+
+    @admin.display(description="Deadline")
+    def deadline_display(self, obj: Recommendation) -> str:
+        return obj.deadline_display
+
+    @admin.display(description="Wording")
+    def wording(self, obj: Recommendation) -> str:
+        return "Entered" if obj.wording_entered else "Not entered yet"
+
+    def save_model(
+        self, request: HttpRequest, obj: Recommendation, form: object, change: bool
+    ) -> None:
+        obj._history_user = request.user
+        services.save_recommendation(recommendation=obj)
+
+
+@admin.register(Dependency)
+class DependencyAdmin(TrackerAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "owner",
+        "status",
+        "expected_date",
+        "delivered_date",
+        "recommendation_count",
+    ]
+    list_filter = ["status", "kind", "owner"]
+    search_fields = ["title", "owner", "key"]
+    prepopulated_fields = {"key": ["title"]}
+    autocomplete_fields = ["recommendations"]
+    fieldsets = [
+        (None, {"fields": ["title", "key", "kind", "owner", "recommendations"]}),
+        ("Delivery", {"fields": ["status", "expected_date", "delivered_date", "url"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+
+    @admin.display(description="Recommendations", ordering="n_recommendations")
+    def recommendation_count(self, obj: Dependency) -> int:
+        return obj.n_recommendations
+
+
+@admin.register(FirearmsStatistic)
+class FirearmsStatisticAdmin(TrackerAdmin):
+    list_display = [
+        "area",
+        "year_ending",
+        "firearms_operations",
+        "arv_operations",
+        "authorised_firearms_officers",
+        "firearms_discharged",
+        "source",
+    ]
+    list_select_related = ["force"]
+    list_filter = ["year_ending", "force__region"]
+    search_fields = ["force__name", "source"]
+    autocomplete_fields = ["force"]
+
+    @admin.display(description="Area", ordering="force__name")
+    def area(self, obj: FirearmsStatistic) -> str:
+        return obj.force.name if obj.force_id else "England and Wales"

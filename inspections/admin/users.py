@@ -1,0 +1,51 @@
+"""People and their roles: national administrators only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from inspections.models import User
+
+from .base import ScopedAdminMixin
+
+# Roles replace groups: one concept for who may do what.
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "force",
+        "is_active",
+        "last_login",
+    ]
+    list_select_related = ["force"]
+    list_filter = ["role", "is_active", "force__region", "force"]
+    search_fields = ["username", "first_name", "last_name", "email", "force__name"]
+    autocomplete_fields = ["force"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
+        ("Access", {"fields": ["role", "force", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
+        ("Access", {"fields": ["role", "force"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
+        # Every role works in the admin screens; what each may do there is decided by its role.
+        obj.is_staff = True
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,51 @@
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from inspections.demo_data import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--today must be a date like 2026-11-21, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo logins (one per role) and a believable history of progress updates. "
+        "Safe to run again: it only adds what is missing. Refuses to run in production mode."
+    )
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument(
+            "--today",
+            type=iso_date,
+            help="Treat this date as today (YYYY-MM-DD), for repeatable demo data.",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo logins even with DEBUG off (never on a live system).",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.TRACKER_ALLOW_DEMO_DATA and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to create demo logins with a shared password in production mode "
+                "(DJANGO_DEBUG=false). Use --allow-production for a training copy."
+            )
+        today = options["today"] or timezone.localdate()
+        try:
+            created = load_demo_data(today=today)
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        made = ", ".join(f"{count} {kind}" for kind, count in created.items() if count)
+        self.stdout.write(f"Created: {made}." if made else "Nothing to add: already loaded.")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<16} {login.description}")

@@ -1,0 +1,55 @@
+from .choices import (
+    CLOSED_STATUSES,
+    FORCE_ROLES,
+    OVERDUE_KIND_STATUSES,
+    Addressee,
+    DeadlineKind,
+    DependencyKind,
+    DependencyStatus,
+    Governance,
+    OverdueKind,
+    Role,
+    Scope,
+    Status,
+)
+from .progress import (
+    AppendOnlyError,
+    ForceImplementation,
+    ProgressUpdate,
+    TargetDateRevision,
+)
+from .reference import (
+    Dependency,
+    FirearmsStatistic,
+    Force,
+    Inspection,
+    Recommendation,
+    Region,
+)
+from .users import User
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "FORCE_ROLES",
+    "OVERDUE_KIND_STATUSES",
+    "Addressee",
+    "AppendOnlyError",
+    "DeadlineKind",
+    "Dependency",
+    "DependencyKind",
+    "DependencyStatus",
+    "FirearmsStatistic",
+    "Force",
+    "ForceImplementation",
+    "Governance",
+    "Inspection",
+    "OverdueKind",
+    "ProgressUpdate",
+    "Recommendation",
+    "Region",
+    "Role",
+    "Scope",
+    "Status",
+    "TargetDateRevision",
+    "User",
+]

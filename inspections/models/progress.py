@@ -1,0 +1,271 @@
+"""What forces do about local recommendations: one implementation per force and recommendation,
+its append-only progress updates and its target-date revisions."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Value, When
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    CLOSED_STATUSES,
+    EVIDENCED_STATUSES,
+    OVERDUE_KIND_STATUSES,
+    DeadlineKind,
+    DependencyStatus,
+    Status,
+)
+from .reference import Dependency, Force, Recommendation
+
+
+def due_date_expression(prefix: str = "recommendation__") -> Case:
+    """The date a recommendation falls due, in SQL: its deadline, or publication day for
+    'with immediate effect'. One definition for every query that needs it."""
+    return Case(
+        When(
+            **{f"{prefix}deadline_kind": DeadlineKind.DATE},
+            then=F(f"{prefix}deadline"),
+        ),
+        When(
+            **{f"{prefix}deadline_kind": DeadlineKind.IMMEDIATE},
+            then=F(f"{prefix}inspection__published"),
+        ),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
+def overdue_kind_expression() -> Case:
+    return Case(
+        *[
+            When(status__in=statuses, then=Value(str(kind)))
+            for kind, statuses in OVERDUE_KIND_STATUSES.items()
+        ],
+        default=Value(""),
+    )
+
+
+class ImplementationQuerySet(models.QuerySet):
+    """The derived states of the design brief. Every page and count uses these, with "today"
+    passed in so that tests and reports agree on the date."""
+
+    def with_due_date(self) -> "ImplementationQuerySet":
+        return self.annotate(due_date=due_date_expression())
+
+    def open(self) -> "ImplementationQuerySet":
+        return self.exclude(status__in=sorted(CLOSED_STATUSES))
+
+    def overdue(self, today: datetime.date) -> "ImplementationQuerySet":
+        return self.with_due_date().open().filter(due_date__lt=today)
+
+    def overdue_of_kind(self, today: datetime.date, kind: str) -> "ImplementationQuerySet":
+        return self.overdue(today).filter(status__in=OVERDUE_KIND_STATUSES[kind])
+
+    def with_overdue_kind(self) -> "ImplementationQuerySet":
+        return self.annotate(overdue_kind=overdue_kind_expression())
+
+    def due_soon(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
+        window = settings.TRACKER_DUE_SOON_DAYS if days is None else days
+        return (
+            self.with_due_date()
+            .open()
+            .filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=window))
+        )
+
+    def awaiting_dependency(self) -> "ImplementationQuerySet":
+        return self.filter(status=Status.AWAITING_DEPENDENCY)
+
+    def needs_review(self) -> "ImplementationQuerySet":
+        """Awaiting a dependency, but nothing it names is still pending."""
+        still_blocked = Dependency.objects.filter(
+            blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
+        )
+        return self.awaiting_dependency().filter(~Exists(still_blocked))
+
+    def for_force(self, force: Force) -> "ImplementationQuerySet":
+        return self.filter(force=force)
+
+
+class ForceImplementation(models.Model):
+    """One force's response to one local recommendation."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="implementations")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="implementations"
+    )
+    status = models.CharField(
+        max_length=30,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        editable=False,
+        help_text="Set by the latest progress update.",
+    )
+    latest_update_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="As-of date of the latest update."
+    )
+    lead_officer = models.CharField(
+        max_length=200, blank=True, help_text="The officer or member of staff who leads the work."
+    )
+    target_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The force's own date for finishing. Changing it needs a reason; every "
+        "earlier date is kept.",
+    )
+    blocking_dependencies = models.ManyToManyField(
+        Dependency,
+        related_name="blocked_implementations",
+        blank=True,
+        help_text="What this is waiting on, as named by the latest 'awaiting dependency' update.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[blocking_dependencies])
+    objects = ImplementationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "recommendation__inspection", "recommendation__number"]
+        verbose_name = "force implementation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "recommendation"], name="implementation_unique_per_force"
+            ),
+            models.CheckConstraint(
+                name="implementation_status_valid", condition=Q(status__in=Status.values)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "force"], name="impl_status_force_idx"),
+            models.Index(fields=["recommendation", "status"], name="impl_rec_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force.name}: recommendation {self.recommendation.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    """Updates are append-only: bulk changes and deletes are refused, like single ones."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("Progress updates cannot be changed; record a new update.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Progress updates cannot be deleted; record a correcting update.")
+
+    def latest_first(self) -> "ProgressUpdateQuerySet":
+        return self.order_by("-as_of", "-created_at", "-id")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a saved progress update."""
+
+
+def evidence_upload_to(instance: "ProgressUpdate", filename: str) -> str:
+    return f"evidence/{instance.implementation.force.slug}/{filename}"
+
+
+class ProgressUpdate(models.Model):
+    """A dated statement of where a force has got to. Never edited: corrections are new updates."""
+
+    implementation = models.ForeignKey(
+        ForceImplementation, on_delete=models.PROTECT, related_name="updates"
+    )
+    status = models.CharField(
+        max_length=30, choices=Status.choices, help_text="The status this update sets."
+    )
+    narrative = models.TextField(
+        help_text="What has been done and what happens next. This text goes into the letter."
+    )
+    as_of = models.DateField(help_text="The date the narrative describes.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    evidence_note = models.TextField(
+        blank=True,
+        help_text="Required for 'complete' (what shows it is done) and for 'not applicable' "
+        "(why it does not apply).",
+    )
+    evidence_file = models.FileField(
+        upload_to=evidence_upload_to, blank=True, help_text="Optional supporting document."
+    )
+    dependencies = models.ManyToManyField(
+        Dependency,
+        related_name="progress_updates",
+        blank=True,
+        help_text="For 'awaiting dependency': the pending national or regional work it waits on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["implementation", "as_of", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="update_status_valid", condition=Q(status__in=Status.values)
+            ),
+            models.CheckConstraint(name="update_has_narrative", condition=~Q(narrative="")),
+            models.CheckConstraint(
+                name="update_closing_status_has_evidence",
+                condition=~Q(status__in=sorted(EVIDENCED_STATUSES)) | ~Q(evidence_note=""),
+                violation_error_message="'Complete' needs evidence and 'not applicable' needs "
+                "a reason.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["implementation", "-as_of", "-created_at"], name="update_latest_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation}: {self.get_status_display()} as of {self.as_of:%-d %b %Y}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # An integrity guard rather than business logic: an update is a record of what someone
+        # said on a day, and rewriting it would lose that record.
+        if not self._state.adding:
+            raise AppendOnlyError("Progress updates cannot be changed; record a new update.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Progress updates cannot be deleted; record a correcting update.")
+
+
+class TargetDateRevision(models.Model):
+    """Every date a force has set for itself, with the reason for each change."""
+
+    implementation = models.ForeignKey(
+        ForceImplementation, on_delete=models.PROTECT, related_name="target_date_revisions"
+    )
+    previous_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="target_date_revisions"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["implementation", "changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="target_revision_change_has_reason",
+                condition=Q(previous_date__isnull=True) | ~Q(reason=""),
+                violation_error_message="Changing a target date needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        before = f"{self.previous_date:%-d %b %Y}" if self.previous_date else "none"
+        after = f"{self.new_date:%-d %b %Y}" if self.new_date else "none"
+        return f"{self.implementation}: {before} → {after}"

@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .choices import FORCE_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Force roles belong to exactly one force; national roles to none."""
+
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.VIEWER,
+        help_text="What this person may do. PCC staff and force leads work on one force only.",
+    )
+    force = models.ForeignKey(
+        "inspections.Force",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Required for PCC staff and force leads; empty for national roles.",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_force_matches_role",
+                condition=(
+                    Q(role__in=sorted(FORCE_ROLES), force__isnull=False)
+                    | (~Q(role__in=sorted(FORCE_ROLES)) & Q(force__isnull=True))
+                ),
+                violation_error_message=(
+                    "PCC staff and force leads need a force; national administrators and "
+                    "viewers must not have one."
+                ),
+            ),
+            models.CheckConstraint(name="user_role_valid", condition=Q(role__in=Role.values)),
+        ]
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return f"{full_name} ({self.username})" if full_name else self.username
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.NATIONAL_ADMIN
+
+    @property
+    def is_force_user(self) -> bool:
+        return self.role in FORCE_ROLES and not self.is_superuser
+
+    @property
+    def is_force_lead(self) -> bool:
+        return self.role == Role.FORCE_LEAD and not self.is_superuser
+
+    @property
+    def sees_all_forces(self) -> bool:
+        return self.is_superuser or self.role in {Role.NATIONAL_ADMIN, Role.VIEWER}

@@ -1,0 +1,152 @@
+"""Who may see and do what. The one place access is decided: views, admin and exports all ask
+here. Scoping is a filter in the SQL, never a Python list of ids."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import Model, Q, QuerySet
+
+from .models import (
+    Dependency,
+    FirearmsStatistic,
+    Force,
+    ForceImplementation,
+    Inspection,
+    ProgressUpdate,
+    Recommendation,
+    Region,
+    TargetDateRevision,
+    User,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+# How to get from each force-owned model to its force, in the ORM's lookup syntax.
+FORCE_PATHS: dict[type[Model], str] = {
+    Force: "pk",
+    ForceImplementation: "force",
+    ProgressUpdate: "implementation__force",
+    TargetDateRevision: "implementation__force",
+    User: "force",
+    FirearmsStatistic: "force",
+}
+# National records everyone signed in may read.
+SHARED_MODELS: tuple[type[Model], ...] = (Region, Inspection, Recommendation, Dependency)
+
+
+def force_id_of(obj: Model) -> int | None:
+    """The force an object belongs to, or None for national records."""
+    if isinstance(obj, Force):
+        return obj.pk
+    if isinstance(obj, ProgressUpdate | TargetDateRevision):
+        return obj.implementation.force_id
+    return getattr(obj, "force_id", None)
+
+
+def scope_queryset(user: User | AnonymousUser, queryset: QuerySet) -> QuerySet:
+    """Only the rows this user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.sees_all_forces:
+        return queryset
+    if not user.is_force_user:
+        return queryset.none()
+    model = queryset.model
+    if model in SHARED_MODELS:
+        return queryset
+    if model is FirearmsStatistic:
+        # National totals are context every force may read beside its own figures.
+        return queryset.filter(Q(force=user.force_id) | Q(force__isnull=True))
+    path = FORCE_PATHS.get(model)
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{path: user.force_id})
+
+
+# --- predicates -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_national_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_national_admin
+
+
+@rules.predicate
+def is_viewer(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.sees_all_forces
+
+
+@rules.predicate
+def is_force_user(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_force_user
+
+
+@rules.predicate
+def is_force_lead(user: User) -> bool:
+    return is_force_user(user) and user.is_force_lead
+
+
+@rules.predicate
+def in_same_force(user: User, obj: Model | None) -> bool:
+    # Without an object the question is "may they ever?", answered per row by scope_queryset.
+    if obj is None:
+        return True
+    return force_id_of(obj) == user.force_id
+
+
+@rules.predicate
+def is_national_record(user: User, obj: Model | None) -> bool:
+    return obj is None or force_id_of(obj) is None
+
+
+anyone_signed_in = is_viewer | is_force_user
+may_read_force_data = is_viewer | (is_force_user & in_same_force)
+may_work_on_force_data = is_national_admin | (is_force_user & in_same_force)
+
+for model_name in ("region", "inspection", "recommendation", "dependency"):
+    rules.add_perm(f"inspections.view_{model_name}", anyone_signed_in)
+    for action in ("add", "change", "delete"):
+        rules.add_perm(f"inspections.{action}_{model_name}", is_national_admin)
+
+rules.add_perm("inspections.view_force", may_read_force_data)
+rules.add_perm("inspections.change_force", may_work_on_force_data)
+rules.add_perm("inspections.add_force", is_national_admin)
+rules.add_perm("inspections.delete_force", is_national_admin)
+
+rules.add_perm(
+    "inspections.view_firearmsstatistic",
+    is_viewer | (is_force_user & (in_same_force | is_national_record)),
+)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"inspections.{action}_firearmsstatistic", is_national_admin)
+
+# Implementations are created by the system, one per force and local recommendation.
+rules.add_perm("inspections.view_forceimplementation", may_read_force_data)
+rules.add_perm("inspections.change_forceimplementation", may_work_on_force_data)
+
+# Progress updates and target-date revisions are append-only: no one changes or deletes them.
+rules.add_perm("inspections.view_progressupdate", may_read_force_data)
+rules.add_perm("inspections.add_progressupdate", may_work_on_force_data)
+rules.add_perm("inspections.view_targetdaterevision", may_read_force_data)
+
+rules.add_perm("inspections.view_user", is_national_admin)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"inspections.{action}_user", is_national_admin)
+
+# Signing off is the force lead's alone: not even a superuser may mark another force complete.
+may_sign_off = is_force_lead & in_same_force
+
+
+def can_record_update(user: User, implementation: ForceImplementation) -> bool:
+    return user.has_perm("inspections.add_progressupdate", implementation)
+
+
+def can_sign_off(user: User, implementation: ForceImplementation) -> bool:
+    return may_sign_off.test(user, implementation)
+
+
+def has_tracker_access(user: User | AnonymousUser) -> bool:
+    return bool(anyone_signed_in(user))

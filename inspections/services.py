@@ -1,0 +1,224 @@
+"""Writes that touch several models. Each runs in one transaction and re-checks the domain
+rules, whichever route (admin, import, command) the data came in by."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from .models import (
+    Dependency,
+    DependencyStatus,
+    Force,
+    ForceImplementation,
+    ProgressUpdate,
+    Recommendation,
+    Scope,
+    Status,
+    TargetDateRevision,
+    User,
+)
+from .validation import (
+    validate_progress_update,
+    validate_scope_change,
+    validate_target_date_change,
+)
+
+
+@transaction.atomic
+def sync_implementations(
+    *,
+    recommendations: Iterable[Recommendation] | None = None,
+    forces: Iterable[Force] | None = None,
+) -> int:
+    """Make sure every force has one implementation of every local recommendation.
+
+    Limited to the given recommendations or forces when passed, so that adding one force or one
+    recommendation touches only its own rows. Returns how many implementations were created.
+    """
+    rec_qs = Recommendation.objects.local()
+    force_qs = Force.objects.all()
+    if recommendations is not None:
+        rec_qs = rec_qs.filter(pk__in=[r.pk for r in recommendations])
+    if forces is not None:
+        force_qs = force_qs.filter(pk__in=[f.pk for f in forces])
+    rec_ids = list(rec_qs.values_list("pk", flat=True))
+    force_ids = list(force_qs.values_list("pk", flat=True))
+    existing = set(
+        ForceImplementation.objects.filter(
+            recommendation_id__in=rec_ids, force_id__in=force_ids
+        ).values_list("force_id", "recommendation_id")
+    )
+    missing = [
+        ForceImplementation(force_id=force_id, recommendation_id=rec_id)
+        for force_id in force_ids
+        for rec_id in rec_ids
+        if (force_id, rec_id) not in existing
+    ]
+    if missing:
+        bulk_create_with_history(missing, ForceImplementation, batch_size=500)
+    return len(missing)
+
+
+@transaction.atomic
+def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
+    """Save a recommendation and keep its implementations in step with its scope.
+
+    A local recommendation gets one implementation per force. Making it national removes the
+    implementations only while no force has recorded anything against them; otherwise it is
+    refused, because that would lose the forces' updates.
+    """
+    recommendation.full_clean()
+    if recommendation.pk and recommendation.scope == Scope.NATIONAL:
+        validate_scope_change(recommendation=recommendation, scope=recommendation.scope)
+        # Nothing was recorded against them (checked above), so nothing is lost.
+        for implementation in ForceImplementation.objects.filter(recommendation=recommendation):
+            implementation.delete()
+    recommendation.save()
+    if recommendation.scope == Scope.LOCAL:
+        sync_implementations(recommendations=[recommendation])
+    return recommendation
+
+
+@transaction.atomic
+def save_force(*, force: Force) -> Force:
+    """Save a force; a new one gets an implementation of every local recommendation."""
+    force.full_clean()
+    force.save()
+    sync_implementations(forces=[force])
+    return force
+
+
+@transaction.atomic
+def record_progress_update(
+    *,
+    implementation: ForceImplementation,
+    author: User,
+    status: str,
+    narrative: str,
+    as_of: datetime.date,
+    evidence_note: str = "",
+    evidence_file: File | None = None,
+    dependencies: Iterable[Dependency] = (),
+    today: datetime.date | None = None,
+) -> ProgressUpdate:
+    """Append an update and make the implementation's status that of its latest update."""
+    # Lock the implementation so two updates saved together cannot both compute its status
+    # from a stale view of the other.
+    implementation = (
+        ForceImplementation.objects.select_for_update(of=("self",))
+        .select_related("force", "recommendation__inspection")
+        .get(pk=implementation.pk)
+    )
+    # Re-read: the caller's objects may be stale, and 'pending' must be true now.
+    named = list(Dependency.objects.filter(pk__in=[d.pk for d in dependencies]))
+    validate_progress_update(
+        implementation=implementation,
+        author=author,
+        status=status,
+        narrative=narrative,
+        as_of=as_of,
+        evidence_note=evidence_note,
+        dependencies=named,
+        today=today,
+    )
+    update = ProgressUpdate(
+        implementation=implementation,
+        author=author,
+        status=status,
+        narrative=narrative.strip(),
+        as_of=as_of,
+        evidence_note=(evidence_note or "").strip(),
+    )
+    if evidence_file:
+        update.evidence_file = evidence_file
+    update._history_user = author
+    update.save()
+    if named:
+        update.dependencies.set(named)
+    refresh_current_status(implementation=implementation, changed_by=author)
+    return update
+
+
+def refresh_current_status(*, implementation: ForceImplementation, changed_by: User) -> None:
+    """The current status, latest update date and blockers all come from the latest update."""
+    latest = implementation.updates.latest_first().prefetch_related("dependencies").first()
+    if latest is None:
+        status, latest_on, blockers = Status.NOT_STARTED, None, []
+    else:
+        status, latest_on = latest.status, latest.as_of
+        blockers = (
+            list(latest.dependencies.all()) if latest.status == Status.AWAITING_DEPENDENCY else []
+        )
+    implementation.status = status
+    implementation.latest_update_on = latest_on
+    implementation._history_user = changed_by
+    implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
+    implementation.blocking_dependencies.set(blockers)
+
+
+@transaction.atomic
+def set_target_date(
+    *,
+    implementation: ForceImplementation,
+    new_date: datetime.date | None,
+    reason: str,
+    changed_by: User,
+) -> TargetDateRevision | None:
+    """Change the force's own target date, keeping the old one and the reason."""
+    implementation = ForceImplementation.objects.select_for_update().get(pk=implementation.pk)
+    if new_date == implementation.target_date:
+        return None
+    validate_target_date_change(implementation=implementation, new_date=new_date, reason=reason)
+    revision = TargetDateRevision(
+        implementation=implementation,
+        previous_date=implementation.target_date,
+        new_date=new_date,
+        reason=(reason or "").strip(),
+        changed_by=changed_by,
+    )
+    revision._history_user = changed_by
+    revision.save()
+    implementation.target_date = new_date
+    implementation._history_user = changed_by
+    implementation.save(update_fields=["target_date", "updated_at"])
+    return revision
+
+
+@transaction.atomic
+def close_dependency(
+    *,
+    dependency: Dependency,
+    status: str,
+    on: datetime.date,
+    url: str = "",
+    changed_by: User,
+) -> Dependency:
+    """Record that national or regional work was delivered (or withdrawn).
+
+    Implementations waiting only on it become 'needs review' by definition: the derived state is
+    computed from the dependencies' statuses, so nothing else has to be rewritten here.
+    """
+    if status not in (DependencyStatus.DELIVERED, DependencyStatus.WITHDRAWN):
+        raise ValidationError({"status": "Choose delivered or withdrawn."})
+    dependency = Dependency.objects.select_for_update().get(pk=dependency.pk)
+    if not dependency.is_pending:
+        raise ValidationError(
+            {
+                "status": f"'{dependency.title}' is already "
+                f"{dependency.get_status_display().lower()}."
+            }
+        )
+    dependency.status = status
+    dependency.delivered_date = on
+    if url:
+        dependency.url = url
+    dependency.full_clean()
+    dependency._history_user = changed_by
+    dependency.save()
+    return dependency

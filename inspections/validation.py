@@ -1,0 +1,120 @@
+"""The rules a progress update or target-date change must satisfy. Forms call these to show
+messages next to the right field; services call them again inside the transaction, so the
+rules hold whatever the entry route (admin, import, command line)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from . import permissions
+from .models import Dependency, ForceImplementation, Recommendation, Scope, Status, User
+from .models.choices import DependencyStatus
+
+
+def validate_progress_update(
+    *,
+    implementation: ForceImplementation,
+    author: User,
+    status: str,
+    narrative: str,
+    as_of: datetime.date | None,
+    evidence_note: str = "",
+    dependencies: Iterable[Dependency] = (),
+    today: datetime.date | None = None,
+) -> None:
+    """Raise a ValidationError keyed by field naming every broken rule at once."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if status not in Status.values:
+        add("status", f"'{status}' is not a status. Choose one of: {', '.join(Status.labels)}.")
+    if not (narrative or "").strip():
+        add("narrative", "Write the narrative: it is what goes into the letter.")
+    if as_of is None:
+        add("as_of", "Give the date this update describes.")
+    else:
+        if as_of > today:
+            add("as_of", f"The as-of date {as_of:%-d %B %Y} is in the future.")
+        published = implementation.recommendation.inspection.published
+        if as_of < published:
+            add(
+                "as_of",
+                f"The as-of date {as_of:%-d %B %Y} is before the report was published "
+                f"({published:%-d %B %Y}).",
+            )
+
+    if not permissions.can_record_update(author, implementation):
+        add("__all__", f"You cannot record progress for {implementation.force.name}.")
+
+    evidence = (evidence_note or "").strip()
+    if status == Status.COMPLETE:
+        if not permissions.can_sign_off(author, implementation):
+            add(
+                "status",
+                "Only the force lead (chief constable) of "
+                f"{implementation.force.name} can mark a recommendation complete.",
+            )
+        if not evidence:
+            add("evidence_note", "Describe the evidence that shows this is complete.")
+    elif status == Status.NOT_APPLICABLE and not evidence:
+        add("evidence_note", "Say why this recommendation does not apply to the force.")
+
+    named = list(dependencies)
+    if status == Status.AWAITING_DEPENDENCY:
+        if not named:
+            add("dependencies", "Name at least one pending dependency this is waiting on.")
+        for dependency in named:
+            if dependency.status != DependencyStatus.PENDING:
+                add(
+                    "dependencies",
+                    f"'{dependency.title}' is {dependency.get_status_display().lower()}, "
+                    "so it cannot be what this is waiting on.",
+                )
+    elif named:
+        add("dependencies", "Only an 'awaiting dependency' update names dependencies.")
+
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_target_date_change(
+    *,
+    implementation: ForceImplementation,
+    new_date: datetime.date | None,
+    reason: str,
+) -> None:
+    previous = implementation.target_date
+    if previous is not None and new_date != previous and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "target_date_reason": (
+                    f"Say why the target date is changing from {previous:%-d %B %Y}: "
+                    "the reason is kept with the original date."
+                )
+            }
+        )
+
+
+def validate_scope_change(*, recommendation: Recommendation, scope: str) -> None:
+    """A local recommendation may become national only while no force has recorded anything
+    against it: otherwise their work would be lost with its implementations."""
+    if scope != Scope.NATIONAL or not recommendation.pk:
+        return
+    touched = ForceImplementation.objects.filter(recommendation_id=recommendation.pk).filter(
+        Q(updates__isnull=False) | Q(target_date_revisions__isnull=False) | ~Q(lead_officer="")
+    )
+    if touched.exists():
+        raise ValidationError(
+            {
+                "scope": "Forces have recorded work on this recommendation, so it cannot become "
+                "national: what they recorded would be lost."
+            }
+        )

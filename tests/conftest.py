@@ -1,0 +1,106 @@
+"""The shared cast: two forces (A is West Mercia-like, B is Gwent-like), a PCC officer and a
+force lead for each, a national administrator and a viewer; and a fixed 'today'."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from inspections import services
+from inspections.models import Force, ForceImplementation, Recommendation, Role, Status, User
+
+from .factories import (
+    DependencyFactory,
+    ForceFactory,
+    InspectionFactory,
+    RecommendationFactory,
+    UserFactory,
+)
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return TODAY
+
+
+@dataclass
+class Cast:
+    force_a: Force
+    force_b: Force
+    pcc_a: User
+    lead_a: User
+    pcc_b: User
+    lead_b: User
+    admin: User
+    viewer: User
+
+    def by_role(self) -> dict[str, User]:
+        return {
+            "pcc_a": self.pcc_a,
+            "lead_a": self.lead_a,
+            "pcc_b": self.pcc_b,
+            "lead_b": self.lead_b,
+            "admin": self.admin,
+            "viewer": self.viewer,
+        }
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    force_a = ForceFactory(name="Alphashire Police")
+    force_b = ForceFactory(name="Betashire Police")
+    return Cast(
+        force_a=force_a,
+        force_b=force_b,
+        pcc_a=UserFactory(username="pcc_a", role=Role.PCC_STAFF, force=force_a),
+        lead_a=UserFactory(username="lead_a", role=Role.FORCE_LEAD, force=force_a),
+        pcc_b=UserFactory(username="pcc_b", role=Role.PCC_STAFF, force=force_b),
+        lead_b=UserFactory(username="lead_b", role=Role.FORCE_LEAD, force=force_b),
+        admin=UserFactory(username="admin", role=Role.NATIONAL_ADMIN),
+        viewer=UserFactory(username="viewer", role=Role.VIEWER),
+    )
+
+
+@pytest.fixture
+def recommendation(cast: Cast) -> Recommendation:
+    """A local recommendation of an inspection published 11 July 2023, due 31 July 2024."""
+    return RecommendationFactory(inspection=InspectionFactory(slug="firearms"), number=2)
+
+
+@pytest.fixture
+def dependency(recommendation: Recommendation):
+    dep = DependencyFactory(key="app-revision", title="Revised APP")
+    dep.recommendations.add(recommendation)
+    return dep
+
+
+@pytest.fixture
+def impl_a(cast: Cast, recommendation: Recommendation) -> ForceImplementation:
+    return ForceImplementation.objects.get(force=cast.force_a, recommendation=recommendation)
+
+
+@pytest.fixture
+def impl_b(cast: Cast, recommendation: Recommendation) -> ForceImplementation:
+    return ForceImplementation.objects.get(force=cast.force_b, recommendation=recommendation)
+
+
+def record(
+    implementation: ForceImplementation,
+    author: User,
+    status: str = Status.IN_PROGRESS,
+    as_of: datetime.date = datetime.date(2023, 9, 4),
+    **kwargs,
+):
+    kwargs.setdefault("narrative", f"Narrative for {status} on {as_of}")
+    return services.record_progress_update(
+        implementation=implementation, author=author, status=status, as_of=as_of, **kwargs
+    )
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,99 @@
+"""Factories for the domain. Implementations are never built directly: like the real system,
+they come from adding forces and local recommendations through the services."""
+
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from inspections import services
+from inspections.models import (
+    Addressee,
+    DeadlineKind,
+    Dependency,
+    DependencyKind,
+    Force,
+    Governance,
+    Inspection,
+    Recommendation,
+    Region,
+    Role,
+    Scope,
+    User,
+)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ForceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Force
+
+    name = factory.Sequence(lambda n: f"Testshire {n} Police")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    region = factory.SubFactory(RegionFactory)
+    governance = Governance.PCC
+    local_policing_body = factory.LazyAttribute(lambda o: f"{o.name} PCC")
+    commissioner_name = "Pat Example"
+    commissioner_title = "Police and Crime Commissioner"
+
+    @classmethod
+    def _create(cls, model_class: type, *args, **kwargs) -> Force:
+        return services.save_force(force=model_class(*args, **kwargs))
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    title = factory.Sequence(lambda n: f"An inspection of test subject {n}")
+    slug = factory.Sequence(lambda n: f"inspection-{n}")
+    published = datetime.date(2023, 7, 11)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    inspection = factory.SubFactory(InspectionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.LazyAttribute(
+        lambda o: f"By a date, chief constables should do thing {o.number}."
+    )
+    addressee = Addressee.CHIEF_CONSTABLES
+    scope = Scope.LOCAL
+    deadline_kind = DeadlineKind.DATE
+    deadline = datetime.date(2024, 7, 31)
+
+    @classmethod
+    def _create(cls, model_class: type, *args, **kwargs) -> Recommendation:
+        return services.save_recommendation(recommendation=model_class(*args, **kwargs))
+
+
+class DependencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dependency
+
+    key = factory.Sequence(lambda n: f"dependency-{n}")
+    title = factory.Sequence(lambda n: f"Revised national guidance {n}")
+    kind = DependencyKind.NATIONAL_GUIDANCE
+    owner = "College of Policing"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.police.uk")
+    role = Role.VIEWER
+    is_staff = True
+    password = factory.django.Password("correct-horse-battery")

@@ -1,0 +1,114 @@
+"""Overdue (three kinds), due soon and needs review: one definition, with 'today' passed in."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from inspections import services
+from inspections.models import (
+    DeadlineKind,
+    DependencyStatus,
+    ForceImplementation,
+    OverdueKind,
+    Status,
+)
+
+from .conftest import record
+from .factories import DependencyFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+DEADLINE = datetime.date(2024, 7, 31)
+
+
+def ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_overdue_is_past_deadline_and_not_closed(cast, impl_a, impl_b):
+    objects = ForceImplementation.objects
+    assert ids(objects.overdue(DEADLINE)) == set()  # due on the day, not yet overdue
+    assert ids(objects.overdue(DEADLINE + datetime.timedelta(days=1))) == {impl_a.pk, impl_b.pk}
+    record(impl_b, cast.lead_b, Status.COMPLETE, evidence_note="Audit")
+    record(impl_a, cast.pcc_a, Status.NOT_APPLICABLE, evidence_note="Not the lead force")
+    assert ids(objects.overdue(DEADLINE + datetime.timedelta(days=1))) == set()
+
+
+def test_overdue_kinds(cast, recommendation, dependency):
+    today = datetime.date(2025, 1, 1)
+    others = [
+        RecommendationFactory(inspection=recommendation.inspection, number=n) for n in (3, 4, 5)
+    ]
+    impls = {
+        rec.number: ForceImplementation.objects.get(force=cast.force_a, recommendation=rec)
+        for rec in [recommendation, *others]
+    }
+    # 2 stays not started; 3 in progress; 4 awaiting; 5 implemented.
+    record(impls[3], cast.pcc_a, Status.IN_PROGRESS)
+    dependency.recommendations.add(others[1])
+    record(impls[4], cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    record(impls[5], cast.pcc_a, Status.IMPLEMENTED)
+    qs = ForceImplementation.objects.filter(force=cast.force_a)
+    assert ids(qs.overdue_of_kind(today, OverdueKind.WITHIN_CONTROL)) == {impls[2].pk, impls[3].pk}
+    assert ids(qs.overdue_of_kind(today, OverdueKind.AWAITING_DEPENDENCY)) == {impls[4].pk}
+    assert ids(qs.overdue_of_kind(today, OverdueKind.AWAITING_SIGN_OFF)) == {impls[5].pk}
+    kinds = dict(qs.overdue(today).with_overdue_kind().values_list("pk", "overdue_kind"))
+    assert kinds[impls[4].pk] == OverdueKind.AWAITING_DEPENDENCY
+
+
+def test_immediate_deadline_is_due_on_publication(cast, recommendation):
+    rec = RecommendationFactory(
+        inspection=recommendation.inspection,
+        number=10,
+        deadline_kind=DeadlineKind.IMMEDIATE,
+        deadline=None,
+    )
+    published = rec.inspection.published
+    qs = ForceImplementation.objects.filter(recommendation=rec)
+    assert qs.overdue(published).count() == 0
+    assert qs.overdue(published + datetime.timedelta(days=1)).count() == 2
+    assert qs.with_due_date().first().due_date == published
+
+
+def test_due_soon_window(cast, impl_a, impl_b):
+    objects = ForceImplementation.objects
+    assert ids(objects.due_soon(DEADLINE - datetime.timedelta(days=31))) == set()
+    assert ids(objects.due_soon(DEADLINE - datetime.timedelta(days=30))) == {impl_a.pk, impl_b.pk}
+    assert ids(objects.due_soon(DEADLINE)) == {impl_a.pk, impl_b.pk}
+    assert ids(objects.due_soon(DEADLINE + datetime.timedelta(days=1))) == set()
+    assert ids(objects.due_soon(DEADLINE - datetime.timedelta(days=60), days=60)) == {
+        impl_a.pk,
+        impl_b.pk,
+    }
+    record(impl_a, cast.lead_a, Status.COMPLETE, evidence_note="Audit")
+    assert ids(objects.due_soon(DEADLINE)) == {impl_b.pk}
+
+
+@override_settings(TRACKER_DUE_SOON_DAYS=7)
+def test_due_soon_window_is_configurable(cast, impl_a):
+    assert not ForceImplementation.objects.due_soon(DEADLINE - datetime.timedelta(days=8)).exists()
+    assert ForceImplementation.objects.due_soon(DEADLINE - datetime.timedelta(days=7)).exists()
+
+
+def test_needs_review_when_every_named_dependency_is_closed(cast, impl_a, impl_b, dependency):
+    second = DependencyFactory(key="armoury", title="Armoury guidance")
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[dependency, second])
+    assert not ForceImplementation.objects.needs_review().exists()
+
+    services.close_dependency(
+        dependency=dependency,
+        status=DependencyStatus.DELIVERED,
+        on=datetime.date(2024, 3, 1),
+        changed_by=cast.admin,
+    )
+    assert ids(ForceImplementation.objects.needs_review()) == {impl_a.pk}
+
+    services.close_dependency(
+        dependency=second,
+        status=DependencyStatus.WITHDRAWN,
+        on=datetime.date(2024, 4, 1),
+        changed_by=cast.admin,
+    )
+    assert ids(ForceImplementation.objects.needs_review()) == {impl_a.pk, impl_b.pk}
