@@ -63,7 +63,7 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
         model = Recommendation
 
     inspection = factory.SubFactory(InspectionFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    number = factory.Sequence(lambda n: n + 20)
     text = factory.LazyAttribute(
         lambda o: f"By a date, chief constables should do thing {o.number}."
     )

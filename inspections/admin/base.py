@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import permissions
@@ -29,6 +29,12 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return permissions.scope_queryset(request.user, super().get_queryset(request))
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: object, object_id: str
+    ) -> HttpResponse:
+        # Stock admin redirects with "doesn't exist"; another force's row is simply not found.
+        raise Http404(f"No {self.opts.verbose_name} with that ID is available to you.")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.has_tracker_access(request.user) and self._allowed(request, "view")
