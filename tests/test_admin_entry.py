@@ -308,3 +308,22 @@ def test_national_admin_creates_a_force_user(cast):
     user = cast.admin.__class__.objects.get(username="new.pcc")
     assert user.is_staff and user.force == cast.force_a
     assert login(user).get(reverse("admin:index")).status_code == 200
+
+
+def test_national_admin_adds_an_inspection(cast):
+    client = login(cast.admin)
+    url = reverse("admin:inspections_inspection_add")
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "An inspection of custody",
+        "slug": "custody-2026",
+        "inspectorate": "HMICFRS",
+        "published": "2026-03-02",
+        "url": "",
+        "recommendations-TOTAL_FORMS": 0,
+        "recommendations-INITIAL_FORMS": 0,
+    }
+    assert client.post(url, data).status_code == 302
+    from inspections.models import Inspection
+
+    assert Inspection.objects.get(slug="custody-2026").response_due == datetime.date(2026, 4, 26)

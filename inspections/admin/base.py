@@ -4,7 +4,9 @@ the user's force in the SQL."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db.models import ManyToManyField, Model, QuerySet
+from django.forms import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -52,9 +54,27 @@ class ScopedAdminMixin:
         return self._allowed(request, "delete", obj)
 
 
+class AccessibleAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # select2's "clear all" is a <span> inside the <ul> of choices, which breaks the list's
+        # structure for screen readers (axe: list). Each choice keeps its own remove control.
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
 class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
+    ) -> Field | None:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AccessibleAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -45,6 +45,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "dependencies": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 5}),
             "evidence_note": forms.Textarea(attrs={"rows": 2}),
+            # Updates are never edited, so there is nothing to clear; and unlike the clearable
+            # widget, a plain file input gets a <label> the admin can point at it.
+            "evidence_file": forms.FileInput,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -103,7 +103,8 @@ class InspectionAdmin(TrackerAdmin):
 
     @admin.display(description="s.55 response due")
     def response_due(self, obj: Inspection) -> str:
-        return f"{obj.response_due:%-d %B %Y}"
+        due = obj.response_due
+        return f"{due:%-d %B %Y}" if due else "Worked out from the publication date"
 
     @admin.display(description="Recommendations", ordering="n_recommendations")
     def recommendation_count(self, obj: Inspection) -> int:

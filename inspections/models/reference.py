@@ -94,8 +94,10 @@ class Inspection(models.Model):
         return self.title
 
     @property
-    def response_due(self) -> datetime.date:
-        """Last day for the local policing body's s.55 comments."""
+    def response_due(self) -> datetime.date | None:
+        """Last day for the local policing body's s.55 comments (None until published is set)."""
+        if self.published is None:
+            return None
         return self.published + datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
 
 
