@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from inspections import permissions, services
 from inspections.models import (
@@ -64,7 +65,7 @@ class TargetDateRevisionInline(ReadOnlyInline):
 
 class ProgressHistoryInline(ReadOnlyInline):
     model = ProgressUpdate
-    fields = ["as_of", "status", "narrative", "evidence_note", "evidence_file", "author", "waiting"]
+    fields = ["as_of", "status", "narrative", "evidence_note", "evidence", "author", "waiting"]
     readonly_fields = fields
     ordering = ["-as_of", "-created_at", "-id"]
     verbose_name = "progress update"
@@ -79,6 +80,17 @@ class ProgressHistoryInline(ReadOnlyInline):
     @admin.display(description="Waiting on")
     def waiting(self, obj: ProgressUpdate) -> str:
         return ", ".join(d.title for d in obj.dependencies.all()) or "–"
+
+    @admin.display(description="Evidence file")
+    def evidence(self, obj: ProgressUpdate) -> str:
+        return evidence_link(obj)
+
+
+def evidence_link(update: ProgressUpdate) -> str:
+    if not update.evidence_file:
+        return "–"
+    name = update.evidence_file.name.rsplit("/", 1)[-1]
+    return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[update.pk]), name)
 
 
 class NewUpdateFormSet(BaseInlineFormSet):
@@ -221,7 +233,11 @@ class ProgressUpdateAdmin(TrackerAdmin):
     date_hierarchy = "as_of"
     ordering = ["-as_of", "-created_at"]
     autocomplete_fields = ["implementation"]
-    readonly_fields = ["author", "created_at"]
+    readonly_fields = ["author", "created_at", "evidence"]
+
+    @admin.display(description="Evidence file")
+    def evidence(self, obj: ProgressUpdate) -> str:
+        return evidence_link(obj)
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters: list = ["status", "implementation__recommendation__inspection"]
@@ -231,7 +247,13 @@ class ProgressUpdateAdmin(TrackerAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = list(ProgressUpdateForm.Meta.fields)
-        return fields if obj is None else [*fields, "author", "created_at"]
+        if obj is None:
+            return fields
+        return [
+            *(f if f != "evidence_file" else "evidence" for f in fields),
+            "author",
+            "created_at",
+        ]
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
