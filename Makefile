@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml
 	echo "Using $$python_bin ($$("$$python_bin" --version))"; \
 	[ -x $(PY) ] || "$$python_bin" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	@touch $(STAMP)
 
 run: install

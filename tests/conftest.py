@@ -20,6 +20,20 @@ from .factories import (
 
 TODAY = datetime.date(2026, 11, 21)
 
+# Every admin changelist of the domain, by model name.
+ADMIN_LISTS = [
+    "region",
+    "force",
+    "inspection",
+    "recommendation",
+    "dependency",
+    "firearmsstatistic",
+    "forceimplementation",
+    "progressupdate",
+    "targetdaterevision",
+    "user",
+]
+
 
 @pytest.fixture
 def today() -> datetime.date:

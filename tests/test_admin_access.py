@@ -9,22 +9,11 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import ForceImplementation, ProgressUpdate, Status, TargetDateRevision
 
+from .conftest import ADMIN_LISTS as LISTS
 from .conftest import login, record
 
 pytestmark = pytest.mark.django_db
 
-LISTS = [
-    "region",
-    "force",
-    "inspection",
-    "recommendation",
-    "dependency",
-    "firearmsstatistic",
-    "forceimplementation",
-    "progressupdate",
-    "targetdaterevision",
-    "user",
-]
 # Which changelists each role may open (200) rather than be refused (403).
 CAN_LIST = {
     "pcc_a": set(LISTS) - {"user"},

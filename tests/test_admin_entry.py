@@ -272,38 +272,23 @@ def test_force_user_may_update_their_commissioner_but_not_the_force_itself(cast)
 
 def test_national_admin_creates_a_force_user(cast):
     client = login(cast.admin)
-    response = client.post(
-        reverse("admin:inspections_user_add"),
-        {
-            "username": "new.pcc",
-            "usable_password": "true",
-            "password1": "a-long-passphrase-9",
-            "password2": "a-long-passphrase-9",
-            "role": "pcc_staff",
-            "force": "",
-            "first_name": "",
-            "last_name": "",
-            "email": "",
-            "job_title": "",
-        },
-    )
+    url = reverse("admin:inspections_user_add")
+    data = {
+        "username": "new.pcc",
+        "usable_password": "true",
+        "password1": "a-long-passphrase-9",
+        "password2": "a-long-passphrase-9",
+        "role": "pcc_staff",
+        "force": "",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "job_title": "",
+    }
+    response = client.post(url, data)
     assert response.status_code == 200
     assert "need a force" in response.content.decode()
-    response = client.post(
-        reverse("admin:inspections_user_add"),
-        {
-            "username": "new.pcc",
-            "usable_password": "true",
-            "password1": "a-long-passphrase-9",
-            "password2": "a-long-passphrase-9",
-            "role": "pcc_staff",
-            "force": cast.force_a.pk,
-            "first_name": "",
-            "last_name": "",
-            "email": "",
-            "job_title": "",
-        },
-    )
+    response = client.post(url, {**data, "force": cast.force_a.pk})
     assert response.status_code == 302
     user = cast.admin.__class__.objects.get(username="new.pcc")
     assert user.is_staff and user.force == cast.force_a

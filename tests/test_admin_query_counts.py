@@ -10,23 +10,11 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import FirearmsStatistic, ForceImplementation, Role, Status
 
+from .conftest import ADMIN_LISTS as LISTS
 from .conftest import login, record
 from .factories import DependencyFactory, ForceFactory, RecommendationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-LISTS = [
-    "region",
-    "force",
-    "inspection",
-    "recommendation",
-    "dependency",
-    "firearmsstatistic",
-    "forceimplementation",
-    "progressupdate",
-    "targetdaterevision",
-    "user",
-]
 
 
 def grow(cast, recommendation, forces: int, recommendations: int) -> None:
