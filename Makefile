@@ -54,7 +54,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
+	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
 	  { echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
