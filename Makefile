@@ -22,7 +22,10 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: help install run test lint format clean
+ASSETS := inspections/static/build/tracker.css
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: help install run test lint format clean assets
 
 help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
@@ -30,7 +33,19 @@ help:
 	@echo "make install  create the virtualenv and install the dependencies only"
 	@echo "make lint     ruff lint and format check"
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS)
+
+assets: $(ASSETS)
+
+# GOV.UK Frontend from npm, compiled with the project's own settings (no crown, no GDS Transport).
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "error: npm (Node.js 20 or newer) is needed to build the pages' styles." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+$(ASSETS): $(NODE_STAMP) assets/tracker.scss assets/copy-assets.mjs
+	npm run --silent build
 
 $(STAMP): pyproject.toml
 	@python_bin="$$(bash -c "$$FIND_PYTHON")" || { \
@@ -67,4 +82,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules inspections/static/build db.sqlite3 staticfiles .pytest_cache .ruff_cache

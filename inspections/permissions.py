@@ -66,6 +66,23 @@ def scope_queryset(user: User | AnonymousUser, queryset: QuerySet) -> QuerySet:
     return queryset.filter(**{path: user.force_id})
 
 
+def scope_condition(user: User | AnonymousUser, path: str) -> Q:
+    """The same scoping as scope_queryset, as a condition on a related path (for counts)."""
+    if user.is_authenticated and user.is_active and user.sees_all_forces:
+        return Q()
+    if user.is_authenticated and user.is_active and user.is_force_user:
+        return Q(**{path: user.force_id})
+    return Q(pk__in=[])
+
+
+def visible_force_or_404(user: User, slug: str) -> Force:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        scope_queryset(user, Force.objects.select_related("region")), slug=slug
+    )
+
+
 # --- predicates -------------------------------------------------------------------------------
 
 

@@ -9,9 +9,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 
-from . import permissions
+from . import clock, permissions
 from .models import Dependency, ForceImplementation, Recommendation, Scope, Status, User
 from .models.choices import DependencyStatus
 
@@ -28,7 +27,7 @@ def validate_progress_update(
     today: datetime.date | None = None,
 ) -> None:
     """Raise a ValidationError keyed by field naming every broken rule at once."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:

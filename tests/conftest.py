@@ -5,10 +5,19 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from inspections import services
-from inspections.models import Force, ForceImplementation, Recommendation, Role, Status, User
+from inspections.models import (
+    FirearmsStatistic,
+    Force,
+    ForceImplementation,
+    Recommendation,
+    Role,
+    Status,
+    User,
+)
 
 from .factories import (
     DependencyFactory,
@@ -118,3 +127,41 @@ def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def grow(cast, recommendation, forces: int, recommendations: int) -> None:
+    """Add forces, recommendations, updates, revisions, dependencies, statistics and users."""
+    inspection = recommendation.inspection
+    new_forces = [ForceFactory() for _ in range(forces)]
+    recs = [RecommendationFactory(inspection=inspection) for _ in range(recommendations)]
+    for rec in recs:
+        DependencyFactory().recommendations.add(rec)
+    for force in [cast.force_a, *new_forces]:
+        author = UserFactory(role=Role.PCC_STAFF, force=force)
+        FirearmsStatistic.objects.get_or_create(
+            force=force,
+            year_ending=datetime.date(2023, 3, 31),
+            firearms_operations=100,
+            source="Test edition",
+        )
+        for impl in ForceImplementation.objects.filter(force=force, updates__isnull=True):
+            record(impl, cast.admin, Status.IN_PROGRESS, as_of=datetime.date(2023, 9, 4))
+            record(impl, cast.admin, Status.IMPLEMENTED, as_of=datetime.date(2024, 1, 4))
+            services.set_target_date(
+                implementation=impl,
+                new_date=datetime.date(2025, 1, 1),
+                reason="",
+                changed_by=author,
+            )
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The reference and demo data, loaded once for a module with 'today' fixed, and removed
+    after it. Tests see it through the usual per-test transaction, so their writes roll back."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

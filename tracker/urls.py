@@ -1,11 +1,17 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from inspections import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/sign_in.html"),
+        name="sign-in",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("evidence/<int:update_id>/", views.evidence_file, name="evidence-file"),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("inspections.reports.urls")),
 ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from inspections import clock
 from inspections.models import Force, OverdueKind, Recommendation, Region
 
 
@@ -25,7 +25,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         value = self.value()
-        today = timezone.localdate()
+        today = clock.today()
         if value == "overdue":
             return queryset.overdue(today)
         if value and value.startswith("overdue-") and value[8:] in OverdueKind.values:

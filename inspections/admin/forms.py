@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from inspections import clock
 from inspections.models import Dependency, ForceImplementation, ProgressUpdate, User
 from inspections.validation import (
     validate_progress_update,
@@ -53,7 +53,7 @@ class ProgressUpdateForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "as_of" in self.fields:
-            self.fields["as_of"].initial = timezone.localdate
+            self.fields["as_of"].initial = clock.today
         if "dependencies" in self.fields:
             self.fields["dependencies"].queryset = Dependency.objects.pending()
             self.fields["dependencies"].label = "Waiting on"

@@ -9,10 +9,9 @@ from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from inspections import permissions, services
+from inspections import clock, permissions, services
 from inspections.models import (
     ForceImplementation,
     ProgressUpdate,
@@ -263,7 +262,7 @@ class ProgressUpdateAdmin(TrackerAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("as_of", timezone.localdate())
+        initial.setdefault("as_of", clock.today())
         return initial
 
     def save_form(

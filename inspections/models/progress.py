@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, DateField, Exists, F, OuterRef, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -46,42 +46,85 @@ def overdue_kind_expression() -> Case:
     )
 
 
+def due_soon_window(days: int | None = None) -> int:
+    return settings.TRACKER_DUE_SOON_DAYS if days is None else days
+
+
+class Attention:
+    """The derived states of the design brief as SQL conditions, the one definition used both to
+    filter rows and to count them. Each needs ``due_date`` annotated (see ``with_due_date``)."""
+
+    @staticmethod
+    def open() -> Q:
+        return ~Q(status__in=sorted(CLOSED_STATUSES))
+
+    @classmethod
+    def overdue(cls, today: datetime.date) -> Q:
+        return cls.open() & Q(due_date__lt=today)
+
+    @classmethod
+    def overdue_of_kind(cls, today: datetime.date, kind: str) -> Q:
+        return Q(due_date__lt=today, status__in=OVERDUE_KIND_STATUSES[kind])
+
+    @classmethod
+    def due_soon(cls, today: datetime.date, days: int | None = None) -> Q:
+        end = today + datetime.timedelta(days=due_soon_window(days))
+        return cls.open() & Q(due_date__gte=today, due_date__lte=end)
+
+    @staticmethod
+    def awaiting_dependency() -> Q:
+        return Q(status=Status.AWAITING_DEPENDENCY)
+
+    @classmethod
+    def needs_review(cls) -> Q:
+        """Awaiting a dependency, but nothing it names is still pending."""
+        still_blocked = Dependency.objects.filter(
+            blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
+        )
+        return cls.awaiting_dependency() & ~Exists(still_blocked)
+
+    @staticmethod
+    def complete() -> Q:
+        return Q(status=Status.COMPLETE)
+
+
 class ImplementationQuerySet(models.QuerySet):
-    """The derived states of the design brief. Every page and count uses these, with "today"
-    passed in so that tests and reports agree on the date."""
+    """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
     def with_due_date(self) -> "ImplementationQuerySet":
+        if "due_date" in self.query.annotations:
+            return self
         return self.annotate(due_date=due_date_expression())
 
     def open(self) -> "ImplementationQuerySet":
-        return self.exclude(status__in=sorted(CLOSED_STATUSES))
+        return self.filter(Attention.open())
 
     def overdue(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.with_due_date().open().filter(due_date__lt=today)
+        return self.with_due_date().filter(Attention.overdue(today))
 
     def overdue_of_kind(self, today: datetime.date, kind: str) -> "ImplementationQuerySet":
-        return self.overdue(today).filter(status__in=OVERDUE_KIND_STATUSES[kind])
+        return self.with_due_date().filter(Attention.overdue_of_kind(today, kind))
+
+    def with_overdue_flag(self, today: datetime.date) -> "ImplementationQuerySet":
+        return self.with_due_date().annotate(
+            is_overdue=Case(
+                When(Attention.overdue(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
     def with_overdue_kind(self) -> "ImplementationQuerySet":
         return self.annotate(overdue_kind=overdue_kind_expression())
 
     def due_soon(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        window = settings.TRACKER_DUE_SOON_DAYS if days is None else days
-        return (
-            self.with_due_date()
-            .open()
-            .filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=window))
-        )
+        return self.with_due_date().filter(Attention.due_soon(today, days))
 
     def awaiting_dependency(self) -> "ImplementationQuerySet":
-        return self.filter(status=Status.AWAITING_DEPENDENCY)
+        return self.filter(Attention.awaiting_dependency())
 
     def needs_review(self) -> "ImplementationQuerySet":
-        """Awaiting a dependency, but nothing it names is still pending."""
-        still_blocked = Dependency.objects.filter(
-            blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
-        )
-        return self.awaiting_dependency().filter(~Exists(still_blocked))
+        return self.filter(Attention.needs_review())
 
     def for_force(self, force: Force) -> "ImplementationQuerySet":
         return self.filter(force=force)

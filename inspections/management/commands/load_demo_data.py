@@ -2,8 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from inspections import clock
 from inspections.demo_data import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 "Refusing to create demo logins with a shared password in production mode "
                 "(DJANGO_DEBUG=false). Use --allow-production for a training copy."
             )
-        today = options["today"] or timezone.localdate()
+        today = options["today"] or clock.today()
         try:
             created = load_demo_data(today=today)
         except LookupError as error:

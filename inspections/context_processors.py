@@ -1,0 +1,34 @@
+"""What every page's header and navigation need."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        ("Dashboard", reverse("dashboard")),
+        ("Overdue", reverse("overdue")),
+        ("Due soon", reverse("due-soon")),
+        ("Dependencies", reverse("dependencies")),
+        ("Matrix", reverse("matrix")),
+    ]
+    if user.force_id:
+        items.append(("My force", reverse("force", args=[user.force.slug])))
+    items.append(("Data entry", reverse("admin:index")))
+    path = request.path
+    nav = [
+        {
+            "label": label,
+            "url": url,
+            "current": path == url or (url != "/" and path.startswith(url)),
+        }
+        for label, url in items
+    ]
+    role = user.get_role_display() if hasattr(user, "get_role_display") else ""
+    who = f"{user.force.name}, {role}" if user.force_id else role
+    return {"nav_items": nav, "user_description": who}

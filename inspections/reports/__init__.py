@@ -1,0 +1,1 @@
+"""The report pages: queries, tables, filters, exports and charts."""

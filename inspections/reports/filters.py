@@ -1,0 +1,83 @@
+"""The filters every table page offers, kept in the URL so pages can be bookmarked and shared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from inspections import permissions
+from inspections.models import (
+    Addressee,
+    Force,
+    ForceImplementation,
+    Inspection,
+    Region,
+    Status,
+    User,
+)
+
+
+class ImplementationFilter(django_filters.FilterSet):
+    inspection = django_filters.ModelChoiceFilter(
+        label="Inspection",
+        field_name="recommendation__inspection",
+        to_field_name="slug",
+        queryset=Inspection.objects.all(),
+        empty_label="All inspections",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Region",
+        field_name="force__region",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        empty_label="All regions",
+    )
+    force = django_filters.ModelChoiceFilter(
+        label="Force",
+        field_name="force",
+        to_field_name="slug",
+        queryset=Force.objects.all(),
+        empty_label="All forces",
+    )
+    recommendation = django_filters.NumberFilter(
+        field_name="recommendation__number",
+        label="Recommendation number",
+        min_value=1,
+        max_value=9999,
+    )
+    addressee = django_filters.ChoiceFilter(
+        label="Addressee",
+        field_name="recommendation__addressee",
+        choices=Addressee.choices,
+        empty_label="All addressees",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Status.choices, empty_label="All statuses"
+    )
+
+    class Meta:
+        model = ForceImplementation
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Any = None, queryset: QuerySet | None = None, *, user: User, **kwargs: Any
+    ) -> None:
+        super().__init__(data, queryset, **kwargs)
+        # People who see one force are not offered the others, even as filter choices.
+        self.filters["force"].queryset = permissions.scope_queryset(user, Force.objects.all())
+        if not user.sees_all_forces:
+            # Their own force is the only choice, so it needs no filter of its own.
+            del self.filters["region"]
+            del self.filters["force"]
+        for name, field in self.form.fields.items():
+            css = "govuk-input govuk-input--width-4" if name == "recommendation" else "govuk-select"
+            field.widget.attrs["class"] = css
+            if isinstance(field.widget, forms.NumberInput):
+                field.widget.attrs["inputmode"] = "numeric"
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.filters)

@@ -1,0 +1,222 @@
+"""Every report's questions, asked in a fixed number of SQL queries whatever the data size, and
+always through the definitions in ``Attention`` and the scoping in ``permissions``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from inspections import permissions
+from inspections.models import (
+    Dependency,
+    FirearmsStatistic,
+    Force,
+    ForceImplementation,
+    Inspection,
+    OverdueKind,
+    ProgressUpdate,
+    Recommendation,
+    Status,
+    User,
+)
+from inspections.models.progress import Attention, ImplementationQuerySet
+
+COUNT_KEYS = (
+    "overdue_within_control",
+    "overdue_awaiting_dependency",
+    "overdue_awaiting_sign_off",
+    "due_soon",
+    "awaiting_dependency",
+    "needs_review",
+    "complete",
+    "total",
+)
+
+
+def implementations(user: User) -> ImplementationQuerySet:
+    return permissions.scope_queryset(user, ForceImplementation.objects.all())
+
+
+def attention_aggregates(today: datetime.date, days: int | None = None) -> dict[str, Count]:
+    return {
+        "overdue_within_control": Count(
+            "pk", filter=Attention.overdue_of_kind(today, OverdueKind.WITHIN_CONTROL)
+        ),
+        "overdue_awaiting_dependency": Count(
+            "pk", filter=Attention.overdue_of_kind(today, OverdueKind.AWAITING_DEPENDENCY)
+        ),
+        "overdue_awaiting_sign_off": Count(
+            "pk", filter=Attention.overdue_of_kind(today, OverdueKind.AWAITING_SIGN_OFF)
+        ),
+        "due_soon": Count("pk", filter=Attention.due_soon(today, days)),
+        "awaiting_dependency": Count("pk", filter=Attention.awaiting_dependency()),
+        "needs_review": Count("pk", filter=Attention.needs_review()),
+        "complete": Count("pk", filter=Attention.complete()),
+        "total": Count("pk"),
+    }
+
+
+def with_overdue_total(counts: dict[str, int]) -> dict[str, int]:
+    counts["overdue"] = (
+        counts["overdue_within_control"]
+        + counts["overdue_awaiting_dependency"]
+        + counts["overdue_awaiting_sign_off"]
+    )
+    return counts
+
+
+def attention_counts(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, int]:
+    return with_overdue_total(queryset.with_due_date().aggregate(**attention_aggregates(today)))
+
+
+def attention_counts_by_region(
+    queryset: ImplementationQuerySet, today: datetime.date
+) -> list[dict[str, object]]:
+    rows = (
+        queryset.with_due_date()
+        .values("force__region__name", "force__region__slug")
+        .annotate(**attention_aggregates(today))
+        .order_by("force__region__name")
+    )
+    return [with_overdue_total(dict(row)) for row in rows]
+
+
+def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
+    """What a table row of implementations shows, fetched with the rows."""
+    return queryset.select_related("force__region", "recommendation__inspection").prefetch_related(
+        "blocking_dependencies"
+    )
+
+
+def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, list]:
+    rows = listed(queryset.overdue(today).with_overdue_kind()).order_by(
+        "due_date", "force__name", "recommendation__inspection__slug", "recommendation__number"
+    )
+    by_kind: dict[str, list] = {kind.value: [] for kind in OverdueKind}
+    for implementation in rows:
+        by_kind[implementation.overdue_kind].append(implementation)
+    return by_kind
+
+
+def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) -> QuerySet:
+    return listed(queryset.due_soon(today, days)).order_by(
+        "due_date", "force__name", "recommendation__number"
+    )
+
+
+def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
+    return listed(queryset.needs_review().with_due_date()).order_by(
+        "force__name", "recommendation__inspection__slug", "recommendation__number"
+    )
+
+
+def dependencies(user: User) -> QuerySet:
+    """Each dependency with how many of the user's visible forces it blocks, and which
+    recommendations wait on it."""
+    blocking = Q(blocked_implementations__status=Status.AWAITING_DEPENDENCY) & (
+        permissions.scope_condition(user, "blocked_implementations__force")
+    )
+    return (
+        Dependency.objects.annotate(
+            forces_blocked=Count("blocked_implementations__force", filter=blocking, distinct=True),
+            items_blocked=Count("blocked_implementations", filter=blocking, distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("inspection").order_by(
+                    "inspection__slug", "number"
+                ),
+            )
+        )
+        .order_by("status", "expected_date", "title")
+    )
+
+
+@dataclass
+class Matrix:
+    inspection: Inspection
+    recommendations: list[Recommendation]
+    regions: list[tuple[str, list[tuple[Force, list[ForceImplementation | None], dict]]]] = field(
+        default_factory=list
+    )
+    column_totals: list[dict[str, int]] = field(default_factory=list)
+
+
+def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
+    recommendations = list(inspection.recommendations.local().order_by("number"))
+    position = {rec.pk: index for index, rec in enumerate(recommendations)}
+    rows = (
+        implementations(user)
+        .filter(recommendation__inspection=inspection)
+        .with_overdue_flag(today)
+        .select_related("force__region")
+        .order_by("force__region__name", "force__name")
+    )
+    grid: dict[int, list[ForceImplementation | None]] = {}
+    forces: dict[int, Force] = {}
+    for implementation in rows:
+        forces[implementation.force_id] = implementation.force
+        cells = grid.setdefault(implementation.force_id, [None] * len(recommendations))
+        cells[position[implementation.recommendation_id]] = implementation
+    result = Matrix(inspection=inspection, recommendations=recommendations)
+    columns = [{"complete": 0, "overdue": 0} for _ in recommendations]
+    by_region: dict[str, list] = defaultdict(list)
+    for force_id, cells in grid.items():
+        force = forces[force_id]
+        totals = {"complete": 0, "overdue": 0}
+        for index, cell in enumerate(cells):
+            if cell is None:
+                continue
+            complete = int(cell.status == Status.COMPLETE)
+            totals["complete"] += complete
+            totals["overdue"] += int(cell.is_overdue)
+            columns[index]["complete"] += complete
+            columns[index]["overdue"] += int(cell.is_overdue)
+        by_region[force.region.name].append((force, cells, totals))
+    result.regions = sorted(by_region.items())
+    result.column_totals = columns
+    return result
+
+
+def force_implementations(force: Force, today: datetime.date) -> QuerySet:
+    updates = (
+        ProgressUpdate.objects.latest_first()
+        .select_related("author")
+        .prefetch_related("dependencies")
+    )
+    return (
+        ForceImplementation.objects.filter(force=force)
+        .with_overdue_flag(today)
+        .select_related("recommendation__inspection")
+        .prefetch_related(Prefetch("updates", queryset=updates), "blocking_dependencies")
+        .order_by("-recommendation__inspection__published", "recommendation__number")
+    )
+
+
+def force_statistics(force: Force) -> list[FirearmsStatistic]:
+    return list(FirearmsStatistic.objects.filter(force=force).order_by("year_ending", "source"))
+
+
+def latest_edition_per_year(statistics: list[FirearmsStatistic]) -> list[FirearmsStatistic]:
+    """Figures are revised in later editions; a chart shows one value per year, the last given."""
+    by_year: dict[datetime.date, FirearmsStatistic] = {}
+    for statistic in statistics:
+        by_year[statistic.year_ending] = statistic
+    return [by_year[year] for year in sorted(by_year)]
+
+
+def recommendation_picture(user: User, recommendation: Recommendation) -> dict[str, list[Force]]:
+    rows = (
+        implementations(user)
+        .filter(recommendation=recommendation)
+        .select_related("force")
+        .order_by("force__name")
+    )
+    picture: dict[str, list[Force]] = {status.value: [] for status in Status}
+    for implementation in rows:
+        picture[implementation.status].append(implementation.force)
+    return picture

@@ -1,0 +1,445 @@
+"""The report pages. Thin: questions are asked in queries.py, access decided in permissions.py,
+and every table page exports exactly its on-screen rows at ?format=csv or ?format=xlsx."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from inspections import clock, permissions
+from inspections.models import (
+    Inspection,
+    OverdueKind,
+    Recommendation,
+    Scope,
+    Status,
+)
+from inspections.models.progress import due_soon_window
+
+from . import charts, exports, queries
+from .filters import ImplementationFilter
+from .tables import Cell, Column, Table
+
+MAX_WINDOW_DAYS = 366
+
+
+class BadInput(Exception):
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadInput as error:
+            return render(
+                request,
+                "reports/bad_request.html",
+                {"messages_list": error.messages, "back": request.path},
+                status=400,
+            )
+
+    return wrapper
+
+
+def export_format(request: HttpRequest) -> str | None:
+    value = request.GET.get("format")
+    if value is None or value == "":
+        return None
+    if value not in exports.FORMATS:
+        raise BadInput(f"'{value}' is not an export format. Choose csv or xlsx.")
+    return value
+
+
+def filtered(request: HttpRequest, queryset: object) -> ImplementationFilter:
+    user = request.user
+    wanted = request.GET.get("force")
+    if wanted and not user.sees_all_forces and wanted != getattr(user.force, "slug", None):
+        # Another force's address is simply not there for this user.
+        raise Http404("No such force is available to you.")
+    filterset = ImplementationFilter(request.GET or None, queryset=queryset, user=request.user)
+    if filterset.is_bound and not filterset.is_valid():
+        problems = [
+            f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+            if name in filterset.form.fields
+            else " ".join(errors)
+            for name, errors in filterset.form.errors.items()
+        ]
+        raise BadInput(*problems)
+    return filterset
+
+
+def respond(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    tables: list[Table],
+    stem: str,
+    today: datetime.date,
+) -> HttpResponse:
+    chosen = export_format(request)
+    if chosen == "csv":
+        key = request.GET.get("table") or tables[0].key
+        matching = [table for table in tables if table.key == key]
+        if not matching:
+            names = ", ".join(table.key for table in tables)
+            raise BadInput(f"There is no table '{key}' on this page. Choose one of: {names}.")
+        return exports.as_csv(matching[0], stem if len(tables) == 1 else f"{stem}-{key}", today)
+    if chosen == "xlsx":
+        return exports.as_xlsx(tables, stem, today)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "tables": tables,
+            "today": today,
+            "query": query,
+            "link_query": f"?{query}" if query else "",
+        },
+    )
+
+
+# --- shared row building ----------------------------------------------------------------------
+
+
+def force_url(force: object) -> str:
+    return reverse("force", args=[force.slug])
+
+
+def recommendation_url(recommendation: Recommendation) -> str:
+    return reverse("recommendation", args=[recommendation.inspection.slug, recommendation.number])
+
+
+def recommendation_cell(recommendation: Recommendation) -> Cell:
+    return Cell(
+        f"{recommendation.inspection.title} – recommendation {recommendation.number}",
+        url=recommendation_url(recommendation),
+    )
+
+
+def status_cell(status: str) -> Cell:
+    return Cell(Status(status).label, status=status)
+
+
+def waiting_on(implementation: object) -> str:
+    return "; ".join(d.title for d in implementation.blocking_dependencies.all())
+
+
+IMPLEMENTATION_COLUMNS = [
+    Column("Force"),
+    Column("Region"),
+    Column("Recommendation"),
+    Column("Deadline"),
+    Column("Status"),
+    Column("Force's target date"),
+    Column("Latest update"),
+    Column("Waiting on"),
+]
+
+
+def implementation_cells(implementation: object) -> list[Cell]:
+    return [
+        Cell(implementation.force.name, url=force_url(implementation.force)),
+        Cell(implementation.force.region.name),
+        recommendation_cell(implementation.recommendation),
+        Cell(implementation.due_date),
+        status_cell(implementation.status),
+        Cell(implementation.target_date),
+        Cell(implementation.latest_update_on),
+        Cell(waiting_on(implementation)),
+    ]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@handles_bad_input
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    counts = queries.attention_counts(filterset.qs, today)
+    tables: list[Table] = []
+    context: dict = {"filter": filterset, "counts": counts}
+    user = request.user
+    if user.sees_all_forces:
+        table = Table(
+            "regions",
+            "Items needing attention by region",
+            [
+                Column("Region"),
+                Column("Overdue: within the force's control", numeric=True),
+                Column("Overdue: awaiting a dependency", numeric=True),
+                Column("Overdue: awaiting sign-off", numeric=True),
+                Column("Due soon", numeric=True),
+                Column("Needs review", numeric=True),
+                Column("Complete", numeric=True),
+                Column("All items", numeric=True),
+            ],
+        )
+        for row in queries.attention_counts_by_region(filterset.qs, today):
+            table.add(
+                Cell(
+                    row["force__region__name"],
+                    url=reverse("overdue") + f"?region={row['force__region__slug']}",
+                ),
+                *(
+                    row[key]
+                    for key in (
+                        "overdue_within_control",
+                        "overdue_awaiting_dependency",
+                        "overdue_awaiting_sign_off",
+                        "due_soon",
+                        "needs_review",
+                        "complete",
+                        "total",
+                    )
+                ),
+            )
+        tables.append(table)
+    else:
+        context["force"] = user.force
+        table = Table(
+            "needs-review",
+            "Your items that need review: everything they waited on has been delivered",
+            IMPLEMENTATION_COLUMNS,
+            empty_message="Nothing needs review.",
+        )
+        for implementation in queries.needs_review(filterset.qs):
+            table.add(*implementation_cells(implementation))
+        tables.append(table)
+    return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
+
+
+@handles_bad_input
+def overdue(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    by_kind = queries.overdue(filterset.qs, today)
+    tables = []
+    for kind in OverdueKind:
+        table = Table(
+            kind.value.replace("_", "-"),
+            f"Overdue: {kind.label.lower()}",
+            [
+                *IMPLEMENTATION_COLUMNS[:4],
+                Column("Days overdue", numeric=True),
+                *IMPLEMENTATION_COLUMNS[4:],
+            ],
+            empty_message="No overdue items of this kind.",
+        )
+        for implementation in by_kind[kind.value]:
+            cells = implementation_cells(implementation)
+            cells.insert(4, Cell((today - implementation.due_date).days))
+            table.add(*cells)
+        tables.append(table)
+    context = {
+        "filter": filterset,
+        "total": sum(len(rows) for rows in by_kind.values()),
+    }
+    return respond(request, "reports/overdue.html", context, tables, "overdue", today)
+
+
+@handles_bad_input
+def due_soon(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    raw = request.GET.get("days", "").strip()
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
+            raise BadInput(
+                f"The window must be a whole number of days from 1 to {MAX_WINDOW_DAYS}, "
+                f"not '{raw}'."
+            )
+        days = int(raw)
+    else:
+        days = due_soon_window()
+    filterset = filtered(request, queries.implementations(request.user))
+    table = Table(
+        "due-soon",
+        f"Due in the next {days} days (to {today + datetime.timedelta(days=days):%-d %B %Y})",
+        [
+            *IMPLEMENTATION_COLUMNS[:4],
+            Column("Days left", numeric=True),
+            *IMPLEMENTATION_COLUMNS[4:],
+        ],
+        empty_message="Nothing falls due in this window.",
+    )
+    for implementation in queries.due_soon(filterset.qs, today, days):
+        cells = implementation_cells(implementation)
+        cells.insert(4, Cell((implementation.due_date - today).days))
+        table.add(*cells)
+    context = {"filter": filterset, "days": days, "extra_fields": [("days", days)]}
+    return respond(request, "reports/due_soon.html", context, [table], "due-soon", today)
+
+
+@handles_bad_input
+def dependencies(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    dependency_table = Table(
+        "dependencies",
+        "National and regional work that recommendations wait on",
+        [
+            Column("Dependency"),
+            Column("Kind"),
+            Column("Owner"),
+            Column("Status"),
+            Column("Expected"),
+            Column("Delivered or withdrawn"),
+            Column("Forces waiting", numeric=True),
+            Column("Items waiting", numeric=True),
+            Column("Recommendations"),
+        ],
+    )
+    for dependency in queries.dependencies(request.user):
+        dependency_table.add(
+            Cell(dependency.title, url=dependency.url),
+            dependency.get_kind_display(),
+            dependency.owner,
+            dependency.get_status_display(),
+            dependency.expected_date,
+            dependency.delivered_date,
+            dependency.forces_blocked,
+            dependency.items_blocked,
+            "; ".join(
+                f"{rec.inspection.slug} {rec.number}" for rec in dependency.recommendations.all()
+            ),
+        )
+    review_table = Table(
+        "needs-review",
+        "Needs review: everything these items waited on has been delivered or withdrawn",
+        IMPLEMENTATION_COLUMNS,
+        empty_message="Nothing needs review.",
+    )
+    for implementation in queries.needs_review(filterset.qs):
+        review_table.add(*implementation_cells(implementation))
+    context = {"filter": filterset}
+    return respond(
+        request,
+        "reports/dependencies.html",
+        context,
+        [dependency_table, review_table],
+        "dependencies",
+        today,
+    )
+
+
+@handles_bad_input
+def matrix(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    inspections = list(Inspection.objects.order_by("-published", "title"))
+    slug = request.GET.get("inspection") or (inspections[0].slug if inspections else "")
+    chosen = next((i for i in inspections if i.slug == slug), None)
+    if chosen is None:
+        if inspections:
+            raise BadInput(f"There is no inspection '{slug}'.")
+        return render(request, "reports/matrix.html", {"inspections": [], "today": today})
+    grid = queries.matrix(request.user, chosen, today)
+    columns = [Column("Region"), Column("Force")]
+    columns += [Column(f"Recommendation {rec.number}") for rec in grid.recommendations]
+    columns += [Column("Complete", numeric=True), Column("Overdue", numeric=True)]
+    table = Table("matrix", f"Status of every force: {chosen.title}", columns)
+    for region, forces in grid.regions:
+        for force, cells, totals in forces:
+            table.add(
+                region,
+                Cell(force.name, url=force_url(force)),
+                *(status_cell(cell.status) if cell else Cell("") for cell in cells),
+                totals["complete"],
+                totals["overdue"],
+            )
+    context = {"inspections": inspections, "chosen": chosen, "grid": grid}
+    return respond(request, "reports/matrix.html", context, [table], f"matrix-{chosen.slug}", today)
+
+
+@handles_bad_input
+def force_page(request: HttpRequest, slug: str) -> HttpResponse:
+    today = clock.today()
+    force = permissions.visible_force_or_404(request.user, slug)
+    rows = list(queries.force_implementations(force, today))
+    table = Table(
+        "recommendations",
+        f"{force.name}: every recommendation",
+        [
+            Column("Recommendation"),
+            Column("Deadline"),
+            Column("Status"),
+            Column("Overdue"),
+            Column("Force's target date"),
+            Column("Latest update"),
+            Column("Lead officer"),
+        ],
+    )
+    for implementation in rows:
+        table.add(
+            recommendation_cell(implementation.recommendation),
+            implementation.due_date,
+            status_cell(implementation.status),
+            "Yes" if implementation.is_overdue else "No",
+            implementation.target_date,
+            implementation.latest_update_on,
+            implementation.lead_officer,
+        )
+    statistics = queries.force_statistics(force)
+    chart = charts.bar_chart(
+        "operations-chart",
+        f"Firearms operations in {force.name}, by year ending 31 March",
+        [
+            (f"Year ending March {s.year_ending:%Y}", s.firearms_operations, "value")
+            for s in queries.latest_edition_per_year(statistics)
+        ],
+    )
+    counts = queries.attention_counts(
+        queries.implementations(request.user).filter(force=force), today
+    )
+    context = {
+        "force": force,
+        "rows": rows,
+        "statistics": statistics,
+        "chart": chart,
+        "counts": counts,
+    }
+    return respond(request, "reports/force.html", context, [table], force.slug, today)
+
+
+@handles_bad_input
+def recommendation_page(request: HttpRequest, inspection: str, number: int) -> HttpResponse:
+    today = clock.today()
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("inspection").prefetch_related("dependencies"),
+        inspection__slug=inspection,
+        number=number,
+    )
+    picture = queries.recommendation_picture(request.user, recommendation)
+    table = Table(
+        "forces",
+        "Forces by status",
+        [Column("Status"), Column("Forces", numeric=True), Column("Which forces")],
+    )
+    for status in Status:
+        forces = picture[status.value]
+        table.add(status_cell(status.value), len(forces), "; ".join(f.name for f in forces))
+    chart = None
+    if recommendation.scope == Scope.LOCAL:
+        chart = charts.bar_chart(
+            "status-chart",
+            f"Forces by status for recommendation {recommendation.number}",
+            [(status.label, len(picture[status.value]), status.value) for status in Status],
+        )
+    context = {
+        "recommendation": recommendation,
+        "picture": picture,
+        "chart": chart,
+        "local": recommendation.scope == Scope.LOCAL,
+    }
+    stem = f"{recommendation.inspection.slug}-recommendation-{recommendation.number}"
+    return respond(request, "reports/recommendation.html", context, [table], stem, today)

@@ -1,0 +1,63 @@
+"""Presentation helpers for report templates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+
+from inspections.models import Status
+from inspections.reports.tables import Cell
+
+register = template.Library()
+
+# Colour only repeats the status's words: the label is always shown.
+STATUS_TAGS = {
+    Status.NOT_STARTED: "govuk-tag--grey",
+    Status.IN_PROGRESS: "govuk-tag--turquoise",
+    Status.AWAITING_DEPENDENCY: "govuk-tag--yellow",
+    Status.IMPLEMENTED: "govuk-tag--purple",
+    Status.COMPLETE: "govuk-tag--green",
+    Status.NOT_APPLICABLE: "govuk-tag--orange",
+}
+
+
+@register.simple_tag
+def status_tag(status: str) -> str:
+    return format_html(
+        '<strong class="govuk-tag tracker-status {}">{}</strong>',
+        STATUS_TAGS.get(status, "govuk-tag--grey"),
+        Status(status).label,
+    )
+
+
+@register.filter
+def date_or_dash(value: datetime.date | None) -> str:
+    return f"{value:%-d %b %Y}" if value else "–"
+
+
+@register.simple_tag
+def render_cell(cell: Cell) -> str:
+    if cell.status:
+        return status_tag(cell.status)
+    value = cell.value
+    if value is None or value == "":
+        text = "–"
+    elif isinstance(value, datetime.date):
+        text = f"{value:%-d %b %Y}"
+    else:
+        text = str(value)
+    if cell.url and text != "–":
+        return format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, text)
+    return text
+
+
+@register.simple_tag
+def with_query(query: str, **changes: object) -> str:
+    """The current filters plus changes, for export links that keep what is on screen."""
+    params = QueryDict(query, mutable=True)
+    for key, value in changes.items():
+        params[key] = value
+    return "?" + params.urlencode()

@@ -1,0 +1,134 @@
+"""The pages as people use them, in Debian's chromium under the production CSP: sign in as each
+role, follow the navigation, filter, download, and axe-core finds no WCAG 2.2 A/AA violation."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+
+from .test_admin_accessibility import violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "tracker-demo-2023"
+NAVIGATION = {
+    "Dashboard": "National picture",
+    "Overdue": "Overdue items",
+    "Due soon": "Due soon",
+    "Dependencies": "Dependencies",
+    "Matrix": "Compliance matrix",
+}
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.TRACKER_TODAY = "2026-11-21"
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/")
+    assert "/sign-in/" in page.url
+    assert page.title().startswith("Sign in")
+    assert violations(page) == []
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def audit(page, problems: list[str]) -> None:
+    problems += [f"{page.url} {v}" for v in violations(page)]
+    problems += [f"{page.url} CSP: {e}" for e in page.csp_errors]
+    page.csp_errors.clear()
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text()
+
+
+def test_pcc_staff_journey(demo, page_as):
+    page = page_as(None)
+    problems: list[str] = []
+    sign_in(page, "westmercia.pcc")
+    assert heading(page) == "West Mercia Police"
+    assert "West Mercia Police, PCC staff" in page.locator("header").inner_text()
+    audit(page, problems)
+
+    for label in ("Overdue", "Due soon", "Dependencies", "Matrix", "My force"):
+        page.locator(".govuk-service-navigation").get_by_role("link", name=label).click()
+        page.wait_for_load_state("networkidle")
+        expected = "West Mercia Police" if label == "My force" else NAVIGATION[label]
+        assert heading(page) == expected, label
+        current = page.locator("[aria-current=page]")
+        assert current.inner_text().strip() == label
+        assert f"{expected}".split(":")[0] in page.title() or label == "Matrix"
+        audit(page, problems)
+
+    # Open a recommendation from the force page, then filter the overdue report.
+    page.get_by_role("link", name="An inspection of how effective police forces are in the "
+                     "deployment of firearms – recommendation 3").first.click()
+    assert heading(page) == "Recommendation 3"
+    audit(page, problems)
+
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Overdue").click()
+    page.get_by_label("Status").select_option("awaiting_dependency")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state("networkidle")
+    assert "status=awaiting_dependency" in page.url
+    assert page.locator("#awaiting-dependency-caption").inner_text().endswith("(4)")
+    assert page.locator("#within-control-caption").inner_text().endswith("(0)")
+    audit(page, problems)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV of Overdue: awaiting a dependency").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("overdue-awaiting-dependency-")
+    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert len(rows) == 1 + 4
+    assert {row[0] for row in rows[1:]} == {"West Mercia Police"}
+
+    # Bad input and another force's page get a page in the site's layout.
+    page.goto("/reports/due-soon/?days=soon")
+    assert "There is a problem with the address" in page.content()
+    audit(page, problems)
+    response = page.goto("/forces/gwent-police/")
+    assert response.status == 404 and heading(page) == "Page not found"
+    audit(page, problems)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in/")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("username,first_heading", [
+    ("national.admin", "National picture"),
+    ("viewer", "National picture"),
+    ("gwent.lead", "Gwent Police"),
+])
+def test_other_roles_sign_in_and_navigate(demo, page_as, username, first_heading):
+    page = page_as(None)
+    problems: list[str] = []
+    sign_in(page, username)
+    assert heading(page) == first_heading
+    audit(page, problems)
+    if username != "gwent.lead":
+        page.goto("/reports/matrix/?inspection=firearms-2023")
+        assert page.locator("table.tracker-matrix tbody tr").count() == 43 + 10  # forces + regions
+        audit(page, problems)
+        page.goto("/forces/gwent-police/")
+        page.locator("details summary").first.click()
+        assert page.locator("svg.tracker-chart").count() == 1
+        audit(page, problems)
+        page.goto("/inspections/firearms-2023/recommendations/2/")
+        audit(page, problems)
+        page.goto("/inspections/firearms-2023/recommendations/1/")
+        assert "has not been entered yet" in page.content()
+        audit(page, problems)
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Data entry").click()
+    page.wait_for_load_state("networkidle")
+    assert "/admin/" in page.url
+    audit(page, problems)
+    assert problems == [], "\n".join(problems)

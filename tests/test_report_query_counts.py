@@ -1,0 +1,48 @@
+"""Every report page and export uses the same number of SQL queries whatever the data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections.models import ForceImplementation
+
+from .conftest import grow, login
+
+pytestmark = pytest.mark.django_db
+
+
+def report_urls(inspection_slug: str, force_slug: str) -> list[str]:
+    pages = [
+        reverse("dashboard"),
+        reverse("overdue"),
+        reverse("overdue") + "?status=in_progress",
+        reverse("due-soon") + "?days=60",
+        reverse("dependencies"),
+        reverse("matrix") + f"?inspection={inspection_slug}",
+        reverse("force", args=[force_slug]),
+        reverse("recommendation", args=[inspection_slug, 2]),
+    ]
+    joiner = lambda url: "&" if "?" in url else "?"  # noqa: E731
+    exports = [f"{url}{joiner(url)}format={fmt}" for url in pages for fmt in ("csv", "xlsx")]
+    return pages + exports
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["admin", "pcc_a", "viewer"])
+def test_report_queries_do_not_grow_with_rows(cast, recommendation, role, settings):
+    settings.TRACKER_TODAY = "2024-07-01"  # some items overdue, some due soon
+    client = login(cast.by_role()[role])
+    urls = report_urls(recommendation.inspection.slug, cast.force_a.slug)
+    grow(cast, recommendation, forces=1, recommendations=1)
+    small = {url: count(client, url) for url in urls}
+    grow(cast, recommendation, forces=6, recommendations=5)
+    assert ForceImplementation.objects.count() > 50
+    large = {url: count(client, url) for url in urls}
+    assert small == large

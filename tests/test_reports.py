@@ -1,0 +1,307 @@
+"""The report pages against the demo data's known contents (today fixed at 21 November 2026):
+the numbers, the scope of each role, the exports and the answers to bad input."""
+
+import csv
+import html
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from inspections.models import Dependency, ForceImplementation, Status, User
+
+from .conftest import TODAY
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
+
+PAGES = [
+    reverse("dashboard"),
+    reverse("overdue"),
+    reverse("due-soon"),
+    reverse("dependencies"),
+    reverse("matrix"),
+    reverse("force", args=["west-mercia-police"]),
+    reverse("recommendation", args=["firearms-2023", 2]),
+]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def rows(response, key: str) -> list[list]:
+    table = next(t for t in response.context["tables"] if t.key == key)
+    return table.rows
+
+
+def cell_values(rows_: list[list]) -> list[list]:
+    return [[cell.export_value for cell in row] for row in rows_]
+
+
+class TestWestMercia:
+    """West Mercia's numbers follow from its s.55 letter of 4 September 2023."""
+
+    def test_dashboard(self):
+        response = client_for("westmercia.pcc").get(reverse("dashboard"))
+        counts = response.context["counts"]
+        assert {k: counts[k] for k in (
+            "overdue_within_control", "overdue_awaiting_dependency", "overdue_awaiting_sign_off",
+            "due_soon", "awaiting_dependency", "needs_review", "complete", "total")} == {
+            "overdue_within_control": 1,  # 3: in progress
+            "overdue_awaiting_dependency": 4,  # 2, 5, 6, 10
+            "overdue_awaiting_sign_off": 2,  # 8, 12
+            "due_soon": 2,  # the sample inspection's first two, not started
+            "awaiting_dependency": 4,
+            "needs_review": 1,  # 2: the regional rota was delivered
+            "complete": 0,
+            "total": 10,
+        }
+        assert "My items" in response.content.decode()
+        review = rows(response, "needs-review")
+        assert [row[2].value for row in review] == [
+            "An inspection of how effective police forces are in the deployment of firearms"
+            " – recommendation 2"]
+
+    def test_overdue_report(self):
+        response = client_for("westmercia.lead").get(reverse("overdue"))
+        within = rows(response, "within-control")
+        waiting = rows(response, "awaiting-dependency")
+        sign_off = rows(response, "awaiting-sign-off")
+        number = lambda r: int(r[2].value.rsplit(" ", 1)[1])  # noqa: E731
+        assert [number(r) for r in within] == [3]
+        assert sorted(number(r) for r in waiting) == [2, 5, 6, 10]
+        assert sorted(number(r) for r in sign_off) == [8, 12]
+        rec3 = within[0]
+        assert rec3[3].value == datetime.date(2023, 10, 31)
+        assert rec3[4].value == (TODAY - datetime.date(2023, 10, 31)).days
+        assert rec3[5].value == Status.IN_PROGRESS.label
+        assert rec3[7].value == datetime.date(2023, 9, 4)
+        assert {r[8].value for r in waiting} >= {
+            "Revised College of Policing armoury guidance (audit and senior oversight)"}
+        assert response.context["total"] == 7
+
+    def test_force_page(self):
+        response = client_for("westmercia.pcc").get(reverse("force", args=["west-mercia-police"]))
+        body = response.content.decode()
+        assert "Asset tracking through the Airbox software" in body
+        assert "John Campion, Police and Crime Commissioner" in body
+        assert len(rows(response, "recommendations")) == 10
+        assert "No firearms statistics" in body
+
+    def test_sees_nothing_of_other_forces(self):
+        client = client_for("westmercia.pcc")
+        assert client.get(reverse("force", args=["gwent-police"])).status_code == 404
+        assert client.get(reverse("overdue") + "?force=gwent-police").status_code == 404
+        for path in PAGES:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            body = response.content.decode()
+            assert "Gwent" not in body, path
+            assert "Cleveland" not in body, path
+            for fmt in ("csv", "xlsx"):
+                export = client.get(path + f"?format={fmt}")
+                assert export.status_code == 200
+                assert b"Gwent" not in export.content
+        matrix = client.get(reverse("matrix") + "?inspection=firearms-2023")
+        assert [row[1].value for row in rows(matrix, "matrix")] == ["West Mercia Police"]
+        picture = client.get(reverse("recommendation", args=["firearms-2023", 2])).context["picture"]
+        assert sum(len(forces) for forces in picture.values()) == 1
+
+
+class TestNationalPicture:
+    def test_dashboard_by_region(self):
+        response = client_for("national.admin").get(reverse("dashboard"))
+        counts = response.context["counts"]
+        implementations = ForceImplementation.objects
+        assert counts["total"] == implementations.count() == 430
+        assert counts["overdue"] == implementations.overdue(TODAY).count()
+        assert (counts["overdue_within_control"], counts["overdue_awaiting_dependency"],
+                counts["overdue_awaiting_sign_off"]) == (116, 44, 46)
+        assert (counts["due_soon"], counts["needs_review"], counts["complete"]) == (86, 12, 76)
+        regions = rows(response, "regions")
+        assert len(regions) == 10
+        assert sum(row[7].value for row in regions) == 430
+        assert sum(row[1].value for row in regions) == 116
+
+    def test_overdue_split_and_filters(self):
+        client = client_for("viewer")
+        response = client.get(reverse("overdue"))
+        assert [len(rows(response, k)) for k in (
+            "within-control", "awaiting-dependency", "awaiting-sign-off")] == [116, 44, 46]
+        filtered = client.get(reverse("overdue") + "?region=wales&status=in_progress")
+        forces = {row[0].value for key in ("within-control",) for row in rows(filtered, key)}
+        assert forces and forces <= {"Dyfed-Powys Police", "Gwent Police", "North Wales Police",
+                                     "South Wales Police"}
+        assert not rows(filtered, "awaiting-sign-off")
+        by_rec = client.get(reverse("overdue") + "?inspection=firearms-2023&recommendation=8")
+        assert {row[2].value.rsplit(" ", 1)[1] for k in ("within-control", "awaiting-sign-off")
+                for row in rows(by_rec, k)} <= {"8"}
+        by_addressee = client.get(reverse("overdue") + "?addressee=regional_acc_leads")
+        assert all(row[2].value.endswith(" 8") for k in ("within-control", "awaiting-sign-off")
+                   for row in rows(by_addressee, k))
+
+    def test_due_soon_window(self):
+        client = client_for("viewer")
+        assert len(rows(client.get(reverse("due-soon")), "due-soon")) == 86
+        # The sample recommendations fall due 10, 25 and 120 days after the demo's "today".
+        assert len(rows(client.get(reverse("due-soon") + "?days=9"), "due-soon")) == 0
+        assert len(rows(client.get(reverse("due-soon") + "?days=10"), "due-soon")) == 43
+        assert len(rows(client.get(reverse("due-soon") + "?days=120"), "due-soon")) == 129
+
+    def test_dependencies_report(self):
+        response = client_for("national.admin").get(reverse("dependencies"))
+        deps = {row[0].value: row for row in rows(response, "dependencies")}
+        rota = deps["Regional 24-hour rota of specialist strategic and tactical firearms commanders"]
+        assert rota[3].value == "Delivered" and rota[5].value == datetime.date(2025, 9, 30)
+        app = Dependency.objects.get(key="app-commander-accreditation")
+        app_row = deps[app.title]
+        waiting = ForceImplementation.objects.filter(status=Status.AWAITING_DEPENDENCY,
+                                                     blocking_dependencies=app)
+        assert app_row[7].value == waiting.count()
+        assert app_row[6].value == waiting.values("force").distinct().count()
+        assert app_row[8].value == "firearms-2023 5; firearms-2023 6"
+        assert len(rows(response, "needs-review")) == 12
+
+    def test_matrix(self):
+        response = client_for("viewer").get(reverse("matrix") + "?inspection=firearms-2023")
+        matrix_rows = rows(response, "matrix")
+        assert len(matrix_rows) == 43
+        assert len(matrix_rows[0]) == 2 + 7 + 2
+        west_mercia = next(r for r in matrix_rows if r[1].value == "West Mercia Police")
+        assert [c.value for c in west_mercia[2:9]] == [
+            "Awaiting dependency", "In progress", "Awaiting dependency", "Awaiting dependency",
+            "Implemented – awaiting sign-off", "Awaiting dependency",
+            "Implemented – awaiting sign-off"]
+        assert (west_mercia[9].value, west_mercia[10].value) == (0, 7)
+        grid = response.context["grid"]
+        assert sum(t["complete"] for t in grid.column_totals) == sum(r[9].value for r in matrix_rows)
+        body = response.content.decode()
+        assert "Awaiting dependency" in body and "govuk-tag--yellow" in body
+
+    def test_recommendation_page(self):
+        client = client_for("viewer")
+        response = client.get(reverse("recommendation", args=["firearms-2023", 2]))
+        picture = response.context["picture"]
+        assert sum(len(f) for f in picture.values()) == 43
+        assert "West Mercia Police" in [f.name for f in picture[Status.AWAITING_DEPENDENCY]]
+        body = response.content.decode()
+        assert "<svg" in body and "Forces by status" in body
+        national = client.get(reverse("recommendation", args=["firearms-2023", 1]))
+        assert "has not been entered yet" in national.content.decode()
+
+    def test_force_page_statistics(self):
+        response = client_for("viewer").get(reverse("force", args=["gwent-police"]))
+        body = response.content.decode()
+        assert "Firearms operations in Gwent Police" in body
+        assert "Year ending March 2023: 247" in body  # the chart's text alternative
+        assert [s.firearms_operations for s in response.context["statistics"]] == [393, 263, 247]
+
+
+class TestExports:
+    def test_csv_is_exactly_the_rows_on_screen(self):
+        client = client_for("viewer")
+        query = "?region=wales&status=awaiting_dependency"
+        page = client.get(reverse("overdue") + query)
+        export = client.get(reverse("overdue") + query + "&format=csv&table=awaiting-dependency")
+        assert export["Content-Type"].startswith("text/csv")
+        assert "attachment" in export["Content-Disposition"]
+        lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        header, body = lines[0], lines[1:]
+        assert header[:5] == ["Force", "Region", "Recommendation", "Deadline", "Days overdue"]
+        expected = [[v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
+                    for row in cell_values(rows(page, "awaiting-dependency"))]
+        assert body == expected and body
+
+    def test_xlsx_has_every_table_with_dates_as_dates(self):
+        client = client_for("viewer")
+        export = client.get(reverse("overdue") + "?format=xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(export.content))
+        assert book.sheetnames == ["Overdue within the force's cont", "Overdue awaiting a dependency",
+                                   "Overdue awaiting sign-off"]
+        sheet = book["Overdue awaiting sign-off"]
+        assert sheet.max_row - 1 == 46
+        assert isinstance(sheet["D2"].value, datetime.datetime)
+        assert sheet["A1"].value == "Force"
+
+    @pytest.mark.parametrize("path", PAGES)
+    def test_every_page_exports(self, path):
+        client = client_for("national.admin")
+        for fmt, content_type in (("csv", "text/csv"), ("xlsx", "application/vnd.openxml")):
+            response = client.get(path + f"?format={fmt}")
+            assert response.status_code == 200, (path, fmt)
+            assert response["Content-Type"].startswith(content_type)
+
+    def test_formula_injection_is_neutralised(self):
+        implementation = ForceImplementation.objects.filter(force__slug="gwent-police").first()
+        ForceImplementation.objects.filter(pk=implementation.pk).update(
+            lead_officer='=HYPERLINK("http://evil.example","x")')
+        client = client_for("gwent.pcc")
+        path = reverse("force", args=["gwent-police"])
+        text = client.get(path + "?format=csv").content.decode("utf-8-sig")
+        assert "'=HYPERLINK" in text
+        book = openpyxl.load_workbook(io.BytesIO(client.get(path + "?format=xlsx").content))
+        values = [c.value for row in book.active.iter_rows() for c in row]
+        assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in values
+        assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("query,message", [
+        ("?status=finished", "Status: Select a valid choice"),
+        ("?inspection=no-such-report", "Inspection: Select a valid choice"),
+        ("?region=atlantis", "Region: Select a valid choice"),
+        ("?recommendation=seven", "Recommendation number: Enter a number"),
+        ("?format=pdf", "'pdf' is not an export format"),
+        ("?format=csv&table=nope", "There is no table 'nope'"),
+    ])
+    def test_clear_message_not_a_server_error(self, query, message):
+        response = client_for("viewer").get(reverse("overdue") + query)
+        assert response.status_code == 400
+        body = html.unescape(response.content.decode())
+        assert message in body and "There is a problem with the address" in body
+
+    @pytest.mark.parametrize("days", ["abc", "0", "-3", "400", "1.5"])
+    def test_due_soon_window_must_be_a_number(self, days):
+        response = client_for("viewer").get(reverse("due-soon") + f"?days={days}")
+        assert response.status_code == 400
+        assert "whole number of days" in response.content.decode()
+
+    def test_unknown_matrix_inspection(self):
+        response = client_for("viewer").get(reverse("matrix") + "?inspection=nope")
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize("path", [
+        "/forces/no-such-force/",
+        "/inspections/firearms-2023/recommendations/99/",
+        "/inspections/nope/recommendations/2/",
+        "/no/such/page/",
+    ])
+    def test_not_found_in_the_sites_layout(self, path):
+        response = client_for("viewer").get(path)
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert "Page not found" in body and "govuk-generic-header" in body
+
+    def test_everything_needs_sign_in(self):
+        for path in [*PAGES, reverse("evidence-file", args=[1])]:
+            response = Client().get(path)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("sign-in"))
+
+
+@override_settings(TRACKER_TODAY=datetime.date(2023, 9, 5))
+def test_today_drives_every_count():
+    """On the day after the s.55 deadline only the 'immediate' recommendations are overdue."""
+    response = client_for("westmercia.pcc").get(reverse("dashboard"))
+    counts = response.context["counts"]
+    assert counts["overdue"] == 3  # 8, 10 and 12: with immediate effect
