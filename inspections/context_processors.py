@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Due soon", reverse("due-soon")),
         ("Dependencies", reverse("dependencies")),
         ("Matrix", reverse("matrix")),
+        ("s.55 responses", reverse("responses")),
+        ("Letters", reverse("letters")),
     ]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import services
+from .letters import services as letter_services
 from .models import (
     Addressee,
     DeadlineKind,
@@ -25,6 +26,7 @@ from .models import (
     Force,
     ForceImplementation,
     Inspection,
+    ProgressLetter,
     Recommendation,
     Role,
     Scope,
@@ -198,6 +200,8 @@ def load_demo_data(*, today: datetime.date) -> Counter[str]:
     for implementation in implementations:
         generate_history(implementation, authors, today, sample, created)
 
+    issue_demo_letters(forces, authors, created)
+
     rota = Dependency.objects.get(key="regional-commander-rota")
     if rota.is_pending and today >= ROTA_DELIVERED:
         services.close_dependency(
@@ -313,6 +317,65 @@ def load_west_mercia(
             dependencies=Dependency.objects.filter(key__in=item["dependencies"]),
         )
         created["progress updates"] += 1
+
+
+def issue_demo_letters(
+    forces: dict[str, Force], authors: dict[tuple[int, str], User], created: Counter[str]
+) -> None:
+    """West Mercia's real s.55 letter, issued on 4 September 2023, and for other forces a mix of
+    letters issued on time, issued late and not issued, so the s.55 tracker shows each."""
+    inspection = Inspection.objects.get(slug=FIREARMS)
+    if ProgressLetter.objects.filter(inspection=inspection).exists():
+        return
+    seed = json.loads((DATA_DIR / "west-mercia-2023-09-04.json").read_text(encoding="utf-8"))
+    plan = seed["letter"]
+    west_mercia = forces["West Mercia Police"]
+    author = authors[(west_mercia.pk, Role.PCC_STAFF)]
+    letter = letter_services.draft_letter(
+        force=west_mercia,
+        inspection=inspection,
+        author=author,
+        letter_date=datetime.date.fromisoformat(plan["letter_date"]),
+    )
+    letter = letter_services.update_draft(
+        letter=letter,
+        author=author,
+        version=letter.version,
+        fields={
+            "closing": "\n\n".join(plan["closing"]),
+            "signatory_title": "\n".join(plan["signatory_title"]),
+            "cc": "\n".join(plan["cc"]),
+        },
+        narratives={},
+    )
+    letter_services.issue_letter(
+        letter=letter, author=author, issued_on=datetime.date.fromisoformat(plan["issued_on"])
+    )
+    created["letters issued"] += 1
+
+    due = inspection.response_due
+    for _name, force in sorted(forces.items()):
+        if (
+            force.pk == west_mercia.pk
+            or force.implementations.filter(
+                recommendation__inspection=inspection, updates__isnull=True
+            ).exists()
+        ):
+            continue  # a letter needs something to say on every recommendation
+        rng = random.Random(f"demo-letter:{force.slug}")
+        roll = rng.random()
+        if roll < 0.45:
+            issued_on = due - datetime.timedelta(days=rng.randint(0, 10))
+        elif roll < 0.7:
+            issued_on = due + datetime.timedelta(days=rng.randint(1, 60))
+        else:
+            continue  # this force has not issued its response
+        pcc = authors[(force.pk, Role.PCC_STAFF)]
+        draft = letter_services.draft_letter(
+            force=force, inspection=inspection, author=pcc, letter_date=issued_on
+        )
+        letter_services.issue_letter(letter=draft, author=pcc, issued_on=issued_on)
+        created["letters issued"] += 1
 
 
 def trajectories(recommendation: Recommendation) -> list[tuple[tuple[str, ...], int]]:

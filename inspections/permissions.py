@@ -14,6 +14,9 @@ from .models import (
     Force,
     ForceImplementation,
     Inspection,
+    LetterRecipient,
+    LetterSection,
+    ProgressLetter,
     ProgressUpdate,
     Recommendation,
     Region,
@@ -32,9 +35,17 @@ FORCE_PATHS: dict[type[Model], str] = {
     TargetDateRevision: "implementation__force",
     User: "force",
     FirearmsStatistic: "force",
+    ProgressLetter: "force",
+    LetterSection: "letter__force",
 }
 # National records everyone signed in may read.
-SHARED_MODELS: tuple[type[Model], ...] = (Region, Inspection, Recommendation, Dependency)
+SHARED_MODELS: tuple[type[Model], ...] = (
+    Region,
+    Inspection,
+    Recommendation,
+    Dependency,
+    LetterRecipient,
+)
 
 
 def force_id_of(obj: Model) -> int | None:
@@ -43,6 +54,8 @@ def force_id_of(obj: Model) -> int | None:
         return obj.pk
     if isinstance(obj, ProgressUpdate | TargetDateRevision):
         return obj.implementation.force_id
+    if isinstance(obj, LetterSection):
+        return obj.letter.force_id
     return getattr(obj, "force_id", None)
 
 
@@ -102,6 +115,11 @@ def is_force_user(user: User) -> bool:
 
 
 @rules.predicate
+def is_pcc_staff(user: User) -> bool:
+    return is_force_user(user) and user.role == "pcc_staff"
+
+
+@rules.predicate
 def is_force_lead(user: User) -> bool:
     return is_force_user(user) and user.is_force_lead
 
@@ -123,7 +141,7 @@ anyone_signed_in = is_viewer | is_force_user
 may_read_force_data = is_viewer | (is_force_user & in_same_force)
 may_work_on_force_data = is_national_admin | (is_force_user & in_same_force)
 
-for model_name in ("region", "inspection", "recommendation", "dependency"):
+for model_name in ("region", "inspection", "recommendation", "dependency", "letterrecipient"):
     rules.add_perm(f"inspections.view_{model_name}", anyone_signed_in)
     for action in ("add", "change", "delete"):
         rules.add_perm(f"inspections.{action}_{model_name}", is_national_admin)
@@ -153,6 +171,11 @@ rules.add_perm("inspections.view_user", is_national_admin)
 for action in ("add", "change", "delete"):
     rules.add_perm(f"inspections.{action}_user", is_national_admin)
 
+# Letters are the PCC's: their staff draft, edit and issue them; force leads read them first.
+rules.add_perm("inspections.view_progressletter", may_read_force_data)
+rules.add_perm("inspections.view_lettersection", may_read_force_data)
+may_write_letters = is_pcc_staff & in_same_force
+
 # Signing off is the force lead's alone: not even a superuser may mark another force complete.
 may_sign_off = is_force_lead & in_same_force
 
@@ -163,6 +186,10 @@ def can_record_update(user: User, implementation: ForceImplementation) -> bool:
 
 def can_sign_off(user: User, implementation: ForceImplementation) -> bool:
     return may_sign_off.test(user, implementation)
+
+
+def can_edit_letters(user: User, force: Force) -> bool:
+    return may_write_letters.test(user, force)
 
 
 def has_tracker_access(user: User | AnonymousUser) -> bool:

@@ -21,6 +21,7 @@ from .models import (
     FirearmsStatistic,
     Force,
     Inspection,
+    LetterRecipient,
     Recommendation,
     Region,
 )
@@ -70,6 +71,7 @@ def load_reference_data() -> Counter[str]:
                 "inspectorate": row["inspectorate"],
                 "published": datetime.date.fromisoformat(row["published"]),
                 "url": row["url"],
+                "summary": row["summary"],
             },
         )
         inspections[row["slug"]] = inspection
@@ -132,6 +134,13 @@ def load_reference_data() -> Counter[str]:
             },
         )
         created["statistics"] += made
+
+    for row in read_rows("letter-recipients.csv"):
+        _, made = LetterRecipient.objects.get_or_create(
+            key=row["key"],
+            defaults={"name": row["name"], "office": row["office"], "address": row["address"]},
+        )
+        created["letter recipients"] += made
 
     created["implementations"] += services.sync_implementations()
     return created

@@ -41,6 +41,8 @@ ADMIN_LISTS = [
     "progressupdate",
     "targetdaterevision",
     "user",
+    "letterrecipient",
+    "progressletter",
 ]
 
 

@@ -22,10 +22,11 @@ def report_urls(inspection_slug: str, force_slug: str) -> list[str]:
         reverse("matrix") + f"?inspection={inspection_slug}",
         reverse("force", args=[force_slug]),
         reverse("recommendation", args=[inspection_slug, 2]),
+        reverse("responses") + f"?inspection={inspection_slug}",
     ]
     joiner = lambda url: "&" if "?" in url else "?"  # noqa: E731
     exports = [f"{url}{joiner(url)}format={fmt}" for url in pages for fmt in ("csv", "xlsx")]
-    return pages + exports
+    return [*pages, *exports, reverse("letters")]
 
 
 def count(client, url: str) -> int:

@@ -2,8 +2,8 @@
 the numbers, the scope of each role, the exports and the answers to bad input."""
 
 import csv
-import html
 import datetime
+import html
 import io
 
 import openpyxl
@@ -54,9 +54,19 @@ class TestWestMercia:
     def test_dashboard(self):
         response = client_for("westmercia.pcc").get(reverse("dashboard"))
         counts = response.context["counts"]
-        assert {k: counts[k] for k in (
-            "overdue_within_control", "overdue_awaiting_dependency", "overdue_awaiting_sign_off",
-            "due_soon", "awaiting_dependency", "needs_review", "complete", "total")} == {
+        assert {
+            k: counts[k]
+            for k in (
+                "overdue_within_control",
+                "overdue_awaiting_dependency",
+                "overdue_awaiting_sign_off",
+                "due_soon",
+                "awaiting_dependency",
+                "needs_review",
+                "complete",
+                "total",
+            )
+        } == {
             "overdue_within_control": 1,  # 3: in progress
             "overdue_awaiting_dependency": 4,  # 2, 5, 6, 10
             "overdue_awaiting_sign_off": 2,  # 8, 12
@@ -70,7 +80,8 @@ class TestWestMercia:
         review = rows(response, "needs-review")
         assert [row[2].value for row in review] == [
             "An inspection of how effective police forces are in the deployment of firearms"
-            " – recommendation 2"]
+            " – recommendation 2"
+        ]
 
     def test_overdue_report(self):
         response = client_for("westmercia.lead").get(reverse("overdue"))
@@ -87,7 +98,8 @@ class TestWestMercia:
         assert rec3[5].value == Status.IN_PROGRESS.label
         assert rec3[7].value == datetime.date(2023, 9, 4)
         assert {r[8].value for r in waiting} >= {
-            "Revised College of Policing armoury guidance (audit and senior oversight)"}
+            "Revised College of Policing armoury guidance (audit and senior oversight)"
+        }
         assert response.context["total"] == 7
 
     def test_force_page(self):
@@ -114,7 +126,9 @@ class TestWestMercia:
                 assert b"Gwent" not in export.content
         matrix = client.get(reverse("matrix") + "?inspection=firearms-2023")
         assert [row[1].value for row in rows(matrix, "matrix")] == ["West Mercia Police"]
-        picture = client.get(reverse("recommendation", args=["firearms-2023", 2])).context["picture"]
+        picture = client.get(reverse("recommendation", args=["firearms-2023", 2])).context[
+            "picture"
+        ]
         assert sum(len(forces) for forces in picture.values()) == 1
 
 
@@ -125,8 +139,11 @@ class TestNationalPicture:
         implementations = ForceImplementation.objects
         assert counts["total"] == implementations.count() == 430
         assert counts["overdue"] == implementations.overdue(TODAY).count()
-        assert (counts["overdue_within_control"], counts["overdue_awaiting_dependency"],
-                counts["overdue_awaiting_sign_off"]) == (116, 44, 46)
+        assert (
+            counts["overdue_within_control"],
+            counts["overdue_awaiting_dependency"],
+            counts["overdue_awaiting_sign_off"],
+        ) == (116, 44, 46)
         assert (counts["due_soon"], counts["needs_review"], counts["complete"]) == (86, 12, 76)
         regions = rows(response, "regions")
         assert len(regions) == 10
@@ -136,19 +153,31 @@ class TestNationalPicture:
     def test_overdue_split_and_filters(self):
         client = client_for("viewer")
         response = client.get(reverse("overdue"))
-        assert [len(rows(response, k)) for k in (
-            "within-control", "awaiting-dependency", "awaiting-sign-off")] == [116, 44, 46]
+        assert [
+            len(rows(response, k))
+            for k in ("within-control", "awaiting-dependency", "awaiting-sign-off")
+        ] == [116, 44, 46]
         filtered = client.get(reverse("overdue") + "?region=wales&status=in_progress")
         forces = {row[0].value for key in ("within-control",) for row in rows(filtered, key)}
-        assert forces and forces <= {"Dyfed-Powys Police", "Gwent Police", "North Wales Police",
-                                     "South Wales Police"}
+        assert forces and forces <= {
+            "Dyfed-Powys Police",
+            "Gwent Police",
+            "North Wales Police",
+            "South Wales Police",
+        }
         assert not rows(filtered, "awaiting-sign-off")
         by_rec = client.get(reverse("overdue") + "?inspection=firearms-2023&recommendation=8")
-        assert {row[2].value.rsplit(" ", 1)[1] for k in ("within-control", "awaiting-sign-off")
-                for row in rows(by_rec, k)} <= {"8"}
+        assert {
+            row[2].value.rsplit(" ", 1)[1]
+            for k in ("within-control", "awaiting-sign-off")
+            for row in rows(by_rec, k)
+        } <= {"8"}
         by_addressee = client.get(reverse("overdue") + "?addressee=regional_acc_leads")
-        assert all(row[2].value.endswith(" 8") for k in ("within-control", "awaiting-sign-off")
-                   for row in rows(by_addressee, k))
+        assert all(
+            row[2].value.endswith(" 8")
+            for k in ("within-control", "awaiting-sign-off")
+            for row in rows(by_addressee, k)
+        )
 
     def test_due_soon_window(self):
         client = client_for("viewer")
@@ -161,12 +190,15 @@ class TestNationalPicture:
     def test_dependencies_report(self):
         response = client_for("national.admin").get(reverse("dependencies"))
         deps = {row[0].value: row for row in rows(response, "dependencies")}
-        rota = deps["Regional 24-hour rota of specialist strategic and tactical firearms commanders"]
+        rota = deps[
+            "Regional 24-hour rota of specialist strategic and tactical firearms commanders"
+        ]
         assert rota[3].value == "Delivered" and rota[5].value == datetime.date(2025, 9, 30)
         app = Dependency.objects.get(key="app-commander-accreditation")
         app_row = deps[app.title]
-        waiting = ForceImplementation.objects.filter(status=Status.AWAITING_DEPENDENCY,
-                                                     blocking_dependencies=app)
+        waiting = ForceImplementation.objects.filter(
+            status=Status.AWAITING_DEPENDENCY, blocking_dependencies=app
+        )
         assert app_row[7].value == waiting.count()
         assert app_row[6].value == waiting.values("force").distinct().count()
         assert app_row[8].value == "firearms-2023 5; firearms-2023 6"
@@ -179,12 +211,19 @@ class TestNationalPicture:
         assert len(matrix_rows[0]) == 2 + 7 + 2
         west_mercia = next(r for r in matrix_rows if r[1].value == "West Mercia Police")
         assert [c.value for c in west_mercia[2:9]] == [
-            "Awaiting dependency", "In progress", "Awaiting dependency", "Awaiting dependency",
-            "Implemented – awaiting sign-off", "Awaiting dependency",
-            "Implemented – awaiting sign-off"]
+            "Awaiting dependency",
+            "In progress",
+            "Awaiting dependency",
+            "Awaiting dependency",
+            "Implemented – awaiting sign-off",
+            "Awaiting dependency",
+            "Implemented – awaiting sign-off",
+        ]
         assert (west_mercia[9].value, west_mercia[10].value) == (0, 7)
         grid = response.context["grid"]
-        assert sum(t["complete"] for t in grid.column_totals) == sum(r[9].value for r in matrix_rows)
+        assert sum(t["complete"] for t in grid.column_totals) == sum(
+            r[9].value for r in matrix_rows
+        )
         body = response.content.decode()
         assert "Awaiting dependency" in body and "govuk-tag--yellow" in body
 
@@ -218,16 +257,21 @@ class TestExports:
         lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
         header, body = lines[0], lines[1:]
         assert header[:5] == ["Force", "Region", "Recommendation", "Deadline", "Days overdue"]
-        expected = [[v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
-                    for row in cell_values(rows(page, "awaiting-dependency"))]
+        expected = [
+            [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
+            for row in cell_values(rows(page, "awaiting-dependency"))
+        ]
         assert body == expected and body
 
     def test_xlsx_has_every_table_with_dates_as_dates(self):
         client = client_for("viewer")
         export = client.get(reverse("overdue") + "?format=xlsx")
         book = openpyxl.load_workbook(io.BytesIO(export.content))
-        assert book.sheetnames == ["Overdue within the force's cont", "Overdue awaiting a dependency",
-                                   "Overdue awaiting sign-off"]
+        assert book.sheetnames == [
+            "Overdue within the force's cont",
+            "Overdue awaiting a dependency",
+            "Overdue awaiting sign-off",
+        ]
         sheet = book["Overdue awaiting sign-off"]
         assert sheet.max_row - 1 == 46
         assert isinstance(sheet["D2"].value, datetime.datetime)
@@ -244,26 +288,30 @@ class TestExports:
     def test_formula_injection_is_neutralised(self):
         implementation = ForceImplementation.objects.filter(force__slug="gwent-police").first()
         ForceImplementation.objects.filter(pk=implementation.pk).update(
-            lead_officer='=HYPERLINK("http://evil.example","x")')
+            lead_officer='=HYPERLINK("http://evil.example","x")'
+        )
         client = client_for("gwent.pcc")
         path = reverse("force", args=["gwent-police"])
         text = client.get(path + "?format=csv").content.decode("utf-8-sig")
         assert "'=HYPERLINK" in text
         book = openpyxl.load_workbook(io.BytesIO(client.get(path + "?format=xlsx").content))
         values = [c.value for row in book.active.iter_rows() for c in row]
-        assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in values
+        assert '\'=HYPERLINK("http://evil.example","x")' in values
         assert not any(isinstance(v, str) and v.startswith("=") for v in values)
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("query,message", [
-        ("?status=finished", "Status: Select a valid choice"),
-        ("?inspection=no-such-report", "Inspection: Select a valid choice"),
-        ("?region=atlantis", "Region: Select a valid choice"),
-        ("?recommendation=seven", "Recommendation number: Enter a number"),
-        ("?format=pdf", "'pdf' is not an export format"),
-        ("?format=csv&table=nope", "There is no table 'nope'"),
-    ])
+    @pytest.mark.parametrize(
+        "query,message",
+        [
+            ("?status=finished", "Status: Select a valid choice"),
+            ("?inspection=no-such-report", "Inspection: Select a valid choice"),
+            ("?region=atlantis", "Region: Select a valid choice"),
+            ("?recommendation=seven", "Recommendation number: Enter a number"),
+            ("?format=pdf", "'pdf' is not an export format"),
+            ("?format=csv&table=nope", "There is no table 'nope'"),
+        ],
+    )
     def test_clear_message_not_a_server_error(self, query, message):
         response = client_for("viewer").get(reverse("overdue") + query)
         assert response.status_code == 400
@@ -280,12 +328,15 @@ class TestBadInput:
         response = client_for("viewer").get(reverse("matrix") + "?inspection=nope")
         assert response.status_code == 400
 
-    @pytest.mark.parametrize("path", [
-        "/forces/no-such-force/",
-        "/inspections/firearms-2023/recommendations/99/",
-        "/inspections/nope/recommendations/2/",
-        "/no/such/page/",
-    ])
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/forces/no-such-force/",
+            "/inspections/firearms-2023/recommendations/99/",
+            "/inspections/nope/recommendations/2/",
+            "/no/such/page/",
+        ],
+    )
     def test_not_found_in_the_sites_layout(self, path):
         response = client_for("viewer").get(path)
         assert response.status_code == 404

@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("evidence/<int:update_id>/", views.evidence_file, name="evidence-file"),
+    path("", include("inspections.letters.urls")),
     path("", include("inspections.reports.urls")),
 ]

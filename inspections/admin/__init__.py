@@ -1,1 +1,1 @@
-from . import progress, reference, users  # noqa: F401  (registers the admin screens)
+from . import letters, progress, reference, users  # noqa: F401  (registers the admin screens)

@@ -12,6 +12,14 @@ from .choices import (
     Scope,
     Status,
 )
+from .letters import (
+    FrozenLetterError,
+    LetterRecipient,
+    LetterSection,
+    LetterStatus,
+    ProgressLetter,
+    s55_state,
+)
 from .progress import (
     AppendOnlyError,
     ForceImplementation,
@@ -41,9 +49,14 @@ __all__ = [
     "FirearmsStatistic",
     "Force",
     "ForceImplementation",
+    "FrozenLetterError",
     "Governance",
     "Inspection",
+    "LetterRecipient",
+    "LetterSection",
+    "LetterStatus",
     "OverdueKind",
+    "ProgressLetter",
     "ProgressUpdate",
     "Recommendation",
     "Region",
@@ -52,4 +65,5 @@ __all__ = [
     "Status",
     "TargetDateRevision",
     "User",
+    "s55_state",
 ]

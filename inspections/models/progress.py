@@ -235,7 +235,10 @@ class ProgressUpdate(models.Model):
         "(why it does not apply).",
     )
     evidence_file = models.FileField(
-        upload_to=evidence_upload_to, blank=True, help_text="Optional supporting document."
+        upload_to=evidence_upload_to,
+        max_length=255,
+        blank=True,
+        help_text="Optional supporting document.",
     )
     dependencies = models.ManyToManyField(
         Dependency,

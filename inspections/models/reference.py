@@ -84,6 +84,10 @@ class Inspection(models.Model):
     inspectorate = models.CharField(max_length=100, default="HMICFRS")
     published = models.DateField(help_text="The day the report was published.")
     url = models.URLField(blank=True, help_text="Where the report can be read.")
+    summary = models.TextField(
+        blank=True,
+        help_text="One or two sentences on what the inspection examined, for letters' opening.",
+    )
 
     history = HistoricalRecords()
 

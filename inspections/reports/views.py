@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from inspections import clock, permissions
+from inspections.letters import queries as letter_queries
 from inspections.models import (
     Inspection,
     OverdueKind,
@@ -170,6 +171,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = queries.attention_counts(filterset.qs, today)
     tables: list[Table] = []
     context: dict = {"filter": filterset, "counts": counts}
+    s55_inspection = letter_queries.default_response_inspection(today)
+    if s55_inspection is not None:
+        context["s55_inspection"] = s55_inspection
+        context["s55_counts"] = letter_queries.response_counts(
+            letter_queries.responses(request.user, s55_inspection, today)
+        )
     user = request.user
     if user.sees_all_forces:
         table = Table(
@@ -407,6 +414,10 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
         "statistics": statistics,
         "chart": chart,
         "counts": counts,
+        "letters": letter_queries.visible_letters(request.user)
+        .filter(force=force)
+        .order_by("-letter_date", "-created_at"),
+        "can_draft": permissions.can_edit_letters(request.user, force),
     }
     return respond(request, "reports/force.html", context, [table], force.slug, today)
 

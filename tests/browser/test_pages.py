@@ -3,6 +3,7 @@ role, follow the navigation, filter, download, and axe-core finds no WCAG 2.2 A/
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,8 @@ NAVIGATION = {
     "Due soon": "Due soon",
     "Dependencies": "Dependencies",
     "Matrix": "Compliance matrix",
+    "s.55 responses": "s.55 responses",
+    "Letters": "Letters to the Home Secretary",
 }
 
 
@@ -57,7 +60,15 @@ def test_pcc_staff_journey(demo, page_as):
     assert "West Mercia Police, PCC staff" in page.locator("header").inner_text()
     audit(page, problems)
 
-    for label in ("Overdue", "Due soon", "Dependencies", "Matrix", "My force"):
+    for label in (
+        "Overdue",
+        "Due soon",
+        "Dependencies",
+        "Matrix",
+        "s.55 responses",
+        "Letters",
+        "My force",
+    ):
         page.locator(".govuk-service-navigation").get_by_role("link", name=label).click()
         page.wait_for_load_state("networkidle")
         expected = "West Mercia Police" if label == "My force" else NAVIGATION[label]
@@ -68,8 +79,11 @@ def test_pcc_staff_journey(demo, page_as):
         audit(page, problems)
 
     # Open a recommendation from the force page, then filter the overdue report.
-    page.get_by_role("link", name="An inspection of how effective police forces are in the "
-                     "deployment of firearms – recommendation 3").first.click()
+    page.get_by_role(
+        "link",
+        name="An inspection of how effective police forces are in the "
+        "deployment of firearms – recommendation 3",
+    ).first.click()
     assert heading(page) == "Recommendation 3"
     audit(page, problems)
 
@@ -86,7 +100,8 @@ def test_pcc_staff_journey(demo, page_as):
         page.get_by_role("link", name="CSV of Overdue: awaiting a dependency").click()
     download = download_info.value
     assert download.suggested_filename.startswith("overdue-awaiting-dependency-")
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + 4
     assert {row[0] for row in rows[1:]} == {"West Mercia Police"}
 
@@ -98,16 +113,45 @@ def test_pcc_staff_journey(demo, page_as):
     assert response.status == 404 and heading(page) == "Page not found"
     audit(page, problems)
 
+    # West Mercia's issued letter, then a new draft: edit it and read it back.
+    page.goto("/letters/")
+    page.get_by_role(
+        "link",
+        name="An inspection of how effective police forces are in the deployment of firearms",
+    ).first.click()
+    assert heading(page) == "Issued letter"
+    assert "Issued on 4 September 2023" in page.content()
+    audit(page, problems)
+    page.goto("/letters/")
+    page.get_by_label("Draft a letter on").select_option("firearms-2023")
+    page.get_by_role("button", name="Draft a letter").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "Edit the draft letter"
+    audit(page, problems)
+    page.get_by_label("Closing").fill("I will keep these recommendations under review.")
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "Draft letter"
+    assert "I will keep these recommendations under review." in page.content()
+    assert "What changed since the letter issued on 4 September 2023" in page.content()
+    audit(page, problems)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download_info.value.suggested_filename.endswith("-draft.pdf")
+
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in/")
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("username,first_heading", [
-    ("national.admin", "National picture"),
-    ("viewer", "National picture"),
-    ("gwent.lead", "Gwent Police"),
-])
+@pytest.mark.parametrize(
+    "username,first_heading",
+    [
+        ("national.admin", "National picture"),
+        ("viewer", "National picture"),
+        ("gwent.lead", "Gwent Police"),
+    ],
+)
 def test_other_roles_sign_in_and_navigate(demo, page_as, username, first_heading):
     page = page_as(None)
     problems: list[str] = []

@@ -1,0 +1,1 @@
+"""Progress letters to the Home Secretary: content, rendering (HTML, DOCX, PDF) and services."""

@@ -1,0 +1,200 @@
+"""What a letter says, built from the data or read from a saved letter, as one plain structure
+that every output (HTML preview, DOCX, PDF) lays out the same way."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from inspections.models import (
+    Force,
+    ForceImplementation,
+    Inspection,
+    LetterRecipient,
+    ProgressLetter,
+    ProgressUpdate,
+    Scope,
+)
+
+RECIPIENT_KEY = "home-secretary"
+
+
+class LetterDataError(Exception):
+    """The data needed for a letter is missing; the message says what to enter."""
+
+
+@dataclass
+class Section:
+    recommendation_id: int
+    number: int
+    recommendation_text: str
+    narrative: str
+
+
+@dataclass
+class LetterContent:
+    force_name: str
+    inspection_title: str
+    letter_date: datetime.date
+    recipient_name: str
+    recipient_office: str
+    recipient_address: list[str]
+    title: str
+    opening: list[str]
+    sections: list[Section]
+    closing: list[str]
+    signatory_name: str
+    signatory_title: list[str]
+    cc: list[str] = field(default_factory=list)
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.letter_date:%d %B %Y}"
+
+
+def ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def long_date(value: datetime.date) -> str:
+    """'11th July 2023', as letters write it."""
+    return f"{ordinal(value.day)} {value:%B %Y}"
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def default_opening(force: Force, inspection: Inspection) -> str:
+    """The opening, with the counts and the date computed, never typed."""
+    counts = inspection.recommendations.aggregate(
+        total=Count("pk"),
+        local=Count("pk", filter=Q(scope=Scope.LOCAL)),
+        waiting=Count("pk", filter=Q(scope=Scope.LOCAL, dependencies__isnull=False), distinct=True),
+    )
+    first = (
+        f"I am writing to you in response to the above {inspection.inspectorate} report "
+        f"published on {long_date(inspection.published)}."
+    )
+    if inspection.summary.strip():
+        first += " " + inspection.summary.strip()
+    second = (
+        "Alongside identifying good practice, the inspectorate identified a number of "
+        f"improvements to be made, resulting in {counts['total']} national recommendations "
+        f"({counts['local']} of which were for local forces). Below I set out how the Chief "
+        f"Constable in {force.short_name} will address these recommendations."
+    )
+    if counts["waiting"]:
+        second += (
+            " In many cases, delivery against the local recommendations is reliant on or will be "
+            "informed by regional and national activity."
+        )
+    return f"{first}\n\n{second}"
+
+
+def default_closing(force: Force) -> str:
+    return (
+        "I will continue to hold the Chief Constable to account for delivering these "
+        f"recommendations in {force.short_name}, and to monitor progress through my ongoing "
+        "assurance and accountability activity."
+    )
+
+
+def default_cc(force: Force, inspection: Inspection) -> str:
+    return f"{force.name} Chief Constable\n{inspection.inspectorate}"
+
+
+def current_sections(force: Force, inspection: Inspection) -> list[Section]:
+    """Each local recommendation in number order with the force's latest narrative, in one
+    query whatever the number of updates."""
+    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).order_by(
+        "-as_of", "-created_at", "-id"
+    )
+    rows = (
+        ForceImplementation.objects.filter(
+            force=force, recommendation__inspection=inspection, recommendation__scope=Scope.LOCAL
+        )
+        .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
+        .values(
+            "recommendation_id",
+            "recommendation__number",
+            "recommendation__text",
+            "latest_narrative",
+        )
+        .order_by("recommendation__number")
+    )
+    return [
+        Section(
+            recommendation_id=row["recommendation_id"],
+            number=row["recommendation__number"],
+            recommendation_text=row["recommendation__text"],
+            narrative=row["latest_narrative"] or "",
+        )
+        for row in rows
+    ]
+
+
+def recipient() -> LetterRecipient:
+    found = LetterRecipient.objects.filter(key=RECIPIENT_KEY).first()
+    if found is None:
+        raise LetterDataError(
+            "No letter recipient is set: a national administrator should enter the Home "
+            "Secretary under Letter recipients (or run load_reference_data)."
+        )
+    return found
+
+
+def from_data(force: Force, inspection: Inspection, letter_date: datetime.date) -> LetterContent:
+    """A letter as it would be drafted today from the force's latest updates."""
+    sections = current_sections(force, inspection)
+    if not sections:
+        raise LetterDataError(f"{inspection.title} has no local recommendations to report on.")
+    if not any(section.narrative for section in sections):
+        raise LetterDataError(
+            f"{force.name} has recorded no progress updates on {inspection.title} yet."
+        )
+    to = recipient()
+    return LetterContent(
+        force_name=force.name,
+        inspection_title=inspection.title,
+        letter_date=letter_date,
+        recipient_name=to.name,
+        recipient_office=to.office,
+        recipient_address=lines(to.address),
+        title=inspection.title,
+        opening=paragraphs(default_opening(force, inspection)),
+        sections=sections,
+        closing=paragraphs(default_closing(force)),
+        signatory_name=force.commissioner_name or "[Commissioner's name not entered]",
+        signatory_title=[force.commissioner_title or "Commissioner", force.short_name],
+        cc=lines(default_cc(force, inspection)),
+    )
+
+
+def from_letter(letter: ProgressLetter) -> LetterContent:
+    """A saved letter's content (draft or issued), sections in number order."""
+    return LetterContent(
+        force_name=letter.force.name,
+        inspection_title=letter.inspection.title,
+        letter_date=letter.letter_date,
+        recipient_name=letter.recipient_name,
+        recipient_office=letter.recipient_office,
+        recipient_address=lines(letter.recipient_address),
+        title=letter.title,
+        opening=paragraphs(letter.opening),
+        sections=[
+            Section(s.recommendation_id, s.number, s.recommendation_text, s.narrative)
+            for s in sorted(letter.sections.all(), key=lambda s: s.number)
+        ],
+        closing=paragraphs(letter.closing),
+        signatory_name=letter.signatory_name,
+        signatory_title=lines(letter.signatory_title),
+        cc=lines(letter.cc),
+    )

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from inspections.models import ProgressLetter
+
+from .services import EDITABLE_FIELDS
+
+GOVUK_WIDGETS = {
+    forms.Textarea: "govuk-textarea",
+    forms.TextInput: "govuk-input",
+    forms.DateInput: "govuk-input govuk-input--width-10",
+}
+
+
+def govuk(form: forms.Form) -> None:
+    for field in form.fields.values():
+        for widget_type, css in GOVUK_WIDGETS.items():
+            if isinstance(field.widget, widget_type):
+                field.widget.attrs.setdefault("class", css)
+
+
+class LetterForm(forms.ModelForm):
+    """Every paragraph of a draft, plus each recommendation's narrative as its own field."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProgressLetter
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "letter_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recipient_address": forms.Textarea(attrs={"rows": 4}),
+            "opening": forms.Textarea(attrs={"rows": 8}),
+            "closing": forms.Textarea(attrs={"rows": 5}),
+            "signatory_title": forms.Textarea(attrs={"rows": 2}),
+            "cc": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"cc": "Copied to (cc)", "letter_date": "Date on the letter"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.section_fields: list[tuple[Any, str]] = []
+        for section in self.instance.sections.all():
+            name = f"section_{section.pk}"
+            self.fields[name] = forms.CharField(
+                label=f"Recommendation {section.number}: the force's narrative",
+                help_text=section.recommendation_text,
+                initial=section.narrative,
+                # A draft may be saved half-written; issuing needs every narrative.
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+            self.section_fields.append((section, name))
+        govuk(self)
+
+    def narratives(self) -> dict[int, str]:
+        return {section.pk: self.cleaned_data[name] for section, name in self.section_fields}
+
+    def letter_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class IssueForm(forms.Form):
+    issued_on = forms.DateField(
+        label="Date it was sent",
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
+    )

@@ -1,0 +1,70 @@
+"""Reads for letters and the s.55 response tracker."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from inspections import permissions
+from inspections.models import (
+    Force,
+    Inspection,
+    LetterStatus,
+    ProgressLetter,
+    User,
+    s55_state,
+)
+
+
+def visible_letters(user: User) -> QuerySet:
+    return permissions.scope_queryset(user, ProgressLetter.objects.all()).select_related(
+        "force", "inspection", "issued_by", "created_by"
+    )
+
+
+def default_response_inspection(today: datetime.date) -> Inspection | None:
+    """The latest inspection whose s.55 deadline has passed, else the latest of all."""
+    inspections = list(Inspection.objects.order_by("-published", "title"))
+    for inspection in inspections:
+        if inspection.response_due < today:
+            return inspection
+    return inspections[0] if inspections else None
+
+
+@dataclass
+class Response:
+    force: Force
+    due: datetime.date
+    issued_on: datetime.date | None
+    letter_uuid: str | None
+    state: str
+    words: str
+
+
+def responses(user: User, inspection: Inspection, today: datetime.date) -> list[Response]:
+    """Each visible force's first issued letter on the inspection: on time, late or not yet."""
+    first_issued = ProgressLetter.objects.filter(
+        force=OuterRef("pk"), inspection=inspection, status=LetterStatus.ISSUED
+    ).order_by("issued_on", "issued_at")
+    forces = (
+        permissions.scope_queryset(user, Force.objects.all())
+        .select_related("region")
+        .annotate(
+            first_issued_on=Subquery(first_issued.values("issued_on")[:1]),
+            first_letter=Subquery(first_issued.values("uuid")[:1]),
+        )
+        .order_by("region__name", "name")
+    )
+    due = inspection.response_due
+    result = []
+    for force in forces:
+        state, words = s55_state(force.first_issued_on, due, today)
+        result.append(Response(force, due, force.first_issued_on, force.first_letter, state, words))
+    return result
+
+
+def response_counts(rows: list[Response]) -> Counter[str]:
+    return Counter(row.state for row in rows)

@@ -1,0 +1,184 @@
+"""Writes for letters: draft, edit, issue (freeze), discard. Each in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from inspections import clock, permissions
+from inspections.models import (
+    Force,
+    Inspection,
+    LetterSection,
+    LetterStatus,
+    ProgressLetter,
+    User,
+)
+
+from . import content, render
+
+
+class StaleLetterError(Exception):
+    """Someone else saved the draft since this copy was read."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def require_editor(user: User, force: Force) -> None:
+    if not permissions.can_edit_letters(user, force):
+        raise PermissionDenied(f"Only {force.name}'s PCC staff can draft and issue its letters.")
+
+
+@transaction.atomic
+def draft_letter(
+    *,
+    force: Force,
+    inspection: Inspection,
+    author: User,
+    letter_date: datetime.date | None = None,
+) -> ProgressLetter:
+    """A new draft from the force's latest updates, following its last issued letter if any."""
+    require_editor(author, force)
+    if ProgressLetter.objects.drafts().filter(force=force, inspection=inspection).exists():
+        raise ValidationError(
+            "There is already a draft letter for this force and inspection: carry on with that "
+            "one, or discard it first."
+        )
+    built = content.from_data(force, inspection, letter_date or clock.today())
+    letter = ProgressLetter(
+        force=force,
+        inspection=inspection,
+        letter_date=built.letter_date,
+        recipient_name=built.recipient_name,
+        recipient_office=built.recipient_office,
+        recipient_address="\n".join(built.recipient_address),
+        title=built.title,
+        opening="\n\n".join(built.opening),
+        closing="\n\n".join(built.closing),
+        signatory_name=built.signatory_name,
+        signatory_title="\n".join(built.signatory_title),
+        cc="\n".join(built.cc),
+        follows=ProgressLetter.objects.issued()
+        .filter(force=force, inspection=inspection)
+        .order_by("-issued_on", "-issued_at")
+        .first(),
+        created_by=author,
+    )
+    letter._history_user = author
+    letter.save()
+    LetterSection.objects.bulk_create(
+        LetterSection(
+            letter=letter,
+            recommendation_id=section.recommendation_id,
+            number=section.number,
+            recommendation_text=section.recommendation_text,
+            narrative=section.narrative,
+        )
+        for section in built.sections
+    )
+    return letter
+
+
+EDITABLE_FIELDS = (
+    "letter_date",
+    "recipient_name",
+    "recipient_office",
+    "recipient_address",
+    "title",
+    "opening",
+    "closing",
+    "signatory_name",
+    "signatory_title",
+    "cc",
+)
+
+
+@transaction.atomic
+def update_draft(
+    *,
+    letter: ProgressLetter,
+    author: User,
+    version: int,
+    fields: Mapping[str, object],
+    narratives: Mapping[int, str],
+) -> ProgressLetter:
+    """Save edits to a draft, refusing if someone else saved it since ``version`` was read."""
+    locked = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
+    require_editor(author, locked.force)
+    if locked.is_issued:
+        raise ValidationError("This letter has been issued and can no longer be changed.")
+    if locked.version != version:
+        raise StaleLetterError(
+            "Someone else saved this draft while you were editing it. Reload it to see their "
+            "changes, then make yours again."
+        )
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.version += 1
+    locked.full_clean(exclude=["follows", "created_by", "issued_by"])
+    locked._history_user = author
+    locked.save()
+    for section in locked.sections.all():
+        if section.pk in narratives and narratives[section.pk] != section.narrative:
+            section.narrative = narratives[section.pk]
+            section._history_user = author
+            section.save(update_fields=["narrative"])
+    return locked
+
+
+@transaction.atomic
+def issue_letter(
+    *, letter: ProgressLetter, author: User, issued_on: datetime.date | None = None
+) -> ProgressLetter:
+    """Freeze the letter: its HTML, DOCX and PDF are stored with their SHA-256 and never change."""
+    locked = (
+        ProgressLetter.objects.select_for_update(of=("self",))
+        .select_related("force", "inspection")
+        .get(pk=letter.pk)
+    )
+    require_editor(author, locked.force)
+    if locked.is_issued:
+        raise ValidationError("This letter has already been issued.")
+    issued_on = issued_on or clock.today()
+    if issued_on > clock.today():
+        raise ValidationError({"issued_on": "The issue date cannot be in the future."})
+    if issued_on < locked.inspection.published:
+        raise ValidationError({"issued_on": "The issue date is before the report was published."})
+    if any(not section.narrative.strip() for section in locked.sections.all()):
+        raise ValidationError("Every recommendation needs a narrative before the letter is issued.")
+    built = content.from_letter(locked)
+    html = render.html(built).encode("utf-8")
+    docx = render.docx(built)
+    pdf = render.pdf(built)
+    stem = f"{locked.force.slug}-{locked.inspection.slug}-{issued_on:%Y-%m-%d}"
+    locked.html_snapshot = html.decode("utf-8")
+    locked.html_sha256 = sha256(html)
+    locked.docx_file.save(f"{stem}.docx", ContentFile(docx), save=False)
+    locked.docx_sha256 = sha256(docx)
+    locked.pdf_file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    locked.pdf_sha256 = sha256(pdf)
+    locked.status = LetterStatus.ISSUED
+    locked.issued_on = issued_on
+    locked.issued_at = timezone.now()
+    locked.issued_by = author
+    locked._history_user = author
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def discard_draft(*, letter: ProgressLetter, author: User) -> None:
+    require_editor(author, letter.force)
+    if letter.is_issued:
+        raise ValidationError("An issued letter cannot be discarded.")
+    letter._history_user = author
+    letter.delete()

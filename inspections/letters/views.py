@@ -1,0 +1,241 @@
+"""Letter pages: drafting, editing, preview, issue and download. Thin: writes in services.py,
+access in permissions.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from inspections import clock, permissions
+from inspections.models import Inspection, ProgressLetter
+from inspections.reports.tables import Cell, Column, Table
+from inspections.reports.views import BadInput, handles_bad_input, respond
+
+from . import content, queries, services
+from . import render as rendering
+from .forms import IssueForm, LetterForm
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def letter_or_404(request: HttpRequest, uuid: str) -> ProgressLetter:
+    return get_object_or_404(queries.visible_letters(request.user), uuid=uuid)
+
+
+def letter_list(request: HttpRequest) -> HttpResponse:
+    letters = queries.visible_letters(request.user).order_by("-created_at")
+    user = request.user
+    can_draft = user.force_id is not None and permissions.can_edit_letters(user, user.force)
+    return render(
+        request,
+        "letters/list.html",
+        {
+            "letters": letters,
+            "can_draft": can_draft,
+            "inspections": Inspection.objects.order_by("-published") if can_draft else [],
+        },
+    )
+
+
+@require_POST
+def letter_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.force_id is None or not permissions.can_edit_letters(user, user.force):
+        raise PermissionDenied("Only a force's PCC staff can draft its letters.")
+    inspection = Inspection.objects.filter(slug=request.POST.get("inspection", "")).first()
+    if inspection is None:
+        messages.error(request, "Choose the inspection the letter answers.")
+        return redirect("letters")
+    try:
+        letter = services.draft_letter(force=user.force, inspection=inspection, author=user)
+    except (ValidationError, content.LetterDataError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("letters")
+    messages.success(request, "Draft created from your latest updates. Edit any paragraph below.")
+    return redirect("letter-edit", uuid=letter.uuid)
+
+
+def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
+    """For each recommendation, whether the narrative differs from the letter this follows."""
+    if letter.follows_id is None:
+        return []
+    before = {s.recommendation_id: s.narrative for s in letter.follows.sections.all()}
+    return [
+        {
+            "number": section.number,
+            "state": "new"
+            if section.recommendation_id not in before
+            else (
+                "unchanged" if before[section.recommendation_id] == section.narrative else "changed"
+            ),
+            "previous": before.get(section.recommendation_id, ""),
+        }
+        for section in letter.sections.all()
+    ]
+
+
+def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    letter = letter_or_404(request, uuid)
+    built = content.from_letter(letter)
+    can_edit = not letter.is_issued and permissions.can_edit_letters(request.user, letter.force)
+    return render(
+        request,
+        "letters/detail.html",
+        {
+            "letter": letter,
+            "body": rendering.html(built, standalone=False),
+            "can_edit": can_edit,
+            "issue_form": IssueForm(initial={"issued_on": clock.today()}) if can_edit else None,
+            "changes": changes_since(letter),
+        },
+    )
+
+
+def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    letter = letter_or_404(request, uuid)
+    if not permissions.can_edit_letters(request.user, letter.force):
+        raise PermissionDenied("Only the force's PCC staff can edit its letters.")
+    if letter.is_issued:
+        messages.error(request, "This letter has been issued and can no longer be changed.")
+        return redirect("letter", uuid=letter.uuid)
+    form = LetterForm(request.POST or None, instance=letter)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_draft(
+                    letter=letter,
+                    author=request.user,
+                    version=form.cleaned_data["version"],
+                    fields=form.letter_fields(),
+                    narratives=form.narratives(),
+                )
+            except services.StaleLetterError as error:
+                form.add_error(None, str(error))
+                status = 409
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                status = 400
+            else:
+                messages.success(request, "Draft saved.")
+                return redirect("letter", uuid=letter.uuid)
+        else:
+            status = 400
+    return render(request, "letters/edit.html", {"letter": letter, "form": form}, status=status)
+
+
+@require_POST
+def letter_issue(request: HttpRequest, uuid: str) -> HttpResponse:
+    letter = letter_or_404(request, uuid)
+    if not permissions.can_edit_letters(request.user, letter.force):
+        raise PermissionDenied("Only the force's PCC staff can issue its letters.")
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the date the letter was sent, like 2023-09-04.")
+        return redirect("letter", uuid=letter.uuid)
+    try:
+        services.issue_letter(
+            letter=letter, author=request.user, issued_on=form.cleaned_data["issued_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("letter", uuid=letter.uuid)
+    messages.success(request, "Letter issued. Its text and files are now kept exactly as sent.")
+    return redirect("letter", uuid=letter.uuid)
+
+
+@require_POST
+def letter_discard(request: HttpRequest, uuid: str) -> HttpResponse:
+    letter = letter_or_404(request, uuid)
+    try:
+        services.discard_draft(letter=letter, author=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("letter", uuid=letter.uuid)
+    messages.success(request, "Draft discarded.")
+    return redirect("letters")
+
+
+def letter_download(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
+    letter = letter_or_404(request, uuid)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Letters download as pdf, docx or html.")
+    name = f"{letter.force.slug}-{letter.inspection.slug}-letter"
+    if letter.is_issued:
+        # Exactly the bytes that were issued, never regenerated.
+        name += f"-{letter.issued_on:%Y-%m-%d}"
+        if fmt == "html":
+            data = letter.html_snapshot.encode("utf-8")
+        else:
+            stored = letter.docx_file if fmt == "docx" else letter.pdf_file
+            return FileResponse(
+                stored.open("rb"),
+                as_attachment=True,
+                filename=f"{name}.{fmt}",
+                content_type=CONTENT_TYPES[fmt],
+            )
+    else:
+        name += "-draft"
+        built = content.from_letter(letter)
+        data = {
+            "html": lambda: rendering.html(built).encode("utf-8"),
+            "docx": lambda: rendering.docx(built),
+            "pdf": lambda: rendering.pdf(built),
+        }[fmt]()
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@handles_bad_input
+def responses(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    inspections = list(Inspection.objects.order_by("-published", "title"))
+    slug = request.GET.get("inspection")
+    if slug:
+        chosen = next((i for i in inspections if i.slug == slug), None)
+        if chosen is None:
+            raise BadInput(f"There is no inspection '{slug}'.")
+    else:
+        chosen = queries.default_response_inspection(today)
+    table = Table(
+        "responses",
+        f"s.55 responses: {chosen.title}" if chosen else "s.55 responses",
+        [
+            Column("Force"),
+            Column("Region"),
+            Column("Response due"),
+            Column("Response"),
+            Column("Issued on"),
+            Column("Letter"),
+        ],
+        empty_message="No forces to show.",
+    )
+    rows = queries.responses(request.user, chosen, today) if chosen else []
+    for row in rows:
+        table.add(
+            Cell(row.force.name, url=reverse("force", args=[row.force.slug])),
+            row.force.region.name,
+            row.due,
+            Cell(row.words),
+            row.issued_on,
+            Cell("Read the letter", url=reverse("letter", args=[row.letter_uuid]))
+            if row.letter_uuid
+            else Cell(""),
+        )
+    context = {
+        "inspections": inspections,
+        "chosen": chosen,
+        "counts": queries.response_counts(rows),
+    }
+    stem = f"s55-responses-{chosen.slug}" if chosen else "s55-responses"
+    return respond(request, "letters/responses.html", context, [table], stem, today)

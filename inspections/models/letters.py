@@ -1,0 +1,202 @@
+"""Progress letters: the s.55 response and later updates, drafted from the data, edited by the
+PCC's office, and frozen exactly as sent when issued."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .reference import Force, Inspection, Recommendation
+
+
+class LetterRecipient(models.Model):
+    """Who letters go to. Office holders change, so this is data a national administrator edits."""
+
+    key = models.SlugField(max_length=50, unique=True, help_text="A stable identifier.")
+    name = models.CharField(max_length=200, help_text="As addressed, e.g. 'Rt Hon … MP'.")
+    office = models.CharField(max_length=200, help_text="e.g. 'Home Secretary'.")
+    address = models.TextField(help_text="One line per line of the address.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.name}"
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+
+
+class FrozenLetterError(Exception):
+    """Raised on any attempt to change an issued letter or its sections."""
+
+
+def letter_upload_to(instance: "ProgressLetter", filename: str) -> str:
+    return f"letters/{instance.uuid}/{filename}"
+
+
+class ProgressLetterQuerySet(models.QuerySet):
+    def issued(self) -> "ProgressLetterQuerySet":
+        return self.filter(status=LetterStatus.ISSUED)
+
+    def drafts(self) -> "ProgressLetterQuerySet":
+        return self.filter(status=LetterStatus.DRAFT)
+
+
+class ProgressLetter(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="letters")
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="letters")
+    status = models.CharField(
+        max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT, editable=False
+    )
+    letter_date = models.DateField(help_text="The date printed on the letter.")
+    recipient_name = models.CharField(max_length=200)
+    recipient_office = models.CharField(max_length=200)
+    recipient_address = models.TextField(help_text="One line per line of the address.")
+    title = models.CharField(max_length=300, help_text="The report's title, as the subject line.")
+    opening = models.TextField(
+        help_text="Paragraphs before the recommendations; blank line between."
+    )
+    closing = models.TextField(
+        help_text="Paragraphs after the recommendations; blank line between."
+    )
+    signatory_name = models.CharField(max_length=200)
+    signatory_title = models.TextField(help_text="Lines under the signature, e.g. title and area.")
+    cc = models.TextField(blank=True, help_text="One copy recipient per line.")
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text="The last issued letter when this one was drafted, to show what changed.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_drafted"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    issued_on = models.DateField(null=True, blank=True, help_text="The day it was sent.")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_issued",
+    )
+    html_snapshot = models.TextField(blank=True, editable=False)
+    html_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    docx_file = models.FileField(
+        upload_to=letter_upload_to, max_length=255, blank=True, editable=False
+    )
+    docx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    pdf_file = models.FileField(
+        upload_to=letter_upload_to, max_length=255, blank=True, editable=False
+    )
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ProgressLetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "inspection", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "inspection"],
+                condition=Q(status=LetterStatus.DRAFT),
+                name="letter_one_draft_per_force_and_inspection",
+                violation_error_message="There is already a draft letter for this force and "
+                "inspection: carry on with that one.",
+            ),
+            models.CheckConstraint(
+                name="letter_issued_is_complete",
+                condition=Q(status=LetterStatus.DRAFT)
+                | (
+                    Q(issued_on__isnull=False, issued_at__isnull=False)
+                    & ~Q(docx_sha256="")
+                    & ~Q(pdf_sha256="")
+                    & ~Q(html_sha256="")
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["inspection", "status", "issued_on"], name="letter_s55_idx")
+        ]
+
+    def __str__(self) -> str:
+        state = (
+            f"issued {self.issued_on:%-d %b %Y}" if self.status == LetterStatus.ISSUED else "draft"
+        )
+        return f"{self.force.name}: letter on {self.inspection.title} ({state})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # An integrity guard: an issued letter is the record of what was sent.
+        if (
+            not self._state.adding
+            and type(self).objects.filter(pk=self.pk, status=LetterStatus.ISSUED).exists()
+        ):
+            raise FrozenLetterError("An issued letter cannot be changed; draft a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        if self.is_issued:
+            raise FrozenLetterError("An issued letter cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == LetterStatus.ISSUED
+
+
+class LetterSection(models.Model):
+    """One local recommendation in a letter: its words and the force's narrative."""
+
+    letter = models.ForeignKey(ProgressLetter, on_delete=models.CASCADE, related_name="sections")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="letter_sections"
+    )
+    number = models.PositiveSmallIntegerField()
+    recommendation_text = models.TextField()
+    narrative = models.TextField(help_text="What the force has done and will do.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["letter", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "recommendation"], name="letter_section_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if ProgressLetter.objects.filter(pk=self.letter_id, status=LetterStatus.ISSUED).exists():
+            raise FrozenLetterError("An issued letter's sections cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+def s55_state(
+    issued_on: datetime.date | None, due: datetime.date, today: datetime.date
+) -> tuple[str, str]:
+    """(code, words) for a force's s.55 response to an inspection."""
+    if issued_on is None:
+        if today > due:
+            return "missing", f"Not yet issued: {(today - due).days} days past the deadline"
+        return "not_yet", f"Not yet issued: due by {due:%-d %B %Y}"
+    if issued_on <= due:
+        return "on_time", f"Issued on time, {issued_on:%-d %B %Y}"
+    return "late", f"Issued late, {issued_on:%-d %B %Y} ({(issued_on - due).days} days late)"
