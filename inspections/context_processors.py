@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -33,4 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     role = user.get_role_display() if hasattr(user, "get_role_display") else ""
     who = f"{user.force.name}, {role}" if user.force_id else role
-    return {"nav_items": nav, "user_description": who}
+    return {
+        "nav_items": nav,
+        "user_description": who,
+        "stale_days": settings.TRACKER_STALE_AFTER_DAYS,
+    }

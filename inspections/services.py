@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from . import reminders
 from .models import (
     Dependency,
     DependencyStatus,
@@ -198,11 +199,12 @@ def close_dependency(
     on: datetime.date,
     url: str = "",
     changed_by: User,
-) -> Dependency:
+) -> list[ForceImplementation]:
     """Record that national or regional work was delivered (or withdrawn).
 
-    Implementations waiting only on it become 'needs review' by definition: the derived state is
-    computed from the dependencies' statuses, so nothing else has to be rewritten here.
+    Implementations waiting only on it become 'needs review' at once by definition (the state is
+    derived from the dependencies' statuses). Their forces are emailed once the change commits.
+    Returns the implementations that moved into needs review.
     """
     if status not in (DependencyStatus.DELIVERED, DependencyStatus.WITHDRAWN):
         raise ValidationError({"status": "Choose delivered or withdrawn."})
@@ -219,6 +221,17 @@ def close_dependency(
     if url:
         dependency.url = url
     dependency.full_clean()
+    waiting = set(
+        ForceImplementation.objects.filter(blocking_dependencies=dependency)
+        .awaiting_dependency()
+        .values_list("pk", flat=True)
+    )
     dependency._history_user = changed_by
     dependency.save()
-    return dependency
+    moved = list(
+        ForceImplementation.objects.filter(pk__in=waiting)
+        .needs_review()
+        .select_related("force", "recommendation__inspection")
+    )
+    transaction.on_commit(lambda: reminders.notify_dependency_closed(dependency, moved))
+    return moved

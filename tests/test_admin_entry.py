@@ -284,6 +284,7 @@ def test_national_admin_creates_a_force_user(cast):
         "last_name": "",
         "email": "",
         "job_title": "",
+        "digest_frequency": "daily",
     }
     response = client.post(url, data)
     assert response.status_code == 200

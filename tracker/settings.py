@@ -200,6 +200,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Domain settings.
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "30"))
+# An open item with no update for this long is flagged as stale.
+TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "90"))
+# Where links in emails point.
+TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Demo logins share a published password: never on a production system.
 TRACKER_ALLOW_DEMO_DATA = DEBUG
 # Fix "today" (YYYY-MM-DD) for a training copy; unset in real use.

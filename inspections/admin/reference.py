@@ -3,13 +3,19 @@ dependencies and firearms statistics."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
-from inspections import services
+from inspections import clock, services
 from inspections.models import (
     Dependency,
+    DependencyStatus,
     FirearmsStatistic,
     Force,
     Inspection,
@@ -138,6 +144,21 @@ class RecommendationAdmin(TrackerAdmin):
         services.save_recommendation(recommendation=obj)
 
 
+class CloseDependencyForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (DependencyStatus.DELIVERED, "Delivered"),
+            (DependencyStatus.WITHDRAWN, "Withdrawn"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(
+        label="On what date", widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
+    )
+    url = forms.URLField(label="Link to what was published", required=False, assume_scheme="https")
+
+
 @admin.register(Dependency)
 class DependencyAdmin(TrackerAdmin):
     list_display = [
@@ -158,12 +179,67 @@ class DependencyAdmin(TrackerAdmin):
         ("Delivery", {"fields": ["status", "expected_date", "delivered_date", "url"]}),
     ]
 
+    change_form_template = "admin/inspections/dependency/change_form.html"
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
 
     @admin.display(description="Recommendations", ordering="n_recommendations")
     def recommendation_count(self, obj: Dependency) -> int:
         return obj.n_recommendations
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # Delivery goes through "Record delivery", which also tells the forces waiting on it.
+        return ["status", "delivered_date"]
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<path:object_id>/close/",
+                self.admin_site.admin_view(self.close_view),
+                name="inspections_dependency_close",
+            ),
+            *super().get_urls(),
+        ]
+
+    def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        dependency = self.get_object(request, object_id)
+        if dependency is None:
+            raise Http404("No such dependency.")
+        if not self.has_change_permission(request, dependency):
+            raise PermissionDenied
+        form = CloseDependencyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.close_dependency(
+                    dependency=dependency,
+                    status=form.cleaned_data["status"],
+                    on=form.cleaned_data["on"],
+                    url=form.cleaned_data["url"],
+                    changed_by=request.user,
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                forces = len({implementation.force_id for implementation in moved})
+                self.message_user(
+                    request,
+                    f"Recorded. {len(moved)} items in {forces} forces now need review; "
+                    "those forces have been emailed.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:inspections_dependency_change", dependency.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Record delivery: {dependency.title}",
+            "dependency": dependency,
+            "form": form,
+            "opts": self.opts,
+            "waiting": dependency.blocked_implementations.awaiting_dependency().count(),
+        }
+        return TemplateResponse(request, "admin/inspections/dependency/close.html", context)
 
 
 @admin.register(FirearmsStatistic)

@@ -28,19 +28,21 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         "last_login",
     ]
     list_select_related = ["force"]
-    list_filter = ["role", "is_active", "force__region", "force"]
+    list_filter = ["role", "is_active", "digest_frequency", "force__region", "force"]
     search_fields = ["username", "first_name", "last_name", "email", "force__name"]
     autocomplete_fields = ["force"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
         ("Access", {"fields": ["role", "force", "is_active"]}),
+        ("Reminders", {"fields": ["digest_frequency"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
         ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
         ("Access", {"fields": ["role", "force"]}),
+        ("Reminders", {"fields": ["digest_frequency"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
 

@@ -6,6 +6,7 @@ from .choices import (
     DeadlineKind,
     DependencyKind,
     DependencyStatus,
+    DigestFrequency,
     Governance,
     OverdueKind,
     Role,
@@ -34,7 +35,7 @@ from .reference import (
     Recommendation,
     Region,
 )
-from .users import User
+from .users import DigestDelivery, User
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -46,6 +47,8 @@ __all__ = [
     "Dependency",
     "DependencyKind",
     "DependencyStatus",
+    "DigestDelivery",
+    "DigestFrequency",
     "FirearmsStatistic",
     "Force",
     "ForceImplementation",

@@ -83,3 +83,9 @@ OVERDUE_KIND_STATUSES: dict[str, tuple[str, ...]] = {
     OverdueKind.AWAITING_DEPENDENCY: (Status.AWAITING_DEPENDENCY,),
     OverdueKind.AWAITING_SIGN_OFF: (Status.IMPLEMENTED,),
 }
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly (Mondays)"
+    NONE = "none", "No digest"

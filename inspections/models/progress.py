@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -50,6 +51,10 @@ def due_soon_window(days: int | None = None) -> int:
     return settings.TRACKER_DUE_SOON_DAYS if days is None else days
 
 
+def stale_after(days: int | None = None) -> int:
+    return settings.TRACKER_STALE_AFTER_DAYS if days is None else days
+
+
 class Attention:
     """The derived states of the design brief as SQL conditions, the one definition used both to
     filter rows and to count them. Each needs ``due_date`` annotated (see ``with_due_date``)."""
@@ -87,6 +92,13 @@ class Attention:
     def complete() -> Q:
         return Q(status=Status.COMPLETE)
 
+    @classmethod
+    def stale(cls, today: datetime.date, days: int | None = None) -> Q:
+        """Open, and either past the force's own target date or without an update for ``days``
+        (counted from publication when there has never been one). Needs ``last_activity``."""
+        quiet_since = today - datetime.timedelta(days=stale_after(days))
+        return cls.open() & (Q(target_date__lt=today) | Q(last_activity__lt=quiet_since))
+
 
 class ImplementationQuerySet(models.QuerySet):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
@@ -94,7 +106,10 @@ class ImplementationQuerySet(models.QuerySet):
     def with_due_date(self) -> "ImplementationQuerySet":
         if "due_date" in self.query.annotations:
             return self
-        return self.annotate(due_date=due_date_expression())
+        return self.annotate(
+            due_date=due_date_expression(),
+            last_activity=Coalesce("latest_update_on", "recommendation__inspection__published"),
+        )
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())
@@ -125,6 +140,18 @@ class ImplementationQuerySet(models.QuerySet):
 
     def needs_review(self) -> "ImplementationQuerySet":
         return self.filter(Attention.needs_review())
+
+    def stale(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
+        return self.with_due_date().filter(Attention.stale(today, days))
+
+    def with_stale_flag(self, today: datetime.date) -> "ImplementationQuerySet":
+        return self.with_due_date().annotate(
+            is_stale=Case(
+                When(Attention.stale(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
     def for_force(self, force: Force) -> "ImplementationQuerySet":
         return self.filter(force=force)

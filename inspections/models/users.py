@@ -3,7 +3,27 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .choices import FORCE_ROLES, Role
+from .choices import FORCE_ROLES, DigestFrequency, Role
+
+
+class DigestDelivery(models.Model):
+    """A digest sent to someone on a day, so that a second run that day sends nothing again."""
+
+    user = models.ForeignKey("inspections.User", on_delete=models.CASCADE, related_name="digests")
+    sent_on = models.DateField()
+    frequency = models.CharField(max_length=10, choices=DigestFrequency.choices)
+    items = models.PositiveIntegerField(help_text="How many items the digest listed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="digest_once_per_user_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.sent_on:%-d %b %Y}"
 
 
 class User(AbstractUser):
@@ -24,6 +44,12 @@ class User(AbstractUser):
         help_text="Required for PCC staff and force leads; empty for national roles.",
     )
     job_title = models.CharField(max_length=200, blank=True)
+    digest_frequency = models.CharField(
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text="How often PCC staff and force leads get the reminder digest by email.",
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = UserManager()

@@ -32,6 +32,7 @@ COUNT_KEYS = (
     "awaiting_dependency",
     "needs_review",
     "complete",
+    "stale",
     "total",
 )
 
@@ -55,6 +56,7 @@ def attention_aggregates(today: datetime.date, days: int | None = None) -> dict[
         "awaiting_dependency": Count("pk", filter=Attention.awaiting_dependency()),
         "needs_review": Count("pk", filter=Attention.needs_review()),
         "complete": Count("pk", filter=Attention.complete()),
+        "stale": Count("pk", filter=Attention.stale(today)),
         "total": Count("pk"),
     }
 
@@ -191,6 +193,7 @@ def force_implementations(force: Force, today: datetime.date) -> QuerySet:
     return (
         ForceImplementation.objects.filter(force=force)
         .with_overdue_flag(today)
+        .with_stale_flag(today)
         .select_related("recommendation__inspection")
         .prefetch_related(Prefetch("updates", queryset=updates), "blocking_dependencies")
         .order_by("-recommendation__inspection__published", "recommendation__number")

@@ -1,0 +1,47 @@
+"""Send each force's reminder digest. Run daily by cron: `0 7 * * * manage.py send_reminders`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from inspections import clock
+from inspections.reminders import send_digests
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--date must be a date like 2026-11-21, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each force's PCC staff and force lead what became overdue, what is due soon, "
+        "what needs review, what is stale and what changed. Safe to run more than once a day: "
+        "nobody gets the same day's digest twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", type=iso_date, help="Send as on this day (YYYY-MM-DD).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print what would be sent; send nothing."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        today = options["date"] or clock.today()
+        report = send_digests(today=today, dry_run=options["dry_run"])
+        if options["dry_run"]:
+            for email, subject, items in report.would_send:
+                self.stdout.write(f"Would send to {email}: {subject} [{items} items]")
+            self.stdout.write(f"Dry run: {len(report.would_send)} digests would be sent.")
+        else:
+            for email, subject in report.sent:
+                self.stdout.write(f"Sent to {email}: {subject}")
+            self.stdout.write(self.style.SUCCESS(f"Sent {len(report.sent)} digests."))
+        if report.already_sent:
+            self.stdout.write(f"{report.already_sent} already had today's digest.")
+        if report.nothing_to_say:
+            self.stdout.write(f"{report.nothing_to_say} had nothing to report.")

@@ -1,0 +1,227 @@
+"""The daily (or weekly) digest for each force, and the notice sent when national work a force
+was waiting on is delivered. Every list uses the same definitions as the pages."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import (
+    FORCE_ROLES,
+    Dependency,
+    DigestDelivery,
+    DigestFrequency,
+    Force,
+    ForceImplementation,
+    ProgressUpdate,
+    TargetDateRevision,
+    User,
+)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.TRACKER_BASE_URL}{path}"
+
+
+@dataclass
+class Digest:
+    force: Force
+    today: datetime.date
+    since: datetime.date
+    became_overdue: list[ForceImplementation] = field(default_factory=list)
+    due_soon: list[ForceImplementation] = field(default_factory=list)
+    needs_review: list[ForceImplementation] = field(default_factory=list)
+    stale: list[ForceImplementation] = field(default_factory=list)
+    updates: list[ProgressUpdate] = field(default_factory=list)
+    revisions: list[TargetDateRevision] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(
+            len(items)
+            for items in (
+                self.became_overdue,
+                self.due_soon,
+                self.needs_review,
+                self.stale,
+                self.updates,
+                self.revisions,
+            )
+        )
+
+    @property
+    def subject(self) -> str:
+        parts = []
+        if self.became_overdue:
+            parts.append(f"{len(self.became_overdue)} newly overdue")
+        if self.needs_review:
+            parts.append(f"{len(self.needs_review)} to review")
+        if self.due_soon:
+            parts.append(f"{len(self.due_soon)} due soon")
+        summary = ", ".join(parts) or "what changed"
+        return f"{self.force.name}: {summary} ({self.today:%-d %b %Y})"
+
+    @property
+    def links(self) -> dict[str, str]:
+        query = f"?force={self.force.slug}"
+        return {
+            "force": absolute(reverse("force", args=[self.force.slug])),
+            "overdue": absolute(reverse("overdue") + query),
+            "due_soon": absolute(reverse("due-soon") + query),
+            "dependencies": absolute(reverse("dependencies") + query),
+        }
+
+
+def listed(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("recommendation__inspection").order_by(
+        "recommendation__inspection__slug", "recommendation__number"
+    )
+
+
+def build_digest(force: Force, today: datetime.date, since: datetime.date) -> Digest:
+    """What the force should know today, and what changed on or after ``since``."""
+    items = ForceImplementation.objects.filter(force=force)
+    return Digest(
+        force=force,
+        today=today,
+        since=since,
+        # Due before today, but not before the previous digest: these crossed the line.
+        became_overdue=list(listed(items.overdue(today).filter(due_date__gte=since))),
+        due_soon=list(listed(items.due_soon(today))),
+        needs_review=list(listed(items.needs_review().with_due_date())),
+        stale=list(listed(items.stale(today))),
+        updates=list(
+            ProgressUpdate.objects.filter(implementation__force=force, created_at__date__gte=since)
+            .select_related("implementation__recommendation", "author")
+            .order_by("created_at")
+        ),
+        revisions=list(
+            TargetDateRevision.objects.filter(
+                implementation__force=force, changed_at__date__gte=since
+            )
+            .select_related("implementation__recommendation", "changed_by")
+            .order_by("changed_at")
+        ),
+    )
+
+
+def recipients(force: Force) -> QuerySet:
+    return User.objects.filter(force=force, role__in=sorted(FORCE_ROLES), is_active=True).exclude(
+        email=""
+    )
+
+
+def due_today(user: User, today: datetime.date) -> bool:
+    if user.digest_frequency == DigestFrequency.DAILY:
+        return True
+    return user.digest_frequency == DigestFrequency.WEEKLY and today.weekday() == 0
+
+
+def period_start(frequency: str, today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=7 if frequency == DigestFrequency.WEEKLY else 1)
+
+
+@dataclass
+class SendReport:
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    would_send: list[tuple[str, str, int]] = field(default_factory=list)
+    already_sent: int = 0
+    nothing_to_say: int = 0
+
+
+def send_digests(*, today: datetime.date, dry_run: bool = False) -> SendReport:
+    """Send each due person their force's digest once a day; record each one sent."""
+    report = SendReport()
+    already = set(DigestDelivery.objects.filter(sent_on=today).values_list("user_id", flat=True))
+    digests: dict[tuple[int, str], Digest] = {}
+    users = (
+        User.objects.filter(role__in=sorted(FORCE_ROLES), is_active=True, force__isnull=False)
+        .exclude(email="")
+        .exclude(digest_frequency=DigestFrequency.NONE)
+        .select_related("force")
+        .order_by("force__name", "username")
+    )
+    for user in users:
+        if not due_today(user, today):
+            continue
+        if user.pk in already:
+            report.already_sent += 1
+            continue
+        key = (user.force_id, user.digest_frequency)
+        if key not in digests:
+            digests[key] = build_digest(
+                user.force, today, period_start(user.digest_frequency, today)
+            )
+        digest = digests[key]
+        if not digest.item_count:
+            report.nothing_to_say += 1
+            continue
+        if dry_run:
+            report.would_send.append((user.email, digest.subject, digest.item_count))
+            continue
+        if send_one(user, digest, today):
+            report.sent.append((user.email, digest.subject))
+        else:
+            report.already_sent += 1
+    return report
+
+
+def send_one(user: User, digest: Digest, today: datetime.date) -> bool:
+    """Record first, then send, in one transaction: a crash leaves neither, and a second
+    process racing this one fails on the unique record instead of sending twice."""
+    try:
+        with transaction.atomic():
+            DigestDelivery.objects.create(
+                user=user, sent_on=today, frequency=user.digest_frequency, items=digest.item_count
+            )
+            body = render_to_string("emails/digest.txt", {"digest": digest, "user": user})
+            EmailMessage(subject=digest.subject, body=body, to=[user.email]).send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def notify_dependency_closed(
+    dependency: Dependency, implementations: Iterable[ForceImplementation]
+) -> int:
+    """Tell each affected force that items waiting on this dependency now need review."""
+    by_force: dict[int, list[ForceImplementation]] = {}
+    for implementation in implementations:
+        by_force.setdefault(implementation.force_id, []).append(implementation)
+    if not by_force:
+        return 0
+    forces = Force.objects.in_bulk(list(by_force))
+    messages = []
+    for force_id, items in sorted(by_force.items()):
+        force = forces[force_id]
+        emails = list(recipients(force).values_list("email", flat=True))
+        if not emails:
+            continue
+        body = render_to_string(
+            "emails/dependency_closed.txt",
+            {
+                "dependency": dependency,
+                "force": force,
+                "items": sorted(items, key=lambda i: i.recommendation.number),
+                "link": absolute(reverse("dependencies") + f"?force={force.slug}"),
+            },
+        )
+        messages.append(
+            EmailMessage(
+                subject=f"{force.name}: {dependency.title} is "
+                f"{dependency.get_status_display().lower()} – items to review",
+                body=body,
+                to=emails,
+            )
+        )
+    if messages:
+        mailers.default.send_messages(messages)
+    return len(messages)
