@@ -32,6 +32,7 @@ def implementation_post(
         "lead_officer": impl.lead_officer,
         "new_target_date": impl.target_date.isoformat() if impl.target_date else "",
         "target_date_reason": "",
+        "edit_version": response.context["adminform"].form["edit_version"].value(),
     }
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
@@ -313,3 +314,28 @@ def test_national_admin_adds_an_inspection(cast):
     from inspections.models import Inspection
 
     assert Inspection.objects.get(slug="custody-2026").response_due == datetime.date(2026, 4, 26)
+
+
+def test_a_concurrent_edit_is_refused_not_overwritten(cast, impl_a):
+    """Two people open the same page; the second to save is told to reload."""
+    first, second = login(cast.pcc_a), login(cast.lead_a)
+    first_data = implementation_post(first, impl_a, lead_officer="Supt Alpha")
+    second_data = implementation_post(second, impl_a, lead_officer="Supt Beta")
+    assert first.post(change_url(impl_a), first_data).status_code == 302
+    response = second.post(change_url(impl_a), second_data)
+    assert response.status_code == 200
+    assert "Someone else changed this implementation" in response.content.decode()
+    impl_a.refresh_from_db()
+    assert (impl_a.lead_officer, impl_a.version) == ("Supt Alpha", 2)
+
+
+def test_concurrent_progress_updates_are_both_kept(cast, impl_a):
+    first, second = login(cast.pcc_a), login(cast.lead_a)
+    first_data = implementation_post(first, impl_a, new_update(narrative="From the first."))
+    second_data = implementation_post(second, impl_a, new_update(narrative="From the second."))
+    assert first.post(change_url(impl_a), first_data).status_code == 302
+    assert second.post(change_url(impl_a), second_data).status_code == 302
+    assert sorted(impl_a.updates.values_list("narrative", flat=True)) == [
+        "From the first.",
+        "From the second.",
+    ]

@@ -148,19 +148,21 @@ STORAGES = {
     },
 }
 
-# Email goes through Django 6.1's MAILERS; development prints messages to the console.
+# Email goes through Django 6.1's MAILERS. Development prints messages to the console unless an
+# SMTP host is given; production always uses SMTP (a local relay on port 25 by default).
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if os.environ.get("DJANGO_SMTP_HOST"):
+if os.environ.get("DJANGO_SMTP_HOST") or not DEBUG:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["DJANGO_SMTP_HOST"],
-                "port": int(os.environ.get("DJANGO_SMTP_PORT", "587")),
+                "host": os.environ.get("DJANGO_SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("DJANGO_SMTP_PORT", "25" if not DEBUG else "587")),
                 "username": os.environ.get("DJANGO_SMTP_USER", ""),
                 "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
-                "use_tls": True,
+                "use_tls": env_bool("DJANGO_SMTP_TLS", bool(os.environ.get("DJANGO_SMTP_USER"))),
+                "timeout": 30,
             },
         }
     }
@@ -202,6 +204,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "30"))
 # An open item with no update for this long is flagged as stale.
 TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "90"))
+# Sign-in throttling: this many failures for a username (or per address) lock it for a while.
+TRACKER_SIGN_IN_MAX_FAILURES = 5
+TRACKER_SIGN_IN_MAX_PER_IP = 30
+TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
 # Where links in emails point.
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Demo logins share a published password: never on a production system.

@@ -101,6 +101,8 @@ class ImplementationForm(forms.ModelForm):
         "date.",
     )
 
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ForceImplementation
         fields = ["lead_officer"]
@@ -108,9 +110,26 @@ class ImplementationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_target_date"].initial = self.instance.target_date
+        self.fields["edit_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        edited = {"lead_officer", "new_target_date", "target_date_reason"} & set(self.changed_data)
+        if self.instance.pk and edited:
+            # The admin saves inside a transaction: the lock holds until it commits, so a second
+            # save arriving at the same moment waits, then sees the new version and is refused.
+            current = (
+                ForceImplementation.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if cleaned.get("edit_version") != current:
+                raise ValidationError(
+                    "Someone else changed this implementation while you were editing it. "
+                    "Reload the page to see their changes, then make yours again. (Any new "
+                    "progress update you wrote is below: copy it before reloading.)",
+                    code="stale",
+                )
         if self.instance.pk:
             try:
                 validate_target_date_change(

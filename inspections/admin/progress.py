@@ -156,7 +156,10 @@ class ForceImplementationAdmin(TrackerAdmin):
     fieldsets = [
         (None, {"fields": ["force", "recommendation_text", "deadline"]}),
         ("Where it stands", {"fields": ["status", "latest_update_on", "waiting_on"]}),
-        ("The force's plan", {"fields": ["lead_officer", "new_target_date", "target_date_reason"]}),
+        (
+            "The force's plan",
+            {"fields": ["lead_officer", "new_target_date", "target_date_reason", "edit_version"]},
+        ),
     ]
     inlines = [NewProgressUpdateInline, ProgressHistoryInline, TargetDateRevisionInline]
 
@@ -200,6 +203,8 @@ class ForceImplementationAdmin(TrackerAdmin):
     def save_model(
         self, request: HttpRequest, obj: ForceImplementation, form: ImplementationForm, change: bool
     ) -> None:
+        if {"lead_officer", "new_target_date"} & set(form.changed_data):
+            obj.version += 1
         obj._history_user = request.user
         obj.save()
         services.set_target_date(

@@ -35,7 +35,7 @@ from .reference import (
     Recommendation,
     Region,
 )
-from .users import DigestDelivery, User
+from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -65,6 +65,7 @@ __all__ = [
     "Region",
     "Role",
     "Scope",
+    "SignInFailure",
     "Status",
     "TargetDateRevision",
     "User",

@@ -191,6 +191,9 @@ class ForceImplementation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with every edit, to catch concurrent edits."
+    )
 
     history = HistoricalRecords(m2m_fields=[blocking_dependencies])
     objects = ImplementationQuerySet.as_manager()

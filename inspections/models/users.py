@@ -26,6 +26,21 @@ class DigestDelivery(models.Model):
         return f"{self.user} on {self.sent_on:%-d %b %Y}"
 
 
+class SignInFailure(models.Model):
+    """A failed sign-in, kept briefly to slow down password guessing (in the database, so every
+    app server sees the same count)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class User(AbstractUser):
     """A person who signs in. Force roles belong to exactly one force; national roles to none."""
 
