@@ -200,6 +200,11 @@ if not DEBUG:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Spreadsheet imports keep the uploaded file between preview and confirmation in the default
+# storage (shared by every app server), not on one server's disk.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
 # Domain settings.
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "30"))
 # An open item with no update for this long is flagged as stale.

@@ -1,11 +1,19 @@
 """Test settings: the development settings, made fast and deterministic."""
 
+import tempfile
+
 from tracker.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # django-import-export opens a new storage handler per request, which would forget an
+    # in-memory file between preview and confirmation.
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="tracker-test-imports-")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -10,6 +10,9 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ExportMixin, ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from inspections import clock, permissions, services
 from inspections.models import (
@@ -29,6 +32,11 @@ from .filters import (
     UpdateRegionFilter,
 )
 from .forms import ImplementationForm, ProgressUpdateForm
+from .spreadsheets import (
+    ImplementationSheetResource,
+    UpdateSheetImportForm,
+    UpdateSheetResource,
+)
 
 
 def form_for_author(form_class: type[ModelForm], request: HttpRequest) -> type[ModelForm]:
@@ -128,7 +136,7 @@ class NewProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(ForceImplementation)
-class ForceImplementationAdmin(TrackerAdmin):
+class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
     form = ImplementationForm
     never_allowed = frozenset({"add", "delete"})
     list_display = [
@@ -162,6 +170,13 @@ class ForceImplementationAdmin(TrackerAdmin):
         ),
     ]
     inlines = [NewProgressUpdateInline, ProgressHistoryInline, TargetDateRevisionInline]
+    resource_classes = [ImplementationSheetResource]
+    formats = [CSV, XLSX]
+    # Every column, always: the sheet must go back in through the import unchanged.
+    export_form_class = ExportForm
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters: list = [AttentionFilter, "status", "recommendation__inspection"]
@@ -226,8 +241,20 @@ class ForceImplementationAdmin(TrackerAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(TrackerAdmin):
-    """Every update, newest first; add one here or from its implementation's page."""
+class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
+    """Every update, newest first; add one here, from its implementation's page, or many at once
+    from a spreadsheet (Import)."""
+
+    resource_classes = [UpdateSheetResource]
+    import_form_class = UpdateSheetImportForm
+    formats = [CSV, XLSX]
+    skip_admin_log = True
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request, "add")
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     form = ProgressUpdateForm
     never_allowed = frozenset({"change", "delete"})

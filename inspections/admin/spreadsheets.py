@@ -1,0 +1,136 @@
+"""Spreadsheet import and export in the admin (django-import-export), driven by the importer
+core in inspections/importers.py so the admin and the command answer the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from import_export import resources
+from import_export.fields import Field
+from import_export.forms import ImportForm
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
+
+from inspections import clock, importers, services
+from inspections.models import ProgressUpdate, User
+from inspections.reports.exports import safe_text
+
+
+def sheet_fields() -> dict[str, Field]:
+    return {
+        column.lower().replace(" ", "_"): Field(column_name=column, attribute=None)
+        for column in importers.COLUMNS
+    }
+
+
+class UpdateSheetResource(resources.Resource):
+    """Imports one progress update per row; every row is checked before any is recorded."""
+
+    class Meta:
+        use_transactions = True
+        skip_diff = True
+        report_skipped = True
+        import_id_fields: list[str] = []
+        # Rows never load existing objects: each is a new, append-only update.
+        instance_loader_class = BaseInstanceLoader
+
+    def __init__(self, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields.update(sheet_fields())
+        self.user = user
+        self.plan: importers.ImportPlan | None = None
+        self.planned: dict[int, importers.PlannedUpdate] = {}
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "Progress updates sheet"
+
+    def get_diff_headers(self) -> list[str]:
+        return list(importers.COLUMNS)
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        if self.user is None:
+            raise ValidationError("The import needs to know who is importing.")
+        self.plan = importers.plan_import(
+            dataset.headers or [],
+            [list(row) for row in dataset],
+            user=self.user,
+            today=clock.today(),
+        )
+        self.planned = {update.line: update for update in self.plan.updates}
+
+    def import_row(self, row: dict, instance_loader: object, **kwargs: Any) -> RowResult:
+        line = kwargs["row_number"] + 1  # the header is line 1
+        result = self.get_row_result_class()()
+        lowered = {str(key).strip().lower(): value for key, value in row.items()}
+        result.diff = [importers.text(lowered.get(c.lower())) for c in importers.COLUMNS]
+        if self.plan is None or line in self.plan.errors:
+            messages = self.plan.errors[line] if self.plan else ["the file could not be checked"]
+            result.import_type = RowResult.IMPORT_TYPE_INVALID
+            result.validation_error = ValidationError([f"Line {line}: {m}" for m in messages])
+            return result
+        planned = self.planned[line]
+        if planned.unchanged:
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        result.import_type = RowResult.IMPORT_TYPE_NEW
+        if not kwargs.get("dry_run"):
+            update = services.record_progress_update(
+                implementation=planned.implementation,
+                author=self.user,
+                status=planned.status,
+                narrative=planned.narrative,
+                as_of=planned.as_of,
+                evidence_note=planned.evidence_note,
+                dependencies=planned.dependencies,
+            )
+            result.object_id = update.pk
+        return result
+
+
+class ImplementationSheetResource(resources.Resource):
+    """Each implementation with its latest update, in exactly the columns the import reads."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields.update(sheet_fields())
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return "Progress updates sheet (the latest update of each)"
+
+    def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
+        latest = ProgressUpdate.objects.latest_first().prefetch_related("dependencies")
+        rows = importers.sheet_rows(
+            queryset.select_related("force", "recommendation__inspection").prefetch_related(
+                Prefetch("updates", queryset=latest, to_attr="latest_updates")
+            )
+        )
+        dataset = tablib.Dataset(headers=list(importers.COLUMNS))
+        for row in rows:
+            dataset.append([safe_text(value) if value is not None else "" for value in row])
+        return dataset
+
+
+class UpdateSheetImportForm(ImportForm):
+    """Checks the file as a whole before any row is looked at."""
+
+    def clean_import_file(self) -> object:
+        upload = self.cleaned_data["import_file"]
+        if upload.size > importers.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{importers.MAX_BYTES // 1024 // 1024} MB."
+            )
+        data = upload.read()
+        upload.seek(0)
+        try:
+            headers, _rows = importers.read_table(data, upload.name)
+            importers.column_positions(headers)
+        except importers.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload

@@ -1,0 +1,382 @@
+"""Bulk progress updates from a spreadsheet (CSV or XLSX), the same columns the export writes.
+
+All or nothing: the whole file is checked first and any bad row rejects it, with every bad row
+listed by its line number and what is wrong. Only then, on confirmation, are the updates
+recorded, through the same service (and rules) as the admin form."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from . import permissions, services
+from .models import (
+    Dependency,
+    Force,
+    ForceImplementation,
+    Inspection,
+    ProgressUpdate,
+    Status,
+    User,
+)
+from .validation import validate_progress_update
+
+COLUMNS = (
+    "Force",
+    "Inspection",
+    "Recommendation",
+    "Status",
+    "As of",
+    "Narrative",
+    "Evidence or reason",
+    "Waiting on",
+)
+REQUIRED_COLUMNS = COLUMNS[:6]
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+XLSX_MAGIC = b"PK\x03\x04"
+FORMULA_START = ("=", "+", "-", "@")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read as an update sheet; the message says why."""
+
+
+@dataclass
+class PlannedUpdate:
+    line: int
+    implementation: ForceImplementation
+    status: str
+    as_of: datetime.date
+    narrative: str
+    evidence_note: str
+    dependencies: list[Dependency]
+    unchanged: bool = False
+
+
+@dataclass
+class ImportPlan:
+    updates: list[PlannedUpdate] = field(default_factory=list)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def to_apply(self) -> list[PlannedUpdate]:
+        return [u for u in self.updates if not u.unchanged]
+
+    def error_lines(self) -> list[str]:
+        return [f"Line {line}: {'; '.join(msgs)}" for line, msgs in sorted(self.errors.items())]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str = "") -> tuple[list[str], list[list[object]]]:
+    """Headers and rows from CSV or XLSX bytes, or an ImportFileError saying what is wrong."""
+    if not data.strip():
+        raise ImportFileError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+        )
+    is_xlsx = data.startswith(XLSX_MAGIC)
+    if filename.lower().endswith(".xlsx") and not is_xlsx:
+        raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
+    table = read_xlsx(data) if is_xlsx else read_csv(data)
+    table = [row for row in table if any(cell not in (None, "") for cell in row)]
+    if not table:
+        raise ImportFileError("The file is empty.")
+    headers = [str(cell or "").strip() for cell in table[0]]
+    rows = table[1:]
+    if not rows:
+        raise ImportFileError("The file has column headings but no rows of updates.")
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"The file has {len(rows)} rows; the limit is {MAX_ROWS}.")
+    return headers, rows
+
+
+def read_csv(data: bytes) -> list[list[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). Save it as "
+            "'CSV UTF-8' or as an Excel workbook (.xlsx)."
+        ) from error
+    if "\x00" in text:
+        raise ImportFileError("The file is not a CSV text file or an Excel workbook.")
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise ImportFileError(f"The CSV cannot be read: {error}.") from error
+
+
+def read_xlsx(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ImportFileError(
+            "The file looks like a zip archive but is not an Excel workbook (.xlsx)."
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def column_positions(headers: Sequence[str]) -> dict[str, int]:
+    found = {h.strip().lower(): i for i, h in enumerate(headers) if h and h.strip()}
+    missing = [c for c in REQUIRED_COLUMNS if c.lower() not in found]
+    unknown = [
+        h
+        for h in headers
+        if h and h.strip() and h.strip().lower() not in {c.lower() for c in COLUMNS}
+    ]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(f"'{c}'" for c in missing))
+        if unknown:
+            parts.append("not expected " + ", ".join(f"'{c}'" for c in unknown))
+        raise ImportFileError(
+            "The columns are wrong: "
+            + "; ".join(parts)
+            + ". The first row must be: "
+            + ", ".join(COLUMNS)
+            + " (download a sheet to see the layout)."
+        )
+    return {c: found[c.lower()] for c in COLUMNS if c.lower() in found}
+
+
+def text(value: object) -> str:
+    """A cell as text, undoing the apostrophe our exports put before formula-like text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    if result.startswith("'") and result[1:].startswith(FORMULA_START):
+        result = result[1:]
+    return result
+
+
+def parse_date(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raw = text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+STATUS_BY_WORD = {
+    **{code: code for code in Status.values},
+    **{str(label).lower(): code for code, label in Status.choices},
+}
+
+
+def plan_import(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    user: User,
+    today: datetime.date,
+) -> ImportPlan:
+    """Check every row; nothing is written. Lines count from the header as line 1."""
+    positions = column_positions(headers)
+    rows = list(rows)
+    plan = ImportPlan()
+    cells_by_line = [
+        (line, {c: (row[i] if i < len(row) else None) for c, i in positions.items()})
+        for line, row in enumerate(rows, start=2)
+    ]
+    # Forces and inspections are small tables; implementations are fetched only for those named.
+    forces: dict[str, int] = {}
+    for pk, slug, name in Force.objects.values_list("pk", "slug", "name"):
+        forces[slug.lower()] = forces[name.lower()] = pk
+    inspections: dict[str, int] = {}
+    for pk, slug, title in Inspection.objects.values_list("pk", "slug", "title"):
+        inspections[slug.lower()] = inspections[title.lower()] = pk
+    named_forces = {forces.get(text(c["Force"]).lower()) for _, c in cells_by_line} - {None}
+    named_inspections = {
+        inspections.get(text(c["Inspection"]).lower()) for _, c in cells_by_line
+    } - {None}
+    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
+    index = {
+        (impl.force_id, impl.recommendation.inspection_id, impl.recommendation.number): impl
+        for impl in ForceImplementation.objects.filter(
+            force_id__in=named_forces,
+            recommendation__inspection_id__in=named_inspections,
+        )
+        .select_related("force", "recommendation__inspection")
+        .annotate(
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_narrative=Subquery(latest.values("narrative")[:1]),
+            latest_as_of=Subquery(latest.values("as_of")[:1]),
+        )
+    }
+    visible = set(
+        permissions.scope_queryset(user, ForceImplementation.objects.all())
+        .filter(pk__in=[impl.pk for impl in index.values()])
+        .values_list("pk", flat=True)
+    )
+    dependencies = {d.key.lower(): d for d in Dependency.objects.all()}
+    dependencies.update({d.title.lower(): d for d in dependencies.values()})
+    seen: dict[int, int] = {}
+
+    for offset, cells in cells_by_line:
+        problems: list[str] = []
+        force = text(cells["Force"]).lower()
+        inspection = text(cells["Inspection"]).lower()
+        number_text = text(cells["Recommendation"])
+        implementation = None
+        if not force:
+            problems.append("the force is missing")
+        if not inspection:
+            problems.append("the inspection is missing")
+        if not number_text.isdigit():
+            problems.append(f"the recommendation must be a number, not '{number_text}'")
+        if not problems:
+            number = int(number_text)
+            implementation = index.get((forces.get(force), inspections.get(inspection), number))
+            if implementation is None:
+                problems.append(
+                    f"there is no local recommendation {number} of '{text(cells['Inspection'])}'"
+                    f" for '{text(cells['Force'])}' (check the force, inspection and number)"
+                )
+            elif implementation.pk not in visible:
+                problems.append(
+                    f"this row is for {implementation.force.name}, and you can only import "
+                    "updates for your own force"
+                )
+                implementation = None
+        status = STATUS_BY_WORD.get(text(cells["Status"]).lower())
+        if status is None:
+            problems.append(
+                f"'{text(cells['Status'])}' is not a status; use one of: "
+                + ", ".join(str(label) for label in Status.labels)
+            )
+        as_of = parse_date(cells["As of"])
+        if as_of is None:
+            problems.append(
+                f"'{text(cells['As of'])}' is not a date; write it as 2024-01-31 or 31/01/2024"
+            )
+        narrative = text(cells["Narrative"])
+        evidence = text(cells.get("Evidence or reason"))
+        named: list[Dependency] = []
+        for word in filter(None, (w.strip() for w in text(cells.get("Waiting on")).split(";"))):
+            dependency = dependencies.get(word.lower())
+            if dependency is None:
+                problems.append(f"'{word}' is not a known dependency")
+            else:
+                named.append(dependency)
+        if implementation is not None:
+            if implementation.pk in seen:
+                problems.append(
+                    f"it repeats line {seen[implementation.pk]} (the same force and "
+                    "recommendation): put one update per recommendation in a file"
+                )
+            else:
+                seen[implementation.pk] = offset
+        if implementation is not None and status is not None and as_of is not None:
+            try:
+                validate_progress_update(
+                    implementation=implementation,
+                    author=user,
+                    status=status,
+                    narrative=narrative,
+                    as_of=as_of,
+                    evidence_note=evidence,
+                    dependencies=named,
+                    today=today,
+                )
+            except ValidationError as error:
+                problems.extend(m.rstrip(".") for msgs in error.message_dict.values() for m in msgs)
+        elif not narrative:
+            problems.append("the narrative is missing")
+        if problems:
+            plan.errors[offset] = problems
+            continue
+        plan.updates.append(
+            PlannedUpdate(
+                line=offset,
+                implementation=implementation,
+                status=status,
+                as_of=as_of,
+                narrative=narrative,
+                evidence_note=evidence,
+                dependencies=named,
+                unchanged=(
+                    implementation.latest_status == status
+                    and implementation.latest_narrative == narrative
+                    and implementation.latest_as_of == as_of
+                ),
+            )
+        )
+    return plan
+
+
+@transaction.atomic
+def apply_plan(plan: ImportPlan, *, user: User, today: datetime.date) -> list[ProgressUpdate]:
+    """Record every planned update, or none: any failure rolls the whole file back."""
+    if not plan.ok:
+        raise ValidationError(plan.error_lines())
+    return [
+        services.record_progress_update(
+            implementation=update.implementation,
+            author=user,
+            status=update.status,
+            narrative=update.narrative,
+            as_of=update.as_of,
+            evidence_note=update.evidence_note,
+            dependencies=update.dependencies,
+            today=today,
+        )
+        for update in plan.to_apply
+    ]
+
+
+# --- the matching export ----------------------------------------------------------------------
+
+
+def sheet_rows(implementations: Iterable[ForceImplementation]) -> list[list[object]]:
+    """One row per implementation with its latest update, in the import's columns."""
+    rows = []
+    for impl in implementations:
+        latest = impl.latest_updates[0] if impl.latest_updates else None
+        rows.append(
+            [
+                impl.force.name,
+                impl.recommendation.inspection.slug,
+                impl.recommendation.number,
+                Status(latest.status).label if latest else Status.NOT_STARTED.label,
+                latest.as_of if latest else None,
+                latest.narrative if latest else "",
+                latest.evidence_note if latest else "",
+                "; ".join(d.key for d in latest.dependencies.all()) if latest else "",
+            ]
+        )
+    return rows
