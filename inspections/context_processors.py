@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))
+    if user.is_national_admin:
+        items.append(("Audit trail", reverse("audit")))
     items.append(("Data entry", reverse("admin:index")))
     path = request.path
     nav = [

@@ -47,3 +47,12 @@ def test_report_queries_do_not_grow_with_rows(cast, recommendation, role, settin
     assert ForceImplementation.objects.count() > 50
     large = {url: count(client, url) for url in urls}
     assert small == large
+
+
+def test_audit_trail_queries_do_not_grow(cast, recommendation):
+    client = login(cast.admin)
+    urls = [reverse("audit"), reverse("audit") + "?format=csv"]
+    grow(cast, recommendation, forces=1, recommendations=1)
+    small = {url: count(client, url) for url in urls}
+    grow(cast, recommendation, forces=6, recommendations=5)
+    assert {url: count(client, url) for url in urls} == small

@@ -356,3 +356,69 @@ def test_today_drives_every_count():
     response = client_for("westmercia.pcc").get(reverse("dashboard"))
     counts = response.context["counts"]
     assert counts["overdue"] == 3  # 8, 10 and 12: with immediate effect
+
+
+class TestAuditTrail:
+    def test_national_admin_lists_changes_by_user_and_date(self):
+        from inspections import services
+
+        pcc = User.objects.get(username="gwent.pcc")
+        implementation = ForceImplementation.objects.filter(force=pcc.force).first()
+        services.set_target_date(
+            implementation=implementation,
+            new_date=datetime.date(2027, 1, 1),
+            reason="Waiting for the regional rota",
+            changed_by=pcc,
+        )
+        client = client_for("national.admin")
+        response = client.get(reverse("audit") + "?user=gwent.pcc")
+        rows = response.context["tables"][0].rows
+        assert rows and all(row[1].value == "gwent.pcc" for row in rows)
+        details = [row[5].value for row in rows if row[3].value == "target date"]
+        assert any("because: Waiting for the regional rota" in d for d in details)
+        letters = client.get(reverse("audit") + "?kind=letter&user=westmercia.pcc")
+        assert any(
+            "issued on 2023-09-04" in row[5].value for row in letters.context["tables"][0].rows
+        )
+        none_yet = client.get(reverse("audit") + "?since=2099-01-01")
+        assert none_yet.context["tables"][0].rows == []
+        csv_export = client.get(reverse("audit") + "?user=gwent.pcc&format=csv")
+        assert "Waiting for the regional rota" in csv_export.content.decode("utf-8-sig")
+
+    @pytest.mark.parametrize("username", ["westmercia.pcc", "westmercia.lead", "viewer"])
+    def test_only_national_admins(self, username):
+        assert client_for(username).get(reverse("audit")).status_code == 403
+
+    @pytest.mark.parametrize("query", ["?since=yesterday", "?kind=spaceship"])
+    def test_bad_input(self, query):
+        assert client_for("national.admin").get(reverse("audit") + query).status_code == 400
+
+    def test_force_page_shows_target_date_reasons(self):
+        from inspections import services
+
+        pcc = User.objects.get(username="westmercia.pcc")
+        implementation = ForceImplementation.objects.get(
+            force=pcc.force,
+            recommendation__inspection__slug="firearms-2023",
+            recommendation__number=5,
+        )
+        services.set_target_date(
+            implementation=implementation,
+            new_date=datetime.date(2027, 3, 1),
+            reason="",
+            changed_by=pcc,
+        )
+        services.set_target_date(
+            implementation=implementation,
+            new_date=datetime.date(2027, 6, 1),
+            reason="APP still in consultation",
+            changed_by=pcc,
+        )
+        body = (
+            client_for("westmercia.lead")
+            .get(reverse("force", args=["west-mercia-police"]))
+            .content.decode()
+        )
+        assert "Changed from 1 March 2027 to 1 June 2027 by Sam Ashby" in body
+        assert "because: APP still in consultation" in body
+        assert "issued 4 September 2023 by Sam Ashby" in body

@@ -156,7 +156,9 @@ def issue_letter(
     if any(not section.narrative.strip() for section in locked.sections.all()):
         raise ValidationError("Every recommendation needs a narrative before the letter is issued.")
     built = content.from_letter(locked)
-    html = render.html(built).encode("utf-8")
+    # Stored without surrounding whitespace, as all the tracker's text is, so that a backup
+    # restored from XML (which trims text values) keeps the exact bytes the hash covers.
+    html = render.html(built).strip().encode("utf-8")
     docx = render.docx(built)
     pdf = render.pdf(built)
     stem = f"{locked.force.slug}-{locked.inspection.slug}-{issued_on:%Y-%m-%d}"

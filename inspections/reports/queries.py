@@ -20,6 +20,7 @@ from inspections.models import (
     ProgressUpdate,
     Recommendation,
     Status,
+    TargetDateRevision,
     User,
 )
 from inspections.models.progress import Attention, ImplementationQuerySet
@@ -195,7 +196,16 @@ def force_implementations(force: Force, today: datetime.date) -> QuerySet:
         .with_overdue_flag(today)
         .with_stale_flag(today)
         .select_related("recommendation__inspection")
-        .prefetch_related(Prefetch("updates", queryset=updates), "blocking_dependencies")
+        .prefetch_related(
+            Prefetch("updates", queryset=updates),
+            "blocking_dependencies",
+            Prefetch(
+                "target_date_revisions",
+                queryset=TargetDateRevision.objects.select_related("changed_by").order_by(
+                    "changed_at", "id"
+                ),
+            ),
+        )
         .order_by("-recommendation__inspection__published", "recommendation__number")
     )
 

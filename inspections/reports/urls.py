@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/due-soon/", views.due_soon, name="due-soon"),
     path("reports/matrix/", views.matrix, name="matrix"),
     path("forces/<slug:slug>/", views.force_page, name="force"),
+    path("audit/", views.audit, name="audit"),
     path(
         "inspections/<slug:inspection>/recommendations/<int:number>/",
         views.recommendation_page,

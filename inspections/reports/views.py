@@ -7,10 +7,13 @@ import datetime
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
+from inspections import audit as audit_trail
 from inspections import clock, permissions
 from inspections.letters import queries as letter_queries
 from inspections.models import (
@@ -19,6 +22,7 @@ from inspections.models import (
     Recommendation,
     Scope,
     Status,
+    User,
 )
 from inspections.models.progress import due_soon_window
 
@@ -456,3 +460,52 @@ def recommendation_page(request: HttpRequest, inspection: str, number: int) -> H
     }
     stem = f"{recommendation.inspection.slug}-recommendation-{recommendation.number}"
     return respond(request, "reports/recommendation.html", context, [table], stem, today)
+
+
+@handles_bad_input
+def audit(request: HttpRequest) -> HttpResponse:
+    """Every change, by user and date: national administrators only."""
+    if not request.user.is_national_admin:
+        raise PermissionDenied("Only national administrators can read the whole audit trail.")
+    today = clock.today()
+    params = request.GET
+    dates = {}
+    for name in ("since", "until"):
+        raw = params.get(name, "").strip()
+        if raw:
+            try:
+                dates[name] = datetime.date.fromisoformat(raw)
+            except ValueError:
+                raise BadInput(f"'{raw}' is not a date: write it as 2026-11-21.") from None
+    kind = params.get("kind", "")
+    if kind and kind not in audit_trail.KINDS:
+        raise BadInput(f"'{kind}' is not a kind of record.")
+    username = params.get("user", "").strip()
+    table = Table(
+        "changes",
+        "Changes, newest first (up to 200)",
+        [
+            Column("When"),
+            Column("Who"),
+            Column("What happened"),
+            Column("Kind"),
+            Column("Record"),
+            Column("Details"),
+        ],
+        empty_message="No changes match.",
+    )
+    for change in audit_trail.changes(username=username, kind=kind, **dates):
+        table.add(
+            f"{timezone.localtime(change.when):%Y-%m-%d %H:%M}",
+            change.who,
+            change.action,
+            change.kind,
+            change.record,
+            change.details,
+        )
+    context = {
+        "kinds": list(audit_trail.KINDS),
+        "users": User.objects.order_by("username").values_list("username", flat=True),
+        "chosen": {"user": username, "kind": kind, **{k: v.isoformat() for k, v in dates.items()}},
+    }
+    return respond(request, "reports/audit.html", context, [table], "audit-trail", today)
