@@ -66,6 +66,13 @@ class AccessibleAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
+    # Fields filled in from others as a national administrator types (slugs). Not the stock
+    # prepopulated_fields: simple-history's version page reads that attribute even for people
+    # who cannot edit, where the slug is read-only and the page would fail.
+    slug_from: dict[str, list[str]] = {}
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
+        return self.slug_from if request.user.is_national_admin else {}
 
     def formfield_for_manytomany(
         self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object

@@ -31,7 +31,7 @@ from .forms import RecommendationForm
 class RegionAdmin(TrackerAdmin):
     list_display = ["name", "force_count"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_from = {"slug": ["name"]}
     list_filter = ["forces__governance"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -48,7 +48,7 @@ class ForceAdmin(TrackerAdmin):
     list_select_related = ["region"]
     list_filter = ["region", "governance"]
     search_fields = ["name", "local_policing_body", "commissioner_name", "chief_constable_name"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_from = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "region"]}),
         (
@@ -71,8 +71,6 @@ class ForceAdmin(TrackerAdmin):
             return []
         return ["name", "slug", "region", "governance", "local_policing_body"]
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
-        return self.prepopulated_fields if request.user.is_national_admin else {}
 
     def save_model(self, request: HttpRequest, obj: Force, form: object, change: bool) -> None:
         obj._history_user = request.user
@@ -99,7 +97,7 @@ class InspectionAdmin(TrackerAdmin):
     list_display = ["title", "inspectorate", "published", "response_due", "recommendation_count"]
     list_filter = ["inspectorate", "published"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
+    slug_from = {"slug": ["title"]}
     date_hierarchy = "published"
     readonly_fields = ["response_due"]
     inlines = [RecommendationInline]
@@ -172,7 +170,7 @@ class DependencyAdmin(TrackerAdmin):
     ]
     list_filter = ["status", "kind", "owner"]
     search_fields = ["title", "owner", "key"]
-    prepopulated_fields = {"key": ["title"]}
+    slug_from = {"key": ["title"]}
     autocomplete_fields = ["recommendations"]
     fieldsets = [
         (None, {"fields": ["title", "key", "kind", "owner", "recommendations"]}),

@@ -1,0 +1,435 @@
+"""Every URL the project serves, requested by every role, with objects of force A, of force B
+and national records, against a table of the expected answer. The URL list comes from the URL
+configuration: a URL that is not in the table fails, so nothing can be added unguarded.
+
+Roles, in the order of each row: anonymous, PCC staff of A, force lead of A, PCC staff of B,
+force lead of B, viewer, national administrator. "4xx" means 403 or 404 (refused either way)."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from inspections import services
+from inspections.letters import services as letter_services
+from inspections.models import (
+    FirearmsStatistic,
+    LetterRecipient,
+    LetterStatus,
+    ProgressLetter,
+    ProgressUpdate,
+    Status,
+    TargetDateRevision,
+)
+
+from .conftest import login, record
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "pcc_a", "lead_a", "pcc_b", "lead_b", "viewer", "admin"]
+
+
+def row(spec: str) -> dict[str, str]:
+    codes = spec.split()
+    assert len(codes) == len(ROLES), spec
+    return dict(zip(ROLES, codes, strict=True))
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+@pytest.fixture
+def world(cast, recommendation, impl_a, impl_b, dependency):
+    """One of everything for force A and force B, and national records."""
+    update_a = record(impl_a, cast.pcc_a, evidence_file=SimpleUploadedFile("a.pdf", b"%PDF a"))
+    update_b = record(impl_b, cast.pcc_b, evidence_file=SimpleUploadedFile("b.pdf", b"%PDF b"))
+    for impl, user in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
+        services.set_target_date(
+            implementation=impl, new_date=datetime.date(2025, 1, 1), reason="", changed_by=user
+        )
+    stat_a = FirearmsStatistic.objects.create(
+        force=cast.force_a, source="Test", year_ending=datetime.date(2023, 3, 31)
+    )
+    stat_n = FirearmsStatistic.objects.create(
+        force=None, source="Test", year_ending=datetime.date(2023, 3, 31)
+    )
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
+    )
+    letter_a = letter_services.draft_letter(
+        force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+    )
+    letter_b = letter_services.issue_letter(
+        letter=letter_services.draft_letter(
+            force=cast.force_b, inspection=recommendation.inspection, author=cast.pcc_b
+        ),
+        author=cast.pcc_b,
+        issued_on=datetime.date(2023, 9, 1),
+    )
+    return {
+        "cast": cast,
+        "A": {
+            "force": cast.force_a,
+            "forceimplementation": impl_a,
+            "progressupdate": update_a,
+            "targetdaterevision": TargetDateRevision.objects.get(implementation=impl_a),
+            "firearmsstatistic": stat_a,
+            "progressletter": letter_a,
+            "user": cast.pcc_a,
+        },
+        "B": {
+            "force": cast.force_b,
+            "forceimplementation": impl_b,
+            "progressupdate": update_b,
+            "targetdaterevision": TargetDateRevision.objects.get(implementation=impl_b),
+            "progressletter": letter_b,
+            "user": cast.pcc_b,
+        },
+        "N": {
+            "region": cast.force_a.region,
+            "inspection": recommendation.inspection,
+            "recommendation": recommendation,
+            "dependency": dependency,
+            "firearmsstatistic": stat_n,
+            "letterrecipient": LetterRecipient.objects.get(),
+            "user": cast.viewer,
+        },
+        "letter_a": letter_a,
+        "letter_b": letter_b,
+        "update_a": update_a,
+    }
+
+
+# --- the table --------------------------------------------------------------------------------
+
+EVERYONE = row("302 200 200 200 200 200 200")
+ADMIN_ONLY = row("302 403 403 403 403 403 200")
+NOBODY = row("302 403 403 403 403 403 403")
+
+# Admin screens: for each model, the changelist, the add form, then per object (of force A,
+# force B or national) its change page, history, one historical version and delete page.
+ADMIN = {
+    "region": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "inspection": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "recommendation": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "dependency": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "letterrecipient": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "force": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 200"),
+        },
+        "B": {
+            "change": row("302 404 404 200 200 200 200"),
+            "history": row("302 4xx 4xx 200 200 200 200"),
+            "version": row("302 4xx 4xx 200 200 200 200"),
+            "delete": row("302 4xx 4xx 403 403 403 200"),
+        },
+    },
+    "firearmsstatistic": {
+        "list": EVERYONE,
+        "add": ADMIN_ONLY,
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 200"),
+        },
+        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+    },
+    "forceimplementation": {
+        "list": EVERYONE,
+        "add": NOBODY,
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 403"),
+        },
+        "B": {
+            "change": row("302 404 404 200 200 200 200"),
+            "history": row("302 4xx 4xx 200 200 200 200"),
+            "version": row("302 4xx 4xx 200 200 200 200"),
+            "delete": row("302 4xx 4xx 403 403 403 403"),
+        },
+    },
+    "progressupdate": {
+        "list": EVERYONE,
+        "add": row("302 200 200 200 200 403 200"),
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 403"),
+        },
+        "B": {
+            "change": row("302 404 404 200 200 200 200"),
+            "history": row("302 4xx 4xx 200 200 200 200"),
+            "version": row("302 4xx 4xx 200 200 200 200"),
+            "delete": row("302 4xx 4xx 403 403 403 403"),
+        },
+    },
+    "targetdaterevision": {
+        "list": EVERYONE,
+        "add": NOBODY,
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 403"),
+        },
+    },
+    "progressletter": {
+        "list": EVERYONE,
+        "add": NOBODY,
+        "A": {
+            "change": row("302 200 200 404 404 200 200"),
+            "history": row("302 200 200 4xx 4xx 200 200"),
+            "version": row("302 200 200 4xx 4xx 200 200"),
+            "delete": row("302 403 403 4xx 4xx 403 403"),
+        },
+        "B": {
+            "change": row("302 404 404 200 200 200 200"),
+            "history": row("302 4xx 4xx 200 200 200 200"),
+            "version": row("302 4xx 4xx 200 200 200 200"),
+            "delete": row("302 4xx 4xx 403 403 403 403"),
+        },
+    },
+    "user": {
+        "list": ADMIN_ONLY,
+        "add": ADMIN_ONLY,
+        "A": {
+            "change": row("302 403 403 4xx 4xx 403 200"),
+            "history": row("302 403 403 4xx 4xx 403 200"),
+            "version": row("302 403 403 403 403 403 200"),
+            "delete": row("302 403 403 4xx 4xx 403 200"),
+            "password_change": row("302 403 403 4xx 4xx 403 200"),
+        },
+        "N": {
+            "change": row("302 4xx 4xx 4xx 4xx 403 200"),
+            "history": row("302 4xx 4xx 4xx 4xx 403 200"),
+            "version": row("302 403 403 403 403 403 200"),
+            "delete": row("302 4xx 4xx 4xx 4xx 403 200"),
+            "password_change": row("302 4xx 4xx 4xx 4xx 403 200"),
+        },
+    },
+}
+
+ADMIN_EXTRA = {
+    "admin:index": (lambda w: [], EVERYONE),
+    "admin:app_list": (lambda w: ["inspections"], EVERYONE),
+    "admin:login": (lambda w: [], row("200 302 302 302 302 302 302")),
+    "admin:logout": (lambda w: [], row("302 405 405 405 405 405 405")),
+    "admin:password_change": (lambda w: [], EVERYONE),
+    "admin:password_change_done": (lambda w: [], EVERYONE),
+    "admin:jsi18n": (lambda w: [], EVERYONE),
+    "admin:autocomplete": (lambda w: [], row("302 403 403 403 403 403 403")),
+    "admin:view_on_site": (lambda w: [1, w["N"]["region"].pk], row("302 404 404 404 404 404 404")),
+    "admin:inspections_progressupdate_import": (lambda w: [], row("302 200 200 200 200 403 200")),
+    # Takes only the confirmation POST (whose rights the access test of import covers).
+    "admin:inspections_progressupdate_process_import": (
+        lambda w: [],
+        row("302 405 405 405 405 405 405"),
+    ),
+    "admin:inspections_forceimplementation_export": (lambda w: [], EVERYONE),
+    "admin:inspections_dependency_close": (lambda w: [w["N"]["dependency"].pk], ADMIN_ONLY),
+}
+
+SITE = {
+    "dashboard": (lambda w: [], EVERYONE),
+    "overdue": (lambda w: [], EVERYONE),
+    "due-soon": (lambda w: [], EVERYONE),
+    "dependencies": (lambda w: [], EVERYONE),
+    "matrix": (lambda w: [], EVERYONE),
+    "responses": (lambda w: [], EVERYONE),
+    "letters": (lambda w: [], EVERYONE),
+    "audit": (lambda w: [], ADMIN_ONLY),
+    "recommendation": (lambda w: [w["N"]["inspection"].slug, 2], EVERYONE),
+    "force": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200")),
+    "evidence-file": (lambda w: [w["update_a"].pk], row("302 200 200 404 404 200 200")),
+    "letter": (lambda w: [w["letter_a"].uuid], row("302 200 200 404 404 200 200")),
+    "letter-edit": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
+    "letter-download": (lambda w: [w["letter_b"].uuid, "pdf"], row("302 404 404 200 200 200 200")),
+    "letter-new": (lambda w: [], row("302 405 405 405 405 405 405")),
+    "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 405 405 405 405 405 405")),
+    "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 405 405 405 405 405 405")),
+    "sign-in": (lambda w: [], row("200 200 200 200 200 200 200")),
+    # Signing out is a POST; anyone not signed in is sent to sign in first.
+    "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),
+}
+
+ADMIN_VIEWS = {
+    "change": "change",
+    "history": "history",
+    "delete": "delete",
+    "password_change": "password_change",
+}
+
+
+def expected_urls(world) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every (label → url, expected row) the table describes."""
+    urls = {}
+    for model, spec in ADMIN.items():
+        urls[f"admin:inspections_{model}_changelist"] = (
+            reverse(f"admin:inspections_{model}_changelist"),
+            spec["list"],
+        )
+        urls[f"admin:inspections_{model}_add"] = (
+            reverse(f"admin:inspections_{model}_add"),
+            spec["add"],
+        )
+        for variant in ("A", "B", "N"):
+            if variant not in spec:
+                continue
+            obj = world[variant][model]
+            for view, expected in spec[variant].items():
+                if view == "version":
+                    history_id = obj.history.earliest("history_date").history_id
+                    url = reverse(
+                        f"admin:inspections_{model}_simple_history", args=[obj.pk, history_id]
+                    )
+                    name = f"admin:inspections_{model}_simple_history"
+                elif view == "password_change":
+                    # Django's UserAdmin names this URL after auth.User, whatever the model.
+                    name = "admin:auth_user_password_change"
+                    url = reverse(name, args=[obj.pk])
+                else:
+                    name = f"admin:inspections_{model}_{ADMIN_VIEWS[view]}"
+                    url = reverse(name, args=[obj.pk])
+                urls[f"{name} [{variant}]"] = (url, expected)
+    for name, (args, expected) in {**ADMIN_EXTRA, **SITE}.items():
+        urls[name] = (reverse(name, args=args(world)), expected)
+    return urls
+
+
+def clients(world) -> dict[str, Client]:
+    cast = world["cast"]
+    return {"anon": Client(), **{role: login(user) for role, user in cast.by_role().items()}}
+
+
+def test_every_url_is_in_the_table(world):
+    covered = {label.split(" [")[0] for label in expected_urls(world)}
+    missing = sorted(all_url_names() - covered)
+    assert missing == [], f"URLs with no row in the access table: {missing}"
+
+
+def test_every_role_gets_the_expected_answer(world):
+    problems = []
+    people = clients(world)
+    for label, (url, expected) in expected_urls(world).items():
+        for role, client in people.items():
+            status = client.get(url).status_code
+            want = expected[role]
+            ok = status in (403, 404) if want == "4xx" else status == int(want)
+            if not ok:
+                problems.append(f"{label} as {role}: {status}, expected {want} ({url})")
+    assert problems == [], "\n".join(problems)
+
+
+def test_crafted_posts_cannot_touch_another_force(world):
+    """Force B's people try to create, change, delete or issue force A's things."""
+    impl_a = world["A"]["forceimplementation"]
+    letter_a = world["letter_a"]
+    before = {
+        "updates": ProgressUpdate.objects.filter(implementation=impl_a).count(),
+        "lead": impl_a.lead_officer,
+        "letter": (letter_a.status, letter_a.closing, letter_a.version),
+        "revisions": TargetDateRevision.objects.filter(implementation=impl_a).count(),
+    }
+    attempts = [
+        (
+            reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk]),
+            {
+                "lead_officer": "Intruder",
+                "new_target_date": "2030-01-01",
+                "target_date_reason": "x",
+                "edit_version": impl_a.version,
+            },
+        ),
+        (
+            reverse("admin:inspections_progressupdate_add"),
+            {
+                "implementation": impl_a.pk,
+                "status": "in_progress",
+                "as_of": "2024-01-01",
+                "narrative": "Intruder",
+            },
+        ),
+        (
+            reverse("admin:inspections_progressupdate_delete", args=[world["update_a"].pk]),
+            {"post": "yes"},
+        ),
+        (
+            reverse("admin:inspections_force_change", args=[impl_a.force_id]),
+            {"commissioner_name": "Intruder", "commissioner_title": "x"},
+        ),
+        (
+            reverse("letter-edit", args=[letter_a.uuid]),
+            {"closing": "Intruder", "version": letter_a.version},
+        ),
+        (reverse("letter-issue", args=[letter_a.uuid]), {"issued_on": "2024-01-01"}),
+        (reverse("letter-discard", args=[letter_a.uuid]), {}),
+        (
+            reverse("admin:inspections_dependency_close", args=[world["N"]["dependency"].pk]),
+            {"status": "delivered", "on": "2024-01-01"},
+        ),
+    ]
+    for role in ("pcc_b", "lead_b", "viewer"):
+        client = clients(world)[role]
+        for url, data in attempts:
+            response = client.post(url, data)
+            assert response.status_code in (200, 403, 404), (role, url, response.status_code)
+            if response.status_code == 200:  # only ever the form again, with its error
+                assert b"errornote" in response.content or b"errorlist" in response.content
+    impl_a.refresh_from_db()
+    letter_a.refresh_from_db()
+    world["A"]["force"].refresh_from_db()
+    assert before == {
+        "updates": ProgressUpdate.objects.filter(implementation=impl_a).count(),
+        "lead": impl_a.lead_officer,
+        "letter": (letter_a.status, letter_a.closing, letter_a.version),
+        "revisions": TargetDateRevision.objects.filter(implementation=impl_a).count(),
+    }
+    assert world["A"]["force"].commissioner_name != "Intruder"
+    assert letter_a.status == LetterStatus.DRAFT
+    assert ProgressLetter.objects.filter(force=impl_a.force).count() == 1
+    assert world["N"]["dependency"].status == "pending"
+    assert Status.IN_PROGRESS  # the seeded update is still the only one
