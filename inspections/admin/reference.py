@@ -71,7 +71,6 @@ class ForceAdmin(TrackerAdmin):
             return []
         return ["name", "slug", "region", "governance", "local_policing_body"]
 
-
     def save_model(self, request: HttpRequest, obj: Force, form: object, change: bool) -> None:
         obj._history_user = request.user
         services.save_force(force=obj)
