@@ -87,6 +87,12 @@ def attention_counts_by_region(
     return [with_overdue_total(dict(row)) for row in rows]
 
 
+def sum_counts(rows: list[dict[str, object]]) -> dict[str, int]:
+    """The national counts as the sum of the regions' (every item is in exactly one region)."""
+    totals = {key: sum(int(row[key]) for row in rows) for key in COUNT_KEYS}
+    return with_overdue_total(totals)
+
+
 def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
     """What a table row of implementations shows, fetched with the rows."""
     return queryset.select_related("force__region", "recommendation__inspection").prefetch_related(
@@ -94,25 +100,29 @@ def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
     )
 
 
-def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, list]:
-    rows = listed(queryset.overdue(today).with_overdue_kind()).order_by(
-        "due_date", "force__name", "recommendation__inspection__slug", "recommendation__number"
-    )
-    by_kind: dict[str, list] = {kind.value: [] for kind in OverdueKind}
-    for implementation in rows:
-        by_kind[implementation.overdue_kind].append(implementation)
-    return by_kind
+def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, QuerySet]:
+    """One ordered queryset per kind of overdue item (each paginated or exported whole)."""
+    return {
+        kind.value: listed(queryset.overdue_of_kind(today, kind)).order_by(
+            "due_date",
+            "force__name",
+            "recommendation__inspection__slug",
+            "recommendation__number",
+            "pk",
+        )
+        for kind in OverdueKind
+    }
 
 
 def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) -> QuerySet:
     return listed(queryset.due_soon(today, days)).order_by(
-        "due_date", "force__name", "recommendation__number"
+        "due_date", "force__name", "recommendation__number", "pk"
     )
 
 
 def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
     return listed(queryset.needs_review().with_due_date()).order_by(
-        "force__name", "recommendation__inspection__slug", "recommendation__number"
+        "force__name", "recommendation__inspection__slug", "recommendation__number", "pk"
     )
 
 
@@ -206,7 +216,7 @@ def force_implementations(force: Force, today: datetime.date) -> QuerySet:
                 ),
             ),
         )
-        .order_by("-recommendation__inspection__published", "recommendation__number")
+        .order_by("-recommendation__inspection__published", "recommendation__number", "pk")
     )
 
 

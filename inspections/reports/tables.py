@@ -38,6 +38,16 @@ class Table:
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
     empty_message: str = "Nothing to show."
+    # Set when the table shows one page of a longer list (exports always hold every row).
+    page: Any = None
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count if self.page is not None else len(self.rows)
+
+    @property
+    def page_parameter(self) -> str:
+        return f"{self.key}-page"
 
     @property
     def body(self) -> list[list[tuple[Cell, bool]]]:

@@ -4,10 +4,12 @@ and every table page exports exactly its on-screen rows at ?format=csv or ?forma
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,6 +33,7 @@ from .filters import ImplementationFilter
 from .tables import Cell, Column, Table
 
 MAX_WINDOW_DAYS = 366
+PER_PAGE = 50
 
 
 class BadInput(Exception):
@@ -53,6 +56,23 @@ def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             )
 
     return wrapper
+
+
+def rows_for(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
+    """Every row for an export; otherwise the requested page, which the table remembers."""
+    if export_format(request):
+        return queryset
+    raw = request.GET.get(table.page_parameter, "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadInput(f"The page number must be a whole number from 1, not '{raw}'.")
+    paginator = Paginator(queryset, PER_PAGE)
+    number = int(raw)
+    if number > paginator.num_pages:
+        raise BadInput(
+            f"There are only {paginator.num_pages} pages of '{table.caption}', not {number}."
+        )
+    table.page = paginator.page(number)
+    return table.page.object_list
 
 
 def export_format(request: HttpRequest) -> str | None:
@@ -172,7 +192,15 @@ def implementation_cells(implementation: object) -> list[Cell]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
-    counts = queries.attention_counts(filterset.qs, today)
+    user = request.user
+    by_region = (
+        queries.attention_counts_by_region(filterset.qs, today) if (user.sees_all_forces) else None
+    )
+    counts = (
+        queries.sum_counts(by_region)
+        if by_region is not None
+        else queries.attention_counts(filterset.qs, today)
+    )
     tables: list[Table] = []
     context: dict = {"filter": filterset, "counts": counts}
     s55_inspection = letter_queries.default_response_inspection(today)
@@ -181,8 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["s55_counts"] = letter_queries.response_counts(
             letter_queries.responses(request.user, s55_inspection, today)
         )
-    user = request.user
-    if user.sees_all_forces:
+    if by_region is not None:
         table = Table(
             "regions",
             "Items needing attention by region",
@@ -197,7 +224,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 Column("All items", numeric=True),
             ],
         )
-        for row in queries.attention_counts_by_region(filterset.qs, today):
+        for row in by_region:
             table.add(
                 Cell(
                     row["force__region__name"],
@@ -225,7 +252,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             IMPLEMENTATION_COLUMNS,
             empty_message="Nothing needs review.",
         )
-        for implementation in queries.needs_review(filterset.qs):
+        for implementation in rows_for(request, table, queries.needs_review(filterset.qs)):
             table.add(*implementation_cells(implementation))
         tables.append(table)
     return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
@@ -248,15 +275,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
             ],
             empty_message="No overdue items of this kind.",
         )
-        for implementation in by_kind[kind.value]:
+        for implementation in rows_for(request, table, by_kind[kind.value]):
             cells = implementation_cells(implementation)
             cells.insert(4, Cell((today - implementation.due_date).days))
             table.add(*cells)
         tables.append(table)
-    context = {
-        "filter": filterset,
-        "total": sum(len(rows) for rows in by_kind.values()),
-    }
+    context = {"filter": filterset, "total": sum(table.total for table in tables)}
     return respond(request, "reports/overdue.html", context, tables, "overdue", today)
 
 
@@ -284,7 +308,7 @@ def due_soon(request: HttpRequest) -> HttpResponse:
         ],
         empty_message="Nothing falls due in this window.",
     )
-    for implementation in queries.due_soon(filterset.qs, today, days):
+    for implementation in rows_for(request, table, queries.due_soon(filterset.qs, today, days)):
         cells = implementation_cells(implementation)
         cells.insert(4, Cell((implementation.due_date - today).days))
         table.add(*cells)
@@ -331,7 +355,7 @@ def dependencies(request: HttpRequest) -> HttpResponse:
         IMPLEMENTATION_COLUMNS,
         empty_message="Nothing needs review.",
     )
-    for implementation in queries.needs_review(filterset.qs):
+    for implementation in rows_for(request, review_table, queries.needs_review(filterset.qs)):
         review_table.add(*implementation_cells(implementation))
     context = {"filter": filterset}
     return respond(
@@ -376,7 +400,6 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     today = clock.today()
     force = permissions.visible_force_or_404(request.user, slug)
-    rows = list(queries.force_implementations(force, today))
     table = Table(
         "recommendations",
         f"{force.name}: every recommendation",
@@ -391,6 +414,7 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
             Column("Lead officer"),
         ],
     )
+    rows = list(rows_for(request, table, queries.force_implementations(force, today)))
     for implementation in rows:
         table.add(
             recommendation_cell(implementation.recommendation),

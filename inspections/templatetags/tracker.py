@@ -61,3 +61,11 @@ def with_query(query: str, **changes: object) -> str:
     for key, value in changes.items():
         params[key] = value
     return "?" + params.urlencode()
+
+
+@register.simple_tag
+def page_link(query: str, parameter: str, number: int) -> str:
+    """The current address with one table's page changed."""
+    params = QueryDict(query, mutable=True)
+    params[parameter] = str(number)
+    return "?" + params.urlencode()

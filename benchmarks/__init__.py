@@ -1,0 +1,1 @@
+"""The national-scale benchmark: `make bench` (see benchmarks/run.py)."""
