@@ -25,13 +25,14 @@ export FIND_PYTHON
 ASSETS := inspections/static/build/tracker.css
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install run test lint format clean assets
+.PHONY: help install run test lint format clean assets bench
 
 help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create the virtualenv and install the dependencies only"
 	@echo "make lint     ruff lint and format check"
+	@echo "make bench    build a national-scale database and measure every page (docs/benchmarks.md)"
 
 install: $(STAMP) $(ASSETS)
 
@@ -72,6 +73,10 @@ test: install
 	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
 	  { echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# National-scale benchmark (SQLite, and PostgreSQL when it is running): see docs/benchmarks.md.
+bench: install
+	$(PY) -m benchmarks.run
 
 lint: install
 	$(VENV)/bin/ruff check .

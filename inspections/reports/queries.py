@@ -75,16 +75,19 @@ def attention_counts(queryset: ImplementationQuerySet, today: datetime.date) -> 
     return with_overdue_total(queryset.with_due_date().aggregate(**attention_aggregates(today)))
 
 
-def attention_counts_by_region(
-    queryset: ImplementationQuerySet, today: datetime.date
-) -> list[dict[str, object]]:
-    rows = (
+def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) -> QuerySet:
+    return (
         queryset.with_due_date()
         .values("force__region__name", "force__region__slug")
         .annotate(**attention_aggregates(today))
         .order_by("force__region__name")
     )
-    return [with_overdue_total(dict(row)) for row in rows]
+
+
+def attention_counts_by_region(
+    queryset: ImplementationQuerySet, today: datetime.date
+) -> list[dict[str, object]]:
+    return [with_overdue_total(dict(row)) for row in attention_by_region(queryset, today)]
 
 
 def sum_counts(rows: list[dict[str, object]]) -> dict[str, int]:
@@ -195,28 +198,28 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
     return result
 
 
-def force_implementations(force: Force, today: datetime.date) -> QuerySet:
+def force_implementations(force: Force, today: datetime.date, *, history: bool = True) -> QuerySet:
+    """The force's implementations; with ``history``, each one's updates and target dates too
+    (for the page's timeline, which exports do not carry)."""
+    rows = (
+        ForceImplementation.objects.filter(force=force)
+        .with_overdue_flag(today)
+        .with_stale_flag(today)
+        .select_related("recommendation__inspection")
+        .order_by("-recommendation__inspection__published", "recommendation__number", "pk")
+    )
+    if not history:
+        return rows
     updates = (
         ProgressUpdate.objects.latest_first()
         .select_related("author")
         .prefetch_related("dependencies")
     )
-    return (
-        ForceImplementation.objects.filter(force=force)
-        .with_overdue_flag(today)
-        .with_stale_flag(today)
-        .select_related("recommendation__inspection")
-        .prefetch_related(
-            Prefetch("updates", queryset=updates),
-            "blocking_dependencies",
-            Prefetch(
-                "target_date_revisions",
-                queryset=TargetDateRevision.objects.select_related("changed_by").order_by(
-                    "changed_at", "id"
-                ),
-            ),
-        )
-        .order_by("-recommendation__inspection__published", "recommendation__number", "pk")
+    revisions = TargetDateRevision.objects.select_related("changed_by").order_by("changed_at", "id")
+    return rows.prefetch_related(
+        Prefetch("updates", queryset=updates),
+        "blocking_dependencies",
+        Prefetch("target_date_revisions", queryset=revisions),
     )
 
 

@@ -60,7 +60,10 @@ def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 def rows_for(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
     """Every row for an export; otherwise the requested page, which the table remembers."""
-    if export_format(request):
+    chosen = export_format(request)
+    if chosen == "csv" and request.GET.get("table", table.key) != table.key:
+        return []  # a CSV holds one table: the others need not be fetched
+    if chosen:
         return queryset
     raw = request.GET.get(table.page_parameter, "1").strip()
     if not raw.isdigit() or int(raw) < 1:
@@ -414,7 +417,10 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
             Column("Lead officer"),
         ],
     )
-    rows = list(rows_for(request, table, queries.force_implementations(force, today)))
+    history = export_format(request) is None
+    rows = list(
+        rows_for(request, table, queries.force_implementations(force, today, history=history))
+    )
     for implementation in rows:
         table.add(
             recommendation_cell(implementation.recommendation),

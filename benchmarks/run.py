@@ -1,0 +1,323 @@
+"""`make bench`: build the national-scale database (once) on SQLite and PostgreSQL, then measure
+every report page and export, the raw SQL behind each, letters, and the overdue report's
+throughput under gunicorn. Prints a table and writes docs/benchmarks.md.
+
+Each database is measured in its own process (Django settings are read once per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE = ROOT / "bench" / "national.sqlite3"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
+REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
+TODAY = "2026-11-21"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure_database(label: str) -> dict:
+    """Runs inside a process whose DATABASE_URL is the benchmark database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ["TRACKER_TODAY"] = TODAY
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.build import build
+    from inspections import clock
+    from inspections.letters import content, render
+    from inspections.models import Force, ForceImplementation, Inspection, ProgressUpdate, User
+    from inspections.reports import queries
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    built = {}
+    if not ProgressUpdate.objects.exists():
+        started = time.perf_counter()
+        build(say=lambda line: print(f"[{label}] {line}", flush=True))
+        built["seconds"] = time.perf_counter() - started
+    counts = {
+        "implementations": ForceImplementation.objects.count(),
+        "updates": ProgressUpdate.objects.count(),
+        "inspections": Inspection.objects.count(),
+    }
+    today = clock.today()
+    force = Force.objects.get(slug="west-mercia-police")
+    national = User.objects.get(username="bench.admin")
+    local_user = User.objects.get(username="west-mercia-police.pcc")
+    inspection = Inspection.objects.get(slug="bench-200")
+
+    pages = {
+        "dashboard": "/",
+        "overdue": "/reports/overdue/",
+        "due soon": "/reports/due-soon/",
+        "dependencies": "/reports/dependencies/",
+        "matrix": f"/reports/matrix/?inspection={inspection.slug}",
+        "s.55 responses": f"/reports/responses/?inspection={inspection.slug}",
+        "force page": f"/forces/{force.slug}/",
+        "recommendation": f"/inspections/{inspection.slug}/recommendations/2/",
+        "overdue CSV, one region": "/reports/overdue/?format=csv&region=wales",
+        "overdue XLSX, one region": "/reports/overdue/?format=xlsx&region=wales",
+        "force page XLSX": f"/forces/{force.slug}/?format=xlsx",
+        "dashboard CSV": "/?format=csv",
+    }
+    # A whole national table is a large download (tens of thousands of rows): timed once.
+    whole_exports = {
+        "overdue CSV, every force (within control)": (
+            "/reports/overdue/?format=csv&table=within-control"
+        )
+    }
+    # The main question of each page, as the raw SQL its ORM query runs.
+    raw_questions = {
+        "dashboard": lambda user: (
+            queries.attention_by_region(queries.implementations(user), today).query
+        ),
+        "overdue": lambda user: (
+            queries.overdue(queries.implementations(user), today)["within_control"][:50].query
+        ),
+        "due soon": lambda user: (
+            queries.due_soon(queries.implementations(user), today, 30)[:50].query
+        ),
+        "force page": lambda user: queries.force_implementations(force, today)[:50].query,
+    }
+
+    results = []
+    for who, user in (("national", national), ("force", local_user)):
+        client = Client()
+        client.force_login(user)
+        for name, url in pages.items():
+            client.get(url)  # warm
+            times = []
+            for _ in range(REPEATS if "XLSX" not in name and "CSV" not in name else 5):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+            row = {
+                "database": label,
+                "user": who,
+                "page": name,
+                "queries": len(captured.captured_queries),
+                "median_ms": statistics.median(times),
+                "p95_ms": percentile(times, 0.95),
+                "bytes": len(response.content),
+            }
+            if name in raw_questions:
+                sql, params = raw_questions[name](user).sql_with_params()
+                raw = []
+                with connection.cursor() as cursor:
+                    for _ in range(REPEATS):
+                        started = time.perf_counter()
+                        cursor.execute(sql, params)
+                        cursor.fetchall()
+                        raw.append((time.perf_counter() - started) * 1000)
+                row["raw_sql_ms"] = statistics.median(raw)
+                row["ratio"] = row["median_ms"] / row["raw_sql_ms"]
+            results.append(row)
+            print(
+                f"[{label}] {who:8} {name:26} {row['median_ms']:8.1f} ms "
+                f"p95 {row['p95_ms']:8.1f} ms  {row['queries']} queries",
+                flush=True,
+            )
+
+    client = Client()
+    client.force_login(national)
+    for name, url in whole_exports.items():
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        results.append(
+            {
+                "database": label,
+                "user": "national",
+                "page": name,
+                "queries": 0,
+                "median_ms": elapsed,
+                "p95_ms": elapsed,
+                "bytes": len(response.content),
+            }
+        )
+        print(f"[{label}] national {name} {elapsed:8.0f} ms", flush=True)
+
+    letters = {}
+    built_letter = content.from_data(force, inspection, today)
+    for fmt, make in (("docx", render.docx), ("pdf", render.pdf)):
+        make(built_letter)
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            make(content.from_data(force, inspection, today))
+            times.append((time.perf_counter() - started) * 1000)
+        letters[fmt] = statistics.median(times)
+    started = time.perf_counter()
+    for each in Force.objects.order_by("name"):
+        render.pdf(content.from_data(each, inspection, today))
+    letters["all 43 PDF"] = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    for each in Force.objects.order_by("name"):
+        render.docx(content.from_data(each, inspection, today))
+    letters["all 43 DOCX"] = (time.perf_counter() - started) * 1000
+    return {"label": label, "counts": counts, "built": built, "pages": results, "letters": letters}
+
+
+def child(label: str, database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_LOG_LEVEL": "WARNING"}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--measure", label],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    sys.stderr.write(out.stderr[-4000:] if out.returncode else "")
+    print(out.stdout.split("@@RESULT@@")[0], end="")
+    if out.returncode:
+        raise SystemExit(f"Measuring {label} failed.")
+    return json.loads(out.stdout.split("@@RESULT@@")[1])
+
+
+def postgres_available() -> bool:
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+
+
+def ensure_postgres_database() -> None:
+    name = POSTGRES.rsplit("/", 1)[1]
+    exists = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+
+
+def throughput() -> dict:
+    from benchmarks import load
+
+    return load.run(POSTGRES)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}"
+    )
+
+
+def write_report(runs: list[dict], load_result: dict | None) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
+        "",
+        "Each page is requested through Django's test client in-process (so the times are "
+        f"server time without the network), {REPEATS} times after one warm-up; exports "
+        "5 times. Raw SQL is the main query of the page run directly with a cursor; the "
+        "ratio is page ÷ raw SQL. Targets: every report page median < 150 ms and p95 < "
+        "300 ms; page ÷ raw SQL < 3; DOCX < 150 ms; PDF < 1 s; all 43 letters < 30 s; the "
+        "overdue report ≥ 100 requests/s with 2 gunicorn workers.",
+        "",
+    ]
+    for run in runs:
+        counts = run["counts"]
+        lines += [
+            f"## {run['label']}",
+            "",
+            f"{counts['inspections']} inspections, {counts['implementations']:,} "
+            f"implementations, {counts['updates']:,} progress updates.",
+        ]
+        if run["built"]:
+            lines.append(f"Built in {run['built']['seconds']:.0f} s.")
+        lines += [
+            "",
+            "| user | page | queries | median ms | p95 ms | raw SQL ms | page ÷ SQL | size KB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in run["pages"]:
+            raw = f"{row['raw_sql_ms']:.1f}" if "raw_sql_ms" in row else ""
+            ratio = f"{row['ratio']:.1f}" if "ratio" in row else ""
+            lines.append(
+                f"| {row['user']} | {row['page']} | {row['queries']} | "
+                f"{row['median_ms']:.1f} | {row['p95_ms']:.1f} | {raw} | {ratio} | "
+                f"{row['bytes'] / 1024:.0f} |"
+            )
+        letters = run["letters"]
+        lines += [
+            "",
+            f"Letters (one force, median of 5): DOCX {letters['docx']:.0f} ms, PDF "
+            f"{letters['pdf']:.0f} ms. All 43 forces: PDF {letters['all 43 PDF'] / 1000:.1f}"
+            f" s, DOCX {letters['all 43 DOCX'] / 1000:.1f} s.",
+            "",
+        ]
+    if load_result:
+        lines += [
+            "## Throughput of the overdue report (PostgreSQL)",
+            "",
+            load_result["summary"],
+            "",
+        ]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text(text)
+    return text
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--measure":
+        result = measure_database(sys.argv[2])
+        print("@@RESULT@@" + json.dumps(result, default=str))
+        return
+    SQLITE.parent.mkdir(exist_ok=True)
+    runs = [child("SQLite", f"sqlite:///{SQLITE}")]
+    load_result = None
+    if postgres_available():
+        ensure_postgres_database()
+        runs.append(child("PostgreSQL", POSTGRES))
+        load_result = throughput()
+    else:
+        print("PostgreSQL is not running on 127.0.0.1:5432: measured SQLite only.")
+    print(write_report(runs, load_result))
+
+
+if __name__ == "__main__":
+    main()
