@@ -53,6 +53,13 @@ def server_env(database_url: str) -> dict[str, str]:
 def run(database_url: str) -> dict:
     os.environ["DJANGO_SECRET_KEY"] = server_env(database_url)["DJANGO_SECRET_KEY"]
     cookie = session_cookie(database_url)
+    # Production serves hashed static files from a manifest, as a real deployment would.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **server_env(database_url)},
+        check=True,
+    )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     servers = [
         subprocess.Popen(
@@ -75,6 +82,7 @@ def run(database_url: str) -> dict:
         wait_until_up()
         latencies: list[float] = []
         errors = [0]
+        statuses: list[int] = []
         lock = threading.Lock()
         deadline = time.monotonic() + SECONDS
 
@@ -88,6 +96,8 @@ def run(database_url: str) -> dict:
                     response = connection.getresponse()
                     response.read()
                     ok = response.status == 200
+                    if not ok and not statuses:
+                        statuses.append(response.status)
                 except OSError:
                     ok = False
                 finally:
@@ -110,6 +120,8 @@ def run(database_url: str) -> dict:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+    if statuses:
+        print(f"First failed answer: HTTP {statuses[0]}")
     rps = len(latencies) / elapsed if elapsed else 0.0
     median = statistics.median(latencies) if latencies else 0.0
     summary = (

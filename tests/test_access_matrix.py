@@ -433,3 +433,20 @@ def test_crafted_posts_cannot_touch_another_force(world):
     assert ProgressLetter.objects.filter(force=impl_a.force).count() == 1
     assert world["N"]["dependency"].status == "pending"
     assert Status.IN_PROGRESS  # the seeded update is still the only one
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/evidence/99999999999999999999999/",
+        "/inspections/firearms/recommendations/99999999999999999999999/",
+        "/admin/inspections/forceimplementation/99999999999999999999999/change/",
+        "/admin/inspections/forceimplementation/99999999999999999999999/history/",
+        "/admin/inspections/forceimplementation/1/history/99999999999999999999999/",
+        "/admin/inspections/progressupdate/99999999999999999999999/delete/",
+        "/admin/inspections/forceimplementation/not-a-number/change/",
+    ],
+)
+def test_absurd_ids_are_not_found_not_server_errors(world, url):
+    for role in ("pcc_a", "admin"):
+        assert clients(world)[role].get(url).status_code in (403, 404), (role, url)

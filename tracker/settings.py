@@ -134,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -147,6 +147,25 @@ STORAGES = {
         )
     },
 }
+
+# Files (evidence, issued letters, spreadsheets between preview and confirmation) go through
+# Django's storage API. With a bucket configured they live in S3-compatible object storage, so
+# several app servers share them; otherwise in MEDIA_ROOT on this server.
+if os.environ.get("DJANGO_STORAGE_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_STORAGE_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_STORAGE_ENDPOINT") or None,
+            "region_name": os.environ.get("DJANGO_STORAGE_REGION") or None,
+            "access_key": os.environ.get("DJANGO_STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("DJANGO_STORAGE_SECRET_KEY") or None,
+            # Private files, fetched only through the app's permission checks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Email goes through Django 6.1's MAILERS. Development prints messages to the console unless an
 # SMTP host is given; production always uses SMTP (a local relay on port 25 by default).

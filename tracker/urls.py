@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from inspections import views
+from inspections.ids import IdConverter
 from inspections.signin import AdminSignInForm, SignInForm
 
 admin.site.login_form = AdminSignInForm
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,7 +19,7 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("evidence/<int:update_id>/", views.evidence_file, name="evidence-file"),
+    path("evidence/<id:update_id>/", views.evidence_file, name="evidence-file"),
     path("", include("inspections.letters.urls")),
     path("", include("inspections.reports.urls")),
 ]

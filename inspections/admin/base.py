@@ -10,7 +10,7 @@ from django.forms import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections import permissions
+from inspections import ids, permissions
 
 admin.site.site_header = "Inspection recommendation tracker"
 admin.site.site_title = "Recommendation tracker"
@@ -31,6 +31,30 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return permissions.scope_queryset(request.user, super().get_queryset(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):  # noqa: ANN201
+        # An id too long for the database is simply not there (not a database error).
+        if from_field is None and not ids.is_id(object_id):
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not ids.is_id(object_id):
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if not (ids.is_id(object_id) and ids.is_id(version_id)):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: object, object_id: str

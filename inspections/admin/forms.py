@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inspections import clock
+from inspections.ids import SafeModelChoiceField, SafeModelMultipleChoiceField
 from inspections.models import Dependency, ForceImplementation, ProgressUpdate, User
 from inspections.validation import (
     validate_progress_update,
@@ -41,6 +42,10 @@ class ProgressUpdateForm(forms.ModelForm):
             "evidence_file",
             "dependencies",
         ]
+        field_classes = {
+            "implementation": SafeModelChoiceField,
+            "dependencies": SafeModelMultipleChoiceField,
+        }
         widgets = {
             "dependencies": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 5}),

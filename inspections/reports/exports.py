@@ -10,7 +10,9 @@ import re
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .tables import Table
 
@@ -58,23 +60,33 @@ def sheet_title(caption: str, taken: set[str]) -> str:
 
 
 def as_xlsx(tables: list[Table], stem: str, today: datetime.date) -> HttpResponse:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    # Write-only mode streams rows out: constant memory, and no per-row lookups of the sheet
+    # (reading a sheet's size while appending made large exports quadratic).
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     for table in tables:
         sheet = workbook.create_sheet(title=sheet_title(table.caption, taken))
-        sheet.append([column.label for column in table.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([safe_text(cell.export_value) for cell in row])
-            for xl_cell, cell in zip(sheet[sheet.max_row], row, strict=True):
-                if cell.is_date:
-                    xl_cell.number_format = "dd/mm/yyyy"
         sheet.freeze_panes = "A2"
         for index, column in enumerate(table.columns, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(60, max(12, len(column.label) + 4))
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                60, max(12, len(column.label) + 4)
+            )
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=column.label)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            values = []
+            for cell in row:
+                if cell.is_date:
+                    dated = WriteOnlyCell(sheet, value=cell.value)
+                    dated.number_format = "dd/mm/yyyy"
+                    values.append(dated)
+                else:
+                    values.append(safe_text(cell.export_value))
+            sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
