@@ -141,6 +141,11 @@ def record(
     )
 
 
+def client_for(username: str) -> Client:
+    """A client signed in as one of the demo logins (by username)."""
+    return login(User.objects.get(username=username))
+
+
 def login(user: User) -> Client:
     client = Client()
     client.force_login(user)

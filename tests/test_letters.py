@@ -32,7 +32,7 @@ from inspections.models import (
     User,
 )
 
-from .conftest import TODAY
+from .conftest import TODAY, client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
@@ -47,12 +47,6 @@ FIREARMS = "firearms-2023"
 @pytest.fixture(autouse=True)
 def fixed_today(settings):
     settings.TRACKER_TODAY = TODAY
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def west_mercia_letter() -> ProgressLetter:

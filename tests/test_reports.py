@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from inspections.models import Dependency, ForceImplementation, Status, User
 
-from .conftest import TODAY
+from .conftest import TODAY, client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
@@ -31,12 +31,6 @@ PAGES = [
 @pytest.fixture(autouse=True)
 def fixed_today(settings):
     settings.TRACKER_TODAY = TODAY
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def rows(response, key: str) -> list[list]:
