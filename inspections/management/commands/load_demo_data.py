@@ -1,17 +1,9 @@
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections import clock
 from inspections.demo_data import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today must be a date like 2026-11-21, not {value!r}") from error
+from inspections.management.arguments import date_argument
 
 
 class Command(BaseCommand):
@@ -23,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument(
             "--today",
-            type=iso_date,
+            type=date_argument("--today"),
             help="Treat this date as today (YYYY-MM-DD), for repeatable demo data.",
         )
         parser.add_argument(

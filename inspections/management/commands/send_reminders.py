@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from inspections import clock
+from inspections.management.arguments import date_argument
 from inspections.reminders import send_digests
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--date must be a date like 2026-11-21, not {value!r}") from error
 
 
 class Command(BaseCommand):
@@ -25,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=iso_date, help="Send as on this day (YYYY-MM-DD).")
+        parser.add_argument(
+            "--date", type=date_argument("--date"), help="Send as on this day (YYYY-MM-DD)."
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Print what would be sent; send nothing."
         )
