@@ -61,6 +61,19 @@ class PlannedUpdate:
     dependencies: list[Dependency]
     unchanged: bool = False
 
+    def record(self, *, author: User, today: datetime.date | None = None) -> ProgressUpdate:
+        """Record this row through the same service (and rules) as the admin form."""
+        return services.record_progress_update(
+            implementation=self.implementation,
+            author=author,
+            status=self.status,
+            narrative=self.narrative,
+            as_of=self.as_of,
+            evidence_note=self.evidence_note,
+            dependencies=self.dependencies,
+            today=today,
+        )
+
 
 @dataclass
 class ImportPlan:
@@ -344,19 +357,7 @@ def apply_plan(plan: ImportPlan, *, user: User, today: datetime.date) -> list[Pr
     """Record every planned update, or none: any failure rolls the whole file back."""
     if not plan.ok:
         raise ValidationError(plan.error_lines())
-    return [
-        services.record_progress_update(
-            implementation=update.implementation,
-            author=user,
-            status=update.status,
-            narrative=update.narrative,
-            as_of=update.as_of,
-            evidence_note=update.evidence_note,
-            dependencies=update.dependencies,
-            today=today,
-        )
-        for update in plan.to_apply
-    ]
+    return [update.record(author=user, today=today) for update in plan.to_apply]
 
 
 # --- the matching export ----------------------------------------------------------------------

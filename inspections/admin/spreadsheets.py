@@ -15,7 +15,7 @@ from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from inspections import clock, importers, services
+from inspections import clock, importers
 from inspections.models import ProgressUpdate, User
 from inspections.reports.exports import safe_text
 
@@ -79,16 +79,7 @@ class UpdateSheetResource(resources.Resource):
             return result
         result.import_type = RowResult.IMPORT_TYPE_NEW
         if not kwargs.get("dry_run"):
-            update = services.record_progress_update(
-                implementation=planned.implementation,
-                author=self.user,
-                status=planned.status,
-                narrative=planned.narrative,
-                as_of=planned.as_of,
-                evidence_note=planned.evidence_note,
-                dependencies=planned.dependencies,
-            )
-            result.object_id = update.pk
+            result.object_id = planned.record(author=self.user).pk
         return result
 
 
