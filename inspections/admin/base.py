@@ -3,11 +3,13 @@ the user's force in the SQL."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import ManyToManyField, Model, QuerySet
-from django.forms import Field
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Field, ModelForm, modelform_factory
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import ids, permissions
@@ -15,6 +17,10 @@ from inspections import ids, permissions
 admin.site.site_header = "Inspection recommendation tracker"
 admin.site.site_title = "Recommendation tracker"
 admin.site.index_title = "Enter and review progress"
+
+
+# Set on a request for a past version's page, which shows every stored field read-only.
+VERSION_PAGE = "_tracker_version_page"
 
 
 class ScopedAdminMixin:
@@ -54,7 +60,51 @@ class ScopedAdminMixin:
     ) -> HttpResponse:
         if not (ids.is_id(object_id) and ids.is_id(version_id)):
             raise Http404("No such version.")
+        # simple-history's version page saves whatever is posted to it, for anyone who may view
+        # the record, through an add-style form. A correction is a new update or an ordinary,
+        # rule-checked edit, so here history is only ever read.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(
+                ["GET", "HEAD"], "Past versions are read-only: nothing was changed."
+            )
+        setattr(request, VERSION_PAGE, True)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return True
+
+    def _is_version_page(self, request: HttpRequest) -> bool:
+        return getattr(request, VERSION_PAGE, False)
+
+    def _stored_field_names(self) -> list[str]:
+        return [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key and f.name != "password"
+        ]
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        if self._is_version_page(request):
+            # No fields: the page shows the stored values as text and has nothing to submit.
+            return modelform_factory(self.model, fields=[])
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
+        if self._is_version_page(request):
+            return [(None, {"fields": self._stored_field_names()})]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list:
+        if self._is_version_page(request):
+            return self._stored_field_names()
+        return list(self.readonly_fields_for(request, obj))
+
+    def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list:
+        """What an admin makes read-only on its ordinary pages (override this, not
+        get_readonly_fields, which also serves the read-only version page)."""
+        return list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
 
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: object, object_id: str

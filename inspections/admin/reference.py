@@ -65,7 +65,7 @@ class ForceAdmin(TrackerAdmin):
         ("Force", {"fields": ["chief_constable_name"]}),
     ]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # A force's own staff keep its people current; what the force is stays national data.
         if request.user.is_national_admin:
             return []
@@ -185,7 +185,7 @@ class DependencyAdmin(TrackerAdmin):
     def recommendation_count(self, obj: Dependency) -> int:
         return obj.n_recommendations
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Delivery goes through "Record delivery", which also tells the forces waiting on it.
         return ["status", "delivered_date"]
 

@@ -1,0 +1,249 @@
+"""The write side of the access matrix. Every page in the access table is requested as every
+role; every form any role is shown is then POSTed by every role, once as rendered and once with
+every value changed, and a fingerprint of the whole database is compared before and after. Where
+the role may not write through that form, nothing may change. A form whose target has no row in
+WRITERS fails the test, so no form can be added unguarded.
+
+Each POST runs inside a savepoint that is rolled back, so a permitted write (an administrator
+deleting force A, say) does not change what the next request sees."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from .test_access_matrix import ROLES, clients, expected_urls, row, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+NOBODY = row("- - - - - - -")
+ADMIN = row("- - - - - - w")
+FORCE_A_AND_ADMIN = row("- w w - - - w")
+FORCE_B_AND_ADMIN = row("- - - w w - w")
+FORCE_PEOPLE_AND_ADMIN = row("- w w w w - w")
+SIGNED_IN = row("- w w w w w w")
+
+# Who may write through the form that posts to each URL of the access table. History and
+# version pages are read-only for everyone: history is corrected by new records, not reverts.
+WRITERS: dict[str, dict[str, str]] = {}
+for model in (
+    "region",
+    "inspection",
+    "recommendation",
+    "dependency",
+    "letterrecipient",
+    "firearmsstatistic",
+    "force",
+    "user",
+):
+    WRITERS[f"admin:inspections_{model}_changelist"] = ADMIN  # delete selected
+    WRITERS[f"admin:inspections_{model}_add"] = ADMIN
+    for variant in ("A", "B", "N"):
+        WRITERS[f"admin:inspections_{model}_change [{variant}]"] = ADMIN
+        WRITERS[f"admin:inspections_{model}_delete [{variant}]"] = ADMIN
+# A force's own people keep its commissioner and chief constable current.
+for model in (
+    "region",
+    "inspection",
+    "recommendation",
+    "dependency",
+    "letterrecipient",
+    "firearmsstatistic",
+    "force",
+    "user",
+    "forceimplementation",
+    "progressupdate",
+    "targetdaterevision",
+    "progressletter",
+):
+    for view in ("history", "simple_history"):
+        WRITERS[f"admin:inspections_{model}_{view}"] = NOBODY
+WRITERS["admin:inspections_force_change [A]"] = FORCE_A_AND_ADMIN
+WRITERS["admin:inspections_force_change [B]"] = FORCE_B_AND_ADMIN
+WRITERS["admin:auth_user_password_change [A]"] = ADMIN
+WRITERS["admin:auth_user_password_change [N]"] = ADMIN
+for model in ("forceimplementation", "progressupdate", "targetdaterevision", "progressletter"):
+    WRITERS[f"admin:inspections_{model}_changelist"] = NOBODY
+    WRITERS[f"admin:inspections_{model}_add"] = NOBODY
+    for variant in ("A", "B"):
+        WRITERS[f"admin:inspections_{model}_change [{variant}]"] = NOBODY
+        WRITERS[f"admin:inspections_{model}_delete [{variant}]"] = NOBODY
+WRITERS["admin:inspections_forceimplementation_change [A]"] = FORCE_A_AND_ADMIN
+WRITERS["admin:inspections_forceimplementation_change [B]"] = FORCE_B_AND_ADMIN
+WRITERS["admin:inspections_progressupdate_add"] = FORCE_PEOPLE_AND_ADMIN
+WRITERS["admin:inspections_progressupdate_import"] = FORCE_PEOPLE_AND_ADMIN
+WRITERS["admin:inspections_forceimplementation_export"] = NOBODY
+WRITERS["admin:inspections_dependency_close"] = ADMIN
+WRITERS["admin:password_change"] = SIGNED_IN
+WRITERS["letter-new"] = row("- w - w - - -")
+WRITERS["letter-edit"] = row("- w - - - - -")
+WRITERS["letter-issue"] = row("- w - - - - -")
+WRITERS["letter-discard"] = row("- w - - - - -")
+
+# Forms that sign people in and out: they write sessions and sign-in failures, never data.
+AUTH_FORMS = {"sign-in", "sign-out", "admin:login", "admin:logout"}
+
+# Tables that record sessions and failed sign-ins rather than the tracker's data.
+NOT_DATA = {"sessions.session", "inspections.signinfailure"}
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
+        if model._meta.label_lower in NOT_DATA:
+            continue
+        digest.update(model._meta.label_lower.encode())
+        for values in model._base_manager.order_by("pk").values_list():
+            digest.update(repr(values).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class FoundForm:
+    label: str
+    action: str
+    rendered: list[tuple[str, str]]
+    changed: list[tuple[str, str]]
+    files: list[str] = field(default_factory=list)
+    seen_by: str = ""
+
+
+def changed_value(element: lxml.html.HtmlElement) -> list[str]:
+    tag = element.tag
+    kind = (element.get("type") or "text").lower()
+    if tag == "select":
+        options = [o.get("value", o.text_content()) for o in element.findall(".//option")]
+        current = set(element.value if element.multiple else [element.value])
+        others = [o for o in options if o not in current and o != ""]
+        return others[:1] or [o for o in options if o][:1]
+    if tag == "textarea":
+        return [(element.value or "") + " changed"]
+    if kind in ("number",):
+        try:
+            return [str(int(element.value or 0) + 1)]
+        except ValueError:
+            return ["1"]
+    if kind == "date":
+        return ["2024-02-02"]
+    if kind == "email":
+        return ["changed@example.org"]
+    if kind == "url":
+        return ["https://example.org/changed"]
+    return [(element.value or "") + " changed"]
+
+
+def read_forms(html: bytes, page_url: str) -> list[tuple[str, list, list, list]]:
+    """(action, values as rendered, values changed, names of file inputs) for each POST form."""
+    forms = []
+    document = lxml.html.fromstring(html)
+    for form in document.forms:
+        if (form.method or "GET").upper() != "POST":
+            continue
+        action = form.get("action") or page_url
+        rendered = list(form.form_values())
+        changed: list[tuple[str, str]] = []
+        files: list[str] = []
+        radios_done: set[str] = set()
+        for element in form.inputs:
+            name = element.get("name")
+            if not name:
+                continue
+            kind = (element.get("type") or "").lower()
+            if element.tag == "input" and kind in ("submit", "button", "image", "reset"):
+                continue
+            if kind == "file":
+                files.append(name)
+            elif kind == "hidden":
+                changed.append((name, element.value or ""))
+            elif kind == "checkbox":
+                changed.append((name, element.get("value", "on")))
+            elif kind == "radio":
+                if name in radios_done:
+                    continue
+                radios_done.add(name)
+                group = form.inputs[name]
+                values = [r.get("value") for r in group]
+                others = [v for v in values if v != group.value]
+                changed.append((name, (others or values)[0]))
+            else:
+                changed.extend((name, value) for value in changed_value(element))
+        forms.append((action, rendered, changed, files))
+    return forms
+
+
+def label_for(action: str, urls: dict[str, str]) -> str | None:
+    return urls.get(urlsplit(action).path)
+
+
+def post_data(values: list[tuple[str, str]], files: list[str]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for name, value in values:
+        data.setdefault(name, [])
+        data[name].append(value)  # type: ignore[union-attr]
+    for name in files:
+        data[name] = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 test", "application/pdf")
+    # Delete confirmations and admin actions proceed only with this.
+    data.setdefault("post", "yes")
+    return data
+
+
+def test_every_form_posted_by_every_role_writes_only_where_allowed(world):  # noqa: F811
+    table = expected_urls(world)
+    by_path = {url: label for label, (url, _) in table.items()}
+    people = clients(world)
+    for client in people.values():
+        client.raise_request_exception = False
+
+    found: dict[str, FoundForm] = {}
+    unlisted: set[str] = set()
+    # The administrator sees the most complete forms, so their version of each form is kept.
+    for role in reversed(ROLES):
+        client = people[role]
+        for label, (url, _) in table.items():
+            response = client.get(url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            for action, rendered, changed, files in read_forms(response.content, url):
+                target = label_for(action, by_path)
+                if target is None:
+                    unlisted.add(f"{action} (a form on {label})")
+                    continue
+                name = target.split(" [")[0]
+                if name in AUTH_FORMS or target in found:
+                    continue
+                found[target] = FoundForm(target, action, rendered, changed, files, role)
+    assert unlisted == set(), f"Forms posting to URLs outside the access table: {unlisted}"
+    missing = sorted(t for t in found if t not in WRITERS and t.split(" [")[0] not in WRITERS)
+    assert missing == [], f"Forms with no row in WRITERS: {missing}"
+
+    before = fingerprint()
+    problems = []
+    posts = 0
+    for target, form in sorted(found.items()):
+        writers = WRITERS.get(target) or WRITERS[target.split(" [")[0]]
+        for role in ROLES:
+            for variant, values in (("as rendered", form.rendered), ("changed", form.changed)):
+                sid = transaction.savepoint()
+                try:
+                    response = people[role].post(form.action, post_data(values, form.files))
+                    after = fingerprint()
+                finally:
+                    transaction.savepoint_rollback(sid)
+                posts += 1
+                if response.status_code >= 500:
+                    problems.append(f"{target} {variant} as {role}: {response.status_code}")
+                if writers[role] != "w" and after != before:
+                    problems.append(
+                        f"{target} {variant} as {role} changed the database "
+                        f"({response.status_code}; form seen by {form.seen_by})"
+                    )
+    assert problems == [], "\n".join(problems)
+    # The table above must keep meaning something: most of the service's forms were posted.
+    assert len(found) >= 40 and posts == len(found) * len(ROLES) * 2
