@@ -191,6 +191,48 @@ def set_target_date(
     return revision
 
 
+STALE_EDIT_MESSAGE = (
+    "Someone else changed this implementation while you were editing it. Reload the page to see "
+    "their changes, then make yours again."
+)
+
+
+@transaction.atomic
+def update_implementation_plan(
+    *,
+    implementation: ForceImplementation,
+    lead_officer: str,
+    target_date: datetime.date | None,
+    target_date_reason: str,
+    expected_version: int | None,
+    changed_by: User,
+) -> ForceImplementation:
+    """Change the force's plan (lead officer, target date) for one implementation.
+
+    Writes only the fields it changes: the status and latest-update date belong to
+    record_progress_update, and saving a stale copy of them would contradict the latest update.
+    """
+    current = ForceImplementation.objects.select_for_update().get(pk=implementation.pk)
+    if expected_version is not None and expected_version != current.version:
+        raise ValidationError(STALE_EDIT_MESSAGE, code="stale")
+    lead_officer = (lead_officer or "").strip()
+    if lead_officer == current.lead_officer and target_date == current.target_date:
+        return current
+    if target_date != current.target_date:
+        set_target_date(
+            implementation=current,
+            new_date=target_date,
+            reason=target_date_reason,
+            changed_by=changed_by,
+        )
+        current.refresh_from_db(fields=["target_date"])
+    current.lead_officer = lead_officer
+    current.version += 1
+    current._history_user = changed_by
+    current.save(update_fields=["lead_officer", "version", "updated_at"])
+    return current
+
+
 @transaction.atomic
 def close_dependency(
     *,

@@ -16,6 +16,7 @@ from inspections.validation import (
     validate_scope_change,
     validate_target_date_change,
 )
+from inspections.widgets import BrowserDateInput
 
 
 def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -96,7 +97,7 @@ class ImplementationForm(forms.ModelForm):
         label="Target date",
         required=False,
         help_text="The force's own date for finishing this recommendation.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=BrowserDateInput(),
     )
     target_date_reason = forms.CharField(
         label="Reason for changing the target date",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
+from import_export.results import Result
 
 from inspections import clock, permissions, services
 from inspections.models import (
@@ -218,16 +220,17 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
     def save_model(
         self, request: HttpRequest, obj: ForceImplementation, form: ImplementationForm, change: bool
     ) -> None:
-        if {"lead_officer", "new_target_date"} & set(form.changed_data):
-            obj.version += 1
-        obj._history_user = request.user
-        obj.save()
-        services.set_target_date(
+        data = form.cleaned_data
+        edited = {"lead_officer", "new_target_date", "target_date_reason"} & set(form.changed_data)
+        saved = services.update_implementation_plan(
             implementation=obj,
-            new_date=form.cleaned_data.get("new_target_date"),
-            reason=form.cleaned_data.get("target_date_reason", ""),
+            lead_officer=data.get("lead_officer", ""),
+            target_date=data.get("new_target_date"),
+            target_date_reason=data.get("target_date_reason", ""),
+            expected_version=data.get("edit_version") if edited else None,
             changed_by=request.user,
         )
+        form.instance = saved
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
@@ -255,6 +258,23 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
 
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict:
+        # Confirming re-checks the whole file: if any row no longer passes, nothing is recorded.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
+        if result.has_errors() or result.has_validation_errors():
+            problems = [
+                message for invalid in result.invalid_rows for message in invalid.error.messages
+            ] + [str(error.error) for errors in result.row_errors() for error in errors[1]]
+            messages.error(
+                request,
+                "Nothing was recorded: since the preview, the file stopped passing the checks. "
+                + " ".join(problems),
+            )
+            return redirect("admin:inspections_progressupdate_import")
+        return super().process_result(result, request)
 
     form = ProgressUpdateForm
     never_allowed = frozenset({"change", "delete"})

@@ -22,6 +22,7 @@ from inspections.models import (
     Recommendation,
     Region,
 )
+from inspections.widgets import BrowserDateInput
 
 from .base import TrackerAdmin
 from .forms import RecommendationForm
@@ -150,9 +151,7 @@ class CloseDependencyForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(
-        label="On what date", widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
-    )
+    on = forms.DateField(label="On what date", widget=BrowserDateInput(), initial=clock.today)
     url = forms.URLField(label="Link to what was published", required=False, assume_scheme="https")
 
 

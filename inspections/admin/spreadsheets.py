@@ -78,7 +78,8 @@ class UpdateSheetResource(resources.Resource):
             result.import_type = RowResult.IMPORT_TYPE_SKIP
             return result
         result.import_type = RowResult.IMPORT_TYPE_NEW
-        if not kwargs.get("dry_run"):
+        # The whole file was checked again in before_import: record only if every row passed.
+        if not kwargs.get("dry_run") and self.plan.ok:
             result.object_id = planned.record(author=self.user).pk
         return result
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from inspections.models import ProgressLetter
+from inspections.widgets import BrowserDateInput
 
 from .services import EDITABLE_FIELDS
 
@@ -31,7 +32,7 @@ class LetterForm(forms.ModelForm):
         model = ProgressLetter
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "letter_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "letter_date": BrowserDateInput(),
             "recipient_address": forms.Textarea(attrs={"rows": 4}),
             "opening": forms.Textarea(attrs={"rows": 8}),
             "closing": forms.Textarea(attrs={"rows": 5}),
@@ -67,7 +68,5 @@ class LetterForm(forms.ModelForm):
 class IssueForm(forms.Form):
     issued_on = forms.DateField(
         label="Date it was sent",
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
+        widget=BrowserDateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
