@@ -27,6 +27,7 @@ from .models import (
     Status,
     User,
 )
+from .text import normalise_newlines, unformula
 from .validation import validate_progress_update
 
 COLUMNS = (
@@ -43,7 +44,6 @@ REQUIRED_COLUMNS = COLUMNS[:6]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 XLSX_MAGIC = b"PK\x03\x04"
-FORMULA_START = ("=", "+", "-", "@")
 
 
 class ImportFileError(Exception):
@@ -185,10 +185,8 @@ def text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    result = str(value).strip()
-    if result.startswith("'") and result[1:].startswith(FORMULA_START):
-        result = result[1:]
-    return result
+    result = normalise_newlines(str(value)).strip()
+    return unformula(result)
 
 
 def parse_date(value: object) -> datetime.date | None:

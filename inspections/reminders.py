@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import (
     FORCE_ROLES,
@@ -21,6 +22,7 @@ from .models import (
     DigestFrequency,
     Force,
     ForceImplementation,
+    OutboundEmail,
     ProgressUpdate,
     TargetDateRevision,
     User,
@@ -189,17 +191,18 @@ def send_one(user: User, digest: Digest, today: datetime.date) -> bool:
     return True
 
 
-def notify_dependency_closed(
+def queue_dependency_closed(
     dependency: Dependency, implementations: Iterable[ForceImplementation]
-) -> int:
-    """Tell each affected force that items waiting on this dependency now need review."""
+) -> list[OutboundEmail]:
+    """Queue a notice to each affected force that items waiting on this dependency now need
+    review. Saved with the change (call inside its transaction); sent by send_outbox."""
     by_force: dict[int, list[ForceImplementation]] = {}
     for implementation in implementations:
         by_force.setdefault(implementation.force_id, []).append(implementation)
     if not by_force:
-        return 0
+        return []
     forces = Force.objects.in_bulk(list(by_force))
-    messages = []
+    queued = []
     for force_id, items in sorted(by_force.items()):
         force = forces[force_id]
         emails = list(recipients(force).values_list("email", flat=True))
@@ -214,14 +217,50 @@ def notify_dependency_closed(
                 "link": absolute(reverse("dependencies") + f"?force={force.slug}"),
             },
         )
-        messages.append(
-            EmailMessage(
+        queued.append(
+            OutboundEmail(
+                about=dependency_topic(dependency),
                 subject=f"{force.name}: {dependency.title} is "
                 f"{dependency.get_status_display().lower()} – items to review",
                 body=body,
-                to=emails,
+                to="\n".join(sorted(emails)),
             )
         )
-    if messages:
-        mailers.default.send_messages(messages)
-    return len(messages)
+    return OutboundEmail.objects.bulk_create(queued)
+
+
+def dependency_topic(dependency: Dependency) -> str:
+    return f"dependency-{dependency.pk}"
+
+
+@dataclass
+class OutboxReport:
+    sent: list[OutboundEmail] = field(default_factory=list)
+    failed: list[OutboundEmail] = field(default_factory=list)
+
+
+def send_outbox(*, about: str | None = None) -> OutboxReport:
+    """Send every queued email (or those about one thing). Each is locked while it is sent, so
+    two runs never send the same one; a failure is recorded and left for the next run."""
+    report = OutboxReport()
+    pending = OutboundEmail.objects.unsent()
+    if about is not None:
+        pending = pending.filter(about=about)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            email = OutboundEmail.objects.select_for_update().filter(pk=pk).first()
+            if email is None or email.sent_at is not None:
+                continue
+            email.attempts += 1
+            try:
+                EmailMessage(subject=email.subject, body=email.body, to=email.recipients).send()
+            except Exception as error:  # any transport failure: keep it for the next run
+                email.last_error = f"{type(error).__name__}: {error}"[:2000]
+                email.save(update_fields=["attempts", "last_error"])
+                report.failed.append(email)
+                continue
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "last_error", "sent_at"])
+            report.sent.append(email)
+    return report

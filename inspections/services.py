@@ -24,7 +24,9 @@ from .models import (
     TargetDateRevision,
     User,
 )
+from .text import evidence_file_problem, normalise_newlines
 from .validation import (
+    text_problems,
     validate_progress_update,
     validate_scope_change,
     validate_target_date_change,
@@ -128,13 +130,17 @@ def record_progress_update(
         dependencies=named,
         today=today,
     )
+    if evidence_file and (
+        problem := evidence_file_problem(str(evidence_file.name), evidence_file.size or 0)
+    ):
+        raise ValidationError({"evidence_file": problem})
     update = ProgressUpdate(
         implementation=implementation,
         author=author,
         status=status,
-        narrative=narrative.strip(),
+        narrative=normalise_newlines(narrative).strip(),
         as_of=as_of,
-        evidence_note=(evidence_note or "").strip(),
+        evidence_note=normalise_newlines(evidence_note or "").strip(),
     )
     if evidence_file:
         update.evidence_file = evidence_file
@@ -180,7 +186,7 @@ def set_target_date(
         implementation=implementation,
         previous_date=implementation.target_date,
         new_date=new_date,
-        reason=(reason or "").strip(),
+        reason=normalise_newlines(reason or "").strip(),
         changed_by=changed_by,
     )
     revision._history_user = changed_by
@@ -191,6 +197,7 @@ def set_target_date(
     return revision
 
 
+LEAD_OFFICER_MAX = ForceImplementation._meta.get_field("lead_officer").max_length or 200
 STALE_EDIT_MESSAGE = (
     "Someone else changed this implementation while you were editing it. Reload the page to see "
     "their changes, then make yours again."
@@ -216,6 +223,8 @@ def update_implementation_plan(
     if expected_version is not None and expected_version != current.version:
         raise ValidationError(STALE_EDIT_MESSAGE, code="stale")
     lead_officer = (lead_officer or "").strip()
+    if problems := text_problems(lead_officer, LEAD_OFFICER_MAX):
+        raise ValidationError({"lead_officer": problems})
     if lead_officer == current.lead_officer and target_date == current.target_date:
         return current
     if target_date != current.target_date:
@@ -275,5 +284,9 @@ def close_dependency(
         .needs_review()
         .select_related("force", "recommendation__inspection")
     )
-    transaction.on_commit(lambda: reminders.notify_dependency_closed(dependency, moved))
+    # The notices are saved with the change; if the mail server is down they wait for the next
+    # send_reminders run instead of being lost.
+    reminders.queue_dependency_closed(dependency, moved)
+    topic = reminders.dependency_topic(dependency)
+    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
     return moved

@@ -13,6 +13,13 @@ from django.db.models import Q
 from . import clock, permissions
 from .models import Dependency, ForceImplementation, Recommendation, Scope, Status, User
 from .models.choices import DependencyStatus
+from .text import (
+    NARRATIVE_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    control_character_problem,
+    length_problem,
+)
 
 
 def validate_progress_update(
@@ -37,6 +44,12 @@ def validate_progress_update(
         add("status", f"'{status}' is not a status. Choose one of: {', '.join(Status.labels)}.")
     if not (narrative or "").strip():
         add("narrative", "Write the narrative: it is what goes into the letter.")
+    for name, value, limit in (
+        ("narrative", narrative, NARRATIVE_MAX),
+        ("evidence_note", evidence_note, NOTE_MAX),
+    ):
+        for problem in text_problems(value or "", limit):
+            add(name, problem)
     if as_of is None:
         add("as_of", "Give the date this update describes.")
     else:
@@ -84,12 +97,24 @@ def validate_progress_update(
         raise ValidationError(errors)
 
 
+def text_problems(value: str, limit: int) -> list[str]:
+    """What is wrong with a piece of free text, whatever route it came in by."""
+    return [
+        problem
+        for problem in (control_character_problem(value), length_problem(value, limit))
+        if problem
+    ]
+
+
 def validate_target_date_change(
     *,
     implementation: ForceImplementation,
     new_date: datetime.date | None,
     reason: str,
 ) -> None:
+    problems = text_problems(reason or "", REASON_MAX)
+    if problems:
+        raise ValidationError({"target_date_reason": problems})
     previous = implementation.target_date
     if previous is not None and new_date != previous and not (reason or "").strip():
         raise ValidationError(

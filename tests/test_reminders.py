@@ -209,6 +209,45 @@ class TestDependencyDelivered:
         assert set(moved) == {impl[(cast.force_a, 2)], impl[(cast.force_b, 2)]}
         assert len(mail.outbox) == 2
 
+    def test_a_mail_failure_keeps_the_delivery_and_the_notice_is_retried(
+        self, cast, waiting, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from django.core.mail import EmailMessage
+
+        from inspections.models import OutboundEmail
+
+        app, _rota, _impl = waiting
+        real_send = EmailMessage.send
+
+        def refused(self, fail_silently=False):
+            raise ConnectionRefusedError("mail server refused the connection")
+
+        monkeypatch.setattr(EmailMessage, "send", refused)
+        client = login(cast.admin)
+        url = reverse("admin:inspections_dependency_close", args=[app.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"status": "delivered", "on": "2024-06-01"}, follow=True)
+        assert response.status_code == 200
+        app.refresh_from_db()
+        assert app.status == DependencyStatus.DELIVERED  # saved, whatever the mail server did
+        held = list(OutboundEmail.objects.unsent())
+        assert len(held) == 1 and held[0].attempts == 1
+        assert "ConnectionRefusedError" in held[0].last_error
+        text = response.content.decode()
+        assert "could not be sent" in text and "pcc_a@example.police.uk" in text
+        assert mail.outbox == []
+
+        monkeypatch.setattr(EmailMessage, "send", real_send)
+        out = io.StringIO()
+        call_command("send_reminders", "--date", "2024-06-02", stdout=out)
+        assert "Sent a held notice" in out.getvalue()
+        notices = [m for m in mail.outbox if "items to review" in m.subject]
+        assert len(notices) == 1 and "Revised APP" in notices[0].subject
+        assert not OutboundEmail.objects.unsent().exists()
+        mail.outbox.clear()
+        call_command("send_reminders", "--date", "2024-06-02", stdout=io.StringIO())
+        assert [m for m in mail.outbox if "items to review" in m.subject] == []
+
     def test_only_national_admins_record_delivery(self, cast, waiting):
         app, _rota, _impl = waiting
         url = reverse("admin:inspections_dependency_close", args=[app.pk])

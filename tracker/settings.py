@@ -232,6 +232,11 @@ TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "90"))
 TRACKER_SIGN_IN_MAX_FAILURES = 5
 TRACKER_SIGN_IN_MAX_PER_IP = 30
 TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
+# Evidence files: the largest accepted (MB), and the kinds of file accepted (by extension).
+TRACKER_EVIDENCE_MAX_MB = int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "10"))
+TRACKER_EVIDENCE_EXTENSIONS = os.environ.get(
+    "TRACKER_EVIDENCE_EXTENSIONS", "pdf,docx,doc,xlsx,xls,odt,ods,pptx,csv,txt,png,jpg,jpeg"
+).split(",")
 # Where links in emails point.
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Demo logins share a published password: never on a production system.

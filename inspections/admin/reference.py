@@ -12,13 +12,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from inspections import clock, services
+from inspections import clock, reminders, services
 from inspections.models import (
     Dependency,
     DependencyStatus,
     FirearmsStatistic,
     Force,
     Inspection,
+    OutboundEmail,
     Recommendation,
     Region,
 )
@@ -226,6 +227,17 @@ class DependencyAdmin(TrackerAdmin):
                     "those forces have been emailed.",
                     messages.SUCCESS,
                 )
+                unsent = OutboundEmail.objects.unsent().filter(
+                    about=reminders.dependency_topic(dependency)
+                )
+                for email in unsent:
+                    self.message_user(
+                        request,
+                        f"The email to {', '.join(email.recipients)} could not be sent "
+                        f"({email.last_error or 'not tried yet'}). It is kept and will be "
+                        "tried again by the next reminders run.",
+                        messages.WARNING,
+                    )
                 return redirect("admin:inspections_dependency_change", dependency.pk)
         context = {
             **self.admin_site.each_context(request),

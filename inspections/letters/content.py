@@ -4,7 +4,7 @@ that every output (HTML preview, DOCX, PDF) lays out the same way."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
@@ -17,6 +17,7 @@ from inspections.models import (
     ProgressUpdate,
     Scope,
 )
+from inspections.text import printable
 
 RECIPIENT_KEY = "home-secretary"
 
@@ -48,6 +49,36 @@ class LetterContent:
     signatory_name: str
     signatory_title: list[str]
     cc: list[str] = field(default_factory=list)
+
+    def printable(self) -> LetterContent:
+        """The same letter with any control character dropped: Word and PDF files cannot hold
+        them, and text stored before they were refused at input may still contain one."""
+
+        def clean(items: list[str]) -> list[str]:
+            return [printable(item) for item in items]
+
+        return replace(
+            self,
+            force_name=printable(self.force_name),
+            inspection_title=printable(self.inspection_title),
+            recipient_name=printable(self.recipient_name),
+            recipient_office=printable(self.recipient_office),
+            recipient_address=clean(self.recipient_address),
+            title=printable(self.title),
+            opening=clean(self.opening),
+            sections=[
+                replace(
+                    s,
+                    recommendation_text=printable(s.recommendation_text),
+                    narrative=printable(s.narrative),
+                )
+                for s in self.sections
+            ],
+            closing=clean(self.closing),
+            signatory_name=printable(self.signatory_name),
+            signatory_title=clean(self.signatory_title),
+            cc=clean(self.cc),
+        )
 
     @property
     def date_text(self) -> str:

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from inspections.models import ProgressLetter
+from inspections.models.fields import PlainTextFormField
+from inspections.text import NARRATIVE_MAX, validate_plain_text
 from inspections.widgets import BrowserDateInput
 
 from .services import EDITABLE_FIELDS
@@ -47,7 +49,9 @@ class LetterForm(forms.ModelForm):
         self.section_fields: list[tuple[Any, str]] = []
         for section in self.instance.sections.all():
             name = f"section_{section.pk}"
-            self.fields[name] = forms.CharField(
+            self.fields[name] = PlainTextFormField(
+                max_length=NARRATIVE_MAX,
+                validators=[validate_plain_text],
                 label=f"Recommendation {section.number}: the force's narrative",
                 help_text=section.recommendation_text,
                 initial=section.narrative,

@@ -19,11 +19,12 @@ FORMATS = ("html", "docx", "pdf")
 def html(content: LetterContent, *, standalone: bool = True) -> str:
     """The letter as HTML: a whole document for PDF and snapshots, or a fragment for a page."""
     template = "letters/document.html" if standalone else "letters/body.html"
-    return render_to_string(template, {"letter": content})
+    return render_to_string(template, {"letter": content.printable()})
 
 
 def docx(content: LetterContent) -> bytes:
     """A Word document with real headings and paragraphs, so the office can edit it."""
+    content = content.printable()
     document = Document()
     core = document.core_properties
     core.title = f"{content.title}: {content.force_name}"

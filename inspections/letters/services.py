@@ -130,6 +130,7 @@ def update_draft(
     for section in locked.sections.all():
         if section.pk in narratives and narratives[section.pk] != section.narrative:
             section.narrative = narratives[section.pk]
+            section.full_clean(exclude=["letter", "recommendation"])
             section._history_user = author
             section.save(update_fields=["narrative"])
     return locked

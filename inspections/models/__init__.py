@@ -21,6 +21,7 @@ from .letters import (
     ProgressLetter,
     s55_state,
 )
+from .outbox import OutboundEmail
 from .progress import (
     AppendOnlyError,
     ForceImplementation,
@@ -58,6 +59,7 @@ __all__ = [
     "LetterRecipient",
     "LetterSection",
     "LetterStatus",
+    "OutboundEmail",
     "OverdueKind",
     "ProgressLetter",
     "ProgressUpdate",

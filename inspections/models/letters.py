@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
+
+from .fields import PlainCharField, PlainTextField
 from .reference import Force, Inspection, Recommendation
 
 
@@ -16,9 +19,11 @@ class LetterRecipient(models.Model):
     """Who letters go to. Office holders change, so this is data a national administrator edits."""
 
     key = models.SlugField(max_length=50, unique=True, help_text="A stable identifier.")
-    name = models.CharField(max_length=200, help_text="As addressed, e.g. 'Rt Hon … MP'.")
-    office = models.CharField(max_length=200, help_text="e.g. 'Home Secretary'.")
-    address = models.TextField(help_text="One line per line of the address.")
+    name = PlainCharField(max_length=200, help_text="As addressed, e.g. 'Rt Hon … MP'.")
+    office = PlainCharField(max_length=200, help_text="e.g. 'Home Secretary'.")
+    address = PlainTextField(
+        max_length=SHORT_TEXT_MAX, help_text="One line per line of the address."
+    )
 
     history = HistoricalRecords()
 
@@ -58,19 +63,27 @@ class ProgressLetter(models.Model):
         max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT, editable=False
     )
     letter_date = models.DateField(help_text="The date printed on the letter.")
-    recipient_name = models.CharField(max_length=200)
-    recipient_office = models.CharField(max_length=200)
-    recipient_address = models.TextField(help_text="One line per line of the address.")
-    title = models.CharField(max_length=300, help_text="The report's title, as the subject line.")
-    opening = models.TextField(
-        help_text="Paragraphs before the recommendations; blank line between."
+    recipient_name = PlainCharField(max_length=200)
+    recipient_office = PlainCharField(max_length=200)
+    recipient_address = PlainTextField(
+        max_length=SHORT_TEXT_MAX, help_text="One line per line of the address."
     )
-    closing = models.TextField(
-        help_text="Paragraphs after the recommendations; blank line between."
+    title = PlainCharField(max_length=300, help_text="The report's title, as the subject line.")
+    opening = PlainTextField(
+        max_length=LETTER_PART_MAX,
+        help_text="Paragraphs before the recommendations; blank line between.",
     )
-    signatory_name = models.CharField(max_length=200)
-    signatory_title = models.TextField(help_text="Lines under the signature, e.g. title and area.")
-    cc = models.TextField(blank=True, help_text="One copy recipient per line.")
+    closing = PlainTextField(
+        max_length=LETTER_PART_MAX,
+        help_text="Paragraphs after the recommendations; blank line between.",
+    )
+    signatory_name = PlainCharField(max_length=200)
+    signatory_title = PlainTextField(
+        max_length=SHORT_TEXT_MAX, help_text="Lines under the signature, e.g. title and area."
+    )
+    cc = PlainTextField(
+        max_length=SHORT_TEXT_MAX, blank=True, help_text="One copy recipient per line."
+    )
     follows = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -167,8 +180,10 @@ class LetterSection(models.Model):
         Recommendation, on_delete=models.PROTECT, related_name="letter_sections"
     )
     number = models.PositiveSmallIntegerField()
-    recommendation_text = models.TextField()
-    narrative = models.TextField(help_text="What the force has done and will do.")
+    recommendation_text = PlainTextField()
+    narrative = PlainTextField(
+        max_length=NARRATIVE_MAX, help_text="What the force has done and will do."
+    )
 
     history = HistoricalRecords()
 

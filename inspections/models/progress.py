@@ -9,6 +9,8 @@ from django.db.models import BooleanField, Case, DateField, Exists, F, OuterRef,
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX
+
 from .choices import (
     CLOSED_STATUSES,
     EVIDENCED_STATUSES,
@@ -17,6 +19,7 @@ from .choices import (
     DependencyStatus,
     Status,
 )
+from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
 from .reference import Dependency, Force, Recommendation
 
 
@@ -174,7 +177,7 @@ class ForceImplementation(models.Model):
     latest_update_on = models.DateField(
         null=True, blank=True, editable=False, help_text="As-of date of the latest update."
     )
-    lead_officer = models.CharField(
+    lead_officer = PlainCharField(
         max_length=200, blank=True, help_text="The officer or member of staff who leads the work."
     )
     target_date = models.DateField(
@@ -252,14 +255,16 @@ class ProgressUpdate(models.Model):
     status = models.CharField(
         max_length=30, choices=Status.choices, help_text="The status this update sets."
     )
-    narrative = models.TextField(
-        help_text="What has been done and what happens next. This text goes into the letter."
+    narrative = PlainTextField(
+        max_length=NARRATIVE_MAX,
+        help_text="What has been done and what happens next. This text goes into the letter.",
     )
     as_of = models.DateField(help_text="The date the narrative describes.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
-    evidence_note = models.TextField(
+    evidence_note = PlainTextField(
+        max_length=NOTE_MAX,
         blank=True,
         help_text="Required for 'complete' (what shows it is done) and for 'not applicable' "
         "(why it does not apply).",
@@ -268,6 +273,7 @@ class ProgressUpdate(models.Model):
         upload_to=evidence_upload_to,
         max_length=255,
         blank=True,
+        validators=[EvidenceFileValidator()],
         help_text="Optional supporting document.",
     )
     dependencies = models.ManyToManyField(
@@ -323,7 +329,7 @@ class TargetDateRevision(models.Model):
     )
     previous_date = models.DateField(null=True, blank=True)
     new_date = models.DateField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = PlainTextField(max_length=REASON_MAX, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="target_date_revisions"
     )

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from inspections.text import LETTER_PART_MAX, NOTE_MAX
+
 from .choices import (
     Addressee,
     DeadlineKind,
@@ -16,6 +18,7 @@ from .choices import (
     Governance,
     Scope,
 )
+from .fields import PlainCharField, PlainTextField
 
 # Police Act 1996 s.55: comments are due within 56 days *beginning with* the day of publication,
 # so the last day is publication + 55.
@@ -44,22 +47,22 @@ class Force(models.Model):
         choices=Governance.choices,
         help_text="Who the local policing body is: a PCC, a PFCC, a mayor or a police authority.",
     )
-    local_policing_body = models.CharField(
+    local_policing_body = PlainCharField(
         max_length=200,
         help_text="The body's formal name, e.g. 'West Mercia Police and Crime Commissioner'.",
     )
-    commissioner_name = models.CharField(
+    commissioner_name = PlainCharField(
         max_length=200,
         blank=True,
         help_text="Who signs the force's letters now, e.g. 'John Campion'.",
     )
-    commissioner_title = models.CharField(
+    commissioner_title = PlainCharField(
         max_length=200,
         blank=True,
         help_text="The signatory's title as it appears under the signature, e.g. 'Police and "
         "Crime Commissioner'.",
     )
-    chief_constable_name = models.CharField(max_length=200, blank=True)
+    chief_constable_name = PlainCharField(max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -79,12 +82,13 @@ class Force(models.Model):
 
 
 class Inspection(models.Model):
-    title = models.CharField(max_length=300)
+    title = PlainCharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in page addresses.")
-    inspectorate = models.CharField(max_length=100, default="HMICFRS")
+    inspectorate = PlainCharField(max_length=100, default="HMICFRS")
     published = models.DateField(help_text="The day the report was published.")
     url = models.URLField(blank=True, help_text="Where the report can be read.")
-    summary = models.TextField(
+    summary = PlainTextField(
+        max_length=LETTER_PART_MAX,
         blank=True,
         help_text="One or two sentences on what the inspection examined, for letters' opening.",
     )
@@ -115,7 +119,8 @@ class Recommendation(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="recommendations"
     )
     number = models.PositiveSmallIntegerField(help_text="As numbered in the report.")
-    text = models.TextField(
+    text = PlainTextField(
+        max_length=NOTE_MAX,
         blank=True,
         help_text="The full wording from the report. Leave empty only for a national "
         "recommendation whose wording has not been entered yet.",
@@ -207,9 +212,9 @@ class Dependency(models.Model):
     """Something outside a force that a local recommendation cannot be finished without."""
 
     key = models.SlugField(max_length=100, unique=True, help_text="A short, stable identifier.")
-    title = models.CharField(max_length=300)
+    title = PlainCharField(max_length=300)
     kind = models.CharField(max_length=30, choices=DependencyKind.choices)
-    owner = models.CharField(max_length=200, help_text="The body that has to deliver it.")
+    owner = PlainCharField(max_length=200, help_text="The body that has to deliver it.")
     status = models.CharField(
         max_length=20, choices=DependencyStatus.choices, default=DependencyStatus.PENDING
     )
@@ -275,7 +280,7 @@ class FirearmsStatistic(models.Model):
         null=True, blank=True, verbose_name="authorised firearms officers"
     )
     firearms_discharged = models.PositiveIntegerField(null=True, blank=True)
-    source = models.CharField(
+    source = PlainCharField(
         max_length=300, help_text="Which publication or edition the figures come from."
     )
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import FORCE_ROLES, DigestFrequency, Role
+from .fields import PlainCharField
 
 
 class DigestDelivery(models.Model):
@@ -58,7 +59,7 @@ class User(AbstractUser):
         related_name="users",
         help_text="Required for PCC staff and force leads; empty for national roles.",
     )
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = PlainCharField(max_length=200, blank=True)
     digest_frequency = models.CharField(
         max_length=10,
         choices=DigestFrequency.choices,

@@ -14,18 +14,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from inspections.text import formula_safe
+
 from .tables import Table
 
 FORMATS = ("csv", "xlsx")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_text(value: object) -> object:
-    """A cell starting with = + - @ would run as a formula in a spreadsheet: make it text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+safe_text = formula_safe
 
 
 def filename(stem: str, extension: str, today: datetime.date) -> str:

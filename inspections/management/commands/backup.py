@@ -1,37 +1,35 @@
-"""Write a complete, portable backup of the tracker's database (history included)."""
+"""Write a complete, portable backup of the tracker: database (history included) and files."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-# What Django rebuilds by itself, and so is left out of a backup.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+from inspections.backups import write_backup
 
 
 class Command(BaseCommand):
     help = (
-        "Back up the database to an XML file (.xml or .xml.gz). XML keeps timestamps exact, "
-        "where Django's JSON rounds them to the millisecond. Files (evidence, issued letters) "
-        "are backed up separately: see docs/operations.md."
+        "Back up every table and every stored file (evidence, issued letters) to one .zip, "
+        "with a SHA-256 for each part. Restore with `manage.py restore_backup`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("output", help="e.g. tracker-2026-11-21.xml.gz")
+        parser.add_argument("output", help="e.g. tracker-2026-11-21.zip")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"])
-        if not output.name.endswith((".xml", ".xml.gz")):
-            raise CommandError("Name the backup file .xml or .xml.gz.")
+        if output.suffix != ".zip":
+            raise CommandError("Name the backup file .zip (it holds the data and the files).")
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
-        call_command(
-            "dumpdata",
-            *[f"--exclude={name}" for name in EXCLUDED],
-            "--format=xml",
-            output=str(output),
-            verbosity=0,
+        if output.exists():
+            raise CommandError(f"{output} already exists: choose a new name.")
+        counts = write_backup(output)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up {counts['records']} records and {counts['files']} files to {output}."
+            )
         )
-        self.stdout.write(self.style.SUCCESS(f"Backed up to {output}."))

@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from inspections import clock
 from inspections.management.arguments import date_argument
-from inspections.reminders import send_digests
+from inspections.reminders import send_digests, send_outbox
 
 
 class Command(BaseCommand):
     help = (
         "Email each force's PCC staff and force lead what became overdue, what is due soon, "
-        "what needs review, what is stale and what changed. Safe to run more than once a day: "
+        "what needs review, what is stale and what changed, after sending any notice held back by "
+        "a mail failure. Safe to run more than once a day: "
         "nobody gets the same day's digest twice."
     )
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         today = options["date"] or clock.today()
+        if not options["dry_run"]:
+            retried = send_outbox()
+            for email in retried.sent:
+                self.stdout.write(f"Sent a held notice: {email.subject}")
+            for email in retried.failed:
+                self.stderr.write(f"Still could not send: {email.subject} ({email.last_error})")
         report = send_digests(today=today, dry_run=options["dry_run"])
         if options["dry_run"]:
             for email, subject, items in report.would_send:

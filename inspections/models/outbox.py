@@ -1,0 +1,45 @@
+"""Emails the tracker must send, kept until they go: a notice saved with the change that caused
+it, so a mail server that is down loses nothing and the daily run tries again."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import QuerySet
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def unsent(self) -> QuerySet[OutboundEmail]:
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboundEmail(models.Model):
+    about = models.CharField(
+        max_length=100, db_index=True, help_text="What caused it, e.g. 'dependency-3'."
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    to = models.TextField(help_text="One address per line.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent_idx",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else f"unsent after {self.attempts} attempts"
+        return f"{self.subject} ({state})"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line for line in self.to.splitlines() if line.strip()]

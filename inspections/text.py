@@ -1,0 +1,106 @@
+"""Rules for free text, defined once: how line endings are stored, which characters are refused,
+how long each kind of text may be, and which first characters make a spreadsheet cell a formula.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+# C0 control characters and DEL, other than tab and line feed. Carriage returns are turned into
+# line feeds before this is checked, so text pasted from Windows is accepted.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+# Spreadsheets run a cell starting with one of these as a formula (tab and carriage return can
+# hide one). Exports put an apostrophe before such text; imports take it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Free-text limits, in characters. A narrative goes into a letter paragraph: 10,000 characters is
+# about 1,600 words, far beyond any seen in a real letter, and keeps a PDF under a second.
+NARRATIVE_MAX = 10_000
+NOTE_MAX = 5_000
+REASON_MAX = 2_000
+LETTER_PART_MAX = 20_000
+SHORT_TEXT_MAX = 2_000
+
+
+def normalise_newlines(value: str) -> str:
+    """Browsers send textarea line breaks as CRLF; text is stored with LF only."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def describe_character(char: str) -> str:
+    name = unicodedata.name(char, "") or {
+        "\x0b": "vertical tab",
+        "\x0c": "form feed",
+        "\x00": "null",
+        "\x1b": "escape",
+        "\x7f": "delete",
+    }.get(char, "control character")
+    return f"U+{ord(char):04X} ({name.lower()})"
+
+
+def control_character_problem(value: str) -> str | None:
+    """A message naming the first refused character and where it is, or None."""
+    found = CONTROL_CHARACTERS.search(normalise_newlines(value))
+    if found is None:
+        return None
+    return (
+        f"Remove the invisible control character {describe_character(found.group())} at "
+        f"character {found.start() + 1}: only text, tabs and line breaks can be stored."
+    )
+
+
+def validate_plain_text(value: object) -> None:
+    if isinstance(value, str) and (problem := control_character_problem(value)):
+        raise ValidationError(problem, code="control_character")
+
+
+def length_problem(value: str, limit: int) -> str | None:
+    if len(value) <= limit:
+        return None
+    return f"Shorten this to {limit:,} characters or fewer (it has {len(value):,})."
+
+
+def printable(value: str) -> str:
+    """Text safe for every output format (XML-based DOCX and XLSX refuse control characters),
+    for data stored before they were refused at input."""
+    return CONTROL_CHARACTERS.sub("", normalise_newlines(value))
+
+
+def formula_safe(value: object) -> object:
+    """A cell a spreadsheet would run as a formula, made text with a leading apostrophe."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
+    return value
+
+
+def unformula(value: str) -> str:
+    """Undo formula_safe on a cell read back from one of our exports."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def evidence_file_problem(name: str, size: int) -> str | None:
+    """Why an evidence file cannot be accepted (size and kind, both configurable), or None."""
+    from django.conf import settings
+
+    limit_mb = settings.TRACKER_EVIDENCE_MAX_MB
+    if size > limit_mb * 1024 * 1024:
+        return (
+            f"The file {name} is {size / 1024 / 1024:.1f} MB; evidence files can be at most "
+            f"{limit_mb} MB."
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = [e.strip().lower() for e in settings.TRACKER_EVIDENCE_EXTENSIONS if e.strip()]
+    if extension not in allowed:
+        return (
+            f"The file {name} is not a kind accepted as evidence. Upload one of: "
+            f"{', '.join(allowed)}."
+        )
+    return None
