@@ -23,9 +23,29 @@ endef
 export FIND_PYTHON
 
 ASSETS := inspections/static/build/tracker.css
+
+# Debian packages the tracker needs beyond Python: WeasyPrint's text shaping for PDF letters (run
+# and test), and for the tests Debian's chromium (browser tests) and poppler's pdftotext (reading
+# letters back). Installed when missing and allowed (root with apt-get), otherwise named.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+define NEED_PACKAGES
+missing=""; \
+for pkg in $$PACKAGES; do dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+[ -z "$$missing" ] && exit 0; \
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+  echo "Installing Debian packages:$$missing"; \
+  export DEBIAN_FRONTEND=noninteractive; \
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null && exit 0; \
+  echo "error: apt-get could not install$$missing." >&2; exit 1; \
+fi; \
+echo "error: missing Debian packages:$$missing. Install them with: sudo apt-get install$$missing" >&2; \
+exit 1
+endef
+export NEED_PACKAGES
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install run test lint format clean assets bench
+.PHONY: help install run test lint format clean assets bench run-packages test-packages
 
 help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
@@ -59,7 +79,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	@touch $(STAMP)
 
-run: install
+run-packages:
+	@PACKAGES="$(RUN_PACKAGES)" bash -c "$$NEED_PACKAGES"
+
+test-packages:
+	@PACKAGES="$(TEST_PACKAGES)" bash -c "$$NEED_PACKAGES"
+
+run: run-packages install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_data
@@ -67,7 +93,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: test-packages install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \

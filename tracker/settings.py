@@ -232,6 +232,11 @@ TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "90"))
 TRACKER_SIGN_IN_MAX_FAILURES = 5
 TRACKER_SIGN_IN_MAX_PER_IP = 30
 TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
+# The load balancers' own addresses: only a request arriving from one of them has its
+# X-Forwarded-For believed (the address it added), so a client cannot choose its own address.
+TRACKER_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("TRACKER_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 # Evidence files: the largest accepted (MB), and the kinds of file accepted (by extension).
 TRACKER_EVIDENCE_MAX_MB = int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "10"))
 TRACKER_EVIDENCE_EXTENSIONS = os.environ.get(

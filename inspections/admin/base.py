@@ -7,9 +7,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import DataError, transaction
 from django.db.models import ManyToManyField, Model, QuerySet
 from django.forms import Field, ModelForm, modelform_factory
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import ids, permissions
@@ -49,7 +51,34 @@ class ScopedAdminMixin:
     ) -> HttpResponse:
         if not ids.is_id(object_id):
             raise Http404("No such record.")
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"], "History is read-only.")
         return super().history_view(request, object_id, extra_context)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # A filter value in the address that no date or number can hold (year 99999999, a
+        # 30-digit id) must be a clear 400, not a server error while the list is queried.
+        try:
+            with transaction.atomic():
+                response = super().changelist_view(request, extra_context)
+                if isinstance(response, TemplateResponse):
+                    response.render()
+        except (ValueError, OverflowError, DataError) as error:
+            return TemplateResponse(
+                request,
+                "admin/inspections/bad_filter.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "That filter cannot be used",
+                    "opts": self.opts,
+                    "problem": str(error),
+                    "clear_url": request.path,
+                },
+                status=400,
+            )
+        return response
 
     def history_form_view(
         self,

@@ -296,6 +296,15 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
             filters += [UpdateRegionFilter, UpdateForceFilter]
         return [*filters, UpdateRecommendationFilter]
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "implementation":
+            # Another force's item is answered as if it did not exist ("not a valid choice"),
+            # never with its force's name.
+            kwargs["queryset"] = permissions.scope_queryset(
+                request.user, ForceImplementation.objects.all()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = list(ProgressUpdateForm.Meta.fields)
         if obj is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections import signin
 from inspections.models import User
 
 from .base import ScopedAdminMixin
@@ -45,6 +47,17 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         ("Reminders", {"fields": ["digest_frequency"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description="Unlock sign-in for the selected people", permissions=["change"])
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet) -> None:
+        cleared = signin.unlock(queryset.values_list("username", flat=True))
+        self.message_user(
+            request,
+            f"Sign-in unlocked for {queryset.count()} people ({cleared} failed attempts "
+            "forgotten). They can try again at once.",
+            messages.SUCCESS,
+        )
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         # Every role works in the admin screens; what each may do there is decided by its role.

@@ -1,6 +1,11 @@
+from __future__ import annotations
+
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from .choices import FORCE_ROLES, DigestFrequency, Role
@@ -42,6 +47,19 @@ class SignInFailure(models.Model):
         return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
 
 
+def canonical_username(value: str) -> str:
+    """The one form of a username used to store, find, count and compare it: compatibility
+    characters folded (a full-width 'ｇ' is a 'g') and case ignored."""
+    return unicodedata.normalize("NFKC", value or "").casefold().strip()
+
+
+class TrackerUserManager(UserManager):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(
+            **{f"{self.model.USERNAME_FIELD}__iexact": canonical_username(username or "")}
+        )
+
+
 class User(AbstractUser):
     """A person who signs in. Force roles belong to exactly one force; national roles to none."""
 
@@ -68,10 +86,15 @@ class User(AbstractUser):
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    objects = UserManager()
+    objects = TrackerUserManager()
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_ignoring_case",
+                violation_error_message="Someone already has that username (ignoring case).",
+            ),
             models.CheckConstraint(
                 name="user_force_matches_role",
                 condition=(
@@ -85,6 +108,10 @@ class User(AbstractUser):
             ),
             models.CheckConstraint(name="user_role_valid", condition=Q(role__in=Role.values)),
         ]
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        return canonical_username(super().normalize_username(username))
 
     def __str__(self) -> str:
         full_name = self.get_full_name()

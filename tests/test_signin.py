@@ -1,0 +1,178 @@
+"""Sign-in attacks found on a copy of main: look-alike usernames earning fresh guesses, a forged
+or shared client address, and inputs that gave a server error instead of a message."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from inspections.models import SignInFailure, User
+
+from .conftest import login
+
+PASSWORD = "a-long-passphrase-9"
+
+
+@pytest.fixture
+def lead(db):
+    return User.objects.create_user(username="gwent.lead", password=PASSWORD, role="viewer")
+
+
+def attempt(client, username, password="wrong", **headers):
+    return client.post("/sign-in/", {"username": username, "password": password}, **headers)
+
+
+@pytest.mark.parametrize(
+    "variant", ["ｇwent.lead", "GWENT.LEAD", "Gwent.Lead", " gwent.lead ", "ｇｗｅｎｔ.ｌｅａｄ"]
+)
+def test_look_alike_usernames_share_one_count(lead, variant):
+    client = Client()
+    for name in ("gwent.lead", variant, "gwent.lead", variant, "gwent.lead"):
+        assert "Too many" not in attempt(client, name).content.decode()
+    # Five failures across the variants lock every variant, even with the right password.
+    for name in ("gwent.lead", variant):
+        response = attempt(client, name, PASSWORD)
+        assert "Too many failed attempts" in response.content.decode()
+    assert set(SignInFailure.objects.values_list("username", flat=True)) == {"gwent.lead"}
+
+
+def test_a_variant_signs_in_as_the_one_account(lead):
+    response = attempt(Client(), "ＧＷＥＮＴ.lead", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_two_accounts_cannot_differ_only_in_case_or_width(lead):
+    assert User.objects.create_user(username="Other.Person", password=PASSWORD).username == (
+        "other.person"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="GWENT.LEAD")
+    admin = User.objects.create_user(username="boss", role="national_admin", is_staff=True)
+    response = login(admin).post(
+        reverse("admin:inspections_user_add"),
+        {
+            "username": "ｇwent.lead",
+            "usable_password": "true",
+            "password1": "Another-long-passphrase-1",
+            "password2": "Another-long-passphrase-1",
+            "role": "viewer",
+            "digest_frequency": "daily",
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert User.objects.filter(username__iexact="gwent.lead").count() == 1
+
+
+def test_the_lockout_message_promises_nothing_that_does_not_exist(lead):
+    client = Client()
+    for _ in range(6):
+        response = attempt(client, "gwent.lead")
+    text = response.content.decode()
+    assert "ask a national administrator to unlock your account" in text
+    assert "reset your password" not in text
+
+
+def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy(lead, settings):
+    settings.TRACKER_SIGN_IN_MAX_PER_IP = 3
+    settings.TRACKER_TRUSTED_PROXIES = ["10.0.0.5"]
+    client = Client()
+    # Straight from a client: its own X-Forwarded-For is ignored, its address counted.
+    attempt(client, "a", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert SignInFailure.objects.get().ip_address == "192.0.2.7"
+    # Through the load balancer: the address the balancer added (the right-most) is counted,
+    # not whatever the client put in front of it.
+    for name in ("b", "c", "d"):
+        attempt(
+            client,
+            name,
+            REMOTE_ADDR="10.0.0.5",
+            HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.9",
+        )
+    assert SignInFailure.objects.filter(ip_address="198.51.100.9").count() == 3
+    # Colleagues behind the same balancer, from other addresses, are not locked out.
+    response = attempt(
+        client, "gwent.lead", PASSWORD, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.10"
+    )
+    assert response.status_code == 302
+
+
+def test_old_failures_are_pruned(lead):
+    SignInFailure.objects.create(username="old", ip_address="192.0.2.1")
+    SignInFailure.objects.update(at="2000-01-01T00:00:00Z")
+    attempt(Client(), "gwent.lead")
+    assert list(SignInFailure.objects.values_list("username", flat=True)) == ["gwent.lead"]
+
+
+def test_a_national_administrator_can_unlock_an_account(lead):
+    client = Client()
+    for _ in range(5):
+        attempt(client, "gwent.lead")
+    assert "Too many" in attempt(client, "gwent.lead", PASSWORD).content.decode()
+    admin = User.objects.create_user(username="boss", role="national_admin", is_staff=True)
+    response = login(admin).post(
+        reverse("admin:inspections_user_changelist"),
+        {"action": "unlock_sign_in", "_selected_action": [lead.pk]},
+        follow=True,
+    )
+    assert "Sign-in unlocked for 1 people" in response.content.decode()
+    assert attempt(Client(), "gwent.lead", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["gwent\x00lead", "\x00", "a" * 5000, "gwent\x0blead"])
+def test_hostile_usernames_get_a_message_not_a_server_error(username):
+    client = Client(raise_request_exception=False)
+    for url in ("/sign-in/", "/admin/login/"):
+        response = client.post(url, {"username": username, "password": "x"})
+        assert response.status_code == 200, (url, username)
+        text = response.content.decode()
+        assert any(mark in text for mark in ("govuk-error-summary", "errornote", "errorlist"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "progressupdate/?as_of__year=2024&as_of__month=99999999999",
+        "progressupdate/?as_of__year=2024&as_of__month=1&as_of__day=99999999999",
+        "firearmsstatistic/?year_ending__year=99999999",
+        "progressupdate/?as_of__year=99999999999999999999999",
+        "targetdaterevision/?changed_at__year=2024&changed_at__month=0",
+    ],
+)
+def test_absurd_admin_filters_are_a_clear_400(cast, query):
+    client = login(cast.admin)
+    client.raise_request_exception = False
+    response = client.get(f"/admin/inspections/{query}")
+    assert response.status_code in (302, 400), response.status_code
+    if response.status_code == 400:
+        assert "That filter cannot be used" in response.content.decode()
+
+
+def test_history_pages_take_no_post(cast, impl_a):
+    from .conftest import record
+
+    update = record(impl_a, cast.pcc_a)
+    client = login(cast.admin)
+    client.raise_request_exception = False
+    for name, pk in (
+        ("admin:inspections_progressupdate_history", update.pk),
+        ("admin:inspections_forceimplementation_history", impl_a.pk),
+    ):
+        assert client.post(reverse(name, args=[pk]), {"x": "1"}).status_code == 405
+
+
+def test_another_forces_item_is_answered_as_if_it_did_not_exist(cast, impl_b):
+    response = login(cast.pcc_a).post(
+        reverse("admin:inspections_progressupdate_add"),
+        {
+            "implementation": impl_b.pk,
+            "status": "in_progress",
+            "as_of": "2024-01-01",
+            "narrative": "Intruder",
+        },
+    )
+    text = response.content.decode()
+    assert "Select a valid choice" in text
+    assert cast.force_b.name not in text
