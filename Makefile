@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+# Test processes: one per core (each test file stays in one process, so shared data loads once).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8000
 
 # Python 3.12+ is required. `python3` here may be older, and a pyenv shim only works when its
@@ -98,7 +100,7 @@ test: test-packages install
 	$(VENV)/bin/ruff format --check .
 	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
 	  { echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # National-scale benchmark (SQLite, and PostgreSQL when it is running): see docs/benchmarks.md.
 bench: install

@@ -10,6 +10,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .models import (
     Dependency,
+    EvidenceFile,
     FirearmsStatistic,
     Force,
     ForceImplementation,
@@ -32,6 +33,7 @@ FORCE_PATHS: dict[type[Model], str] = {
     Force: "pk",
     ForceImplementation: "force",
     ProgressUpdate: "implementation__force",
+    EvidenceFile: "update__implementation__force",
     TargetDateRevision: "implementation__force",
     User: "force",
     FirearmsStatistic: "force",
@@ -54,6 +56,8 @@ def force_id_of(obj: Model) -> int | None:
         return obj.pk
     if isinstance(obj, ProgressUpdate | TargetDateRevision):
         return obj.implementation.force_id
+    if isinstance(obj, EvidenceFile):
+        return obj.update.implementation.force_id
     if isinstance(obj, LetterSection):
         return obj.letter.force_id
     return getattr(obj, "force_id", None)

@@ -4,7 +4,7 @@ rules, whichever route (admin, import, command) the data came in by."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -15,6 +15,7 @@ from . import reminders
 from .models import (
     Dependency,
     DependencyStatus,
+    EvidenceFile,
     Force,
     ForceImplementation,
     ProgressUpdate,
@@ -24,7 +25,7 @@ from .models import (
     TargetDateRevision,
     User,
 )
-from .text import evidence_file_problem, normalise_newlines
+from .text import normalise_newlines
 from .validation import (
     text_problems,
     validate_progress_update,
@@ -106,11 +107,13 @@ def record_progress_update(
     narrative: str,
     as_of: datetime.date,
     evidence_note: str = "",
-    evidence_file: File | None = None,
+    internal_note: str = "",
+    evidence_files: Sequence[File] = (),
     dependencies: Iterable[Dependency] = (),
     today: datetime.date | None = None,
 ) -> ProgressUpdate:
-    """Append an update and make the implementation's status that of its latest update."""
+    """Append an update, with its evidence files, and make the implementation's status that of
+    its latest update. It never touches the target date: that has its own service."""
     # Lock the implementation so two updates saved together cannot both compute its status
     # from a stale view of the other.
     implementation = (
@@ -120,6 +123,7 @@ def record_progress_update(
     )
     # Re-read: the caller's objects may be stale, and 'pending' must be true now.
     named = list(Dependency.objects.filter(pk__in=[d.pk for d in dependencies]))
+    files = [upload for upload in evidence_files if upload]
     validate_progress_update(
         implementation=implementation,
         author=author,
@@ -127,13 +131,11 @@ def record_progress_update(
         narrative=narrative,
         as_of=as_of,
         evidence_note=evidence_note,
+        internal_note=internal_note,
+        evidence_files=files,
         dependencies=named,
         today=today,
     )
-    if evidence_file and (
-        problem := evidence_file_problem(str(evidence_file.name), evidence_file.size or 0)
-    ):
-        raise ValidationError({"evidence_file": problem})
     update = ProgressUpdate(
         implementation=implementation,
         author=author,
@@ -141,11 +143,15 @@ def record_progress_update(
         narrative=normalise_newlines(narrative).strip(),
         as_of=as_of,
         evidence_note=normalise_newlines(evidence_note or "").strip(),
+        internal_note=normalise_newlines(internal_note or "").strip(),
     )
-    if evidence_file:
-        update.evidence_file = evidence_file
     update._history_user = author
     update.save()
+    for upload in files:
+        name = str(upload.name).rsplit("/", 1)[-1]
+        stored = EvidenceFile(update=update, name=name, size=upload.size or 0)
+        stored.file.save(name, upload, save=False)
+        stored.save()
     if named:
         update.dependencies.set(named)
     refresh_current_status(implementation=implementation, changed_by=author)

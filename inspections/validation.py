@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db.models import Q
 
 from . import clock, permissions
@@ -18,6 +19,7 @@ from .text import (
     NOTE_MAX,
     REASON_MAX,
     control_character_problem,
+    evidence_file_problem,
     length_problem,
 )
 
@@ -30,6 +32,8 @@ def validate_progress_update(
     narrative: str,
     as_of: datetime.date | None,
     evidence_note: str = "",
+    internal_note: str = "",
+    evidence_files: Iterable[File] = (),
     dependencies: Iterable[Dependency] = (),
     today: datetime.date | None = None,
 ) -> None:
@@ -47,9 +51,14 @@ def validate_progress_update(
     for name, value, limit in (
         ("narrative", narrative, NARRATIVE_MAX),
         ("evidence_note", evidence_note, NOTE_MAX),
+        ("internal_note", internal_note, NOTE_MAX),
     ):
         for problem in text_problems(value or "", limit):
             add(name, problem)
+    for upload in evidence_files:
+        name = str(upload.name or "").rsplit("/", 1)[-1]
+        if problem := evidence_file_problem(name, upload.size or 0):
+            add("evidence_files", problem)
     if as_of is None:
         add("as_of", "Give the date this update describes.")
     else:

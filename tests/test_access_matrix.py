@@ -55,8 +55,8 @@ def all_url_names() -> set[str]:
 @pytest.fixture
 def world(cast, recommendation, impl_a, impl_b, dependency):
     """One of everything for force A and force B, and national records."""
-    update_a = record(impl_a, cast.pcc_a, evidence_file=SimpleUploadedFile("a.pdf", b"%PDF a"))
-    update_b = record(impl_b, cast.pcc_b, evidence_file=SimpleUploadedFile("b.pdf", b"%PDF b"))
+    update_a = record(impl_a, cast.pcc_a, evidence_files=[SimpleUploadedFile("a.pdf", b"%PDF a")])
+    update_b = record(impl_b, cast.pcc_b, evidence_files=[SimpleUploadedFile("b.pdf", b"%PDF b")])
     for impl, user in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
         services.set_target_date(
             implementation=impl, new_date=datetime.date(2025, 1, 1), reason="", changed_by=user
@@ -284,7 +284,10 @@ SITE = {
     "audit": (lambda w: [], ADMIN_ONLY),
     "recommendation": (lambda w: [w["N"]["inspection"].slug, 2], EVERYONE),
     "force": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200")),
-    "evidence-file": (lambda w: [w["update_a"].pk], row("302 200 200 404 404 200 200")),
+    "evidence-file": (
+        lambda w: [w["update_a"].files.get().uuid],
+        row("302 200 200 404 404 200 200"),
+    ),
     "letter": (lambda w: [w["letter_a"].uuid], row("302 200 200 404 404 200 200")),
     "letter-edit": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
     "letter-download": (lambda w: [w["letter_b"].uuid, "pdf"], row("302 404 404 200 200 200 200")),
@@ -438,7 +441,7 @@ def test_crafted_posts_cannot_touch_another_force(world):
 @pytest.mark.parametrize(
     "url",
     [
-        "/evidence/99999999999999999999999/",
+        "/evidence/not-a-uuid/",
         "/inspections/firearms/recommendations/99999999999999999999999/",
         "/admin/inspections/forceimplementation/99999999999999999999999/change/",
         "/admin/inspections/forceimplementation/99999999999999999999999/history/",

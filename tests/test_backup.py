@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.models import (
+    EvidenceFile,
     ForceImplementation,
     LetterStatus,
     ProgressLetter,
@@ -40,8 +41,8 @@ def fingerprint() -> dict[str, object]:
 
 def stored_files() -> dict[str, str]:
     names = set()
-    for update in ProgressUpdate.objects.exclude(evidence_file=""):
-        names.add(update.evidence_file.name)
+    for stored in EvidenceFile.objects.all():
+        names.add(stored.file.name)
     for letter in ProgressLetter.objects.filter(status=LetterStatus.ISSUED):
         names.update(n for n in (letter.docx_file.name, letter.pdf_file.name) if n)
     result = {}
@@ -60,7 +61,7 @@ def test_backup_and_restore_loses_nothing(tmp_path):
         status="in_progress",
         narrative="Line one.\nLine two.",
         as_of=implementation.recommendation.inspection.published,
-        evidence_file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
+        evidence_files=[ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf")],
     )
     # Updates are append-only, so the old data is written the way old rows would be: raw SQL.
     with connection.cursor() as cursor:

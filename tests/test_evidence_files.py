@@ -19,7 +19,7 @@ def update_with_file(cast, impl_a):
         cast.lead_a,
         Status.COMPLETE,
         evidence_note="Audit report",
-        evidence_file=SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit"),
+        evidence_files=[SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")],
     )
 
 
@@ -35,7 +35,9 @@ def update_with_file(cast, impl_a):
     ],
 )
 def test_evidence_download_is_scoped(cast, update_with_file, role, status):
-    response = login(cast.by_role()[role]).get(reverse("evidence-file", args=[update_with_file.pk]))
+    response = login(cast.by_role()[role]).get(
+        reverse("evidence-file", args=[update_with_file.files.get().uuid])
+    )
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content) == b"%PDF-1.4 audit"
@@ -43,13 +45,29 @@ def test_evidence_download_is_scoped(cast, update_with_file, role, status):
 
 
 def test_anonymous_must_sign_in(update_with_file):
-    response = Client().get(reverse("evidence-file", args=[update_with_file.pk]))
+    response = Client().get(reverse("evidence-file", args=[update_with_file.files.get().uuid]))
     assert response.status_code == 302
 
 
-def test_update_without_file_is_not_found(cast, impl_a):
-    update = record(impl_a, cast.pcc_a)
-    assert login(cast.pcc_a).get(reverse("evidence-file", args=[update.pk])).status_code == 404
+def test_unknown_file_is_not_found(cast, impl_a):
+    url = reverse("evidence-file", args=["00000000-0000-4000-8000-000000000000"])
+    assert login(cast.pcc_a).get(url).status_code == 404
+
+
+def test_several_files_on_one_update(cast, impl_a):
+    update = record(
+        impl_a,
+        cast.pcc_a,
+        evidence_files=[
+            SimpleUploadedFile("minutes.pdf", b"%PDF minutes"),
+            SimpleUploadedFile("plan.docx", b"PK plan"),
+        ],
+    )
+    assert sorted(update.files.values_list("name", flat=True)) == ["minutes.pdf", "plan.docx"]
+    client = login(cast.lead_a)
+    for stored in update.files.all():
+        response = client.get(reverse("evidence-file", args=[stored.uuid]))
+        assert response.status_code == 200
 
 
 def test_admin_links_to_the_guarded_download(cast, update_with_file, impl_a):
@@ -58,5 +76,5 @@ def test_admin_links_to_the_guarded_download(cast, update_with_file, impl_a):
         .get(reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk]))
         .content.decode()
     )
-    assert reverse("evidence-file", args=[update_with_file.pk]) in body
+    assert reverse("evidence-file", args=[update_with_file.files.get().uuid]) in body
     assert "/media/" not in body

@@ -228,11 +228,11 @@ def test_evidence_files_have_a_size_and_kind_limit(cast, impl_a, settings, name,
     assert message in response.content.decode()
     assert not ProgressUpdate.objects.exists()
     with pytest.raises(Exception, match=message):
-        record(impl_a, cast.pcc_a, evidence_file=SimpleUploadedFile(name, b"x" * size))
+        record(impl_a, cast.pcc_a, evidence_files=[SimpleUploadedFile(name, b"x" * size)])
     assert not ProgressUpdate.objects.exists()
 
 
 def test_an_accepted_evidence_file_is_stored(cast, impl_a):
     upload = SimpleUploadedFile("minutes.PDF", b"%PDF-1.4 minutes")
     assert add_update(login(cast.pcc_a), impl_a, evidence_file=upload).status_code == 302
-    assert ProgressUpdate.objects.get().evidence_file.name.endswith("minutes.PDF")
+    assert ProgressUpdate.objects.get().files.get().name == "minutes.PDF"

@@ -19,7 +19,7 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("evidence/<id:update_id>/", views.evidence_file, name="evidence-file"),
+    path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
     path("", include("inspections.letters.urls")),
     path("", include("inspections.reports.urls")),
 ]

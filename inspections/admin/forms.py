@@ -19,9 +19,12 @@ from inspections.validation import (
 from inspections.widgets import BrowserDateInput
 
 
-def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
+def attach_errors(
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Put each message on its field when the form has it, otherwise at the top of the form."""
     for field, messages in error.message_dict.items():
+        field = (aliases or {}).get(field, field)
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
@@ -31,6 +34,14 @@ class ProgressUpdateForm(forms.ModelForm):
     """A new progress update. ``author`` is set per request by the admin."""
 
     author: User | None = None
+    # Updates are never edited, so there is nothing to clear; and unlike the clearable widget, a
+    # plain file input gets a <label> the admin can point at it.
+    evidence_file = forms.FileField(
+        required=False,
+        label="Evidence file",
+        widget=forms.FileInput,
+        help_text="Optional supporting document (the update page takes several).",
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -40,7 +51,7 @@ class ProgressUpdateForm(forms.ModelForm):
             "as_of",
             "narrative",
             "evidence_note",
-            "evidence_file",
+            "internal_note",
             "dependencies",
         ]
         field_classes = {
@@ -51,9 +62,7 @@ class ProgressUpdateForm(forms.ModelForm):
             "dependencies": forms.CheckboxSelectMultiple,
             "narrative": forms.Textarea(attrs={"rows": 5}),
             "evidence_note": forms.Textarea(attrs={"rows": 2}),
-            # Updates are never edited, so there is nothing to clear; and unlike the clearable
-            # widget, a plain file input gets a <label> the admin can point at it.
-            "evidence_file": forms.FileInput,
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,10 +91,12 @@ class ProgressUpdateForm(forms.ModelForm):
                 narrative=cleaned.get("narrative", ""),
                 as_of=cleaned.get("as_of"),
                 evidence_note=cleaned.get("evidence_note", ""),
+                internal_note=cleaned.get("internal_note", ""),
+                evidence_files=[cleaned["evidence_file"]] if cleaned.get("evidence_file") else [],
                 dependencies=cleaned.get("dependencies") or (),
             )
         except ValidationError as error:
-            attach_errors(self, error)
+            attach_errors(self, error, aliases={"evidence_files": "evidence_file"})
         return cleaned
 
 

@@ -10,7 +10,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
@@ -56,7 +56,8 @@ def record_from_form(
         narrative=data["narrative"],
         as_of=data["as_of"],
         evidence_note=data.get("evidence_note", ""),
-        evidence_file=data.get("evidence_file") or None,
+        internal_note=data.get("internal_note", ""),
+        evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
         dependencies=data.get("dependencies") or (),
     )
 
@@ -74,7 +75,16 @@ class TargetDateRevisionInline(ReadOnlyInline):
 
 class ProgressHistoryInline(ReadOnlyInline):
     model = ProgressUpdate
-    fields = ["as_of", "status", "narrative", "evidence_note", "evidence", "author", "waiting"]
+    fields = [
+        "as_of",
+        "status",
+        "narrative",
+        "evidence_note",
+        "internal_note",
+        "evidence",
+        "author",
+        "waiting",
+    ]
     readonly_fields = fields
     ordering = ["-as_of", "-created_at", "-id"]
     verbose_name = "progress update"
@@ -83,7 +93,10 @@ class ProgressHistoryInline(ReadOnlyInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
-            super().get_queryset(request).select_related("author").prefetch_related("dependencies")
+            super()
+            .get_queryset(request)
+            .select_related("author")
+            .prefetch_related("dependencies", "files")
         )
 
     @admin.display(description="Waiting on")
@@ -96,10 +109,12 @@ class ProgressHistoryInline(ReadOnlyInline):
 
 
 def evidence_link(update: ProgressUpdate) -> str:
-    if not update.evidence_file:
-        return "–"
-    name = update.evidence_file.name.rsplit("/", 1)[-1]
-    return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[update.pk]), name)
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("evidence-file", args=[f.uuid]), f.name) for f in update.files.all()),
+    )
+    return links or "–"
 
 
 class NewUpdateFormSet(BaseInlineFormSet):
@@ -111,7 +126,15 @@ class NewProgressUpdateInline(admin.StackedInline):
     model = ProgressUpdate
     form = ProgressUpdateForm
     formset = NewUpdateFormSet
-    fields = ["status", "as_of", "narrative", "evidence_note", "evidence_file", "dependencies"]
+    fields = [
+        "status",
+        "as_of",
+        "narrative",
+        "evidence_note",
+        "internal_note",
+        "evidence_file",
+        "dependencies",
+    ]
     extra = 1
     max_num = 1
     can_delete = False
@@ -306,7 +329,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        fields = list(ProgressUpdateForm.Meta.fields)
+        fields = [*ProgressUpdateForm.Meta.fields, "evidence_file"]
         if obj is None:
             return fields
         return [

@@ -24,6 +24,7 @@ from .letters import (
 from .outbox import OutboundEmail
 from .progress import (
     AppendOnlyError,
+    EvidenceFile,
     ForceImplementation,
     ProgressUpdate,
     TargetDateRevision,
@@ -50,6 +51,7 @@ __all__ = [
     "DependencyStatus",
     "DigestDelivery",
     "DigestFrequency",
+    "EvidenceFile",
     "FirearmsStatistic",
     "Force",
     "ForceImplementation",

@@ -2,6 +2,7 @@
 its append-only progress updates and its target-date revisions."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -269,12 +270,10 @@ class ProgressUpdate(models.Model):
         help_text="Required for 'complete' (what shows it is done) and for 'not applicable' "
         "(why it does not apply).",
     )
-    evidence_file = models.FileField(
-        upload_to=evidence_upload_to,
-        max_length=255,
+    internal_note = PlainTextField(
+        max_length=NOTE_MAX,
         blank=True,
-        validators=[EvidenceFileValidator()],
-        help_text="Optional supporting document.",
+        help_text="For the force and the office only: never goes into a letter or an export.",
     )
     dependencies = models.ManyToManyField(
         Dependency,
@@ -319,6 +318,30 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Progress updates cannot be deleted; record a correcting update.")
+
+
+def evidence_file_upload_to(instance: "EvidenceFile", filename: str) -> str:
+    return f"evidence/{instance.update.implementation.force.slug}/{instance.uuid}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A document supporting an update. Like the update, never changed once stored; served only
+    through a permission-checked view, by its UUID."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(
+        upload_to=evidence_file_upload_to, max_length=255, validators=[EvidenceFileValidator()]
+    )
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["update", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TargetDateRevision(models.Model):
