@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))
+        items.append(("Sign-off", reverse("sign-off")))
     if user.is_national_admin:
         items.append(("Audit trail", reverse("audit")))
     items.append(("Data entry", reverse("admin:index")))

@@ -142,7 +142,8 @@ def is_national_record(user: User, obj: Model | None) -> bool:
 
 
 anyone_signed_in = is_viewer | is_force_user
-may_read_force_data = is_viewer | (is_force_user & in_same_force)
+may_read_own_force = is_force_user & in_same_force
+may_read_force_data = is_viewer | may_read_own_force
 may_work_on_force_data = is_national_admin | (is_force_user & in_same_force)
 
 for model_name in ("region", "inspection", "recommendation", "dependency", "letterrecipient"):
@@ -198,3 +199,14 @@ def can_edit_letters(user: User, force: Force) -> bool:
 
 def has_tracker_access(user: User | AnonymousUser) -> bool:
     return bool(anyone_signed_in(user))
+
+
+def can_change_target_date(user: User, implementation: ForceImplementation) -> bool:
+    return user.has_perm("inspections.change_forceimplementation", implementation)
+
+
+def can_read_internal_notes(user: User, implementation: ForceImplementation) -> bool:
+    """Internal notes are for the force and the office, and national administrators."""
+    return bool(
+        is_national_admin(user) or (is_force_user & in_same_force).test(user, implementation)
+    )

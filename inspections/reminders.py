@@ -27,6 +27,7 @@ from .models import (
     TargetDateRevision,
     User,
 )
+from .models.progress import due_soon_window
 
 
 def absolute(path: str) -> str:
@@ -44,6 +45,10 @@ class Digest:
     stale: list[ForceImplementation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
     revisions: list[TargetDateRevision] = field(default_factory=list)
+
+    @property
+    def due_soon_days(self) -> int:
+        return due_soon_window()
 
     @property
     def item_count(self) -> int:
@@ -213,7 +218,10 @@ def queue_dependency_closed(
             {
                 "dependency": dependency,
                 "force": force,
-                "items": sorted(items, key=lambda i: i.recommendation.number),
+                "items": [
+                    {"recommendation": i.recommendation, "link": absolute(item_url(i))}
+                    for i in sorted(items, key=lambda i: i.recommendation.number)
+                ],
                 "link": absolute(reverse("dependencies") + f"?force={force.slug}"),
             },
         )
@@ -227,6 +235,44 @@ def queue_dependency_closed(
             )
         )
     return OutboundEmail.objects.bulk_create(queued)
+
+
+def queue_review_notice(*, update: ProgressUpdate, signed_off: bool, note: str) -> str:
+    """Tell the force's PCC staff at once that an item was signed off or returned to them."""
+    implementation = update.implementation
+    force = implementation.force
+    topic = f"review-{update.pk}"
+    emails = sorted(recipients(force).filter(role="pcc_staff").values_list("email", flat=True))
+    if not emails:
+        return topic
+    recommendation = implementation.recommendation
+    outcome = "signed off as complete" if signed_off else "returned to you"
+    body = render_to_string(
+        "emails/review.txt",
+        {
+            "update": update,
+            "signed_off": signed_off,
+            "note": note.strip(),
+            "recommendation": recommendation,
+            "force": force,
+            "link": absolute(item_url(implementation)),
+        },
+    )
+    OutboundEmail.objects.create(
+        about=topic,
+        subject=f"{force.name}: recommendation {recommendation.number} {outcome}",
+        body=body,
+        to="\n".join(emails),
+    )
+    return topic
+
+
+def item_url(implementation: ForceImplementation) -> str:
+    recommendation = implementation.recommendation
+    return reverse(
+        "item",
+        args=[implementation.force.slug, recommendation.inspection.slug, recommendation.number],
+    )
 
 
 def dependency_topic(dependency: Dependency) -> str:

@@ -11,7 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from . import reminders
+from . import clock, reminders
 from .models import (
     Dependency,
     DependencyStatus,
@@ -204,6 +204,55 @@ def set_target_date(
 
 
 LEAD_OFFICER_MAX = ForceImplementation._meta.get_field("lead_officer").max_length or 200
+
+
+@transaction.atomic
+def review_implementation(
+    *,
+    implementation: ForceImplementation,
+    reviewer: User,
+    sign_off: bool,
+    note: str,
+    today: datetime.date | None = None,
+) -> ProgressUpdate:
+    """The force lead's decision on an item awaiting sign-off: sign it off as complete (the note
+    is the evidence) or return it to PCC staff (the note is the comment, kept as an internal
+    note). Either way the letter keeps the PCC's narrative, and PCC staff are emailed at once."""
+    today = today or clock.today()
+    locked = ForceImplementation.objects.select_for_update(of=("self",)).get(pk=implementation.pk)
+    if locked.status != Status.IMPLEMENTED:
+        raise ValidationError(
+            {"decision": "This item is no longer awaiting sign-off: someone has updated it."}
+        )
+    latest = locked.updates.latest_first().first()
+    narrative = latest.narrative if latest else ""
+    if sign_off:
+        update = record_progress_update(
+            implementation=locked,
+            author=reviewer,
+            status=Status.COMPLETE,
+            narrative=narrative,
+            evidence_note=note,
+            as_of=today,
+            today=today,
+        )
+    else:
+        if not (note or "").strip():
+            raise ValidationError({"comment": "Say what needs to change."})
+        update = record_progress_update(
+            implementation=locked,
+            author=reviewer,
+            status=Status.IN_PROGRESS,
+            narrative=narrative,
+            internal_note=f"Returned by the force lead: {note.strip()}",
+            as_of=today,
+            today=today,
+        )
+    topic = reminders.queue_review_notice(update=update, signed_off=sign_off, note=note)
+    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    return update
+
+
 STALE_EDIT_MESSAGE = (
     "Someone else changed this implementation while you were editing it. Reload the page to see "
     "their changes, then make yours again."

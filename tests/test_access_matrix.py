@@ -294,10 +294,20 @@ SITE = {
     "letter-new": (lambda w: [], row("302 405 405 405 405 405 405")),
     "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 405 405 405 405 405 405")),
     "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 405 405 405 405 405 405")),
+    "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200")),
+    "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
+    "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
+    "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
+    "sign-off": (lambda w: [], EVERYONE),
     "sign-in": (lambda w: [], row("200 200 200 200 200 200 200")),
     # Signing out is a POST; anyone not signed in is sent to sign in first.
     "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),
 }
+
+def item_args(w) -> list:
+    impl = w["A"]["forceimplementation"]
+    return [impl.force.slug, impl.recommendation.inspection.slug, impl.recommendation.number]
+
 
 ADMIN_VIEWS = {
     "change": "change",

@@ -82,6 +82,9 @@ WRITERS["admin:inspections_progressupdate_import"] = FORCE_PEOPLE_AND_ADMIN
 WRITERS["admin:inspections_forceimplementation_export"] = NOBODY
 WRITERS["admin:inspections_dependency_close"] = ADMIN
 WRITERS["admin:password_change"] = SIGNED_IN
+WRITERS["item-update"] = FORCE_A_AND_ADMIN
+WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
+WRITERS["item-review"] = row("- - w - - - -")
 WRITERS["letter-new"] = row("- w - w - - -")
 WRITERS["letter-edit"] = row("- w - - - - -")
 WRITERS["letter-issue"] = row("- w - - - - -")
@@ -212,8 +215,8 @@ def test_every_form_posted_by_every_role_writes_only_where_allowed(world):  # no
     found: dict[str, FoundForm] = {}
     unlisted: set[str] = set()
     # The administrator sees the most complete forms, so their version of each form is kept;
-    # PCC staff see the letter forms no one else is shown.
-    for role in ("admin", "pcc_a", "pcc_b"):
+    # PCC staff see the letter forms and force leads the sign-off form no one else is shown.
+    for role in ("admin", "pcc_a", "lead_a", "pcc_b"):
         client = people[role]
         for label, (url, _) in table.items():
             response = client.get(url)

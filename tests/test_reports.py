@@ -354,7 +354,7 @@ class TestBadInput:
         assert "Page not found" in body and "govuk-generic-header" in body
 
     def test_everything_needs_sign_in(self):
-        for path in [*PAGES, reverse("evidence-file", args=[1])]:
+        for path in [*PAGES, reverse("evidence-file", args=["00000000-0000-4000-8000-000000000000"])]:
             response = Client().get(path)
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("sign-in"))

@@ -177,7 +177,9 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
     for implementation in rows:
         forces[implementation.force_id] = implementation.force
         cells = grid.setdefault(implementation.force_id, [None] * len(recommendations))
-        cells[position[implementation.recommendation_id]] = implementation
+        index = position[implementation.recommendation_id]
+        implementation.recommendation = recommendations[index]  # no query per cell for links
+        cells[index] = implementation
     result = Matrix(inspection=inspection, recommendations=recommendations)
     columns = [{"complete": 0, "overdue": 0} for _ in recommendations]
     by_region: dict[str, list] = defaultdict(list)

@@ -27,6 +27,7 @@ from inspections.models import (
     User,
 )
 from inspections.models.progress import due_soon_window
+from inspections.reminders import item_url
 
 from . import charts, exports, queries
 from .filters import ImplementationFilter
@@ -175,11 +176,20 @@ IMPLEMENTATION_COLUMNS = [
 ]
 
 
+def item_cell(implementation: object) -> Cell:
+    """The recommendation, linking to this force's item page, where it is worked on."""
+    recommendation = implementation.recommendation
+    return Cell(
+        f"{recommendation.inspection.title} – recommendation {recommendation.number}",
+        url=item_url(implementation),
+    )
+
+
 def implementation_cells(implementation: object) -> list[Cell]:
     return [
         Cell(implementation.force.name, url=force_url(implementation.force)),
         Cell(implementation.force.region.name),
-        recommendation_cell(implementation.recommendation),
+        item_cell(implementation),
         Cell(implementation.due_date),
         status_cell(implementation.status),
         Cell(implementation.target_date),

@@ -69,3 +69,11 @@ def page_link(query: str, parameter: str, number: int) -> str:
     params = QueryDict(query, mutable=True)
     params[parameter] = str(number)
     return "?" + params.urlencode()
+
+
+@register.filter
+def item_link(implementation: object) -> str:
+    """The full address of an implementation's item page, for emails."""
+    from inspections.reminders import absolute, item_url
+
+    return absolute(item_url(implementation))  # type: ignore[arg-type]

@@ -1,0 +1,97 @@
+"""Form fields for the GOV.UK patterns the service's own pages use: the three-field date input
+(which never asks a browser to parse a date) and an input that takes several files."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateParts(forms.MultiWidget):
+    template_name = "work/widgets/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        part = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(
+            [
+                forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input"}),
+                forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input"}),
+                forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], ("Day", "Month", "Year"), strict=True
+        ):
+            subwidget["label"] = label
+            width = "4" if label == "Year" else "2"
+            subwidget["attrs"]["class"] += f" govuk-input--width-{width}"
+        return context
+
+
+class GovukDateField(forms.MultiValueField):
+    """Day, month and year as three boxes, with GOV.UK's error messages."""
+
+    widget = DateParts
+
+    def __init__(self, *, subject: str = "the date", **kwargs: Any) -> None:
+        self.subject = subject
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def clean(self, value: Any) -> datetime.date | None:
+        parts = [str(p or "").strip() for p in (value or [None, None, None])]
+        if not any(parts):
+            if self.required:
+                raise ValidationError(f"Enter {self.subject}.", code="required")
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if missing:
+            raise ValidationError(
+                f"{self.subject.capitalize()} must include a {' and a '.join(missing)}.",
+                code="incomplete",
+            )
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise ValidationError(
+                f"{self.subject.capitalize()} must be a real date, for example 27 3 2024.",
+                code="invalid",
+            )
+        try:
+            return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError as error:
+            raise ValidationError(
+                f"{self.subject.capitalize()} must be a real date, for example 27 3 2024.",
+                code="invalid",
+            ) from error
+
+    def compress(self, data_list: list[Any]) -> Any:  # clean() does the whole job
+        return data_list
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

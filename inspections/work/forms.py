@@ -1,0 +1,217 @@
+"""The forms behind the daily-work pages. Each checks the same rules as the service it feeds
+(validation.py), so every broken rule is shown beside its field and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+
+from inspections import clock, permissions
+from inspections.models import Dependency, ForceImplementation, Status, User
+from inspections.models.fields import PlainTextFormField
+from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX, validate_plain_text
+from inspections.validation import validate_progress_update, validate_target_date_change
+
+from .fields import GovukDateField, MultipleFileField
+
+# What each status means for the person choosing it (shown as the radio's hint).
+STATUS_HINTS = {
+    Status.NOT_STARTED: "No work has begun.",
+    Status.IN_PROGRESS: "The force is working on it.",
+    Status.AWAITING_DEPENDENCY: "The force cannot finish until national or regional work is "
+    "delivered.",
+    Status.IMPLEMENTED: "The force has done the work; the force lead must sign it off.",
+    Status.COMPLETE: "Signed off by the force lead, with evidence.",
+    Status.NOT_APPLICABLE: "The recommendation does not apply to this force.",
+}
+
+
+def text_field(label: str, limit: int, *, required: bool = False, hint: str = "") -> forms.Field:
+    return PlainTextFormField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=hint,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
+    )
+
+
+def put_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str]) -> None:
+    for field, messages in error.message_dict.items():
+        name = aliases.get(field, field)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class RecordUpdateForm(forms.Form):
+    status = forms.ChoiceField(label="Where does it stand now?", widget=forms.RadioSelect)
+    dependencies = forms.ModelMultipleChoiceField(
+        label="What is it waiting on?",
+        queryset=Dependency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evidence_note = text_field(
+        "Evidence or reason",
+        NOTE_MAX,
+        hint="For complete: what shows the work is done. For not applicable: why it does not "
+        "apply to the force.",
+    )
+    as_of = GovukDateField(label="What date does this update describe?", subject="the date")
+    narrative = text_field(
+        "What has been done, and what happens next",
+        NARRATIVE_MAX,
+        required=True,
+        hint="This text goes into the force's letter.",
+    )
+    internal_note = text_field(
+        "Internal note (optional)",
+        NOTE_MAX,
+        hint="For the force and the office only. It never goes into a letter or an export.",
+    )
+    evidence_files = MultipleFileField(
+        label="Evidence files (optional)",
+        required=False,
+        help_text="You can choose several files at once.",
+    )
+
+    def __init__(
+        self, *args: Any, implementation: ForceImplementation, author: User, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.implementation = implementation
+        self.author = author
+        self.fields["as_of"].initial = clock.today()
+        allowed = [
+            (value, label)
+            for value, label in Status.choices
+            if value != Status.COMPLETE or permissions.can_sign_off(author, implementation)
+        ]
+        self.fields["status"].choices = allowed
+        self.fields["status"].initial = implementation.status
+        # This recommendation's own dependencies first, then any other pending work.
+        own = list(implementation.recommendation.dependencies.values_list("pk", flat=True))
+        self.fields["dependencies"].queryset = (
+            Dependency.objects.pending()
+            .annotate(
+                own=Case(
+                    When(pk__in=own, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("own", "title")
+        )
+        self.fields["dependencies"].initial = [
+            d.pk for d in implementation.blocking_dependencies.all()
+        ]
+
+    def status_options(self) -> list[dict[str, Any]]:
+        """The radios with their hints and the field the 'awaiting' radio reveals."""
+        # Only one radio reveals a field: a field revealed by two would be on the page twice.
+        reveals = {Status.AWAITING_DEPENDENCY: "dependencies"}
+        chosen = self["status"].value()
+        return [
+            {
+                "value": value,
+                "label": label,
+                "hint": STATUS_HINTS[Status(value)],
+                "checked": str(chosen) == str(value),
+                "reveals": self[reveals[value]] if value in reveals else None,
+                "index": index,
+            }
+            for index, (value, label) in enumerate(self.fields["status"].choices)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        status = cleaned.get("status", "")
+        if status != Status.AWAITING_DEPENDENCY:
+            cleaned["dependencies"] = []
+        if status not in (Status.COMPLETE, Status.NOT_APPLICABLE):
+            cleaned["evidence_note"] = ""
+        if self.errors:
+            return cleaned
+        try:
+            validate_progress_update(
+                implementation=self.implementation,
+                author=self.author,
+                status=status,
+                narrative=cleaned.get("narrative", ""),
+                as_of=cleaned.get("as_of"),
+                evidence_note=cleaned.get("evidence_note", ""),
+                internal_note=cleaned.get("internal_note", ""),
+                evidence_files=cleaned.get("evidence_files") or [],
+                dependencies=cleaned.get("dependencies") or [],
+            )
+        except ValidationError as error:
+            put_errors(self, error, {"__all__": "status"})
+        return cleaned
+
+
+class TargetDateForm(forms.Form):
+    new_date = GovukDateField(label="New target date", subject="the new target date")
+    reason = text_field(
+        "Why is it changing?",
+        REASON_MAX,
+        hint="Kept with the earlier date, which is never lost.",
+    )
+
+    def __init__(self, *args: Any, implementation: ForceImplementation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.implementation = implementation
+        if implementation.target_date is None:
+            self.fields["reason"].label = "Why this date? (optional)"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        new_date = cleaned.get("new_date")
+        if new_date is not None and new_date == self.implementation.target_date:
+            self.add_error("new_date", "That is already the target date: choose a different one.")
+        if self.errors:
+            return cleaned
+        try:
+            validate_target_date_change(
+                implementation=self.implementation,
+                new_date=new_date,
+                reason=cleaned.get("reason", ""),
+            )
+        except ValidationError as error:
+            put_errors(self, error, {"target_date_reason": "reason"})
+        return cleaned
+
+
+class ReviewDecision:
+    SIGN_OFF = "sign_off"
+    RETURN = "return"
+    CHOICES = [
+        (SIGN_OFF, "Sign off as complete"),
+        (RETURN, "Return to PCC staff"),
+    ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision", choices=ReviewDecision.CHOICES, widget=forms.RadioSelect
+    )
+    evidence_note = text_field(
+        "What shows the work is done?",
+        NOTE_MAX,
+        hint="Required to sign off. It is kept with the sign-off.",
+    )
+    comment = text_field(
+        "What needs to change?",
+        NOTE_MAX,
+        hint="PCC staff are emailed this at once.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == ReviewDecision.SIGN_OFF and not (cleaned.get("evidence_note") or "").strip():
+            self.add_error("evidence_note", "Describe the evidence that shows this is complete.")
+        if decision == ReviewDecision.RETURN and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Say what needs to change before it can be signed off.")
+        return cleaned

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+item = "forces/<slug:force>/<slug:inspection>/<int:number>/"
+
+urlpatterns = [
+    path(item, views.item, name="item"),
+    path(f"{item}update/", views.record_update, name="item-update"),
+    path(f"{item}target-date/", views.change_target_date, name="item-target-date"),
+    path(f"{item}review/", views.review, name="item-review"),
+    path("sign-off/", views.sign_off_queue, name="sign-off"),
+]

@@ -1,0 +1,180 @@
+"""The daily-work pages: an item's page, recording an update, changing the target date, and the
+force lead's sign-off queue. Thin: forms check, services write, permissions decide."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from inspections import permissions, services
+from inspections.models import ForceImplementation, Status
+
+from . import queries
+from .forms import RecordUpdateForm, ReviewDecision, ReviewForm, TargetDateForm, put_errors
+
+
+def back_to(request: HttpRequest, implementation: ForceImplementation) -> str:
+    """Where to land after a save: the page the user came from, if it is one of ours."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return item_path(implementation)
+
+
+def item_path(implementation: ForceImplementation) -> str:
+    from inspections.reminders import item_url
+
+    return item_url(implementation)
+
+
+def item_context(request: HttpRequest, implementation: ForceImplementation) -> dict:
+    user = request.user
+    return {
+        "item": implementation,
+        "recommendation": implementation.recommendation,
+        "force": implementation.force,
+        "next": request.GET.get("next", ""),
+        "may_record": permissions.can_record_update(user, implementation),
+        "may_change_date": permissions.can_change_target_date(user, implementation),
+        "may_review": implementation.status == Status.IMPLEMENTED
+        and permissions.can_sign_off(user, implementation),
+        "sees_notes": permissions.can_read_internal_notes(user, implementation),
+    }
+
+
+def item(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, number)
+    context = item_context(request, implementation)
+    context.update(
+        {
+            "updates": queries.timeline(implementation),
+            "revisions": queries.target_dates(implementation),
+            "letter_sections": queries.letters_with(implementation),
+            "waiting_on": list(implementation.blocking_dependencies.all()),
+        }
+    )
+    return render(request, "work/item.html", context)
+
+
+def record_update(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, number)
+    if not permissions.can_record_update(request.user, implementation):
+        raise PermissionDenied("You cannot record progress on this item.")
+    form = RecordUpdateForm(
+        request.POST or None,
+        request.FILES or None,
+        implementation=implementation,
+        author=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_progress_update(
+                implementation=implementation,
+                author=request.user,
+                status=data["status"],
+                narrative=data["narrative"],
+                as_of=data["as_of"],
+                evidence_note=data.get("evidence_note", ""),
+                internal_note=data.get("internal_note", ""),
+                evidence_files=data.get("evidence_files") or [],
+                dependencies=data.get("dependencies") or [],
+            )
+        except ValidationError as error:
+            put_errors(form, error, {"__all__": "status"})
+        else:
+            messages.success(
+                request,
+                f"Update recorded for recommendation {implementation.recommendation.number} "
+                f"({implementation.force.name}).",
+            )
+            return redirect(back_to(request, implementation))
+    context = item_context(request, implementation)
+    context.update(
+        {
+            "form": form,
+            "next": request.POST.get("next") or context["next"],
+            "evidence_max_mb": settings.TRACKER_EVIDENCE_MAX_MB,
+        }
+    )
+    return render(request, "work/record_update.html", context)
+
+
+def change_target_date(
+    request: HttpRequest, force: str, inspection: str, number: int
+) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, number)
+    if not permissions.can_change_target_date(request.user, implementation):
+        raise PermissionDenied("You cannot change this item's target date.")
+    form = TargetDateForm(request.POST or None, implementation=implementation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_target_date(
+                implementation=implementation,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data.get("reason", ""),
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            put_errors(form, error, {"target_date_reason": "reason"})
+        else:
+            messages.success(
+                request,
+                f"Target date changed to {form.cleaned_data['new_date']:%-d %B %Y}.",
+            )
+            return redirect(back_to(request, implementation))
+    context = item_context(request, implementation)
+    context.update({"form": form, "next": request.POST.get("next") or context["next"]})
+    return render(request, "work/target_date.html", context)
+
+
+def sign_off_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "work/sign_off_queue.html",
+        {
+            "items": list(queries.awaiting_sign_off(request.user)),
+            "may_review": permissions.is_force_lead(request.user),
+        },
+    )
+
+
+def review(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, number)
+    if not permissions.can_sign_off(request.user, implementation):
+        raise PermissionDenied("Only the force lead can sign off or return an item.")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sign_off = form.cleaned_data["decision"] == ReviewDecision.SIGN_OFF
+        note = form.cleaned_data["evidence_note" if sign_off else "comment"]
+        try:
+            services.review_implementation(
+                implementation=implementation,
+                reviewer=request.user,
+                sign_off=sign_off,
+                note=note,
+            )
+        except ValidationError as error:
+            put_errors(form, error, {"__all__": "decision", "status": "decision"})
+        else:
+            outcome = "signed off as complete" if sign_off else "returned to PCC staff"
+            messages.success(
+                request,
+                f"Recommendation {implementation.recommendation.number} {outcome}. PCC staff "
+                "have been emailed.",
+            )
+            return redirect("sign-off")
+    context = item_context(request, implementation)
+    context.update(
+        {
+            "form": form,
+            "latest": queries.timeline(implementation).first(),
+        }
+    )
+    return render(request, "work/review.html", context)
