@@ -304,6 +304,7 @@ SITE = {
     "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),
 }
 
+
 def item_args(w) -> list:
     impl = w["A"]["forceimplementation"]
     return [impl.force.slug, impl.recommendation.inspection.slug, impl.recommendation.number]

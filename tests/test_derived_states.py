@@ -53,8 +53,9 @@ def test_overdue_kinds(cast, recommendation, dependency):
     assert ids(qs.overdue_of_kind(today, OverdueKind.WITHIN_CONTROL)) == {impls[2].pk, impls[3].pk}
     assert ids(qs.overdue_of_kind(today, OverdueKind.AWAITING_DEPENDENCY)) == {impls[4].pk}
     assert ids(qs.overdue_of_kind(today, OverdueKind.AWAITING_SIGN_OFF)) == {impls[5].pk}
-    kinds = dict(qs.overdue(today).with_overdue_kind().values_list("pk", "overdue_kind"))
-    assert kinds[impls[4].pk] == OverdueKind.AWAITING_DEPENDENCY
+    # Every overdue item is of exactly one kind.
+    kinds = [ids(qs.overdue_of_kind(today, kind)) for kind in OverdueKind]
+    assert sum(len(k) for k in kinds) == len(ids(qs.overdue(today)))
 
 
 def test_immediate_deadline_is_due_on_publication(cast, recommendation):
@@ -112,3 +113,40 @@ def test_needs_review_when_every_named_dependency_is_closed(cast, impl_a, impl_b
         changed_by=cast.admin,
     )
     assert ids(ForceImplementation.objects.needs_review()) == {impl_a.pk, impl_b.pk}
+
+
+def test_after_delivery_an_item_is_the_forces_own_to_review_everywhere(
+    cast, impl_a, impl_b, dependency
+):
+    """Not 'overdue: awaiting a dependency' any more, in counts, lists and exports alike."""
+    from django.urls import reverse
+
+    from inspections.reports import queries
+
+    from .conftest import login
+
+    today = datetime.date(2026, 11, 21)
+    second = DependencyFactory(key="armoury", title="Armoury guidance")
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[dependency, second])
+    services.close_dependency(
+        dependency=dependency,
+        status=DependencyStatus.DELIVERED,
+        on=datetime.date(2024, 3, 1),
+        changed_by=cast.admin,
+    )
+    objects = ForceImplementation.objects
+    waiting = objects.overdue_of_kind(today, OverdueKind.AWAITING_DEPENDENCY)
+    own = objects.overdue_of_kind(today, OverdueKind.WITHIN_CONTROL)
+    assert ids(waiting) == {impl_b.pk}  # still waiting on the armoury guidance
+    assert impl_a.pk in ids(own)
+    counts = queries.attention_counts(objects.all(), today)
+    assert counts["overdue_awaiting_dependency"] == 1
+    assert counts["awaiting_dependency"] == 1
+    assert counts["needs_review"] == 1
+
+    with override_settings(TRACKER_TODAY=today.isoformat()):
+        page = login(cast.pcc_a).get(reverse("overdue"))
+        csv = login(cast.pcc_a).get(reverse("overdue"), {"format": "csv", "table": "within-control"})
+    assert "Dependency delivered: review" in page.content.decode()
+    assert "Dependency delivered: review" in csv.content.decode("utf-8-sig")

@@ -18,6 +18,7 @@ from .choices import (
     OVERDUE_KIND_STATUSES,
     DeadlineKind,
     DependencyStatus,
+    OverdueKind,
     Status,
 )
 from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
@@ -38,16 +39,6 @@ def due_date_expression(prefix: str = "recommendation__") -> Case:
         ),
         default=Value(None),
         output_field=DateField(),
-    )
-
-
-def overdue_kind_expression() -> Case:
-    return Case(
-        *[
-            When(status__in=statuses, then=Value(str(kind)))
-            for kind, statuses in OVERDUE_KIND_STATUSES.items()
-        ],
-        default=Value(""),
     )
 
 
@@ -73,7 +64,14 @@ class Attention:
 
     @classmethod
     def overdue_of_kind(cls, today: datetime.date, kind: str) -> Q:
-        return Q(due_date__lt=today, status__in=OVERDUE_KIND_STATUSES[kind])
+        """Who must act next. An item whose dependencies have all been delivered is waiting on
+        nothing: it is the force's own to review, so it counts as within the force's control."""
+        of_status = Q(due_date__lt=today, status__in=OVERDUE_KIND_STATUSES[kind])
+        if kind == OverdueKind.AWAITING_DEPENDENCY:
+            return of_status & cls.still_blocked()
+        if kind == OverdueKind.WITHIN_CONTROL:
+            return of_status | (Q(due_date__lt=today) & cls.needs_review())
+        return of_status
 
     @classmethod
     def due_soon(cls, today: datetime.date, days: int | None = None) -> Q:
@@ -84,13 +82,23 @@ class Attention:
     def awaiting_dependency() -> Q:
         return Q(status=Status.AWAITING_DEPENDENCY)
 
+    @staticmethod
+    def _pending_blockers() -> Exists:
+        return Exists(
+            Dependency.objects.filter(
+                blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
+            )
+        )
+
+    @classmethod
+    def still_blocked(cls) -> Q:
+        """Awaiting a dependency, and at least one it names is still pending."""
+        return cls.awaiting_dependency() & Q(cls._pending_blockers())
+
     @classmethod
     def needs_review(cls) -> Q:
         """Awaiting a dependency, but nothing it names is still pending."""
-        still_blocked = Dependency.objects.filter(
-            blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
-        )
-        return cls.awaiting_dependency() & ~Exists(still_blocked)
+        return cls.awaiting_dependency() & ~Q(cls._pending_blockers())
 
     @staticmethod
     def complete() -> Q:
@@ -133,9 +141,6 @@ class ImplementationQuerySet(models.QuerySet):
             )
         )
 
-    def with_overdue_kind(self) -> "ImplementationQuerySet":
-        return self.annotate(overdue_kind=overdue_kind_expression())
-
     def due_soon(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
         return self.with_due_date().filter(Attention.due_soon(today, days))
 
@@ -144,6 +149,9 @@ class ImplementationQuerySet(models.QuerySet):
 
     def needs_review(self) -> "ImplementationQuerySet":
         return self.filter(Attention.needs_review())
+
+    def still_blocked(self) -> "ImplementationQuerySet":
+        return self.filter(Attention.still_blocked())
 
     def stale(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
         return self.with_due_date().filter(Attention.stale(today, days))

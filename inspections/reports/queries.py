@@ -54,7 +54,7 @@ def attention_aggregates(today: datetime.date, days: int | None = None) -> dict[
             "pk", filter=Attention.overdue_of_kind(today, OverdueKind.AWAITING_SIGN_OFF)
         ),
         "due_soon": Count("pk", filter=Attention.due_soon(today, days)),
-        "awaiting_dependency": Count("pk", filter=Attention.awaiting_dependency()),
+        "awaiting_dependency": Count("pk", filter=Attention.still_blocked()),
         "needs_review": Count("pk", filter=Attention.needs_review()),
         "complete": Count("pk", filter=Attention.complete()),
         "stale": Count("pk", filter=Attention.stale(today)),

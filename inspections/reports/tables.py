@@ -21,6 +21,8 @@ class Cell:
     value: Any
     url: str = ""
     status: str = ""
+    # The link leads to a task page that should bring the user back here afterwards.
+    returns_here: bool = False
 
     @property
     def is_date(self) -> bool:

@@ -156,8 +156,21 @@ def recommendation_cell(recommendation: Recommendation) -> Cell:
     )
 
 
+NEEDS_REVIEW_LABEL = "Dependency delivered: review"
+
+
 def status_cell(status: str) -> Cell:
     return Cell(Status(status).label, status=status)
+
+
+def implementation_status_cell(implementation: object) -> Cell:
+    """The status, except that an item whose dependencies were all delivered is the force's to
+    review: it is shown as that, never as still awaiting."""
+    if implementation.status == Status.AWAITING_DEPENDENCY and not any(
+        d.is_pending for d in implementation.blocking_dependencies.all()
+    ):
+        return Cell(NEEDS_REVIEW_LABEL, status=implementation.status)
+    return status_cell(implementation.status)
 
 
 def waiting_on(implementation: object) -> str:
@@ -182,6 +195,7 @@ def item_cell(implementation: object) -> Cell:
     return Cell(
         f"{recommendation.inspection.title} – recommendation {recommendation.number}",
         url=item_url(implementation),
+        returns_here=True,
     )
 
 
@@ -191,7 +205,7 @@ def implementation_cells(implementation: object) -> list[Cell]:
         Cell(implementation.force.region.name),
         item_cell(implementation),
         Cell(implementation.due_date),
-        status_cell(implementation.status),
+        implementation_status_cell(implementation),
         Cell(implementation.target_date),
         Cell(implementation.latest_update_on),
         Cell(waiting_on(implementation)),

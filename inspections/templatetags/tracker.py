@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
 from django.http import QueryDict
@@ -25,11 +26,11 @@ STATUS_TAGS = {
 
 
 @register.simple_tag
-def status_tag(status: str) -> str:
+def status_tag(status: str, label: str = "") -> str:
     return format_html(
         '<strong class="govuk-tag tracker-status {}">{}</strong>',
         STATUS_TAGS.get(status, "govuk-tag--grey"),
-        Status(status).label,
+        label or Status(status).label,
     )
 
 
@@ -38,10 +39,10 @@ def date_or_dash(value: datetime.date | None) -> str:
     return f"{value:%-d %b %Y}" if value else "–"
 
 
-@register.simple_tag
-def render_cell(cell: Cell) -> str:
+@register.simple_tag(takes_context=True)
+def render_cell(context: template.Context, cell: Cell) -> str:
     if cell.status:
-        return status_tag(cell.status)
+        return status_tag(cell.status, cell.value if isinstance(cell.value, str) else "")
     value = cell.value
     if value is None or value == "":
         text = "–"
@@ -50,7 +51,12 @@ def render_cell(cell: Cell) -> str:
     else:
         text = str(value)
     if cell.url and text != "–":
-        return format_html('<a class="govuk-link" href="{}">{}</a>', cell.url, text)
+        url = cell.url
+        request = context.get("request")
+        if cell.returns_here and request is not None:
+            # Work done from the linked page comes back to this report, filters and all.
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
     return text
 
 

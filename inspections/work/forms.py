@@ -40,9 +40,16 @@ def text_field(label: str, limit: int, *, required: bool = False, hint: str = ""
     )
 
 
-def put_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str]) -> None:
+def put_errors(
+    form: forms.Form,
+    error: ValidationError,
+    aliases: dict[str, str],
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> None:
     for field, messages in error.message_dict.items():
         name = aliases.get(field, field)
+        if name in skip:
+            continue
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
 
@@ -55,19 +62,19 @@ class RecordUpdateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    evidence_note = text_field(
-        "Evidence or reason",
-        NOTE_MAX,
-        hint="For complete: what shows the work is done. For not applicable: why it does not "
-        "apply to the force.",
+    completion_evidence = text_field(
+        "What shows the work is done?", NOTE_MAX, hint="Required to mark it complete."
     )
-    as_of = GovukDateField(label="What date does this update describe?", subject="the date")
+    not_applicable_reason = text_field(
+        "Why does it not apply to the force?", NOTE_MAX, hint="Required for not applicable."
+    )
     narrative = text_field(
         "What has been done, and what happens next",
         NARRATIVE_MAX,
         required=True,
         hint="This text goes into the force's letter.",
     )
+    as_of = GovukDateField(label="What date does this update describe?", subject="the date")
     internal_note = text_field(
         "Internal note (optional)",
         NOTE_MAX,
@@ -109,9 +116,12 @@ class RecordUpdateForm(forms.Form):
         ]
 
     def status_options(self) -> list[dict[str, Any]]:
-        """The radios with their hints and the field the 'awaiting' radio reveals."""
-        # Only one radio reveals a field: a field revealed by two would be on the page twice.
-        reveals = {Status.AWAITING_DEPENDENCY: "dependencies"}
+        """The radios with their hints and the follow-up question each reveals."""
+        reveals = {
+            Status.AWAITING_DEPENDENCY: "dependencies",
+            Status.COMPLETE: "completion_evidence",
+            Status.NOT_APPLICABLE: "not_applicable_reason",
+        }
         chosen = self["status"].value()
         return [
             {
@@ -130,10 +140,15 @@ class RecordUpdateForm(forms.Form):
         status = cleaned.get("status", "")
         if status != Status.AWAITING_DEPENDENCY:
             cleaned["dependencies"] = []
-        if status not in (Status.COMPLETE, Status.NOT_APPLICABLE):
-            cleaned["evidence_note"] = ""
-        if self.errors:
+        # One stored field, asked as the question that fits the status chosen.
+        evidence_field = {
+            Status.COMPLETE: "completion_evidence",
+            Status.NOT_APPLICABLE: "not_applicable_reason",
+        }.get(status, "")
+        cleaned["evidence_note"] = cleaned.get(evidence_field, "") if evidence_field else ""
+        if "status" in self.errors:
             return cleaned
+        # Every broken rule at once, beside its field; a field already in error keeps its own.
         try:
             validate_progress_update(
                 implementation=self.implementation,
@@ -147,7 +162,12 @@ class RecordUpdateForm(forms.Form):
                 dependencies=cleaned.get("dependencies") or [],
             )
         except ValidationError as error:
-            put_errors(self, error, {"__all__": "status"})
+            put_errors(
+                self,
+                error,
+                {"__all__": "status", "evidence_note": evidence_field or "status"},
+                skip=set(self.errors),
+            )
         return cleaned
 
 

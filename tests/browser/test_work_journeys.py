@@ -1,0 +1,229 @@
+"""The daily work, in Debian's chromium through the real forms, the database checked afterwards:
+a PCC officer opens an overdue item from the report, records an update with files and an
+internal note on an item that already has a target date, and lands back on the report; a force
+lead returns one item and signs another off from the queue; the target date is changed on its
+own page. axe checks every page and state (errors, the revealed field, a 390 px screen)."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from inspections import services
+from inspections.models import ProgressUpdate, Status, TargetDateRevision
+
+from ..conftest import TODAY, record
+from ..factories import RecommendationFactory
+from .test_admin_accessibility import violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+def audit(page, problems: list[str], state: str) -> None:
+    page.wait_for_load_state("networkidle")
+    problems += [f"{state}: {v}" for v in violations(page)]
+    problems += [f"{state} CSP: {e}" for e in page.csp_errors]
+    page.csp_errors.clear()
+
+
+def test_pcc_officer_records_an_update_from_the_overdue_report(
+    cast, impl_a, dependency, page_as, tmp_path
+):
+    # The item already has a target date: the update must leave it alone.
+    services.set_target_date(
+        implementation=impl_a,
+        new_date=datetime.date(2025, 3, 31),
+        reason="",
+        changed_by=cast.pcc_a,
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("overdue"))
+    audit(page, problems, "overdue report")
+    page.get_by_role("link", name="recommendation 2").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Recommendation 2"
+    audit(page, problems, "item page")
+    page.get_by_role("link", name="Record an update").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "update form")
+
+    # Nothing filled in that the rules need: the error summary, then each field's message.
+    page.get_by_label("Awaiting dependency").check()
+    assert page.get_by_label("Revised APP").is_visible()  # revealed by the radio
+    audit(page, problems, "update form, dependency revealed")
+    page.get_by_role("button", name="Save the update").click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Name at least one pending dependency" in summary
+    assert "This field is required" in summary
+    audit(page, problems, "update form with errors")
+    assert not ProgressUpdate.objects.exists()
+
+    first = tmp_path / "training-plan.pdf"
+    first.write_bytes(b"%PDF-1.4 plan")
+    second = tmp_path / "minutes.docx"
+    second.write_bytes(b"PK minutes")
+    page.get_by_label("In progress").check()
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("What has been done, and what happens next").fill(
+        "Training plan agreed.\nCourses start in January."
+    )
+    page.get_by_label("Internal note (optional)").fill("Check the trainer numbers with HR.")
+    page.get_by_label("Evidence files (optional)").set_input_files([str(first), str(second)])
+    page.get_by_role("button", name="Save the update").click()
+    page.wait_for_load_state("networkidle")
+
+    assert "/reports/overdue/" in page.url
+    assert (
+        "Update recorded for recommendation 2"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    audit(page, problems, "overdue report with confirmation")
+    update = ProgressUpdate.objects.get()
+    assert update.status == Status.IN_PROGRESS
+    assert update.as_of == datetime.date(2026, 11, 3)
+    assert update.narrative == "Training plan agreed.\nCourses start in January."
+    assert update.internal_note == "Check the trainer numbers with HR."
+    assert sorted(update.files.values_list("name", flat=True)) == [
+        "minutes.docx",
+        "training-plan.pdf",
+    ]
+    impl_a.refresh_from_db()
+    assert impl_a.target_date == datetime.date(2025, 3, 31)
+    assert TargetDateRevision.objects.count() == 1
+    assert problems == []
+
+
+def test_keyboard_only_from_the_overdue_report_to_a_saved_update(cast, impl_a, page_as):
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("overdue"))
+    page.wait_for_load_state("networkidle")
+    presses = 0
+
+    def press(key: str) -> None:
+        nonlocal presses
+        page.keyboard.press(key)
+        presses += 1
+
+    def tab_to(predicate) -> None:
+        for _ in range(80):
+            press("Tab")
+            if predicate(page.evaluate("() => document.activeElement.outerHTML")):
+                return
+        raise AssertionError("never reached")
+
+    def skip_to_main() -> None:
+        tab_to(lambda html: "Skip to main content" in html)
+        press("Enter")
+
+    skip_to_main()
+    tab_to(lambda html: html.startswith("<a") and "recommendation 2" in html)
+    with page.expect_navigation():
+        press("Enter")
+    skip_to_main()
+    tab_to(lambda html: html.startswith("<a") and "Record an update" in html)
+    with page.expect_navigation():
+        press("Enter")
+    skip_to_main()
+    tab_to(lambda html: 'type="radio"' in html)
+    # Arrow keys move between radios: "In progress" follows "Not started".
+    while page.evaluate("() => document.activeElement.value") != "in_progress":
+        press("ArrowDown")
+    tab_to(lambda html: html.startswith("<textarea") and 'name="narrative"' in html)
+    page.keyboard.type("Keyboard update.")
+    presses += 1
+    tab_to(lambda html: html.startswith("<button") and "Save the update" in html)
+    with page.expect_navigation():
+        press("Enter")
+    assert "/reports/overdue/" in page.url
+    assert ProgressUpdate.objects.get().narrative == "Keyboard update."
+    assert presses < 30, presses
+    print(f"keyboard: {presses} key presses from the overdue report to a saved update")
+
+
+def test_force_lead_returns_one_item_and_signs_another_off(cast, impl_a, page_as):
+    other = RecommendationFactory(inspection=impl_a.recommendation.inspection, number=3)
+    impl_3 = other.implementations.get(force=cast.force_a)
+    record(impl_a, cast.pcc_a, Status.IMPLEMENTED, narrative="All firearms officers trained.")
+    record(impl_3, cast.pcc_a, Status.IMPLEMENTED, narrative="Policy published on the intranet.")
+    problems: list[str] = []
+    page = page_as(cast.lead_a)
+    page.goto(reverse("sign-off"))
+    audit(page, problems, "sign-off queue")
+    assert "All firearms officers trained." in page.content()
+
+    page.get_by_role("link", name="Sign off or return recommendation 2").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Return to PCC staff").check()
+    audit(page, problems, "review, return revealed")
+    page.get_by_label("What needs to change?").fill("Attach the training records.")
+    page.get_by_role("button", name="Confirm the decision").click()
+    page.wait_for_load_state("networkidle")
+    assert "returned to PCC staff" in page.locator(".govuk-notification-banner").inner_text()
+
+    page.get_by_role("link", name="Sign off or return recommendation 3").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Sign off as complete").check()
+    page.get_by_role("button", name="Confirm the decision").click()
+    page.wait_for_load_state("networkidle")
+    assert "Describe the evidence" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "review with errors")
+    page.get_by_label("What shows the work is done?").fill("Intranet page and briefing log.")
+    page.get_by_role("button", name="Confirm the decision").click()
+    page.wait_for_load_state("networkidle")
+    assert "Nothing is awaiting sign-off." in page.content()
+
+    impl_a.refresh_from_db()
+    impl_3.refresh_from_db()
+    assert impl_a.status == Status.IN_PROGRESS
+    assert impl_3.status == Status.COMPLETE
+    assert ProgressUpdate.objects.filter(implementation=impl_3).latest("id").evidence_note == (
+        "Intranet page and briefing log."
+    )
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert len(subjects) == 2 and "returned to you" in subjects[0] + subjects[1]
+    assert problems == []
+
+
+def test_target_date_is_changed_on_its_own_page_at_390px(cast, impl_a, page_as):
+    services.set_target_date(
+        implementation=impl_a,
+        new_date=datetime.date(2025, 3, 31),
+        reason="",
+        changed_by=cast.pcc_a,
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.set_viewport_size({"width": 390, "height": 844})
+    rec = impl_a.recommendation
+    page.goto(reverse("item", args=[impl_a.force.slug, rec.inspection.slug, rec.number]))
+    audit(page, problems, "item page at 390px")
+    page.get_by_role("link", name="Change the target date").click()
+    page.wait_for_load_state("networkidle")
+    assert "31 March 2025" in page.locator("main").inner_text()
+    page.get_by_label("Day").fill("30")
+    page.get_by_label("Month").fill("6")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Save the new date").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "Say why the target date is changing" in page.locator(".govuk-error-summary").inner_text()
+    )
+    audit(page, problems, "target date with errors at 390px")
+    page.get_by_label("Why is it changing?").fill("Training places moved to June.")
+    page.get_by_role("button", name="Save the new date").click()
+    page.wait_for_load_state("networkidle")
+    impl_a.refresh_from_db()
+    assert impl_a.target_date == datetime.date(2025, 6, 30)
+    assert TargetDateRevision.objects.latest("id").reason == "Training places moved to June."
+    assert "30 June 2025" in page.locator("main").inner_text()
+    assert problems == []

@@ -1,0 +1,268 @@
+"""The daily-work pages through their real forms: the item page, recording an update, changing
+the target date, and signing off or returning from the queue. The browser tests drive the same
+journeys in chromium; these check every rule and the database afterwards."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections import services
+from inspections.models import ProgressUpdate, Status, TargetDateRevision
+
+from .conftest import TODAY, grow, login, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY
+
+
+def url(name, impl):
+    rec = impl.recommendation
+    return reverse(name, args=[impl.force.slug, rec.inspection.slug, rec.number])
+
+
+def update_data(**fields):
+    data = {
+        "status": "in_progress",
+        "as_of_0": "4",
+        "as_of_1": "9",
+        "as_of_2": "2023",
+        "narrative": "The policy was revised.",
+        "internal_note": "",
+        **fields,
+    }
+    return data
+
+
+class TestItemPage:
+    def test_shows_everything_about_the_item(self, cast, impl_a, dependency):
+        record(
+            impl_a,
+            cast.pcc_a,
+            Status.AWAITING_DEPENDENCY,
+            dependencies=[dependency],
+            internal_note="Chase the College",
+            evidence_files=[SimpleUploadedFile("minutes.pdf", b"%PDF minutes")],
+        )
+        services.set_target_date(
+            implementation=impl_a,
+            new_date=datetime.date(2025, 3, 31),
+            reason="",
+            changed_by=cast.pcc_a,
+        )
+        page = login(cast.pcc_a).get(url("item", impl_a))
+        text = page.content.decode()
+        assert page.status_code == 200
+        for expected in (
+            impl_a.recommendation.text,
+            "Awaiting dependency",
+            "Revised APP",
+            "Pending",
+            "Chase the College",
+            "minutes.pdf",
+            "31 March 2025",
+            "Record an update",
+        ):
+            assert expected in text, expected
+
+    def test_internal_notes_are_not_shown_to_viewers(self, cast, impl_a):
+        record(impl_a, cast.pcc_a, internal_note="Only for us")
+        assert "Only for us" not in login(cast.viewer).get(url("item", impl_a)).content.decode()
+        assert "Only for us" in login(cast.admin).get(url("item", impl_a)).content.decode()
+
+    def test_another_forces_item_is_not_found(self, cast, impl_a):
+        assert login(cast.pcc_b).get(url("item", impl_a)).status_code == 404
+        assert login(cast.pcc_b).post(url("item-update", impl_a), update_data()).status_code == 404
+
+    def test_unknown_items_are_not_found(self, cast, impl_a):
+        client = login(cast.admin)
+        for path in (
+            f"/forces/{impl_a.force.slug}/firearms/99/",
+            f"/forces/no-such-force/firearms/{impl_a.recommendation.number}/",
+            f"/forces/{impl_a.force.slug}/no-such-inspection/2/",
+        ):
+            assert client.get(path).status_code == 404
+
+
+class TestRecordUpdate:
+    def test_records_with_files_and_a_note_and_returns_where_it_came_from(self, cast, impl_a):
+        services.set_target_date(
+            implementation=impl_a,
+            new_date=datetime.date(2027, 3, 31),
+            reason="",
+            changed_by=cast.pcc_a,
+        )
+        client = login(cast.pcc_a)
+        form = client.get(url("item-update", impl_a) + "?next=/reports/overdue/")
+        assert 'name="as_of_0"' in form.content.decode()
+        response = client.post(
+            url("item-update", impl_a),
+            {
+                **update_data(internal_note="Ask the lead to check"),
+                "next": "/reports/overdue/",
+                "evidence_files": [
+                    SimpleUploadedFile("a.pdf", b"%PDF a"),
+                    SimpleUploadedFile("b.docx", b"PK b"),
+                ],
+            },
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/reports/overdue/"
+        update = ProgressUpdate.objects.get()
+        assert update.status == Status.IN_PROGRESS
+        assert update.as_of == datetime.date(2023, 9, 4)
+        assert update.internal_note == "Ask the lead to check"
+        assert sorted(update.files.values_list("name", flat=True)) == ["a.pdf", "b.docx"]
+        impl_a.refresh_from_db()
+        # Recording an update never touches the target date.
+        assert impl_a.target_date == datetime.date(2027, 3, 31)
+        assert TargetDateRevision.objects.count() == 1
+
+    def test_a_foreign_next_is_ignored(self, cast, impl_a):
+        response = login(cast.pcc_a).post(
+            url("item-update", impl_a), {**update_data(), "next": "https://evil.example/"}
+        )
+        assert response["Location"] == url("item", impl_a)
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"as_of_1": ""}, "The date must include a month."),
+            ({"as_of_0": "31", "as_of_1": "2"}, "The date must be a real date"),
+            ({"as_of_2": "2031"}, "is in the future"),
+            ({"narrative": ""}, "This field is required."),
+            ({"status": "awaiting_dependency"}, "Name at least one pending dependency"),
+            ({"status": "not_applicable"}, "Say why this recommendation does not apply"),
+            ({"status": "complete", "completion_evidence": "x"}, "Select a valid choice"),
+            ({"narrative": "Bad\x0bchar"}, "control character U+000B"),
+        ],
+    )
+    def test_every_rule_is_shown_and_nothing_is_written(self, cast, impl_a, fields, message):
+        response = login(cast.pcc_a).post(url("item-update", impl_a), update_data(**fields))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert message in text
+        assert "govuk-error-summary" in text
+        assert not ProgressUpdate.objects.exists()
+
+    def test_the_force_lead_may_choose_complete(self, cast, impl_a):
+        response = login(cast.lead_a).post(
+            url("item-update", impl_a),
+            update_data(status="complete", completion_evidence="Audit report March 2024"),
+        )
+        assert response.status_code == 302
+        assert ProgressUpdate.objects.get().status == Status.COMPLETE
+
+    def test_viewers_cannot_record(self, cast, impl_a):
+        assert login(cast.viewer).post(url("item-update", impl_a), update_data()).status_code == 403
+        assert not ProgressUpdate.objects.exists()
+
+
+class TestTargetDate:
+    def test_set_then_change_with_a_reason(self, cast, impl_a):
+        client = login(cast.pcc_a)
+        data = {"new_date_0": "31", "new_date_1": "3", "new_date_2": "2025", "reason": ""}
+        assert client.post(url("item-target-date", impl_a), data).status_code == 302
+        data = {"new_date_0": "30", "new_date_1": "6", "new_date_2": "2025", "reason": ""}
+        response = client.post(url("item-target-date", impl_a), data)
+        assert "Say why the target date is changing from 31 March 2025" in (
+            response.content.decode()
+        )
+        data["reason"] = "Training places moved"
+        assert client.post(url("item-target-date", impl_a), data).status_code == 302
+        impl_a.refresh_from_db()
+        assert impl_a.target_date == datetime.date(2025, 6, 30)
+        assert list(
+            TargetDateRevision.objects.order_by("id").values_list("previous_date", "reason")
+        ) == [(None, ""), (datetime.date(2025, 3, 31), "Training places moved")]
+
+
+class TestSignOff:
+    @pytest.fixture
+    def implemented(self, cast, impl_a):
+        record(impl_a, cast.pcc_a, Status.IMPLEMENTED, narrative="All officers trained.")
+        return impl_a
+
+    def test_the_queue_shows_what_the_pcc_wrote(self, cast, implemented):
+        text = login(cast.lead_a).get(reverse("sign-off")).content.decode()
+        assert "All officers trained." in text and "Sign off or return" in text
+        assert (
+            "All officers trained."
+            not in login(cast.lead_b).get(reverse("sign-off")).content.decode()
+        )
+
+    def test_sign_off_needs_evidence_then_completes(
+        self, cast, implemented, django_capture_on_commit_callbacks
+    ):
+        client = login(cast.lead_a)
+        response = client.post(url("item-review", implemented), {"decision": "sign_off"})
+        assert "Describe the evidence" in response.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url("item-review", implemented),
+                {"decision": "sign_off", "evidence_note": "Training records seen"},
+            )
+        assert response.status_code == 302
+        implemented.refresh_from_db()
+        assert implemented.status == Status.COMPLETE
+        latest = ProgressUpdate.objects.latest("id")
+        assert latest.narrative == "All officers trained."  # the letter keeps the PCC's words
+        assert latest.evidence_note == "Training records seen"
+        assert [m.to for m in mail.outbox] == [["pcc_a@example.police.uk"]]
+        assert "signed off" in mail.outbox[0].subject
+
+    def test_return_emails_pcc_staff_with_the_comment(
+        self, cast, implemented, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = login(cast.lead_a).post(
+                url("item-review", implemented),
+                {"decision": "return", "comment": "Attach the training records"},
+            )
+        assert response.status_code == 302
+        implemented.refresh_from_db()
+        assert implemented.status == Status.IN_PROGRESS
+        assert "Attach the training records" in ProgressUpdate.objects.latest("id").internal_note
+        assert len(mail.outbox) == 1 and "Attach the training records" in mail.outbox[0].body
+        assert url("item", implemented) in mail.outbox[0].body
+
+    def test_only_the_forces_lead_decides(self, cast, implemented):
+        data = {"decision": "sign_off", "evidence_note": "x"}
+        assert login(cast.pcc_a).post(url("item-review", implemented), data).status_code == 403
+        assert login(cast.lead_b).post(url("item-review", implemented), data).status_code == 404
+        assert login(cast.admin).post(url("item-review", implemented), data).status_code == 403
+        implemented.refresh_from_db()
+        assert implemented.status == Status.IMPLEMENTED
+
+
+@pytest.mark.parametrize("page", ["item", "item-update", "item-target-date", "sign-off"])
+def test_query_counts_do_not_grow_with_data(cast, recommendation, impl_a, page):
+    def count() -> int:
+        client = login(cast.lead_a)
+        path = reverse("sign-off") if page == "sign-off" else url(page, impl_a)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    record(
+        impl_a, cast.pcc_a, Status.IMPLEMENTED, evidence_files=[SimpleUploadedFile("a.pdf", b"a")]
+    )
+    small = count()
+    grow(cast, recommendation, forces=3, recommendations=4)
+    for day in range(2, 8):
+        record(
+            impl_a,
+            cast.pcc_a,
+            Status.IMPLEMENTED,
+            as_of=datetime.date(2024, 1, day),
+            evidence_files=[SimpleUploadedFile(f"f{day}.pdf", b"a")],
+        )
+    assert count() == small
