@@ -244,11 +244,18 @@ def plan_import(
         )
         .select_related("force", "recommendation__inspection")
         .annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),
             latest_narrative=Subquery(latest.values("narrative")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),
+            latest_evidence=Subquery(latest.values("evidence_note")[:1]),
         )
     }
+    latest_waiting: dict[int, set[str]] = {}
+    for update_id, key in ProgressUpdate.dependencies.through.objects.filter(
+        progressupdate_id__in=[impl.latest_id for impl in index.values() if impl.latest_id]
+    ).values_list("progressupdate_id", "dependency__key"):
+        latest_waiting.setdefault(update_id, set()).add(key.lower())
     visible = set(
         permissions.scope_queryset(user, ForceImplementation.objects.all())
         .filter(pk__in=[impl.pk for impl in index.values()])
@@ -285,20 +292,55 @@ def plan_import(
                 )
                 implementation = None
         status = STATUS_BY_WORD.get(text(cells["Status"]).lower())
+        as_of = parse_date(cells["As of"])
+        narrative = text(cells["Narrative"])
+        evidence = text(cells.get("Evidence or reason"))
+        words = [w.strip() for w in text(cells.get("Waiting on")).split(";") if w.strip()]
+        # A row that says what the tracker already says records nothing, so no rule applies to
+        # it: a sheet exported from the tracker goes back in unchanged, whatever each item's
+        # state (never updated, needs review, signed off by the force lead).
+        if implementation is not None and row_is_current(
+            implementation,
+            latest_waiting,
+            status=status,
+            as_of=as_of,
+            narrative=narrative,
+            evidence=evidence,
+            waiting=words,
+            dependencies=dependencies,
+        ):
+            if implementation.pk in seen:
+                problems.append(
+                    f"it repeats line {seen[implementation.pk]} (the same force and "
+                    "recommendation): put one update per recommendation in a file"
+                )
+                plan.errors[offset] = problems
+                continue
+            seen[implementation.pk] = offset
+            plan.updates.append(
+                PlannedUpdate(
+                    line=offset,
+                    implementation=implementation,
+                    status=status or Status.NOT_STARTED,
+                    as_of=as_of or today,
+                    narrative=narrative,
+                    evidence_note=evidence,
+                    dependencies=[],
+                    unchanged=True,
+                )
+            )
+            continue
         if status is None:
             problems.append(
                 f"'{text(cells['Status'])}' is not a status; use one of: "
                 + ", ".join(str(label) for label in Status.labels)
             )
-        as_of = parse_date(cells["As of"])
         if as_of is None:
             problems.append(
                 f"'{text(cells['As of'])}' is not a date; write it as 2024-01-31 or 31/01/2024"
             )
-        narrative = text(cells["Narrative"])
-        evidence = text(cells.get("Evidence or reason"))
         named: list[Dependency] = []
-        for word in filter(None, (w.strip() for w in text(cells.get("Waiting on")).split(";"))):
+        for word in words:
             dependency = dependencies.get(word.lower())
             if dependency is None:
                 problems.append(f"'{word}' is not a known dependency")
@@ -340,14 +382,44 @@ def plan_import(
                 narrative=narrative,
                 evidence_note=evidence,
                 dependencies=named,
-                unchanged=(
-                    implementation.latest_status == status
-                    and implementation.latest_narrative == narrative
-                    and implementation.latest_as_of == as_of
-                ),
             )
         )
     return plan
+
+
+def row_is_current(
+    implementation: ForceImplementation,
+    latest_waiting: dict[int, set[str]],
+    *,
+    status: str | None,
+    as_of: datetime.date | None,
+    narrative: str,
+    evidence: str,
+    waiting: list[str],
+    dependencies: dict[str, Dependency],
+) -> bool:
+    """Does the row say exactly what the implementation's latest update says (or, never
+    updated, nothing at all)?"""
+    latest_id = getattr(implementation, "latest_id", None)
+    if latest_id is None:
+        return (
+            status in (None, Status.NOT_STARTED)
+            and as_of is None
+            and not narrative
+            and not evidence
+            and not waiting
+        )
+    keys = {
+        dependencies[w.lower()].key.lower() if w.lower() in dependencies else w.lower()
+        for w in waiting
+    }
+    return (
+        status == implementation.latest_status
+        and as_of == implementation.latest_as_of
+        and narrative == implementation.latest_narrative
+        and evidence == (implementation.latest_evidence or "")
+        and keys == latest_waiting.get(latest_id, set())
+    )
 
 
 @transaction.atomic

@@ -147,6 +147,8 @@ def test_after_delivery_an_item_is_the_forces_own_to_review_everywhere(
 
     with override_settings(TRACKER_TODAY=today.isoformat()):
         page = login(cast.pcc_a).get(reverse("overdue"))
-        csv = login(cast.pcc_a).get(reverse("overdue"), {"format": "csv", "table": "within-control"})
+        csv = login(cast.pcc_a).get(
+            reverse("overdue"), {"format": "csv", "table": "within-control"}
+        )
     assert "Dependency delivered: review" in page.content.decode()
     assert "Dependency delivered: review" in csv.content.decode("utf-8-sig")

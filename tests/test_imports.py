@@ -304,3 +304,55 @@ def test_apply_rolls_back_everything_if_a_rule_fails_late(cast, impl_a, second, 
     with pytest.raises(RuntimeError):
         importers.apply_plan(plan, user=cast.pcc_a, today=TODAY)
     assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_a_forces_own_export_goes_back_in_as_nothing_to_record(
+    tmp_path, cast, recommendation, dependency, extension
+):
+    """Every state an item can be in, exported and imported back unchanged, by PCC staff, in
+    both routes: nothing to record, and no rule refuses a row that changes nothing."""
+    from .factories import DependencyFactory, RecommendationFactory
+
+    inspection = recommendation.inspection
+    recs = {n: RecommendationFactory(inspection=inspection, number=n) for n in (3, 4, 5, 6, 7, 8)}
+    impl = {
+        n: rec.implementations.get(force=cast.force_a)
+        for n, rec in [(2, recommendation), *recs.items()]
+    }
+    # 2 never updated; 3 in progress; 4 awaiting (pending); 5 awaiting, then delivered (needs
+    # review); 6 implemented; 7 complete (signed off by the lead); 8 not applicable.
+    record(impl[3], cast.pcc_a, Status.IN_PROGRESS, narrative="Line one.\nLine two.")
+    pending = DependencyFactory(key="pending-guidance", title="Pending guidance")
+    record(impl[4], cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[pending])
+    record(impl[5], cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    services.close_dependency(
+        dependency=dependency,
+        status="delivered",
+        on=datetime.date(2024, 5, 1),
+        changed_by=cast.admin,
+    )
+    record(impl[6], cast.pcc_a, Status.IMPLEMENTED)
+    record(impl[7], cast.lead_a, Status.COMPLETE, evidence_note="Audit")
+    record(impl[8], cast.pcc_a, Status.NOT_APPLICABLE, evidence_note="No armed unit")
+    before = ProgressUpdate.objects.count()
+
+    path = tmp_path / f"alphashire.{extension}"
+    call_command(
+        "export_updates", "--force", cast.force_a.slug, "--output", str(path), stdout=io.StringIO()
+    )
+    out = run_import(tmp_path, path.read_bytes(), name=path.name, user="pcc_a", apply=True)
+    assert "Recorded 0 update(s)" in out
+    assert out.count("unchanged, skipped") == 7
+
+    client = login(cast.pcc_a)
+    export = client.post(
+        reverse("admin:inspections_forceimplementation_export"),
+        {"resource": "0", "format": "1" if extension == "xlsx" else "0"},
+    )
+    response = TestAdmin().upload(
+        client, export.content, f"sheet.{extension}", "1" if extension == "xlsx" else "0"
+    )
+    totals = response.context["result"].totals
+    assert (totals["new"], totals["skip"], totals["invalid"]) == (0, 7, 0)
+    assert ProgressUpdate.objects.count() == before
