@@ -210,3 +210,8 @@ def can_read_internal_notes(user: User, implementation: ForceImplementation) -> 
     return bool(
         is_national_admin(user) or (is_force_user & in_same_force).test(user, implementation)
     )
+
+
+def gets_digests(user: User) -> bool:
+    """Reminder digests go to force users, about their force."""
+    return bool(is_force_user(user))

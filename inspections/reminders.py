@@ -189,7 +189,10 @@ def send_one(user: User, digest: Digest, today: datetime.date) -> bool:
             DigestDelivery.objects.create(
                 user=user, sent_on=today, frequency=user.digest_frequency, items=digest.item_count
             )
-            body = render_to_string("emails/digest.txt", {"digest": digest, "user": user})
+            body = render_to_string(
+                "emails/digest.txt",
+                {"digest": digest, "user": user, "account_link": absolute(reverse("account"))},
+            )
             EmailMessage(subject=digest.subject, body=body, to=[user.email]).send()
     except IntegrityError:
         return False

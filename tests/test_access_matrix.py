@@ -299,6 +299,17 @@ SITE = {
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
+    "account": (lambda w: [], EVERYONE),
+    "password-change": (lambda w: [], EVERYONE),
+    "password-change-done": (lambda w: [], EVERYONE),
+    # Reaching these needs no sign-in: that is their point.
+    "password-reset": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "password-reset-sent": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "password-reset-confirm": (
+        lambda w: ["MQ", "not-a-token"],
+        row("200 200 200 200 200 200 200"),
+    ),
+    "password-reset-complete": (lambda w: [], row("200 200 200 200 200 200 200")),
     "sign-in": (lambda w: [], row("200 200 200 200 200 200 200")),
     # Signing out is a POST; anyone not signed in is sent to sign in first.
     "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),

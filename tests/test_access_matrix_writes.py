@@ -82,6 +82,10 @@ WRITERS["admin:inspections_progressupdate_import"] = FORCE_PEOPLE_AND_ADMIN
 WRITERS["admin:inspections_forceimplementation_export"] = NOBODY
 WRITERS["admin:inspections_dependency_close"] = ADMIN
 WRITERS["admin:password_change"] = SIGNED_IN
+# A person's own digest setting and password: only their own row changes.
+WRITERS["account"] = row("- w w w w - -")
+WRITERS["password-change"] = SIGNED_IN
+WRITERS["password-reset"] = NOBODY  # it sends an email; it writes nothing
 WRITERS["item-update"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-review"] = row("- - w - - - -")

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
+    path("", include("inspections.account.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.letters.urls")),
     path("", include("inspections.reports.urls")),

@@ -1,0 +1,51 @@
+"""Your account: reminder frequency, password change, and password reset by email."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from inspections import permissions
+
+from .forms import DigestForm
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    gets_digests = permissions.gets_digests(request.user)
+    form = DigestForm(request.POST or None, instance=request.user) if gets_digests else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        request.user._history_user = request.user
+        form.save()
+        messages.success(
+            request, f"Reminder emails: {request.user.get_digest_frequency_display().lower()}."
+        )
+        return redirect("account")
+    return render(request, "account/account.html", {"form": form})
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="account/password_change.html",
+    success_url=reverse_lazy("password-change-done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="account/password_change_done.html"
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="account/password_reset.html",
+    email_template_name="emails/password_reset.txt",
+    subject_template_name="emails/password_reset_subject.txt",
+    success_url=reverse_lazy("password-reset-sent"),
+)
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    template_name="account/password_reset_sent.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="account/password_reset_confirm.html",
+    success_url=reverse_lazy("password-reset-complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="account/password_reset_complete.html"
+)
