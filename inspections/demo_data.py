@@ -271,6 +271,8 @@ def ensure_sample_inspection(today: datetime.date, created: Counter[str]) -> Ins
         slug=SAMPLE,
         defaults={
             "title": "Sample inspection for training (demonstration data, not a real report)",
+            "short_title": "Sample (training)",
+            "is_sample": True,
             "inspectorate": "HMICFRS",
             "published": today - datetime.timedelta(days=45),
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -195,12 +196,19 @@ def parse_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     raw = text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
+    # A date has no time zone: 2024-01-31 or 31/01/2024, read as a calendar date.
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+    british = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif british:
+        day, month, year = (int(part) for part in british.groups())
+    else:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
 
 
 STATUS_BY_WORD = {

@@ -68,6 +68,7 @@ def load_reference_data() -> Counter[str]:
             slug=row["slug"],
             defaults={
                 "title": row["title"],
+                "short_title": row.get("short_title", ""),
                 "inspectorate": row["inspectorate"],
                 "published": datetime.date.fromisoformat(row["published"]),
                 "url": row["url"],
@@ -96,6 +97,7 @@ def load_reference_data() -> Counter[str]:
                 addressee=row["addressee"],
                 deadline_kind=kind,
                 deadline=date,
+                short_title=row.get("short_title", ""),
                 text=row["text"],
             )
         )

@@ -20,7 +20,6 @@ from inspections.models import (
     LetterStatus,
     ProgressLetter,
     ProgressUpdate,
-    Status,
     TargetDateRevision,
 )
 
@@ -457,7 +456,7 @@ def test_crafted_posts_cannot_touch_another_force(world):
     assert letter_a.status == LetterStatus.DRAFT
     assert ProgressLetter.objects.filter(force=impl_a.force).count() == 1
     assert world["N"]["dependency"].status == "pending"
-    assert Status.IN_PROGRESS  # the seeded update is still the only one
+    assert list(ProgressUpdate.objects.filter(implementation=impl_a)) == [world["update_a"]]
 
 
 @pytest.mark.parametrize(

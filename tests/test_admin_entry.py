@@ -125,9 +125,11 @@ def test_bad_date_is_reported_and_nothing_saved(cast, impl_a):
     ]:
         data = implementation_post(client, impl_a, new_update(as_of=bad), lead_officer="Supt X")
         response = client.post(change_url(impl_a), data)
-        assert response.status_code == 200 and message in errors_in(response), bad
+        assert response.status_code == 200, bad
+        assert message in errors_in(response), bad
     impl_a.refresh_from_db()
-    assert not ProgressUpdate.objects.exists() and impl_a.lead_officer == ""
+    assert not ProgressUpdate.objects.exists()
+    assert impl_a.lead_officer == ""
 
 
 def test_target_date_change_needs_a_reason(cast, impl_a):
@@ -227,7 +229,8 @@ def test_scope_change_that_would_lose_work_is_refused(cast, impl_a, recommendati
             "text": recommendation.text,
         },
     )
-    assert response.status_code == 200 and "would be lost" in response.content.decode()
+    assert response.status_code == 200
+    assert "would be lost" in response.content.decode()
     recommendation.refresh_from_db()
     assert recommendation.scope == "local"
 
@@ -293,7 +296,8 @@ def test_national_admin_creates_a_force_user(cast):
     response = client.post(url, {**data, "force": cast.force_a.pk})
     assert response.status_code == 302
     user = cast.admin.__class__.objects.get(username="new.pcc")
-    assert user.is_staff and user.force == cast.force_a
+    assert user.is_staff
+    assert user.force == cast.force_a
     assert login(user).get(reverse("admin:index")).status_code == 200
 
 

@@ -137,8 +137,10 @@ def test_two_edits_of_a_draft_letter_at_once(cast, impl_a):
 
     results = at_once(lambda: edit("Closing A"), lambda: edit("Closing B"))
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and "Someone else saved this draft" in str(errors[0])
+    assert len(errors) == 1
+    assert "Someone else saved this draft" in str(errors[0])
     draft.refresh_from_db()
-    assert draft.version == 2 and draft.closing in {"Closing A", "Closing B"}
+    assert draft.version == 2
+    assert draft.closing in {"Closing A", "Closing B"}
     assert ProgressLetter.objects.count() == 1
     assert ForceImplementation.objects.get(pk=impl_a.pk).updates.count() == 1

@@ -106,9 +106,11 @@ class TestProgressUpdateInput:
         with pytest.raises(ValidationError, match="not a status"):
             record(impl_a, cast.pcc_a, status="finished")
 
-    def test_future_date(self, cast, impl_a):
+    def test_future_date(self, cast, impl_a, today):
+        tomorrow = today + datetime.timedelta(days=1)
         with pytest.raises(ValidationError, match="in the future"):
-            record(impl_a, cast.pcc_a, as_of=datetime.date(2031, 1, 1))
+            record(impl_a, cast.pcc_a, as_of=tomorrow, today=today)
+        record(impl_a, cast.pcc_a, as_of=today, today=today)  # today itself is fine
 
     def test_date_before_publication(self, cast, impl_a):
         with pytest.raises(ValidationError, match="before the report was published"):

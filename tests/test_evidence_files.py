@@ -24,7 +24,7 @@ def update_with_file(cast, impl_a):
 
 
 @pytest.mark.parametrize(
-    "role,status",
+    ("role", "status"),
     [
         ("pcc_a", 200),
         ("lead_a", 200),

@@ -83,7 +83,8 @@ class TestCommand:
     def test_preview_writes_nothing_and_apply_writes_all(self, tmp_path, cast, impl_a, second):
         data = as_csv(row(), row(number="3", status="Implemented – awaiting sign-off"))
         output = run_import(tmp_path, data, apply=False)
-        assert "2 update(s) would be recorded" in output and "Line 3:" in output
+        assert "2 update(s) would be recorded" in output
+        assert "Line 3:" in output
         assert not ProgressUpdate.objects.exists()
         output = run_import(tmp_path, data)
         assert "Recorded 2 update(s)" in output
@@ -95,7 +96,7 @@ class TestCommand:
     def test_xlsx_with_real_dates_and_status_codes(self, tmp_path, cast, impl_a):
         data = as_xlsx(
             row(
-                as_of=datetime.datetime(2024, 3, 1),
+                as_of=datetime.datetime(2024, 3, 1),  # noqa: DTZ001 (Excel's cells are naive)
                 status="awaiting_dependency",
                 waiting="app-revision",
             ),
@@ -113,11 +114,12 @@ class TestCommand:
         data = as_csv(row())
         run_import(tmp_path, data)
         output = run_import(tmp_path, data)
-        assert "unchanged, skipped" in output and "Recorded 0 update(s)" in output
+        assert "unchanged, skipped" in output
+        assert "Recorded 0 update(s)" in output
         assert ProgressUpdate.objects.count() == 1
 
     @pytest.mark.parametrize(
-        "bad_row,message",
+        ("bad_row", "message"),
         [
             (
                 row(force="Nowhere Police"),
@@ -148,7 +150,8 @@ class TestCommand:
         data = as_csv(row(number="3"), bad_row)
         with pytest.raises(CommandError) as excinfo:
             run_import(tmp_path, data)
-        assert "Line 3:" in str(excinfo.value) and message in str(excinfo.value)
+        assert "Line 3:" in str(excinfo.value)
+        assert message in str(excinfo.value)
         assert "nothing was imported" in str(excinfo.value)
         assert not ProgressUpdate.objects.exists()
 
@@ -166,7 +169,7 @@ class TestCommand:
         assert all(f"Line {n}:" in text for n in (2, 3, 4))
 
     @pytest.mark.parametrize(
-        "data,name,message",
+        ("data", "name", "message"),
         [
             (b"", "updates.csv", "The file is empty"),
             (as_csv(header=HEADER), "updates.csv", "no rows of updates"),
@@ -236,7 +239,7 @@ class TestAdmin:
         assert not ProgressUpdate.objects.exists()
 
     @pytest.mark.parametrize(
-        "data,name,fmt,message",
+        ("data", "name", "fmt", "message"),
         [
             (b"", "updates.csv", "0", "The submitted file is empty"),
             (as_csv(row()[:2], header=HEADER[:2]), "updates.csv", "0", "The columns are wrong"),

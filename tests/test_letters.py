@@ -90,8 +90,23 @@ def assert_reads_like_the_seed(text: str) -> None:
     after("2 Marsham Street")
     after("04 September 2023")
     after("An inspection of how effective police forces are in the deployment of firearms")
-    after("published on 11th July 2023")
-    after("resulting in 12 national recommendations (7 of which were for local forces)")
+    # The opening, paragraph for paragraph as the seed letter has it.
+    after(
+        "I am writing to you in response to the above HMICFRS report published on 11th July "
+        "2023. The national inspection examined how effective police forces are in the "
+        "deployment of firearms, and sought to establish whether the public can be confident "
+        "that police policies, structures and processes comply with relevant guidance and "
+        "legislation."
+    )
+    after(
+        "Alongside identifying good practice, the inspectorate identified a number of "
+        "improvements to be made, resulting in 12 national recommendations (7 of which were for "
+        "local forces). Below I set out how the Chief Constable in West Mercia will address "
+        "these recommendations. In many cases, delivery against the local recommendations is "
+        "reliant on or will be informed by regional and national activity. This includes "
+        "regional and national coordination, and changes to national guidance and Authorised "
+        "Professional Practice (APP)."
+    )
     recommendations = {
         r.number: r.text for r in Inspection.objects.get(slug=FIREARMS).recommendations.local()
     }
@@ -121,6 +136,40 @@ class TestWestMerciaLetter:
         assert [h.split(":")[0] for h in headings[1:]] == [
             f"Recommendation {n}" for n in (2, 3, 5, 6, 8, 10, 12)
         ]
+
+    def test_docx_is_a4_british_english_with_black_arial_headings(self):
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        data = download(client_for("westmercia.pcc"), west_mercia_letter(), "docx")
+        document = docx.Document(io.BytesIO(data))
+        section = document.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert abs(section.left_margin - Mm(22)) < Mm(0.1)  # stored in twentieths of a point
+        for name in ("Normal", "Heading 1", "Heading 2"):
+            style = document.styles[name]
+            assert style.font.name == "Arial", name
+            properties = style.element.rPr
+            assert properties.find(qn("w:lang")).get(qn("w:val")) == "en-GB", name
+            colour = properties.find(qn("w:color"))
+            if colour is not None:
+                assert colour.get(qn("w:themeColor")) is None, name
+                assert colour.get(qn("w:val")) == "0B0C0C", name
+        # The signature is kept with the paragraph before it.
+        texts = [p.text for p in document.paragraphs]
+        signature = texts.index("John Campion")
+        assert document.paragraphs[signature - 1].paragraph_format.keep_with_next
+
+    def test_pdf_signature_is_never_alone_on_a_page(self):
+        data = download(client_for("westmercia.lead"), west_mercia_letter(), "pdf")
+        raw = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+        last_page = raw.rstrip("\x0c").split("\x0c")[-1]
+        assert "John Campion" in last_page
+        # Something of the letter's closing is on the signature's page, not only the signature.
+        closing_words = squash(SEED["letter"]["closing"][-1])[:40]
+        assert closing_words in squash(last_page), last_page
 
     def test_pdf_reads_like_the_seed_letter(self):
         data = download(client_for("westmercia.lead"), west_mercia_letter(), "pdf")
@@ -157,12 +206,12 @@ class TestWestMerciaLetter:
         )
         after = {fmt: download(client, letter, fmt) for fmt in ("docx", "pdf", "html")}
         assert after == before
+        letter.closing = "Rewritten"
         with pytest.raises(FrozenLetterError):
-            letter.closing = "Rewritten"
             letter.save()
+        section = letter.sections.first()
+        section.narrative = "Rewritten"
         with pytest.raises(FrozenLetterError):
-            section = letter.sections.first()
-            section.narrative = "Rewritten"
             section.save()
 
     def test_a_new_draft_shows_what_changed(self):
@@ -185,7 +234,8 @@ class TestWestMerciaLetter:
         assert draft.follows == letter
         page = client.get(reverse("letter", args=[draft.uuid]))
         changes = {c["number"]: c["state"] for c in page.context["changes"]}
-        assert changes[3] == "changed" and changes[2] == "unchanged"
+        assert changes[3] == "changed"
+        assert changes[2] == "unchanged"
         assert "Commanders have now been trained." in page.content.decode()
 
 
@@ -216,7 +266,8 @@ class TestDraftingAndIssuing:
         response = client.post(reverse("letter-edit", args=[letter.uuid]), data)
         assert response.status_code == 302, response.context["form"].errors
         letter.refresh_from_db()
-        assert letter.closing == "A new closing paragraph." and letter.version == 2
+        assert letter.closing == "A new closing paragraph."
+        assert letter.version == 2
         assert letter.sections.get(number=5).narrative.startswith("An edited narrative")
 
     def test_a_concurrent_edit_is_refused_not_overwritten(self):
@@ -259,7 +310,8 @@ class TestDraftingAndIssuing:
         )
         assert client.post(url, {"issued_on": "2026-11-21"}).status_code == 302
         letter.refresh_from_db()
-        assert letter.status == LetterStatus.ISSUED and len(letter.pdf_sha256) == 64
+        assert letter.status == LetterStatus.ISSUED
+        assert len(letter.pdf_sha256) == 64
         assert letter.issued_by.username == "gwent.pcc"
         edit = client.get(reverse("letter-edit", args=[letter.uuid]))
         assert edit.status_code == 302  # back to the letter: it can no longer be edited
@@ -354,7 +406,8 @@ class TestResponses:
     def test_force_user_sees_only_their_own_response(self):
         response = client_for("westmercia.pcc").get(reverse("responses") + "?format=csv")
         lines = response.content.decode("utf-8-sig").strip().splitlines()
-        assert len(lines) == 2 and lines[1].startswith("West Mercia Police")
+        assert len(lines) == 2
+        assert lines[1].startswith("West Mercia Police")
 
     def test_unknown_inspection(self):
         assert client_for("viewer").get(reverse("responses") + "?inspection=x").status_code == 400
@@ -378,7 +431,8 @@ class TestExportCommand:
             )
             assert target.stat().st_size > 1000
         text = pdf_text((tmp_path / "letter.pdf").read_bytes())
-        assert "Recommendation 12" in text and "John Campion" in text
+        assert "Recommendation 12" in text
+        assert "John Campion" in text
 
     def test_all_forces_to_a_zip_and_a_folder(self, tmp_path):
         import zipfile
@@ -398,7 +452,8 @@ class TestExportCommand:
         )
         with zipfile.ZipFile(tmp_path / "all.zip") as archive:
             names = archive.namelist()
-        assert len(names) == 43 and "west-mercia-police-firearms-2023.docx" in names
+        assert len(names) == 43
+        assert "west-mercia-police-firearms-2023.docx" in names
         assert "43/43" in out.getvalue()
         call_command(
             "export_letter",
@@ -415,7 +470,7 @@ class TestExportCommand:
         assert len(list((tmp_path / "letters").iterdir())) == 43
 
     @pytest.mark.parametrize(
-        "args,message",
+        ("args", "message"),
         [
             (["--force", "nope", "--inspection", FIREARMS], "No force 'nope'"),
             (["--force", "gwent-police", "--inspection", "nope"], "No inspection 'nope'"),

@@ -83,9 +83,8 @@ def test_reference_content():
     assert sorted(local.values_list("number", flat=True)) == [2, 3, 5, 6, 8, 10, 12]
     assert all(r.text and r.addressee for r in local)
     rec8 = local.get(number=8)
-    assert (
-        rec8.addressee == "regional_acc_leads" and rec8.deadline_display == "With immediate effect"
-    )
+    assert rec8.addressee == "regional_acc_leads"
+    assert rec8.deadline_display == "With immediate effect"
     assert local.get(number=3).deadline == datetime.date(2023, 10, 31)
     for national in Recommendation.objects.filter(scope=Scope.NATIONAL):
         assert not national.wording_entered
@@ -183,7 +182,8 @@ def test_demo_data(django_assert_max_num_queries):
         for u in ProgressUpdate.objects.select_related("author", "implementation")
     )
     complete = ProgressUpdate.objects.filter(status=Status.COMPLETE).select_related("author")
-    assert complete and all(u.author.role == "force_lead" and u.evidence_note for u in complete)
+    assert complete
+    assert all(u.author.role == "force_lead" and u.evidence_note for u in complete)
 
     # A second run adds nothing and changes nothing.
     before = (

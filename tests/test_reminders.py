@@ -51,10 +51,13 @@ class TestDigest:
             f"{u}@example.police.uk" for u in ("pcc_a", "lead_a", "pcc_b", "lead_b")
         )
         body = sent_to()["pcc_a@example.police.uk"]
-        assert "Alphashire Police" in body and "Betashire" not in body
+        assert "Alphashire Police" in body
+        assert "Betashire" not in body
         assert "BECAME OVERDUE since 31 July 2024 (1)" in body
-        assert "Recommendation 2 (" in body and "due 31 July 2024" in body
-        assert "DUE IN THE NEXT" in body and "Recommendation 3 (" in body
+        assert "Recommendation 2 (" in body
+        assert "due 31 July 2024" in body
+        assert "DUE IN THE NEXT" in body
+        assert "Recommendation 3 (" in body
         assert "http://127.0.0.1:8000/reports/overdue/?force=alphashire-police" in body
         assert "Sent 4 digests" in output
         assert mail.outbox[0].subject.startswith("Alphashire Police: 1 newly overdue")
@@ -73,7 +76,8 @@ class TestDigest:
 
     def test_dry_run_sends_nothing_and_says_what_it_would(self, cast, impl_a):
         output = run("2024-08-01", "--dry-run")
-        assert mail.outbox == [] and not DigestDelivery.objects.exists()
+        assert mail.outbox == []
+        assert not DigestDelivery.objects.exists()
         assert "Would send to pcc_a@example.police.uk: Alphashire Police: 1 newly overdue" in output
         assert "Dry run: 4 digests would be sent." in output
 
@@ -117,7 +121,8 @@ class TestDigest:
         assert "WHAT CHANGED" in body
         assert "Recommendation 2: in progress, recorded by pcc_a" in body
         assert "target date changed to 1 July 2024 by pcc_a" in body
-        assert "STALE" in body and "target date 1 July 2024 has passed" in body
+        assert "STALE" in body
+        assert "target date 1 July 2024 has passed" in body
         page = login(cast.pcc_a).get(reverse("force", args=["alphashire-police"]))
         row = page.context["tables"][0].rows[0]
         assert row[4].value == "Yes"  # the Stale column
@@ -177,7 +182,8 @@ class TestDependencyDelivered:
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert sorted(message.to) == ["lead_a@example.police.uk", "pcc_a@example.police.uk"]
-        assert "Revised APP" in message.subject and "Recommendation 2" in message.body
+        assert "Revised APP" in message.subject
+        assert "Recommendation 2" in message.body
         assert "https://example.org/app" in message.body
         # It shows on the dashboard and the dependencies report at once.
         dashboard = login(cast.pcc_a).get(reverse("dashboard"))
@@ -231,10 +237,12 @@ class TestDependencyDelivered:
         app.refresh_from_db()
         assert app.status == DependencyStatus.DELIVERED  # saved, whatever the mail server did
         held = list(OutboundEmail.objects.unsent())
-        assert len(held) == 1 and held[0].attempts == 1
+        assert len(held) == 1
+        assert held[0].attempts == 1
         assert "ConnectionRefusedError" in held[0].last_error
         text = response.content.decode()
-        assert "could not be sent" in text and "pcc_a@example.police.uk" in text
+        assert "could not be sent" in text
+        assert "pcc_a@example.police.uk" in text
         assert mail.outbox == []
 
         monkeypatch.setattr(EmailMessage, "send", real_send)
@@ -242,7 +250,8 @@ class TestDependencyDelivered:
         call_command("send_reminders", "--date", "2024-06-02", stdout=out)
         assert "Sent a held notice" in out.getvalue()
         notices = [m for m in mail.outbox if "items to review" in m.subject]
-        assert len(notices) == 1 and "Revised APP" in notices[0].subject
+        assert len(notices) == 1
+        assert "Revised APP" in notices[0].subject
         assert not OutboundEmail.objects.unsent().exists()
         mail.outbox.clear()
         call_command("send_reminders", "--date", "2024-06-02", stdout=io.StringIO())
@@ -257,14 +266,16 @@ class TestDependencyDelivered:
                 == 403
             )
         app.refresh_from_db()
-        assert app.status == "pending" and mail.outbox == []
+        assert app.status == "pending"
+        assert mail.outbox == []
 
     def test_bad_input_changes_nothing(self, cast, waiting):
         app, _rota, _impl = waiting
         client = login(cast.admin)
         url = reverse("admin:inspections_dependency_close", args=[app.pk])
         response = client.post(url, {"status": "finished", "on": "soon"})
-        assert response.status_code == 200 and b"errorlist" in response.content
+        assert response.status_code == 200
+        assert b"errorlist" in response.content
         app.refresh_from_db()
         assert app.status == "pending"
         services.close_dependency(

@@ -51,7 +51,8 @@ def test_production_starts_with_its_settings(tmp_path):
 
 def test_debug_flag_must_be_a_boolean():
     result = manage("check", DJANGO_DEBUG="maybe")
-    assert result.returncode != 0 and "DJANGO_DEBUG must be true or false" in result.stderr
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
 
 
 def test_a_bucket_moves_files_to_shared_object_storage(tmp_path):
@@ -95,4 +96,5 @@ def test_production_collects_static_files(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
-    assert "build/tracker.css" in manifest and "admin/css/base.css" in manifest
+    assert "build/tracker.css" in manifest
+    assert "admin/css/base.css" in manifest

@@ -206,7 +206,8 @@ def test_outputs_survive_control_characters_already_stored(cast, impl_a, recomme
     issued = letter_services.issue_letter(
         letter=letter, author=cast.pcc_a, issued_on=datetime.date(2024, 1, 2)
     )
-    assert issued.docx_sha256 and issued.pdf_sha256
+    assert issued.docx_sha256
+    assert issued.pdf_sha256
 
 
 # --- evidence files ------------------------------------------------------------------------

@@ -193,7 +193,8 @@ class TestSignOff:
 
     def test_the_queue_shows_what_the_pcc_wrote(self, cast, implemented):
         text = login(cast.lead_a).get(reverse("sign-off")).content.decode()
-        assert "All officers trained." in text and "Sign off or return" in text
+        assert "All officers trained." in text
+        assert "Sign off or return" in text
         assert (
             "All officers trained."
             not in login(cast.lead_b).get(reverse("sign-off")).content.decode()
@@ -231,7 +232,8 @@ class TestSignOff:
         implemented.refresh_from_db()
         assert implemented.status == Status.IN_PROGRESS
         assert "Attach the training records" in ProgressUpdate.objects.latest("id").internal_note
-        assert len(mail.outbox) == 1 and "Attach the training records" in mail.outbox[0].body
+        assert len(mail.outbox) == 1
+        assert "Attach the training records" in mail.outbox[0].body
         assert url("item", implemented) in mail.outbox[0].body
 
     def test_only_the_forces_lead_decides(self, cast, implemented):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from inspections.models import (
+    Dependency,
+    DependencyKind,
     Force,
     ForceImplementation,
     Inspection,
@@ -127,7 +129,32 @@ def default_opening(force: Force, inspection: Inspection) -> str:
             " In many cases, delivery against the local recommendations is reliant on or will be "
             "informed by regional and national activity."
         )
+        if includes := dependency_summary(inspection):
+            second += f" This includes {includes}."
     return f"{first}\n\n{second}"
+
+
+def dependency_summary(inspection: Inspection) -> str:
+    """What the local recommendations wait on, in the letter's words, from the kinds of the
+    dependencies recorded against them (regional arrangements, national guidance, APP)."""
+    kinds = set(
+        Dependency.objects.filter(
+            recommendations__inspection=inspection, recommendations__scope=Scope.LOCAL
+        ).values_list("kind", flat=True)
+    )
+    parts = []
+    if kinds & {DependencyKind.REGIONAL_ARRANGEMENT, DependencyKind.OTHER}:
+        parts.append("regional and national coordination")
+    changes = []
+    if DependencyKind.NATIONAL_GUIDANCE in kinds:
+        changes.append("national guidance")
+    if DependencyKind.APP_REVISION in kinds:
+        changes.append("Authorised Professional Practice (APP)")
+    if changes:
+        parts.append("changes to " + " and ".join(changes))
+    if DependencyKind.EQUIPMENT in kinds:
+        parts.append("equipment from national suppliers")
+    return ", and ".join(parts)
 
 
 def default_closing(force: Force) -> str:

@@ -26,12 +26,14 @@ def visible_letters(user: User) -> QuerySet:
 
 
 def default_response_inspection(today: datetime.date) -> Inspection | None:
-    """The latest inspection whose s.55 deadline has passed, else the latest of all."""
-    inspections = list(Inspection.objects.order_by("-published", "title"))
-    for inspection in inspections:
+    """The latest real inspection whose s.55 deadline has passed, else the latest real one;
+    a sample inspection only when there is nothing else."""
+    inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
+    real = [i for i in inspections if not i.is_sample] or inspections
+    for inspection in real:
         if inspection.response_due < today:
             return inspection
-    return inspections[0] if inspections else None
+    return real[0] if real else None
 
 
 @dataclass

@@ -8,8 +8,11 @@ import io
 
 from django.template.loader import render_to_string
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
 from .content import LetterContent
 
@@ -29,9 +32,8 @@ def docx(content: LetterContent) -> bytes:
     core = document.core_properties
     core.title = f"{content.title}: {content.force_name}"
     core.author = content.signatory_name
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(11)
+    core.language = "en-GB"
+    office_layout(document)
 
     for line in (content.recipient_name, content.recipient_office, *content.recipient_address):
         document.add_paragraph(line).paragraph_format.space_after = Pt(0)
@@ -47,13 +49,18 @@ def docx(content: LetterContent) -> bytes:
         heading.add_run(f"Recommendation {section.number}: ")
         heading.add_run(section.recommendation_text)
         document.add_paragraph(section.narrative or "No update has been recorded.")
-    for paragraph in content.closing:
-        document.add_paragraph(paragraph)
+    closing = [document.add_paragraph(paragraph) for paragraph in content.closing]
+    if closing:
+        # The signature never stands alone on a page: the last paragraph goes with it.
+        closing[-1].paragraph_format.keep_with_next = True
 
     signature = document.add_paragraph(content.signatory_name)
     signature.paragraph_format.space_before = Pt(24)
-    for line in content.signatory_title:
-        document.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    signature.paragraph_format.keep_with_next = True
+    for index, line in enumerate(content.signatory_title):
+        title = document.add_paragraph(line)
+        title.paragraph_format.space_after = Pt(0)
+        title.paragraph_format.keep_with_next = index < len(content.signatory_title) - 1
     if content.cc:
         cc = document.add_paragraph(f"cc\t{content.cc[0]}")
         cc.paragraph_format.space_before = Pt(18)
@@ -63,6 +70,44 @@ def docx(content: LetterContent) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def office_layout(document: DocumentObject) -> None:
+    """A4 with the PDF's margins; Arial throughout, black headings (no Word theme colours or
+    theme fonts); British English proofing."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = Mm(22)
+        section.bottom_margin = Mm(25)
+    sizes = {"Normal": 11, "Title": 12, "Heading 1": 12, "Heading 2": 11}
+    for name, size in sizes.items():
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        if name != "Normal":
+            style.font.bold = True
+            style.font.italic = False
+        properties = style.element.get_or_add_rPr()
+        fonts = properties.find(qn("w:rFonts"))
+        if fonts is not None:
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attribute), None)
+            fonts.set(qn("w:ascii"), "Arial")
+            fonts.set(qn("w:hAnsi"), "Arial")
+            fonts.set(qn("w:cs"), "Arial")
+        colour = properties.find(qn("w:color"))
+        if colour is not None:
+            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attribute), None)
+        language = properties.find(qn("w:lang"))
+        if language is None:
+            language = OxmlElement("w:lang")
+            properties.append(language)
+        language.set(qn("w:val"), "en-GB")
+    heading_space = document.styles["Heading 2"].paragraph_format
+    heading_space.space_before, heading_space.space_after = Pt(12), Pt(4)
+    heading_space.keep_with_next = True
 
 
 def pdf(content: LetterContent) -> bytes:

@@ -40,7 +40,9 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         {
             "letters": letters,
             "can_draft": can_draft,
-            "inspections": Inspection.objects.order_by("-published") if can_draft else [],
+            "inspections": Inspection.objects.order_by("is_sample", "-published")
+            if can_draft
+            else [],
         },
     )
 

@@ -6,6 +6,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NOTE_MAX
@@ -81,8 +82,27 @@ class Force(models.Model):
         return self.name
 
 
+class InspectionQuerySet(models.QuerySet):
+    def real(self) -> "InspectionQuerySet":
+        return self.filter(is_sample=False)
+
+    def default_choice(self) -> "Inspection | None":
+        """What pages show when nobody chose: the latest real report, never a sample one."""
+        return self.order_by("is_sample", "-published", "title").first()
+
+
 class Inspection(models.Model):
     title = PlainCharField(max_length=300)
+    short_title = PlainCharField(
+        max_length=60,
+        blank=True,
+        help_text="A few words for lists and tables, e.g. 'Firearms 2023'. The title is used "
+        "when this is empty.",
+    )
+    is_sample = models.BooleanField(
+        default=False,
+        help_text="Training or demonstration data, not a real report: never chosen by default.",
+    )
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in page addresses.")
     inspectorate = PlainCharField(max_length=100, default="HMICFRS")
     published = models.DateField(help_text="The day the report was published.")
@@ -94,12 +114,17 @@ class Inspection(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def list_name(self) -> str:
+        return self.short_title or self.title
 
     @property
     def response_due(self) -> datetime.date | None:
@@ -119,6 +144,12 @@ class Recommendation(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="recommendations"
     )
     number = models.PositiveSmallIntegerField(help_text="As numbered in the report.")
+    short_title = PlainCharField(
+        max_length=120,
+        blank=True,
+        help_text="A few words saying what it asks, for lists, e.g. 'Armoury oversight and "
+        "audit'. The start of the text is used when this is empty.",
+    )
     text = PlainTextField(
         max_length=NOTE_MAX,
         blank=True,
@@ -190,6 +221,12 @@ class Recommendation(models.Model):
         if self.deadline_kind == DeadlineKind.IMMEDIATE:
             return self.inspection.published
         return self.deadline
+
+    @property
+    def label(self) -> str:
+        """Number and a few words: what lists show."""
+        words = self.short_title or Truncator(self.text).words(10) or "wording not entered"
+        return f"{self.number}. {words}"
 
     @property
     def deadline_display(self) -> str:

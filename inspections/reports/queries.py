@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from inspections import permissions
 from inspections.models import (
@@ -97,9 +97,13 @@ def sum_counts(rows: list[dict[str, object]]) -> dict[str, int]:
 
 
 def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
-    """What a table row of implementations shows, fetched with the rows."""
-    return queryset.select_related("force__region", "recommendation__inspection").prefetch_related(
-        "blocking_dependencies"
+    """What a table row of implementations shows, fetched with the rows (the latest narrative
+    by a subquery on the latest-update index, not a query per row)."""
+    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
+    return (
+        queryset.select_related("force__region", "recommendation__inspection")
+        .prefetch_related("blocking_dependencies")
+        .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
     )
 
 

@@ -23,6 +23,8 @@ class Cell:
     status: str = ""
     # The link leads to a task page that should bring the user back here afterwards.
     returns_here: bool = False
+    # Free text: shortened on screen with the rest a click away; whole in exports.
+    long_text: bool = False
 
     @property
     def is_date(self) -> bool:

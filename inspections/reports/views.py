@@ -177,37 +177,47 @@ def waiting_on(implementation: object) -> str:
     return "; ".join(d.title for d in implementation.blocking_dependencies.all())
 
 
-IMPLEMENTATION_COLUMNS = [
-    Column("Force"),
-    Column("Region"),
-    Column("Recommendation"),
-    Column("Deadline"),
-    Column("Status"),
-    Column("Force's target date"),
-    Column("Latest update"),
-    Column("Waiting on"),
-]
+def implementation_columns(user: User, extra: Column | None = None) -> list[Column]:
+    """A force user sees only their own force, so the force column is dropped to keep the table
+    inside the page; the latest narrative says why an item stands where it is. (The region is a
+    filter, and the dashboard's grouping, rather than a column.)"""
+    return [
+        *([Column("Force")] if user.sees_all_forces else []),
+        Column("Recommendation"),
+        Column("Deadline"),
+        *([extra] if extra else []),
+        Column("Status"),
+        Column("Force's target date"),
+        Column("Latest update"),
+        Column("What the force last said"),
+        Column("Waiting on"),
+    ]
 
 
 def item_cell(implementation: object) -> Cell:
     """The recommendation, linking to this force's item page, where it is worked on."""
     recommendation = implementation.recommendation
     return Cell(
-        f"{recommendation.inspection.title} – recommendation {recommendation.number}",
+        f"{recommendation.inspection.list_name}: {recommendation.label}",
         url=item_url(implementation),
         returns_here=True,
     )
 
 
-def implementation_cells(implementation: object) -> list[Cell]:
+def implementation_cells(user: User, implementation: object, extra: object = None) -> list[Cell]:
     return [
-        Cell(implementation.force.name, url=force_url(implementation.force)),
-        Cell(implementation.force.region.name),
+        *(
+            [Cell(implementation.force.name, url=force_url(implementation.force))]
+            if user.sees_all_forces
+            else []
+        ),
         item_cell(implementation),
         Cell(implementation.due_date),
+        *([Cell(extra)] if extra is not None else []),
         implementation_status_cell(implementation),
         Cell(implementation.target_date),
         Cell(implementation.latest_update_on),
+        Cell(getattr(implementation, "latest_narrative", "") or "", long_text=True),
         Cell(waiting_on(implementation)),
     ]
 
@@ -276,11 +286,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         table = Table(
             "needs-review",
             "Your items that need review: everything they waited on has been delivered",
-            IMPLEMENTATION_COLUMNS,
+            implementation_columns(user),
             empty_message="Nothing needs review.",
         )
         for implementation in rows_for(request, table, queries.needs_review(filterset.qs)):
-            table.add(*implementation_cells(implementation))
+            table.add(*implementation_cells(user, implementation))
         tables.append(table)
     return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
 
@@ -295,17 +305,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
         table = Table(
             kind.value.replace("_", "-"),
             f"Overdue: {kind.label.lower()}",
-            [
-                *IMPLEMENTATION_COLUMNS[:4],
-                Column("Days overdue", numeric=True),
-                *IMPLEMENTATION_COLUMNS[4:],
-            ],
+            implementation_columns(request.user, Column("Days overdue", numeric=True)),
             empty_message="No overdue items of this kind.",
         )
         for implementation in rows_for(request, table, by_kind[kind.value]):
-            cells = implementation_cells(implementation)
-            cells.insert(4, Cell((today - implementation.due_date).days))
-            table.add(*cells)
+            days = (today - implementation.due_date).days
+            table.add(*implementation_cells(request.user, implementation, days))
         tables.append(table)
     context = {"filter": filterset, "total": sum(table.total for table in tables)}
     return respond(request, "reports/overdue.html", context, tables, "overdue", today)
@@ -328,17 +333,12 @@ def due_soon(request: HttpRequest) -> HttpResponse:
     table = Table(
         "due-soon",
         f"Due in the next {days} days (to {today + datetime.timedelta(days=days):%-d %B %Y})",
-        [
-            *IMPLEMENTATION_COLUMNS[:4],
-            Column("Days left", numeric=True),
-            *IMPLEMENTATION_COLUMNS[4:],
-        ],
+        implementation_columns(request.user, Column("Days left", numeric=True)),
         empty_message="Nothing falls due in this window.",
     )
     for implementation in rows_for(request, table, queries.due_soon(filterset.qs, today, days)):
-        cells = implementation_cells(implementation)
-        cells.insert(4, Cell((implementation.due_date - today).days))
-        table.add(*cells)
+        left = (implementation.due_date - today).days
+        table.add(*implementation_cells(request.user, implementation, left))
     context = {"filter": filterset, "days": days, "extra_fields": [("days", days)]}
     return respond(request, "reports/due_soon.html", context, [table], "due-soon", today)
 
@@ -379,11 +379,11 @@ def dependencies(request: HttpRequest) -> HttpResponse:
     review_table = Table(
         "needs-review",
         "Needs review: everything these items waited on has been delivered or withdrawn",
-        IMPLEMENTATION_COLUMNS,
+        implementation_columns(request.user),
         empty_message="Nothing needs review.",
     )
     for implementation in rows_for(request, review_table, queries.needs_review(filterset.qs)):
-        review_table.add(*implementation_cells(implementation))
+        review_table.add(*implementation_cells(request.user, implementation))
     context = {"filter": filterset}
     return respond(
         request,
@@ -398,8 +398,9 @@ def dependencies(request: HttpRequest) -> HttpResponse:
 @handles_bad_input
 def matrix(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    inspections = list(Inspection.objects.order_by("-published", "title"))
-    slug = request.GET.get("inspection") or (inspections[0].slug if inspections else "")
+    inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
+    default = Inspection.objects.default_choice()
+    slug = request.GET.get("inspection") or (default.slug if default else "")
     chosen = next((i for i in inspections if i.slug == slug), None)
     if chosen is None:
         if inspections:

@@ -14,6 +14,9 @@ from inspections.reports.tables import Cell
 
 register = template.Library()
 
+# How much of a long narrative a table shows before "more".
+SHORT_WORDS = 10
+
 # Colour only repeats the status's words: the label is always shown.
 STATUS_TAGS = {
     Status.NOT_STARTED: "govuk-tag--grey",
@@ -50,6 +53,17 @@ def render_cell(context: template.Context, cell: Cell) -> str:
         text = f"{value:%-d %b %Y}"
     else:
         text = str(value)
+    if cell.long_text and text != "–":
+        words = text.split()
+        if len(words) <= SHORT_WORDS:
+            return text
+        return format_html(
+            '<details class="govuk-details tracker-more"><summary class="govuk-details__summary">'
+            '<span class="govuk-details__summary-text">{}…</span></summary>'
+            '<div class="govuk-details__text tracker-narrative">{}</div></details>',
+            " ".join(words[:SHORT_WORDS]),
+            text,
+        )
     if cell.url and text != "–":
         url = cell.url
         request = context.get("request")
