@@ -36,6 +36,8 @@ from .filters import (
 from .forms import ImplementationForm, ProgressUpdateForm
 from .spreadsheets import (
     ImplementationSheetResource,
+    SheetCSV,
+    SheetXLSX,
     UpdateSheetImportForm,
     UpdateSheetResource,
 )
@@ -273,7 +275,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
 
     resource_classes = [UpdateSheetResource]
     import_form_class = UpdateSheetImportForm
-    formats = [CSV, XLSX]
+    formats = [SheetCSV, SheetXLSX]
     skip_admin_log = True
 
     def has_import_permission(self, request: HttpRequest) -> bool:

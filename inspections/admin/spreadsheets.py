@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from import_export import resources
 from import_export.fields import Field
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
@@ -73,7 +74,10 @@ class UpdateSheetResource(resources.Resource):
             result.import_type = RowResult.IMPORT_TYPE_INVALID
             result.validation_error = ValidationError([f"Line {line}: {m}" for m in messages])
             return result
-        planned = self.planned[line]
+        planned = self.planned.get(line)
+        if planned is None:  # a blank row: skipped here as in the command
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
         if planned.unchanged:
             result.import_type = RowResult.IMPORT_TYPE_SKIP
             return result
@@ -106,6 +110,31 @@ class ImplementationSheetResource(resources.Resource):
         for row in rows:
             dataset.append([safe_text(value) if value is not None else "" for value in row])
         return dataset
+
+
+def dataset_from(data: bytes, filename: str) -> tablib.Dataset:
+    """The admin reads a sheet with the command's reader, so both routes see the same rows
+    (every one of them, whatever the workbook's <dimension> says), within the same limits."""
+    try:
+        headers, rows = importers.read_table(data, filename)
+    except importers.ImportFileError as error:
+        raise ValidationError(str(error)) from error
+    width = len(headers)
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        dataset.append([*row[:width], *([None] * (width - len(row)))])
+    return dataset
+
+
+class SheetCSV(CSV):
+    def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> tablib.Dataset:
+        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+        return dataset_from(data, "sheet.csv")
+
+
+class SheetXLSX(XLSX):
+    def create_dataset(self, in_stream: bytes, **kwargs: Any) -> tablib.Dataset:
+        return dataset_from(in_stream, "sheet.xlsx")
 
 
 class UpdateSheetImportForm(ImportForm):
