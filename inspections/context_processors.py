@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Matrix", reverse("matrix")),
         ("s.55 responses", reverse("responses")),
         ("Letters", reverse("letters")),
+        ("Search", reverse("search")),
     ]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))

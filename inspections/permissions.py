@@ -215,3 +215,8 @@ def can_read_internal_notes(user: User, implementation: ForceImplementation) -> 
 def gets_digests(user: User) -> bool:
     """Reminder digests go to force users, about their force."""
     return bool(is_force_user(user))
+
+
+def sees_internal_notes_anywhere(user: User) -> bool:
+    """Whether search may look in internal notes (within the rows scoping already allows)."""
+    return bool(is_national_admin(user) or is_force_user(user))

@@ -299,6 +299,7 @@ SITE = {
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
     "account": (lambda w: [], EVERYONE),
+    "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),
     "password-change-done": (lambda w: [], EVERYONE),
     # Reaching these needs no sign-in: that is their point.

@@ -229,3 +229,19 @@ def test_target_date_is_changed_on_its_own_page_at_390px(cast, impl_a, page_as):
     assert TargetDateRevision.objects.latest("id").reason == "Training places moved to June."
     assert "30 June 2025" in page.locator("main").inner_text()
     assert problems == []
+
+
+def test_search_from_the_navigation(cast, impl_a, page_as):
+    record(impl_a, cast.pcc_a, narrative="Armoury audit booked for March.")
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("dashboard"))
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Search").click()
+    page.get_by_label("Search recommendations, updates and letters").fill("armoury audit")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "search results")
+    page.get_by_role("link", name="Alphashire Police: recommendation 2, 4 September 2023").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Recommendation 2"
+    assert problems == []
