@@ -220,3 +220,8 @@ def gets_digests(user: User) -> bool:
 def sees_internal_notes_anywhere(user: User) -> bool:
     """Whether search may look in internal notes (within the rows scoping already allows)."""
     return bool(is_national_admin(user) or is_force_user(user))
+
+
+def can_record_for_force(user: User, force: Force) -> bool:
+    """May record progress on this force's items (its own people and national administrators)."""
+    return user.has_perm("inspections.add_progressupdate", force)

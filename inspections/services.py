@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -204,6 +205,53 @@ def set_target_date(
 
 
 LEAD_OFFICER_MAX = ForceImplementation._meta.get_field("lead_officer").max_length or 200
+
+
+@dataclass(frozen=True)
+class UpdateEntry:
+    implementation: ForceImplementation
+    status: str
+    narrative: str
+
+
+@transaction.atomic
+def record_several_updates(
+    *,
+    author: User,
+    entries: Sequence[UpdateEntry],
+    as_of: datetime.date,
+    today: datetime.date | None = None,
+) -> list[ProgressUpdate]:
+    """Several items' updates in one save: every one is checked first, and all are recorded or
+    none. A ValidationError carries each failing item's messages under its implementation id."""
+    problems: dict[str, list[str]] = {}
+    for entry in entries:
+        try:
+            validate_progress_update(
+                implementation=entry.implementation,
+                author=author,
+                status=entry.status,
+                narrative=entry.narrative,
+                as_of=as_of,
+                today=today,
+            )
+        except ValidationError as error:
+            problems[str(entry.implementation.pk)] = [
+                message for messages in error.message_dict.values() for message in messages
+            ]
+    if problems:
+        raise ValidationError(problems)
+    return [
+        record_progress_update(
+            implementation=entry.implementation,
+            author=author,
+            status=entry.status,
+            narrative=entry.narrative,
+            as_of=as_of,
+            today=today,
+        )
+        for entry in entries
+    ]
 
 
 @transaction.atomic

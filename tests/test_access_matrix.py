@@ -298,6 +298,10 @@ SITE = {
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
+    "several-updates": (
+        lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
+        row("302 200 200 404 404 403 200"),
+    ),
     "account": (lambda w: [], EVERYONE),
     "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),

@@ -87,6 +87,7 @@ WRITERS["account"] = row("- w w w w - -")
 WRITERS["password-change"] = SIGNED_IN
 WRITERS["password-reset"] = NOBODY  # it sends an email; it writes nothing
 WRITERS["item-update"] = FORCE_A_AND_ADMIN
+WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-review"] = row("- - w - - - -")
 WRITERS["letter-new"] = row("- w - w - - -")

@@ -268,3 +268,59 @@ def test_query_counts_do_not_grow_with_data(cast, recommendation, impl_a, page):
             evidence_files=[SimpleUploadedFile(f"f{day}.pdf", b"a")],
         )
     assert count() == small
+
+
+class TestSeveralUpdates:
+    @pytest.fixture
+    def items(self, cast, recommendation):
+        from .factories import RecommendationFactory
+
+        third = RecommendationFactory(inspection=recommendation.inspection, number=3)
+        return [rec.implementations.get(force=cast.force_a) for rec in (recommendation, third)]
+
+    def path(self, cast):
+        return reverse("several-updates", args=[cast.force_a.slug, "firearms"])
+
+    def test_all_saved_together(self, cast, items):
+        first, second = items
+        response = login(cast.pcc_a).post(
+            self.path(cast),
+            {
+                f"status_{first.pk}": "in_progress",
+                f"narrative_{first.pk}": "Rota drafted.",
+                f"status_{second.pk}": "implemented",
+                f"narrative_{second.pk}": "Tracking in use.",
+            },
+        )
+        assert response.status_code == 302
+        assert sorted(ProgressUpdate.objects.values_list("status", flat=True)) == [
+            "implemented",
+            "in_progress",
+        ]
+
+    def test_one_bad_row_saves_nothing_and_is_shown_beside_its_item(self, cast, items):
+        first, second = items
+        response = login(cast.pcc_a).post(
+            self.path(cast),
+            {
+                f"status_{first.pk}": "in_progress",
+                f"narrative_{first.pk}": "Rota drafted.",
+                f"status_{second.pk}": "implemented",
+                f"narrative_{second.pk}": "",
+            },
+        )
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "Recommendation 3: Write the narrative" in text
+        assert not ProgressUpdate.objects.exists()
+
+    def test_nothing_chosen_is_a_message(self, cast, items):
+        response = login(cast.pcc_a).post(self.path(cast), {})
+        assert "Choose a new status for at least one item" in response.content.decode()
+
+    def test_other_forces_and_viewers_cannot(self, cast, items):
+        first, _ = items
+        data = {f"status_{first.pk}": "in_progress", f"narrative_{first.pk}": "x"}
+        assert login(cast.pcc_b).post(self.path(cast), data).status_code == 404
+        assert login(cast.viewer).post(self.path(cast), data).status_code == 403
+        assert not ProgressUpdate.objects.exists()

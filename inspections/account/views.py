@@ -15,7 +15,11 @@ from .forms import DigestForm
 
 def account(request: HttpRequest) -> HttpResponse:
     gets_digests = permissions.gets_digests(request.user)
-    form = DigestForm(request.POST or None, instance=request.user) if gets_digests else None
+    form = (
+        DigestForm(request.POST if request.method == "POST" else None, instance=request.user)
+        if gets_digests
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         request.user._history_user = request.user
         form.save()

@@ -479,6 +479,8 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(force=force)
         .order_by("-letter_date", "-created_at"),
         "can_draft": permissions.can_edit_letters(request.user, force),
+        "may_update_several": permissions.can_record_for_force(request.user, force),
+        "update_inspection": Inspection.objects.default_choice(),
     }
     return respond(request, "reports/force.html", context, [table], force.slug, today)
 

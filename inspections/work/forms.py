@@ -235,3 +235,62 @@ class ReviewForm(forms.Form):
         if decision == ReviewDecision.RETURN and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", "Say what needs to change before it can be signed off.")
         return cleaned
+
+
+# Statuses that need nothing more than a narrative, so several items can take them at once.
+QUICK_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.IMPLEMENTED)
+
+
+class SeveralUpdatesForm(forms.Form):
+    """One row per open item: a new status (or none) and the narrative. Each row's fields are
+    named after the item, so errors sit beside the right row."""
+
+    def __init__(self, *args: Any, implementations: list[ForceImplementation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.implementations = implementations
+        choices = [("", "No change"), *[(s.value, s.label) for s in QUICK_STATUSES]]
+        for implementation in implementations:
+            self.fields[f"status_{implementation.pk}"] = forms.ChoiceField(
+                label=f"New status for recommendation {implementation.recommendation.number}",
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+            self.fields[f"narrative_{implementation.pk}"] = text_field(
+                f"What has been done on recommendation {implementation.recommendation.number}",
+                NARRATIVE_MAX,
+            )
+            self.fields[f"narrative_{implementation.pk}"].initial = (
+                getattr(implementation, "latest_narrative", "") or ""
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": implementation,
+                "status": self[f"status_{implementation.pk}"],
+                "narrative": self[f"narrative_{implementation.pk}"],
+            }
+            for implementation in self.implementations
+        ]
+
+    def changes(self) -> list[tuple[ForceImplementation, str, str]]:
+        """The rows given a new status: (implementation, status, narrative)."""
+        found = []
+        for implementation in self.implementations:
+            status = self.cleaned_data.get(f"status_{implementation.pk}")
+            if status:
+                narrative = self.cleaned_data.get(f"narrative_{implementation.pk}", "")
+                found.append((implementation, status, narrative))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not self.changes():
+            raise ValidationError("Choose a new status for at least one item.")
+        return cleaned
+
+    def put_item_errors(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(f"status_{key}" if f"status_{key}" in self.fields else None, message)

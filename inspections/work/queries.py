@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from inspections import permissions
 from inspections.models import (
+    Force,
     ForceImplementation,
+    Inspection,
     LetterSection,
     ProgressUpdate,
     Status,
@@ -74,3 +76,22 @@ def awaiting_sign_off(user: User) -> QuerySet[ForceImplementation]:
         .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
         .order_by("due_date", "force__name", "recommendation__number")
     )
+
+
+def open_items(user: User, force: str, inspection: str) -> tuple[Force, Inspection, list]:
+    """A force's open items on one inspection, each with its latest narrative, or 404."""
+    found_force = permissions.scope_queryset(user, Force.objects.all()).filter(slug=force).first()
+    found_inspection = Inspection.objects.filter(slug=inspection).first()
+    if found_force is None or found_inspection is None:
+        raise Http404("No such force or inspection is available to you.")
+    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
+    items = list(
+        ForceImplementation.objects.filter(
+            force=found_force, recommendation__inspection=found_inspection
+        )
+        .open()
+        .select_related("force", "recommendation__inspection")
+        .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
+        .order_by("recommendation__number")
+    )
+    return found_force, found_inspection, items

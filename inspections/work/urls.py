@@ -10,4 +10,9 @@ urlpatterns = [
     path(f"{item}target-date/", views.change_target_date, name="item-target-date"),
     path(f"{item}review/", views.review, name="item-review"),
     path("sign-off/", views.sign_off_queue, name="sign-off"),
+    path(
+        "forces/<slug:force>/<slug:inspection>/update-several/",
+        views.several_updates,
+        name="several-updates",
+    ),
 ]

@@ -10,11 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from inspections import permissions, services
+from inspections import clock, permissions, services
 from inspections.models import ForceImplementation, Status
 
 from . import queries
-from .forms import RecordUpdateForm, ReviewDecision, ReviewForm, TargetDateForm, put_errors
+from .forms import (
+    RecordUpdateForm,
+    ReviewDecision,
+    ReviewForm,
+    SeveralUpdatesForm,
+    TargetDateForm,
+    put_errors,
+)
 
 
 def back_to(request: HttpRequest, implementation: ForceImplementation) -> str:
@@ -67,7 +74,7 @@ def record_update(request: HttpRequest, force: str, inspection: str, number: int
     if not permissions.can_record_update(request.user, implementation):
         raise PermissionDenied("You cannot record progress on this item.")
     form = RecordUpdateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         implementation=implementation,
         author=request.user,
@@ -112,7 +119,9 @@ def change_target_date(
     implementation = queries.item_or_404(request.user, force, inspection, number)
     if not permissions.can_change_target_date(request.user, implementation):
         raise PermissionDenied("You cannot change this item's target date.")
-    form = TargetDateForm(request.POST or None, implementation=implementation)
+    form = TargetDateForm(
+        request.POST if request.method == "POST" else None, implementation=implementation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.set_target_date(
@@ -149,7 +158,7 @@ def review(request: HttpRequest, force: str, inspection: str, number: int) -> Ht
     implementation = queries.item_or_404(request.user, force, inspection, number)
     if not permissions.can_sign_off(request.user, implementation):
         raise PermissionDenied("Only the force lead can sign off or return an item.")
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         sign_off = form.cleaned_data["decision"] == ReviewDecision.SIGN_OFF
         note = form.cleaned_data["evidence_note" if sign_off else "comment"]
@@ -178,3 +187,33 @@ def review(request: HttpRequest, force: str, inspection: str, number: int) -> Ht
         }
     )
     return render(request, "work/review.html", context)
+
+
+def several_updates(request: HttpRequest, force: str, inspection: str) -> HttpResponse:
+    found_force, found_inspection, items = queries.open_items(request.user, force, inspection)
+    if not permissions.can_record_for_force(request.user, found_force):
+        raise PermissionDenied("You cannot record progress for this force.")
+    form = SeveralUpdatesForm(
+        request.POST if request.method == "POST" else None, implementations=items
+    )
+    if request.method == "POST" and form.is_valid():
+        today = clock.today()
+        try:
+            saved = services.record_several_updates(
+                author=request.user,
+                entries=[
+                    services.UpdateEntry(implementation=item, status=status, narrative=narrative)
+                    for item, status, narrative in form.changes()
+                ],
+                as_of=today,
+            )
+        except ValidationError as error:
+            form.put_item_errors(error)
+        else:
+            messages.success(request, f"{len(saved)} updates recorded for {found_force.name}.")
+            return redirect("force", found_force.slug)
+    return render(
+        request,
+        "work/several_updates.html",
+        {"form": form, "force": found_force, "inspection": found_inspection, "items": items},
+    )

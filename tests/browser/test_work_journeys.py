@@ -245,3 +245,36 @@ def test_search_from_the_navigation(cast, impl_a, page_as):
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Recommendation 2"
     assert problems == []
+
+
+def test_update_several_items_at_once(cast, impl_a, page_as):
+    third = RecommendationFactory(inspection=impl_a.recommendation.inspection, number=3)
+    impl_3 = third.implementations.get(force=cast.force_a)
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("force", args=[cast.force_a.slug]))
+    page.get_by_role("link", name="Update several items").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "several updates")
+    page.get_by_label("New status for recommendation 2").select_option("in_progress")
+    page.get_by_label("What has been done on recommendation 2").fill(
+        "Rota drafted with the region."
+    )
+    page.get_by_label("New status for recommendation 3").select_option("implemented")
+    page.get_by_role("button", name="Save all the updates").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "Recommendation 3: Write the narrative" in page.locator(".govuk-error-summary").inner_text()
+    )
+    audit(page, problems, "several updates with errors")
+    assert not ProgressUpdate.objects.exists()
+    page.get_by_label("What has been done on recommendation 3").fill(
+        "Tracking in use in every car."
+    )
+    page.get_by_role("button", name="Save all the updates").click()
+    page.wait_for_load_state("networkidle")
+    assert "2 updates recorded" in page.locator(".govuk-notification-banner").inner_text()
+    impl_a.refresh_from_db()
+    impl_3.refresh_from_db()
+    assert (impl_a.status, impl_3.status) == (Status.IN_PROGRESS, Status.IMPLEMENTED)
+    assert problems == []
