@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from inspections import clock, permissions
 from inspections.models import Inspection, ProgressLetter
 from inspections.reports.tables import Cell, Column, Table
-from inspections.reports.views import BadInput, handles_bad_input, respond
+from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
 
 from . import content, queries, services
 from . import render as rendering
