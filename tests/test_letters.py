@@ -295,7 +295,9 @@ class TestDraftingAndIssuing:
         client = client_for("gwent.pcc")
         url = reverse("letter-issue", args=[letter.uuid])
         # Gwent has not reported on every recommendation: the letter cannot go yet.
-        response = client.post(url, {"issued_on": "2026-11-21"}, follow=True)
+        response = client.post(
+            url, {"issued_on_0": "21", "issued_on_1": "11", "issued_on_2": "2026"}, follow=True
+        )
         assert "Every recommendation needs a narrative" in response.content.decode()
         letter.refresh_from_db()
         assert letter.status == LetterStatus.DRAFT
@@ -308,7 +310,12 @@ class TestDraftingAndIssuing:
                 s.pk: s.narrative or "Work has not yet started." for s in letter.sections.all()
             },
         )
-        assert client.post(url, {"issued_on": "2026-11-21"}).status_code == 302
+        assert (
+            client.post(
+                url, {"issued_on_0": "21", "issued_on_1": "11", "issued_on_2": "2026"}
+            ).status_code
+            == 302
+        )
         letter.refresh_from_db()
         assert letter.status == LetterStatus.ISSUED
         assert len(letter.pdf_sha256) == 64
@@ -321,7 +328,8 @@ class TestDraftingAndIssuing:
     def test_issue_date_cannot_be_in_the_future(self):
         letter = self.draft()
         client_for("gwent.pcc").post(
-            reverse("letter-issue", args=[letter.uuid]), {"issued_on": "2027-01-01"}
+            reverse("letter-issue", args=[letter.uuid]),
+            {"issued_on_0": "1", "issued_on_1": "1", "issued_on_2": "2027"},
         )
         letter.refresh_from_db()
         assert letter.status == LetterStatus.DRAFT
@@ -384,7 +392,8 @@ class TestScope:
         assert client.get(reverse("letter", args=[draft.uuid])).status_code == expected_view
         assert client.get(reverse("letter-edit", args=[draft.uuid])).status_code in (403, 404)
         assert client.post(
-            reverse("letter-issue", args=[draft.uuid]), {"issued_on": "2026-11-21"}
+            reverse("letter-issue", args=[draft.uuid]),
+            {"issued_on_0": "21", "issued_on_1": "11", "issued_on_2": "2026"},
         ).status_code in (403, 404)
         assert client.post(reverse("letter-new"), {"inspection": FIREARMS}).status_code == 403
         draft.refresh_from_db()

@@ -8,6 +8,7 @@ from inspections.models import ProgressLetter
 from inspections.models.fields import PlainTextFormField
 from inspections.text import NARRATIVE_MAX, validate_plain_text
 from inspections.widgets import BrowserDateInput
+from inspections.work.fields import GovukDateField
 
 from .services import EDITABLE_FIELDS
 
@@ -70,7 +71,4 @@ class LetterForm(forms.ModelForm):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(
-        label="Date it was sent",
-        widget=BrowserDateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
+    issued_on = GovukDateField(label="When was it sent?", subject="the date it was sent")

@@ -95,7 +95,6 @@ def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "letter": letter,
             "body": rendering.html(built, standalone=False),
             "can_edit": can_edit,
-            "issue_form": IssueForm(initial={"issued_on": clock.today()}) if can_edit else None,
             "changes": changes_since(letter),
         },
     )
@@ -135,36 +134,53 @@ def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "letters/edit.html", {"letter": letter, "form": form}, status=status)
 
 
-@require_POST
 def letter_issue(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A check page first: issuing cannot be undone."""
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
         raise PermissionDenied("Only the force's PCC staff can issue its letters.")
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the date the letter was sent, like 2023-09-04.")
+    if letter.is_issued:
+        messages.error(request, "This letter has already been issued.")
         return redirect("letter", uuid=letter.uuid)
-    try:
-        services.issue_letter(
-            letter=letter, author=request.user, issued_on=form.cleaned_data["issued_on"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("letter", uuid=letter.uuid)
-    messages.success(request, "Letter issued. Its text and files are now kept exactly as sent.")
-    return redirect("letter", uuid=letter.uuid)
+    form = IssueForm(
+        request.POST if request.method == "POST" else None,
+        initial={"issued_on": clock.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_letter(
+                letter=letter, author=request.user, issued_on=form.cleaned_data["issued_on"]
+            )
+        except ValidationError as error:
+            form.add_error("issued_on", " ".join(error.messages))
+        else:
+            messages.success(
+                request, "Letter issued. Its text and files are now kept exactly as sent."
+            )
+            return redirect("letter", uuid=letter.uuid)
+    empty = [s.number for s in letter.sections.all() if not s.narrative.strip()]
+    return render(
+        request,
+        "letters/issue.html",
+        {"letter": letter, "form": form, "empty_sections": empty},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
-@require_POST
 def letter_discard(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A check page first: a discarded draft is gone."""
     letter = letter_or_404(request, uuid)
-    try:
-        services.discard_draft(letter=letter, author=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("letter", uuid=letter.uuid)
-    messages.success(request, "Draft discarded.")
-    return redirect("letters")
+    if not permissions.can_edit_letters(request.user, letter.force):
+        raise PermissionDenied("Only the force's PCC staff can discard its drafts.")
+    if request.method == "POST":
+        try:
+            services.discard_draft(letter=letter, author=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("letter", uuid=letter.uuid)
+        messages.success(request, "Draft discarded.")
+        return redirect("letters")
+    return render(request, "letters/discard.html", {"letter": letter})
 
 
 def letter_download(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from inspections.models import ProgressLetter
+
 from .test_admin_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -143,6 +145,27 @@ def test_pcc_staff_journey(demo, page_as):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     assert download_info.value.suggested_filename.endswith("-draft.pdf")
+
+    # Issuing goes through a check page; a date the form cannot read is an error, not a guess.
+    page.get_by_role("link", name="Issue the letter").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "Check before you issue the letter"
+    audit(page, problems)
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Issue the letter").click()
+    page.wait_for_load_state("networkidle")
+    assert "must be a real date" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems)
+    page.get_by_label("Day").fill("20")
+    page.get_by_role("button", name="Issue the letter").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "Issued letter"
+    assert "Issued on 20 February 2026" in page.content()
+    issued = ProgressLetter.objects.filter(force__slug="west-mercia-police").latest("id")
+    assert issued.status == "issued"
+    assert issued.issued_on.isoformat() == "2026-02-20"
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in/")
