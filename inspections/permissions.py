@@ -225,3 +225,8 @@ def sees_internal_notes_anywhere(user: User) -> bool:
 def can_record_for_force(user: User, force: Force) -> bool:
     """May record progress on this force's items (its own people and national administrators)."""
     return user.has_perm("inspections.add_progressupdate", force)
+
+
+def can_read_audit_trail(user: User) -> bool:
+    """The whole audit trail, every force's changes: national administrators only."""
+    return bool(is_national_admin(user))

@@ -86,3 +86,8 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(cast):
     response = Client().post(reverse("password-reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_every_account_reaches_the_admin_however_it_is_made(db):
+    assert User.objects.create_user(username="made.by.command", password="x" * 12).is_staff
+    assert User.objects.create(username="made.directly").is_staff

@@ -22,6 +22,7 @@ from inspections.models import (
     ProgressUpdate,
     TargetDateRevision,
 )
+from inspections.models.progress import LATEST_FIRST
 
 from .base import ReadOnlyInline, TrackerAdmin
 from .filters import (
@@ -88,7 +89,7 @@ class ProgressHistoryInline(ReadOnlyInline):
         "waiting",
     ]
     readonly_fields = fields
-    ordering = ["-as_of", "-created_at", "-id"]
+    ordering = list(LATEST_FIRST)
     verbose_name = "progress update"
     verbose_name_plural = "Progress updates, latest first (they cannot be edited: correct one by "
     "adding a new update)"
@@ -307,7 +308,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
     list_select_related = ["implementation__force", "implementation__recommendation", "author"]
     search_fields = ["narrative", "evidence_note", "implementation__force__name"]
     date_hierarchy = "as_of"
-    ordering = ["-as_of", "-created_at"]
+    ordering = list(LATEST_FIRST)
     autocomplete_fields = ["implementation"]
     readonly_fields = ["author", "created_at", "evidence"]
 

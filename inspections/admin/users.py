@@ -60,7 +60,5 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
-        # Every role works in the admin screens; what each may do there is decided by its role.
-        obj.is_staff = True
         obj._history_user = request.user
         super().save_model(request, obj, form, change)

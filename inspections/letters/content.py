@@ -172,9 +172,7 @@ def default_cc(force: Force, inspection: Inspection) -> str:
 def current_sections(force: Force, inspection: Inspection) -> list[Section]:
     """Each local recommendation in number order with the force's latest narrative, in one
     query whatever the number of updates."""
-    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).order_by(
-        "-as_of", "-created_at", "-id"
-    )
+    latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
     rows = (
         ForceImplementation.objects.filter(
             force=force, recommendation__inspection=inspection, recommendation__scope=Scope.LOCAL

@@ -234,6 +234,11 @@ class ForceImplementation(models.Model):
         return self.status in CLOSED_STATUSES
 
 
+# "The latest update": the one a report describes as of the latest date, the last recorded on
+# that day winning. The one definition, used by every query and the admin's lists.
+LATEST_FIRST = ("-as_of", "-created_at", "-id")
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     """Updates are append-only: bulk changes and deletes are refused, like single ones."""
 
@@ -244,7 +249,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         raise AppendOnlyError("Progress updates cannot be deleted; record a correcting update.")
 
     def latest_first(self) -> "ProgressUpdateQuerySet":
-        return self.order_by("-as_of", "-created_at", "-id")
+        return self.order_by(*LATEST_FIRST)
 
 
 class AppendOnlyError(Exception):

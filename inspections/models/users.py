@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -54,6 +55,17 @@ def canonical_username(value: str) -> str:
 
 
 class TrackerUserManager(UserManager):
+    def create_user(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        # Django's manager makes ordinary users non-staff; in the tracker every account is.
+        extra_fields.setdefault("is_staff", True)
+        return super().create_user(username, email, password, **extra_fields)
+
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(
             **{f"{self.model.USERNAME_FIELD}__iexact": canonical_username(username or "")}
@@ -78,6 +90,13 @@ class User(AbstractUser):
         help_text="Required for PCC staff and force leads; empty for national roles.",
     )
     job_title = PlainCharField(max_length=200, blank=True)
+    # Every role signs in to the admin screens too (what each may do there is decided by its
+    # role), so every account is staff, however it was created.
+    is_staff = models.BooleanField(
+        default=True,
+        help_text="Every tracker user can reach the admin screens; their role decides what "
+        "they may do there.",
+    )
     digest_frequency = models.CharField(
         max_length=10,
         choices=DigestFrequency.choices,

@@ -344,7 +344,7 @@ def recommendation_page(request: HttpRequest, inspection: str, number: int) -> H
 @handles_bad_input
 def audit(request: HttpRequest) -> HttpResponse:
     """Every change, by user and date: national administrators only."""
-    if not request.user.is_national_admin:
+    if not permissions.can_read_audit_trail(request.user):
         raise PermissionDenied("Only national administrators can read the whole audit trail.")
     today = clock.today()
     params = request.GET

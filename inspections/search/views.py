@@ -53,7 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
                         "implementation__force",
                         "implementation__recommendation__inspection",
                     )
-                    .order_by("-as_of", "-id")[:LIMIT]
+                    .latest_first()[:LIMIT]
                 ),
                 "sections": list(
                     permissions.scope_queryset(user, LetterSection.objects.all())
