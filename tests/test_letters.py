@@ -406,9 +406,17 @@ class TestResponses:
         assert response.context["chosen"].slug == FIREARMS
         counts = response.context["counts"]
         assert (counts["on_time"], counts["late"], counts["missing"]) == (10, 8, 25)
-        rows = {row[0].value: row for row in response.context["tables"][0].rows}
-        assert rows["West Mercia Police"][3].value == "Issued on time, 4 September 2023"
-        assert rows["West Mercia Police"][2].value == datetime.date(2023, 9, 4)
+        table = response.context["tables"][0]
+        labels = [c.label for c in table.columns]
+        rows = {
+            row[0].value: dict(zip(labels, (c.value for c in row), strict=True))
+            for row in table.rows
+        }
+        west_mercia = rows["West Mercia Police"]
+        assert west_mercia["State"] == "Sent on time"
+        assert west_mercia["Sent on"] == datetime.date(2023, 9, 4)
+        assert west_mercia["Response due"] == datetime.date(2023, 9, 4)
+        assert west_mercia["Days late"] is None
         body = client_for("viewer").get(reverse("dashboard")).content.decode()
         assert "10 issued on time, 8 issued late" in " ".join(body.split())
 
@@ -420,6 +428,25 @@ class TestResponses:
 
     def test_unknown_inspection(self):
         assert client_for("viewer").get(reverse("responses") + "?inspection=x").status_code == 400
+
+    def test_filtered_and_sorted_by_state_with_the_state_as_its_own_column(self):
+        client = client_for("viewer")
+        late = client.get(reverse("responses"), {"state": "late"})
+        table = late.context["tables"][0]
+        assert table.total == 8
+        states = {row[3].value for row in table.rows}
+        assert states == {"Sent late"}
+        assert all(row[5].value > 0 for row in table.rows)  # days late, a number
+        ordered = client.get(reverse("responses"), {"sort": "state"}).context["tables"][0]
+        firsts = [row[3].value for row in ordered.rows]
+        assert firsts[0] == "Not sent, past the deadline"
+        assert firsts[-1] == "Sent on time"
+        export = client.get(reverse("responses"), {"state": "missing", "format": "csv"})
+        lines = export.content.decode("utf-8-sig").strip().splitlines()
+        assert len(lines) == 1 + 25
+        assert lines[0].split(",")[3] == "State"
+        bad = client.get(reverse("responses"), {"state": "lost"})
+        assert bad.status_code == 400
 
 
 class TestExportCommand:

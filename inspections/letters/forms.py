@@ -6,6 +6,7 @@ from django import forms
 
 from inspections.models import ProgressLetter
 from inspections.models.fields import PlainTextFormField
+from inspections.models.letters import S55_STATES
 from inspections.text import NARRATIVE_MAX, validate_plain_text
 from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
@@ -72,3 +73,32 @@ class LetterForm(forms.ModelForm):
 
 class IssueForm(forms.Form):
     issued_on = GovukDateField(label="When was it sent?", subject="the date it was sent")
+
+
+class ResponseFilterForm(forms.Form):
+    """The s.55 page's state filter and sort order, parsed from its address."""
+
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=[("", "Every state"), *S55_STATES.items()],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[
+            ("", "By region and force"),
+            ("state", "By state, what needs chasing first"),
+        ],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def apply(self, rows: list[Any]) -> list[Any]:
+        state = self.cleaned_data.get("state")
+        if state:
+            rows = [row for row in rows if row.state == state]
+        order = list(S55_STATES)
+        if self.cleaned_data.get("sort") == "state":
+            rows = sorted(rows, key=lambda row: (order.index(row.state), row.force.name))
+        return rows

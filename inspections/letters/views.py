@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
 from inspections.models import Inspection, ProgressLetter
+from inspections.models.letters import S55_STATES
 from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
 
 from . import content, queries, services
 from . import render as rendering
-from .forms import IssueForm, LetterForm
+from .forms import IssueForm, LetterForm, ResponseFilterForm
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -217,7 +218,7 @@ def letter_download(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
 @handles_bad_input
 def responses(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    inspections = list(Inspection.objects.order_by("-published", "title"))
+    inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     slug = request.GET.get("inspection")
     if slug:
         chosen = next((i for i in inspections if i.slug == slug), None)
@@ -225,6 +226,11 @@ def responses(request: HttpRequest) -> HttpResponse:
             raise BadInput(f"There is no inspection '{slug}'.")
     else:
         chosen = queries.default_response_inspection(today)
+    choice = ResponseFilterForm(request.GET)
+    if not choice.is_valid():
+        raise BadInput(
+            *(f"{choice.fields[k].label}: {' '.join(v)}" for k, v in choice.errors.items())
+        )
     table = Table(
         "responses",
         f"s.55 responses: {chosen.title}" if chosen else "s.55 responses",
@@ -232,20 +238,24 @@ def responses(request: HttpRequest) -> HttpResponse:
             Column("Force"),
             Column("Region"),
             Column("Response due"),
-            Column("Response"),
-            Column("Issued on"),
+            Column("State"),
+            Column("Sent on"),
+            Column("Days late", numeric=True),
             Column("Letter"),
         ],
-        empty_message="No forces to show.",
+        empty_message="No forces in this state.",
     )
     rows = queries.responses(request.user, chosen, today) if chosen else []
-    for row in rows:
+    shown = choice.apply(rows)
+    for row in shown:
+        late_by = (row.issued_on or today) - row.due
         table.add(
             Cell(row.force.name, url=reverse("force", args=[row.force.slug])),
             row.force.region.name,
             row.due,
-            Cell(row.words),
+            Cell(S55_STATES[row.state]),
             row.issued_on,
+            late_by.days if late_by.days > 0 else None,
             Cell("Read the letter", url=reverse("letter", args=[row.letter_uuid]))
             if row.letter_uuid
             else Cell(""),
@@ -254,6 +264,7 @@ def responses(request: HttpRequest) -> HttpResponse:
         "inspections": inspections,
         "chosen": chosen,
         "counts": queries.response_counts(rows),
+        "choice": choice,
     }
     stem = f"s55-responses-{chosen.slug}" if chosen else "s55-responses"
     return respond(request, "letters/responses.html", context, [table], stem, today)

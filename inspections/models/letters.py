@@ -204,6 +204,17 @@ class LetterSection(models.Model):
         super().save(*args, **kwargs)
 
 
+# A force's s.55 response, in the order a manager reads them: what needs chasing first.
+S55_STATES = {
+    "missing": "Not sent, past the deadline",
+    "due_soon": "Due soon",
+    "not_yet": "Not yet due",
+    "late": "Sent late",
+    "on_time": "Sent on time",
+}
+S55_DUE_SOON_DAYS = 14
+
+
 def s55_state(
     issued_on: datetime.date | None, due: datetime.date, today: datetime.date
 ) -> tuple[str, str]:
@@ -211,6 +222,8 @@ def s55_state(
     if issued_on is None:
         if today > due:
             return "missing", f"Not yet issued: {(today - due).days} days past the deadline"
+        if (due - today).days <= S55_DUE_SOON_DAYS:
+            return "due_soon", f"Not yet issued: due by {due:%-d %B %Y}"
         return "not_yet", f"Not yet issued: due by {due:%-d %B %Y}"
     if issued_on <= due:
         return "on_time", f"Issued on time, {issued_on:%-d %B %Y}"
