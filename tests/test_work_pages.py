@@ -245,11 +245,18 @@ class TestSignOff:
         assert implemented.status == Status.IMPLEMENTED
 
 
-@pytest.mark.parametrize("page", ["item", "item-update", "item-target-date", "sign-off"])
+@pytest.mark.parametrize(
+    "page", ["item", "item-update", "item-target-date", "sign-off", "several-updates"]
+)
 def test_query_counts_do_not_grow_with_data(cast, recommendation, impl_a, page):
     def count() -> int:
         client = login(cast.lead_a)
-        path = reverse("sign-off") if page == "sign-off" else url(page, impl_a)
+        if page == "sign-off":
+            path = reverse("sign-off")
+        elif page == "several-updates":
+            path = reverse("several-updates", args=[cast.force_a.slug, "firearms"])
+        else:
+            path = url(page, impl_a)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
         return len(queries)
