@@ -4,8 +4,9 @@ rules, whichever route (admin, import, command) the data came in by."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -157,6 +158,23 @@ def record_progress_update(
         update.dependencies.set(named)
     refresh_current_status(implementation=implementation, changed_by=author)
     return update
+
+
+def record_update_from(
+    *, implementation: ForceImplementation, author: User, data: Mapping[str, Any]
+) -> ProgressUpdate:
+    """An update from the fields the update forms clean (the admin's and the item page's)."""
+    return record_progress_update(
+        implementation=implementation,
+        author=author,
+        status=data["status"],
+        narrative=data["narrative"],
+        as_of=data["as_of"],
+        evidence_note=data.get("evidence_note", ""),
+        internal_note=data.get("internal_note", ""),
+        evidence_files=data.get("evidence_files") or [],
+        dependencies=data.get("dependencies") or [],
+    )
 
 
 def refresh_current_status(*, implementation: ForceImplementation, changed_by: User) -> None:

@@ -32,8 +32,8 @@ SIGNED_IN = row("- w w w w w w")
 
 # Who may write through the form that posts to each URL of the access table. History and
 # version pages are read-only for everyone: history is corrected by new records, not reverts.
-WRITERS: dict[str, dict[str, str]] = {}
-for model in (
+# National administrators' entry screens, and the force records written only by services.
+ADMIN_ENTERED = (
     "region",
     "inspection",
     "recommendation",
@@ -42,34 +42,25 @@ for model in (
     "firearmsstatistic",
     "force",
     "user",
-):
+)
+SERVICE_WRITTEN = ("forceimplementation", "progressupdate", "targetdaterevision", "progressletter")
+
+WRITERS: dict[str, dict[str, str]] = {}
+for model in ADMIN_ENTERED:
     WRITERS[f"admin:inspections_{model}_changelist"] = ADMIN  # delete selected
     WRITERS[f"admin:inspections_{model}_add"] = ADMIN
     for variant in ("A", "B", "N"):
         WRITERS[f"admin:inspections_{model}_change [{variant}]"] = ADMIN
         WRITERS[f"admin:inspections_{model}_delete [{variant}]"] = ADMIN
 # A force's own people keep its commissioner and chief constable current.
-for model in (
-    "region",
-    "inspection",
-    "recommendation",
-    "dependency",
-    "letterrecipient",
-    "firearmsstatistic",
-    "force",
-    "user",
-    "forceimplementation",
-    "progressupdate",
-    "targetdaterevision",
-    "progressletter",
-):
+for model in (*ADMIN_ENTERED, *SERVICE_WRITTEN):
     for view in ("history", "simple_history"):
         WRITERS[f"admin:inspections_{model}_{view}"] = NOBODY
 WRITERS["admin:inspections_force_change [A]"] = FORCE_A_AND_ADMIN
 WRITERS["admin:inspections_force_change [B]"] = FORCE_B_AND_ADMIN
 WRITERS["admin:auth_user_password_change [A]"] = ADMIN
 WRITERS["admin:auth_user_password_change [N]"] = ADMIN
-for model in ("forceimplementation", "progressupdate", "targetdaterevision", "progressletter"):
+for model in SERVICE_WRITTEN:
     WRITERS[f"admin:inspections_{model}_changelist"] = NOBODY
     WRITERS[f"admin:inspections_{model}_add"] = NOBODY
     for variant in ("A", "B"):

@@ -52,16 +52,12 @@ def record_from_form(
     form: ModelForm, request: HttpRequest, implementation: ForceImplementation
 ) -> ProgressUpdate:
     data = form.cleaned_data
-    return services.record_progress_update(
+    # The admin form takes one file; the service takes several.
+    files = [data["evidence_file"]] if data.get("evidence_file") else []
+    return services.record_update_from(
         implementation=implementation,
         author=request.user,
-        status=data["status"],
-        narrative=data["narrative"],
-        as_of=data["as_of"],
-        evidence_note=data.get("evidence_note", ""),
-        internal_note=data.get("internal_note", ""),
-        evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
-        dependencies=data.get("dependencies") or (),
+        data={**data, "evidence_files": files},
     )
 
 

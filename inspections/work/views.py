@@ -80,18 +80,9 @@ def record_update(request: HttpRequest, force: str, inspection: str, number: int
         author=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.record_progress_update(
-                implementation=implementation,
-                author=request.user,
-                status=data["status"],
-                narrative=data["narrative"],
-                as_of=data["as_of"],
-                evidence_note=data.get("evidence_note", ""),
-                internal_note=data.get("internal_note", ""),
-                evidence_files=data.get("evidence_files") or [],
-                dependencies=data.get("dependencies") or [],
+            services.record_update_from(
+                implementation=implementation, author=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
             put_errors(form, error, {"__all__": "status"})
