@@ -278,3 +278,49 @@ def test_update_several_items_at_once(cast, impl_a, page_as):
     impl_3.refresh_from_db()
     assert (impl_a.status, impl_3.status) == (Status.IN_PROGRESS, Status.IMPLEMENTED)
     assert problems == []
+
+
+def test_admin_implementation_form_keeps_an_existing_target_date(cast, impl_a, page_as):
+    """The bug seen in a real browser: the date field rendered 31/03/2027, which chromium drops,
+    so the next save asked for a reason and then erased the date."""
+    services.set_target_date(
+        implementation=impl_a,
+        new_date=datetime.date(2027, 3, 31),
+        reason="",
+        changed_by=cast.pcc_a,
+    )
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk]))
+    assert page.locator("#id_new_target_date").input_value() == "2027-03-31"
+    page.get_by_label("Lead officer").fill("Supt. Example")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    impl_a.refresh_from_db()
+    assert impl_a.lead_officer == "Supt. Example"
+    assert impl_a.target_date == datetime.date(2027, 3, 31)
+    assert TargetDateRevision.objects.count() == 1
+
+
+def test_discarding_a_draft_asks_first(cast, impl_a, recommendation, page_as):
+    from inspections.letters import services as letter_services
+    from inspections.models import LetterRecipient, ProgressLetter
+
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="Street"
+    )
+    record(impl_a, cast.pcc_a)
+    draft = letter_services.draft_letter(
+        force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letter", args=[draft.uuid]))
+    page.get_by_role("link", name="Discard this draft").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "discard check page")
+    assert ProgressLetter.objects.filter(pk=draft.pk).exists()  # nothing yet
+    page.get_by_role("button", name="Discard the draft").click()
+    page.wait_for_load_state("networkidle")
+    assert "Draft discarded" in page.locator(".govuk-notification-banner").inner_text()
+    assert not ProgressLetter.objects.filter(pk=draft.pk).exists()
+    assert problems == []
