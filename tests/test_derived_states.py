@@ -15,6 +15,7 @@ from inspections.models import (
 )
 
 from .conftest import record
+from .downloads import body
 from .factories import DependencyFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,4 +152,4 @@ def test_after_delivery_an_item_is_the_forces_own_to_review_everywhere(
             reverse("overdue"), {"format": "csv", "table": "within-control"}
         )
     assert "Dependency delivered: review" in page.content.decode()
-    assert "Dependency delivered: review" in csv.content.decode("utf-8-sig")
+    assert "Dependency delivered: review" in body(csv).decode("utf-8-sig")

@@ -263,7 +263,9 @@ class TestAdmin:
             {"resource": "0", "format": "1"},
         )
         assert response.status_code == 200
+        assert f'filename="progress-updates-{cast.force_a.slug}-' in response["Content-Disposition"]
         book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["Progress updates"]  # the name the import looks for
         sheet = book.active
         values = [[c.value for c in r] for r in sheet.iter_rows()]
         assert values[0] == HEADER

@@ -33,6 +33,7 @@ from inspections.models import (
 )
 
 from .conftest import TODAY, client_for
+from .downloads import body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
@@ -422,7 +423,7 @@ class TestResponses:
 
     def test_force_user_sees_only_their_own_response(self):
         response = client_for("westmercia.pcc").get(reverse("responses") + "?format=csv")
-        lines = response.content.decode("utf-8-sig").strip().splitlines()
+        lines = body(response).decode("utf-8-sig").strip().splitlines()
         assert len(lines) == 2
         assert lines[1].startswith("West Mercia Police")
 
@@ -442,7 +443,7 @@ class TestResponses:
         assert firsts[0] == "Not sent, past the deadline"
         assert firsts[-1] == "Sent on time"
         export = client.get(reverse("responses"), {"state": "missing", "format": "csv"})
-        lines = export.content.decode("utf-8-sig").strip().splitlines()
+        lines = body(export).decode("utf-8-sig").strip().splitlines()
         assert len(lines) == 1 + 25
         assert lines[0].split(",")[3] == "State"
         bad = client.get(reverse("responses"), {"state": "lost"})

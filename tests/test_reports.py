@@ -1,12 +1,9 @@
 """The report pages against the demo data's known contents (today fixed at 21 November 2026):
 the numbers, the scope of each role, the exports and the answers to bad input."""
 
-import csv
 import datetime
 import html
-import io
 
-import openpyxl
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -14,6 +11,7 @@ from django.urls import reverse
 from inspections.models import Dependency, ForceImplementation, Status, User
 
 from .conftest import TODAY, client_for
+from .downloads import body, csv_rows, workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
@@ -129,13 +127,20 @@ class TestWestMercia:
         for path in PAGES:
             response = client.get(path)
             assert response.status_code == 200, path
-            body = response.content.decode()
-            assert "Gwent" not in body, path
-            assert "Cleveland" not in body, path
-            for fmt in ("csv", "xlsx"):
-                export = client.get(path + f"?format={fmt}")
-                assert export.status_code == 200
-                assert b"Gwent" not in export.content
+            page = response.content.decode()
+            assert "Gwent" not in page, path
+            assert "Cleveland" not in page, path
+            text = body(client.get(path + "?format=csv")).decode("utf-8-sig")
+            book = workbook(client.get(path + "?format=xlsx"))
+            cells = " ".join(
+                str(value)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for value in row
+            )
+            for other in ("Gwent", "Cleveland"):
+                assert other not in text, path
+                assert other not in cells, path
         matrix = client.get(reverse("matrix") + "?inspection=firearms-2023")
         assert [row[1].value for row in rows(matrix, "matrix")] == ["West Mercia Police"]
         picture = client.get(reverse("recommendation", args=["firearms-2023", 2])).context[
@@ -216,7 +221,7 @@ class TestNationalPicture:
         assert "Page 3 of 3" in body
         assert 'rel="prev"' in body
         export = client.get(reverse("overdue") + "?format=csv&table=within-control")
-        assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1 + 128
+        assert len(csv_rows(export)) == 1 + 128
 
     def test_dependencies_report(self):
         response = client_for("national.admin").get(reverse("dependencies"))
@@ -288,29 +293,37 @@ class TestExports:
         export = client.get(reverse("overdue") + query + "&format=csv&table=awaiting-dependency")
         assert export["Content-Type"].startswith("text/csv")
         assert "attachment" in export["Content-Disposition"]
-        lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        lines = csv_rows(export)
         header, body = lines[0], lines[1:]
-        assert header[:4] == ["Force", "Recommendation", "Deadline", "Days overdue"]
-        assert "What the force last said" in header
-        expected = [
-            [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
-            for row in cell_values(rows(page, "awaiting-dependency"))
+        assert header[:7] == [
+            "Force",
+            "Region",
+            "Inspection",
+            "Recommendation",
+            "Short title",
+            "Deadline",
+            "Days overdue",
         ]
-        assert body == expected
+        assert "What the force last said" in header
+        on_screen = rows(page, "awaiting-dependency")
+        assert len(body) == len(on_screen)
+        assert [(r[0], r[5], int(r[6])) for r in body] == [
+            (row[0].value, row[2].value.isoformat(), row[3].value) for row in on_screen
+        ]
         assert body
 
     def test_xlsx_has_every_table_with_dates_as_dates(self):
         client = client_for("viewer")
         export = client.get(reverse("overdue") + "?format=xlsx")
-        book = openpyxl.load_workbook(io.BytesIO(export.content))
+        book = workbook(export)
         assert book.sheetnames == [
-            "Overdue within the force's cont",
-            "Overdue awaiting a dependency",
-            "Overdue awaiting sign-off",
+            "Overdue - within control",
+            "Overdue - awaiting dependency",
+            "Overdue - awaiting sign-off",
         ]
-        sheet = book["Overdue awaiting sign-off"]
+        sheet = book["Overdue - awaiting sign-off"]
         assert sheet.max_row - 1 == 46
-        assert isinstance(sheet["C2"].value, datetime.datetime)
+        assert isinstance(sheet["F2"].value, datetime.datetime)
         assert sheet["A1"].value == "Force"
 
     @pytest.mark.parametrize("path", PAGES)
@@ -328,9 +341,9 @@ class TestExports:
         )
         client = client_for("gwent.pcc")
         path = reverse("force", args=["gwent-police"])
-        text = client.get(path + "?format=csv").content.decode("utf-8-sig")
+        text = body(client.get(path + "?format=csv")).decode("utf-8-sig")
         assert "'=HYPERLINK" in text
-        book = openpyxl.load_workbook(io.BytesIO(client.get(path + "?format=xlsx").content))
+        book = workbook(client.get(path + "?format=xlsx"))
         values = [c.value for row in book.active.iter_rows() for c in row]
         assert '\'=HYPERLINK("http://evil.example","x")' in values
         assert not any(isinstance(v, str) and v.startswith("=") for v in values)
@@ -425,7 +438,7 @@ class TestAuditTrail:
         none_yet = client.get(reverse("audit") + "?since=2099-01-01")
         assert none_yet.context["tables"][0].rows == []
         csv_export = client.get(reverse("audit") + "?user=gwent.pcc&format=csv")
-        assert "Waiting for the regional rota" in csv_export.content.decode("utf-8-sig")
+        assert "Waiting for the regional rota" in body(csv_export).decode("utf-8-sig")
 
     @pytest.mark.parametrize("username", ["westmercia.pcc", "westmercia.lead", "viewer"])
     def test_only_national_admins(self, username):

@@ -41,6 +41,7 @@ from .spreadsheets import (
     SheetXLSX,
     UpdateSheetImportForm,
     UpdateSheetResource,
+    export_filename,
 )
 
 
@@ -201,6 +202,11 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def get_export_filename(
+        self, request: HttpRequest, queryset: QuerySet, file_format: object
+    ) -> str:
+        return export_filename(queryset, file_format.get_extension())
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters: list = [AttentionFilter, "status", "recommendation__inspection"]

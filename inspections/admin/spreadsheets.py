@@ -16,7 +16,7 @@ from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from inspections import clock, importers
+from inspections import clock, importers, sheets
 from inspections.models import ProgressUpdate, User
 from inspections.reports.exports import safe_text
 
@@ -106,10 +106,18 @@ class ImplementationSheetResource(resources.Resource):
                 Prefetch("updates", queryset=latest, to_attr="latest_updates")
             )
         )
-        dataset = tablib.Dataset(headers=list(importers.COLUMNS))
+        # The sheet name the import looks for, so the file goes back in as it came out.
+        dataset = tablib.Dataset(headers=list(importers.COLUMNS), title=sheets.SHEET_NAME)
         for row in rows:
             dataset.append([safe_text(value) if value is not None else "" for value in row])
         return dataset
+
+
+def export_filename(queryset: QuerySet, extension: str) -> str:
+    """progress-updates-<force>-<date>: the force when the rows are one force's."""
+    forces = list(queryset.values_list("force__slug", flat=True).distinct().order_by()[:2])
+    words = ["progress-updates", *(forces if len(forces) == 1 else [])]
+    return f"{'-'.join(words)}-{clock.today():%Y-%m-%d}.{extension}"
 
 
 def dataset_from(data: bytes, filename: str) -> tablib.Dataset:

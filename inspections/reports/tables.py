@@ -1,11 +1,15 @@
 """A table is built once and then rendered twice: as HTML on the page and as CSV or XLSX. So an
-export always holds exactly the rows and columns on screen."""
+export always holds the rows on screen (every page of them). A table of implementations streams its
+export straight from its query instead (``export`` is set; see streams.py), with the screen's
+compound cells split into columns a spreadsheet can sort and filter."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
+
+from .exports import Field, Sheet
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Cell:
     returns_here: bool = False
     # Free text: shortened on screen with the rest a click away; whole in exports.
     long_text: bool = False
+    # A short remark shown under the value (the matrix's "Overdue"), kept beside it in exports.
+    flag: str = ""
 
     @property
     def is_date(self) -> bool:
@@ -32,7 +38,9 @@ class Cell:
 
     @property
     def export_value(self) -> Any:
-        return "" if self.value is None else self.value
+        if self.flag:
+            return f"{self.value} ({self.flag.lower()})"
+        return self.value
 
 
 @dataclass
@@ -44,6 +52,12 @@ class Table:
     empty_message: str = "Nothing to show."
     # Set when the table shows one page of a longer list (exports always hold every row).
     page: Any = None
+    # The worksheet's name (at most 31 characters); the caption when empty.
+    sheet_name: str = ""
+    # Rows below the body: totals, on screen and in exports.
+    foot: list[list[Cell]] = field(default_factory=list)
+    # An export that streams from the query rather than from ``rows``.
+    export: Sheet | None = None
 
     @property
     def total(self) -> int:
@@ -54,14 +68,44 @@ class Table:
         return f"{self.key}-page"
 
     @property
-    def body(self) -> list[list[tuple[Cell, bool]]]:
-        """Rows with each cell paired with whether its column is numeric, for the template."""
-        return [
-            [(cell, column.numeric) for cell, column in zip(row, self.columns, strict=True)]
-            for row in self.rows
-        ]
+    def body(self) -> list[list[tuple[Cell, Column]]]:
+        """Rows with each cell paired with its column, for the template."""
+        return [list(zip(row, self.columns, strict=True)) for row in self.rows]
 
-    def add(self, *cells: Cell | Any) -> None:
+    def _cells(self, cells: tuple[Cell | Any, ...]) -> list[Cell]:
         if len(cells) != len(self.columns):
             raise ValueError(f"{self.key}: {len(cells)} cells for {len(self.columns)} columns")
-        self.rows.append([c if isinstance(c, Cell) else Cell(c) for c in cells])
+        return [c if isinstance(c, Cell) else Cell(c) for c in cells]
+
+    def add(self, *cells: Cell | Any) -> None:
+        self.rows.append(self._cells(cells))
+
+    def add_foot(self, *cells: Cell | Any) -> None:
+        self.foot.append(self._cells(cells))
+
+    @property
+    def foot_body(self) -> list[list[tuple[Cell, Column]]]:
+        return [list(zip(row, self.columns, strict=True)) for row in self.foot]
+
+    def as_sheet(self) -> Sheet:
+        """The export: the streamed one, or the rows on screen with each column's kind taken
+        from its values."""
+        if self.export is not None:
+            return self.export
+        everything = self.rows + self.foot
+        fields = []
+        for index, column in enumerate(self.columns):
+            cells = [row[index] for row in everything if row[index].value not in (None, "")]
+            kind = "text"
+            if column.numeric:
+                kind = "number"
+            elif cells and all(cell.is_date for cell in cells):
+                kind = "date"
+            elif any(cell.long_text for cell in cells):
+                kind = "long"
+            fields.append(Field(column.label, kind))
+        return Sheet(
+            self.sheet_name or self.caption,
+            fields,
+            [[cell.export_value for cell in row] for row in everything],
+        )

@@ -21,7 +21,7 @@ from inspections.models import (
 )
 from inspections.reminders import item_url
 
-from . import exports
+from . import exports, streams
 from .filters import ImplementationFilter
 from .tables import Cell, Column, Table
 
@@ -50,13 +50,7 @@ def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-def rows_for(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
-    """Every row for an export; otherwise the requested page, which the table remembers."""
-    chosen = export_format(request)
-    if chosen == "csv" and request.GET.get("table", table.key) != table.key:
-        return []  # a CSV holds one table: the others need not be fetched
-    if chosen:
-        return queryset
+def page_of(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
     raw = request.GET.get(table.page_parameter, "1").strip()
     if not raw.isdigit() or int(raw) < 1:
         raise BadInput(f"The page number must be a whole number from 1, not '{raw}'.")
@@ -68,6 +62,20 @@ def rows_for(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable
         )
     table.page = paginator.page(number)
     return table.page.object_list
+
+
+def fill_implementations(
+    request: HttpRequest, table: Table, queryset: QuerySet, extra: streams.Extra | None = None
+) -> None:
+    """A table of implementations: one page of rows on screen, or, for an export, every row
+    streamed from the query in the export's own columns."""
+    if export_format(request):
+        table.export = streams.implementation_sheet(table.sheet_name, queryset, extra)
+        return
+    user = request.user
+    for implementation in page_of(request, table, queryset):
+        value = extra.from_due_date(implementation.due_date) if extra else None
+        table.add(*implementation_cells(user, implementation, value))
 
 
 def export_format(request: HttpRequest) -> str | None:
@@ -97,6 +105,28 @@ def filtered(request: HttpRequest, queryset: object) -> ImplementationFilter:
     return filterset
 
 
+def chosen_tables(request: HttpRequest, tables: list[Table], *, every: bool) -> list[Table]:
+    """The table named by ?table=, or (where ``every`` allows it) all of them."""
+    key = request.GET.get("table")
+    if not key:
+        return tables if every else tables[:1]
+    matching = [table for table in tables if table.key == key]
+    if not matching:
+        names = ", ".join(table.key for table in tables)
+        raise BadInput(f"There is no table '{key}' on this page. Choose one of: {names}.")
+    return matching
+
+
+def scope_words(request: HttpRequest, stem: str) -> list[str]:
+    """What a file holds, for its name: the force or region it was narrowed to (a force user's
+    own force always), so that two downloads of one report do not look alike."""
+    user = request.user
+    words = [request.GET.get(name, "") for name in ("force", "region", "inspection")]
+    if not user.sees_all_forces and user.force is not None:
+        words.insert(0, user.force.slug)
+    return [w for w in dict.fromkeys(words) if w and w not in stem]
+
+
 def respond(
     request: HttpRequest,
     template: str,
@@ -105,16 +135,20 @@ def respond(
     stem: str,
     today: datetime.date,
 ) -> HttpResponse:
+    """The page, or the download it offers: ?format=csv gives one table (?table=, else the
+    first), ?format=xlsx the one named by ?table= or every table of the page as one workbook."""
     chosen = export_format(request)
+    scope = scope_words(request, stem)
     if chosen == "csv":
-        key = request.GET.get("table") or tables[0].key
-        matching = [table for table in tables if table.key == key]
-        if not matching:
-            names = ", ".join(table.key for table in tables)
-            raise BadInput(f"There is no table '{key}' on this page. Choose one of: {names}.")
-        return exports.as_csv(matching[0], stem if len(tables) == 1 else f"{stem}-{key}", today)
+        (table,) = chosen_tables(request, tables, every=False)
+        which = [table.key] if len(tables) > 1 else []
+        name = "-".join([stem, *which, *scope])
+        return exports.as_csv(table.as_sheet(), name, today)
     if chosen == "xlsx":
-        return exports.as_xlsx(tables, stem, today)
+        picked = chosen_tables(request, tables, every=True)
+        which = [picked[0].key] if len(picked) == 1 and len(tables) > 1 else []
+        name = "-".join([stem, *which, *scope])
+        return exports.as_xlsx([table.as_sheet() for table in picked], name, today)
     query = request.GET.urlencode()
     return render(
         request,
@@ -147,9 +181,6 @@ def recommendation_cell(recommendation: Recommendation) -> Cell:
     )
 
 
-NEEDS_REVIEW_LABEL = "Dependency delivered: review"
-
-
 def status_cell(status: str) -> Cell:
     return Cell(Status(status).label, status=status)
 
@@ -160,7 +191,7 @@ def implementation_status_cell(implementation: object) -> Cell:
     if implementation.status == Status.AWAITING_DEPENDENCY and not any(
         d.is_pending for d in implementation.blocking_dependencies.all()
     ):
-        return Cell(NEEDS_REVIEW_LABEL, status=implementation.status)
+        return Cell(streams.NEEDS_REVIEW_LABEL, status=implementation.status)
     return status_cell(implementation.status)
 
 

@@ -24,22 +24,30 @@ from inspections.models import (
     User,
 )
 from inspections.models.progress import due_soon_window
+from inspections.reminders import item_url
 
-from . import charts, queries
+from . import charts, queries, streams
+from .streams import Extra
 from .tables import Cell, Column, Table
 from .tables_shared import (
     BadInput,
     export_format,
+    fill_implementations,
     filtered,
     force_url,
     handles_bad_input,
-    implementation_cells,
     implementation_columns,
+    page_of,
     recommendation_cell,
     respond,
-    rows_for,
     status_cell,
 )
+
+OVERDUE_SHEETS = {
+    OverdueKind.WITHIN_CONTROL: "Overdue - within control",
+    OverdueKind.AWAITING_DEPENDENCY: "Overdue - awaiting dependency",
+    OverdueKind.AWAITING_SIGN_OFF: "Overdue - awaiting sign-off",
+}
 
 MAX_WINDOW_DAYS = 366
 
@@ -110,9 +118,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "Your items that need review: everything they waited on has been delivered",
             implementation_columns(user),
             empty_message="Nothing needs review.",
+            sheet_name="Needs review",
         )
-        for implementation in rows_for(request, table, queries.needs_review(filterset.qs)):
-            table.add(*implementation_cells(user, implementation))
+        fill_implementations(request, table, queries.needs_review(filterset.qs))
         tables.append(table)
     return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
 
@@ -123,16 +131,16 @@ def overdue(request: HttpRequest) -> HttpResponse:
     filterset = filtered(request, queries.implementations(request.user))
     by_kind = queries.overdue(filterset.qs, today)
     tables = []
+    days_overdue = Extra("Days overdue", lambda due: (today - due).days)
     for kind in OverdueKind:
         table = Table(
             kind.value.replace("_", "-"),
             f"Overdue: {kind.label.lower()}",
-            implementation_columns(request.user, Column("Days overdue", numeric=True)),
+            implementation_columns(request.user, Column(days_overdue.label, numeric=True)),
             empty_message="No overdue items of this kind.",
+            sheet_name=OVERDUE_SHEETS[kind],
         )
-        for implementation in rows_for(request, table, by_kind[kind.value]):
-            days = (today - implementation.due_date).days
-            table.add(*implementation_cells(request.user, implementation, days))
+        fill_implementations(request, table, by_kind[kind.value], days_overdue)
         tables.append(table)
     context = {"filter": filterset, "total": sum(table.total for table in tables)}
     return respond(request, "reports/overdue.html", context, tables, "overdue", today)
@@ -152,15 +160,15 @@ def due_soon(request: HttpRequest) -> HttpResponse:
     else:
         days = due_soon_window()
     filterset = filtered(request, queries.implementations(request.user))
+    days_left = Extra("Days left", lambda due: (due - today).days)
     table = Table(
         "due-soon",
         f"Due in the next {days} days (to {today + datetime.timedelta(days=days):%-d %B %Y})",
-        implementation_columns(request.user, Column("Days left", numeric=True)),
+        implementation_columns(request.user, Column(days_left.label, numeric=True)),
         empty_message="Nothing falls due in this window.",
+        sheet_name=f"Due in the next {days} days",
     )
-    for implementation in rows_for(request, table, queries.due_soon(filterset.qs, today, days)):
-        left = (implementation.due_date - today).days
-        table.add(*implementation_cells(request.user, implementation, left))
+    fill_implementations(request, table, queries.due_soon(filterset.qs, today, days), days_left)
     context = {"filter": filterset, "days": days, "extra_fields": [("days", days)]}
     return respond(request, "reports/due_soon.html", context, [table], "due-soon", today)
 
@@ -172,7 +180,8 @@ def dependencies(request: HttpRequest) -> HttpResponse:
     dependency_table = Table(
         "dependencies",
         "National and regional work that recommendations wait on",
-        [
+        sheet_name="Dependencies",
+        columns=[
             Column("Dependency"),
             Column("Kind"),
             Column("Owner"),
@@ -203,9 +212,9 @@ def dependencies(request: HttpRequest) -> HttpResponse:
         "Needs review: everything these items waited on has been delivered or withdrawn",
         implementation_columns(request.user),
         empty_message="Nothing needs review.",
+        sheet_name="Needs review",
     )
-    for implementation in rows_for(request, review_table, queries.needs_review(filterset.qs)):
-        review_table.add(*implementation_cells(request.user, implementation))
+    fill_implementations(request, review_table, queries.needs_review(filterset.qs))
     context = {"filter": filterset}
     return respond(
         request,
@@ -229,21 +238,51 @@ def matrix(request: HttpRequest) -> HttpResponse:
             raise BadInput(f"There is no inspection '{slug}'.")
         return render(request, "reports/matrix.html", {"inspections": [], "today": today})
     grid = queries.matrix(request.user, chosen, today)
+    table = matrix_table(chosen, grid)
+    context = {"inspections": inspections, "chosen": chosen, "grid": grid}
+    return respond(request, "reports/matrix.html", context, [table], f"matrix-{chosen.slug}", today)
+
+
+def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
+    """The grid as one table for the screen and the export alike: a status and its overdue flag
+    in each cell, each force's totals at the end of its row, each recommendation's at the foot."""
     columns = [Column("Region"), Column("Force")]
-    columns += [Column(f"Recommendation {rec.number}") for rec in grid.recommendations]
+    columns += [Column(f"Rec. {rec.number}") for rec in grid.recommendations]
     columns += [Column("Complete", numeric=True), Column("Overdue", numeric=True)]
-    table = Table("matrix", f"Status of every force: {chosen.title}", columns)
+    table = Table(
+        "matrix",
+        f"Status of every force: {inspection.title}",
+        columns,
+        sheet_name=f"Matrix {inspection.list_name}",
+    )
     for region, forces in grid.regions:
         for force, cells, totals in forces:
             table.add(
                 region,
                 Cell(force.name, url=force_url(force)),
-                *(status_cell(cell.status) if cell else Cell("") for cell in cells),
+                *(
+                    Cell(
+                        Status(cell.status).label,
+                        status=cell.status,
+                        url=item_url(cell),
+                        flag="Overdue" if cell.is_overdue else "",
+                    )
+                    if cell
+                    else Cell("–")
+                    for cell in cells
+                ),
                 totals["complete"],
                 totals["overdue"],
             )
-    context = {"inspections": inspections, "chosen": chosen, "grid": grid}
-    return respond(request, "reports/matrix.html", context, [table], f"matrix-{chosen.slug}", today)
+    for key, label in (("complete", "Complete"), ("overdue", "Overdue")):
+        table.add_foot(
+            "",
+            label,
+            *(totals[key] for totals in grid.column_totals),
+            Cell(None),
+            Cell(None),
+        )
+    return table
 
 
 @handles_bad_input
@@ -253,7 +292,8 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     table = Table(
         "recommendations",
         f"{force.name}: every recommendation",
-        [
+        sheet_name=force.name,
+        columns=[
             Column("Recommendation"),
             Column("Deadline"),
             Column("Status"),
@@ -264,10 +304,15 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
             Column("Lead officer"),
         ],
     )
-    history = export_format(request) is None
-    rows = list(
-        rows_for(request, table, queries.force_implementations(force, today, history=history))
-    )
+    rows = []
+    if export_format(request):
+        table.export = streams.implementation_sheet(
+            table.sheet_name,
+            queries.listed(queries.force_implementations(force, today, history=False)),
+            flags=True,
+        )
+    else:
+        rows = list(page_of(request, table, queries.force_implementations(force, today)))
     for implementation in rows:
         table.add(
             recommendation_cell(implementation.recommendation),

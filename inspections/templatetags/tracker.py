@@ -76,10 +76,14 @@ def render_cell(context: template.Context, cell: Cell) -> str:
 
 @register.simple_tag
 def with_query(query: str, **changes: object) -> str:
-    """The current filters plus changes, for export links that keep what is on screen."""
+    """The current filters plus changes (an empty value drops the parameter), for export links
+    that keep what is on screen."""
     params = QueryDict(query, mutable=True)
     for key, value in changes.items():
-        params[key] = value
+        if value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
     return "?" + params.urlencode()
 
 
