@@ -6,6 +6,8 @@ Each database is measured in its own process (Django settings are read once per 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import platform
@@ -44,7 +46,7 @@ def measure_database(label: str) -> dict:
     from inspections import clock
     from inspections.letters import content, render
     from inspections.models import Force, ForceImplementation, Inspection, ProgressUpdate, User
-    from inspections.reports import queries
+    from inspections.reports import queries, streams
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
@@ -78,12 +80,35 @@ def measure_database(label: str) -> dict:
         "force page XLSX": f"/forces/{force.slug}/?format=xlsx",
         "dashboard CSV": "/?format=csv",
     }
-    # A whole national table is a large download (tens of thousands of rows): timed once.
+    # A whole national table is a large download (tens of thousands of rows): timed 3 times,
+    # each beside its limit: the same rows fetched with raw SQL and written with csv.writer.
     whole_exports = {
         "overdue CSV, every force (within control)": (
             "/reports/overdue/?format=csv&table=within-control"
-        )
+        ),
+        "overdue XLSX, every force (within control)": (
+            "/reports/overdue/?format=xlsx&table=within-control"
+        ),
     }
+
+    def export_limit(user: User) -> dict:
+        """Raw SQL of the export's rows, and csv.writer over them: its floor, measured now."""
+        rows_query = streams.values(
+            queries.overdue(queries.implementations(user), today)["within_control"]
+        )
+        sql, params = rows_query.query.sql_with_params()
+        fetch, write = [], []
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                fetched = cursor.fetchall()
+                fetch.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            csv.writer(io.StringIO()).writerows(fetched)
+            write.append((time.perf_counter() - started) * 1000)
+        return {"rows": len(fetched), "sql": min(fetch), "csv": min(write)}
+
     # The main question of each page, as the raw SQL its ORM query runs.
     raw_questions = {
         "dashboard": lambda user: (
@@ -109,6 +134,11 @@ def measure_database(label: str) -> dict:
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(url)
+                    content = (
+                        b"".join(response.streaming_content)
+                        if response.streaming
+                        else response.content
+                    )
                     times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (name, response.status_code)
             row = {
@@ -118,7 +148,7 @@ def measure_database(label: str) -> dict:
                 "queries": len(captured.captured_queries),
                 "median_ms": statistics.median(times),
                 "p95_ms": percentile(times, 0.95),
-                "bytes": len(response.content),
+                "bytes": len(content),
             }
             if name in raw_questions:
                 sql, params = raw_questions[name](user).sql_with_params()
@@ -141,21 +171,7 @@ def measure_database(label: str) -> dict:
     client = Client()
     client.force_login(national)
     for name, url in whole_exports.items():
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
-        results.append(
-            {
-                "database": label,
-                "user": "national",
-                "page": name,
-                "queries": 0,
-                "median_ms": elapsed,
-                "p95_ms": elapsed,
-                "bytes": len(response.content),
-            }
-        )
-        print(f"[{label}] national {name} {elapsed:8.0f} ms", flush=True)
+        results.append(measure_whole_export(label, client, name, url, export_limit(national)))
 
     letters = {}
     built_letter = content.from_data(force, inspection, today)
@@ -176,6 +192,39 @@ def measure_database(label: str) -> dict:
         render.docx(content.from_data(each, inspection, today))
     letters["all 43 DOCX"] = (time.perf_counter() - started) * 1000
     return {"label": label, "counts": counts, "built": built, "pages": results, "letters": letters}
+
+
+def measure_whole_export(label: str, client: object, name: str, url: str, floor: dict) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            size = sum(len(chunk) for chunk in response.streaming_content)
+            times.append((time.perf_counter() - started) * 1000)
+    assert response.status_code == 200, (name, response.status_code)
+    raw = floor["sql"] + floor["csv"]
+    row = {
+        "database": label,
+        "user": "national",
+        "page": name,
+        "queries": len(captured.captured_queries),
+        "median_ms": statistics.median(times),
+        "p95_ms": max(times),
+        "bytes": size,
+        "raw_sql_ms": raw,
+        "ratio": statistics.median(times) / raw,
+        "rows": floor["rows"],
+    }
+    print(
+        f"[{label}] national {name} {row['median_ms']:8.0f} ms for {floor['rows']:,} rows; "
+        f"raw SQL {floor['sql']:.0f} ms + csv.writer {floor['csv']:.0f} ms",
+        flush=True,
+    )
+    return row
 
 
 def child(label: str, database_url: str) -> dict:
@@ -252,8 +301,11 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
         "",
         "Each page is requested through Django's test client in-process (so the times are "
         f"server time without the network), {REPEATS} times after one warm-up; exports "
-        "5 times. Raw SQL is the main query of the page run directly with a cursor; the "
-        "ratio is page ÷ raw SQL. Targets: every report page median < 150 ms and p95 < "
+        "5 times, whole national exports 3 times. Raw SQL is the main query of the page run "
+        "directly with a cursor; the ratio is page ÷ raw SQL. For a whole national export the "
+        "raw column is its floor, measured in the same run: the same rows fetched with raw SQL "
+        "plus csv.writer writing them (the target is CSV ≤ 2 × that, XLSX ≤ 6 s). "
+        "Targets: every report page median < 150 ms and p95 < "
         "300 ms; page ÷ raw SQL < 3; DOCX < 150 ms; PDF < 1 s; all 43 letters < 30 s; the "
         "overdue report ≥ 100 requests/s with 2 gunicorn workers.",
         "",
