@@ -17,8 +17,10 @@ from .models import (
     Inspection,
     LetterRecipient,
     LetterSection,
+    LetterSentElsewhere,
     ProgressLetter,
     ProgressUpdate,
+    Publication,
     Recommendation,
     Region,
     TargetDateRevision,
@@ -39,6 +41,8 @@ FORCE_PATHS: dict[type[Model], str] = {
     FirearmsStatistic: "force",
     ProgressLetter: "force",
     LetterSection: "letter__force",
+    LetterSentElsewhere: "force",
+    Publication: "force",
 }
 # National records everyone signed in may read.
 SHARED_MODELS: tuple[type[Model], ...] = (
@@ -225,6 +229,11 @@ def sees_internal_notes_anywhere(user: User) -> bool:
 def can_record_for_force(user: User, force: Force) -> bool:
     """May record progress on this force's items (its own people and national administrators)."""
     return user.has_perm("inspections.add_progressupdate", force)
+
+
+def can_publish(user: User, force: Force) -> bool:
+    """Publishing a force's s.55 response is its PCC office's act, like issuing the letter."""
+    return can_edit_letters(user, force)
 
 
 def can_read_audit_trail(user: User) -> bool:

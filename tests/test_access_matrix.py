@@ -79,6 +79,15 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         author=cast.pcc_b,
         issued_on=datetime.date(2023, 9, 1),
     )
+    elsewhere_a = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=recommendation.inspection,
+        sent_on=datetime.date(2023, 9, 2),
+        file=SimpleUploadedFile("signed.pdf", b"%PDF signed by A"),
+        note="Internal: sent from Word",
+        author=cast.pcc_a,
+    )
+    publication_b = letter_services.publish_response(letter=letter_b, author=cast.pcc_b)
     return {
         "cast": cast,
         "A": {
@@ -109,6 +118,8 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         },
         "letter_a": letter_a,
         "letter_b": letter_b,
+        "elsewhere_a": elsewhere_a,
+        "publication_b": publication_b,
         "update_a": update_a,
     }
 
@@ -293,6 +304,28 @@ SITE = {
     "letter-new": (lambda w: [], row("302 405 405 405 405 405 405")),
     "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
     "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
+    "letter-publish": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403")),
+    "letter-elsewhere-new": (lambda w: [], row("302 200 403 200 403 403 403")),
+    "letter-elsewhere": (lambda w: [w["elsewhere_a"].uuid], row("302 200 200 404 404 200 200")),
+    "letter-elsewhere-file": (
+        lambda w: [w["elsewhere_a"].uuid],
+        row("302 200 200 404 404 200 200"),
+    ),
+    "letter-elsewhere-withdraw": (
+        lambda w: [w["elsewhere_a"].uuid],
+        row("302 200 403 404 404 403 403"),
+    ),
+    "letter-elsewhere-publish": (
+        lambda w: [w["elsewhere_a"].uuid],
+        row("302 200 403 404 404 403 403"),
+    ),
+    # The public pages: published responses only, to anyone.
+    "public-responses": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "public-force": (lambda w: [w["B"]["force"].slug], row("200 200 200 200 200 200 200")),
+    "public-letter": (
+        lambda w: [w["publication_b"].uuid],
+        row("200 200 200 200 200 200 200"),
+    ),
     "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200")),
     "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),

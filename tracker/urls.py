@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("inspections.work.urls")),
     path("", include("inspections.search.urls")),
     path("", include("inspections.letters.urls")),
+    path("", include("inspections.public.urls")),
     path("", include("inspections.reports.urls")),
 ]

@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 
-from inspections.models import ProgressLetter
+from inspections.models import Inspection, ProgressLetter
 from inspections.models.fields import PlainTextFormField
 from inspections.models.letters import S55_STATES
-from inspections.text import NARRATIVE_MAX, validate_plain_text
+from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
 from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
 
@@ -102,3 +102,53 @@ class ResponseFilterForm(forms.Form):
         if self.cleaned_data.get("sort") == "state":
             rows = sorted(rows, key=lambda row: (order.index(row.state), row.force.name))
         return rows
+
+
+class SentElsewhereForm(forms.Form):
+    """A response the office sent outside the tracker."""
+
+    inspection = forms.ModelChoiceField(
+        label="Which report does it answer?",
+        queryset=Inspection.objects.order_by("is_sample", "-published", "title"),
+        empty_label="Choose the report",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    sent_on = GovukDateField(label="When was it sent?", subject="the date it was sent")
+    file = forms.FileField(
+        label="The signed letter",
+        help_text="The file as sent, for example a PDF of the signed letter.",
+    )
+    note = PlainTextFormField(
+        label="Note (optional)",
+        required=False,
+        max_length=REASON_MAX,
+        validators=[validate_plain_text],
+        help_text="For example, where the letter was sent from, or who signed it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if problem := evidence_file_problem(upload.name, upload.size):
+            raise forms.ValidationError(problem)
+        return upload
+
+
+class WithdrawForm(forms.Form):
+    reason = PlainTextFormField(
+        label="Why is the record withdrawn?",
+        max_length=REASON_MAX,
+        validators=[validate_plain_text],
+        help_text="For example, the wrong file or date was recorded. The record is kept.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublishForm(forms.Form):
+    office_url = forms.URLField(
+        label="Where else is it published? (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The address of the page on the office's own website, if it is there too.",
+    )

@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 
 from inspections import permissions
 from inspections.models import (
     Force,
     Inspection,
+    LetterSentElsewhere,
     LetterStatus,
     ProgressLetter,
     User,
@@ -41,30 +43,55 @@ class Response:
     force: Force
     due: datetime.date
     issued_on: datetime.date | None
-    letter_uuid: str | None
+    # The first letter sent: issued here, or recorded as sent elsewhere.
+    letter_url: str
     state: str
     words: str
 
 
+def first_sent(
+    issued: tuple[datetime.date | None, object], elsewhere: tuple[datetime.date | None, object]
+) -> tuple[datetime.date | None, str]:
+    """The earlier of a force's first issued letter and its first letter sent elsewhere."""
+    candidates = [
+        (on, reverse(name, args=[uuid]))
+        for (on, uuid), name in ((issued, "letter"), (elsewhere, "letter-elsewhere"))
+        if on is not None
+    ]
+    return min(candidates, key=lambda pair: pair[0]) if candidates else (None, "")
+
+
 def responses(user: User, inspection: Inspection, today: datetime.date) -> list[Response]:
-    """Each visible force's first issued letter on the inspection: on time, late or not yet."""
+    """Each visible force's first letter on the inspection (issued here or sent elsewhere): on
+    time, late or not yet."""
     first_issued = ProgressLetter.objects.filter(
         force=OuterRef("pk"), inspection=inspection, status=LetterStatus.ISSUED
     ).order_by("issued_on", "issued_at")
+    first_elsewhere = (
+        LetterSentElsewhere.objects.current()
+        .filter(force=OuterRef("pk"), inspection=inspection)
+        .order_by("sent_on", "recorded_at")
+    )
     forces = (
         permissions.scope_queryset(user, Force.objects.all())
         .select_related("region")
         .annotate(
             first_issued_on=Subquery(first_issued.values("issued_on")[:1]),
             first_letter=Subquery(first_issued.values("uuid")[:1]),
+            first_elsewhere_on=Subquery(first_elsewhere.values("sent_on")[:1]),
+            first_elsewhere=Subquery(first_elsewhere.values("uuid")[:1]),
         )
         .order_by("region__name", "name")
     )
     due = inspection.response_due
     result = []
     for force in forces:
-        state, words = s55_state(force.first_issued_on, due, today)
-        result.append(Response(force, due, force.first_issued_on, force.first_letter, state, words))
+        sent_on, url = first_sent(
+            (force.first_issued_on, force.first_letter),
+            (force.first_elsewhere_on, force.first_elsewhere),
+        )
+        state, words = s55_state(sent_on, due, today)
+        result.append(Response(force, due, sent_on, url, state, words))
     return result
 
 

@@ -1,4 +1,5 @@
-"""Writes for letters: draft, edit, issue (freeze), discard. Each in one transaction."""
+"""Writes for letters: draft, edit, issue (freeze), discard; letters sent elsewhere; publication.
+Each in one transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,8 +17,10 @@ from inspections.models import (
     Force,
     Inspection,
     LetterSection,
+    LetterSentElsewhere,
     LetterStatus,
     ProgressLetter,
+    Publication,
     User,
 )
 
@@ -185,3 +188,99 @@ def discard_draft(*, letter: ProgressLetter, author: User) -> None:
         raise ValidationError("An issued letter cannot be discarded.")
     letter._history_user = author
     letter.delete()
+
+
+# --- responses sent elsewhere, and publication ------------------------------------------------
+
+
+@transaction.atomic
+def record_letter_sent_elsewhere(
+    *,
+    force: Force,
+    inspection: Inspection,
+    sent_on: datetime.date,
+    file: File,
+    note: str = "",
+    author: User,
+    today: datetime.date | None = None,
+) -> LetterSentElsewhere:
+    """A response the office sent outside the tracker: it counts for s.55 like an issued one."""
+    require_editor(author, force)
+    today = today or clock.today()
+    problems = []
+    if sent_on > today:
+        problems.append("The date it was sent cannot be in the future.")
+    if inspection.published is not None and sent_on < inspection.published:
+        problems.append(
+            f"The date it was sent cannot be before the report was published "
+            f"({inspection.published:%-d %B %Y})."
+        )
+    if problems:
+        raise ValidationError(problems)
+    data = file.read()
+    file.seek(0)
+    record = LetterSentElsewhere(
+        force=force,
+        inspection=inspection,
+        sent_on=sent_on,
+        file_name=file.name.rsplit("/", 1)[-1],
+        file_sha256=sha256(data),
+        note=note,
+        recorded_by=author,
+    )
+    record.file.save(record.file_name, ContentFile(data), save=False)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def withdraw_letter_sent_elsewhere(
+    *, record: LetterSentElsewhere, reason: str, author: User
+) -> LetterSentElsewhere:
+    """Recorded in error: it stops counting (and leaves the public pages) but is kept."""
+    require_editor(author, record.force)
+    record = LetterSentElsewhere.objects.select_for_update().get(pk=record.pk)
+    if record.is_withdrawn:
+        raise ValidationError("This letter was already withdrawn.")
+    if not reason.strip():
+        raise ValidationError("Say why the record is withdrawn.")
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = author
+    record.withdrawn_reason = reason
+    record.save()
+    return record
+
+
+@transaction.atomic
+def publish_response(
+    *,
+    letter: ProgressLetter | LetterSentElsewhere,
+    office_url: str = "",
+    author: User,
+) -> Publication:
+    """Make a sent response public on the service's open pages."""
+    require_editor(author, letter.force)
+    if isinstance(letter, ProgressLetter):
+        letter = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
+        if not letter.is_issued or letter.issued_on is None:
+            raise ValidationError("Only an issued letter can be published: issue it first.")
+        sent_on, kind = letter.issued_on, {"letter": letter}
+    else:
+        letter = LetterSentElsewhere.objects.select_for_update().get(pk=letter.pk)
+        if letter.is_withdrawn:
+            raise ValidationError("This letter was withdrawn, so it cannot be published.")
+        sent_on, kind = letter.sent_on, {"sent_elsewhere": letter}
+    if Publication.objects.filter(**kind).exists():
+        raise ValidationError("This letter is already published.")
+    publication = Publication(
+        force=letter.force,
+        inspection=letter.inspection,
+        sent_on=sent_on,
+        office_url=office_url,
+        published_by=author,
+        **kind,
+    )
+    publication.full_clean()
+    publication.save()
+    return publication

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sent, views
 
 urlpatterns = [
     path("letters/", views.letter_list, name="letters"),
@@ -10,5 +10,23 @@ urlpatterns = [
     path("letters/<uuid:uuid>/issue/", views.letter_issue, name="letter-issue"),
     path("letters/<uuid:uuid>/discard/", views.letter_discard, name="letter-discard"),
     path("letters/<uuid:uuid>/letter.<str:fmt>", views.letter_download, name="letter-download"),
+    path("letters/<uuid:uuid>/publish/", sent.letter_publish, name="letter-publish"),
+    path("letters/sent-elsewhere/new/", sent.letter_elsewhere_new, name="letter-elsewhere-new"),
+    path("letters/sent-elsewhere/<uuid:uuid>/", sent.letter_elsewhere, name="letter-elsewhere"),
+    path(
+        "letters/sent-elsewhere/<uuid:uuid>/file",
+        sent.letter_elsewhere_file,
+        name="letter-elsewhere-file",
+    ),
+    path(
+        "letters/sent-elsewhere/<uuid:uuid>/withdraw/",
+        sent.letter_elsewhere_withdraw,
+        name="letter-elsewhere-withdraw",
+    ),
+    path(
+        "letters/sent-elsewhere/<uuid:uuid>/publish/",
+        sent.letter_elsewhere_publish,
+        name="letter-elsewhere-publish",
+    ),
     path("reports/responses/", views.responses, name="responses"),
 ]

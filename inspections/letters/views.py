@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
-from inspections.models import Inspection, ProgressLetter
+from inspections.models import Inspection, LetterSentElsewhere, ProgressLetter
 from inspections.models.letters import S55_STATES
 from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
@@ -33,6 +33,11 @@ def letter_or_404(request: HttpRequest, uuid: str) -> ProgressLetter:
 
 def letter_list(request: HttpRequest) -> HttpResponse:
     letters = queries.visible_letters(request.user).order_by("-created_at")
+    sent_elsewhere = (
+        permissions.scope_queryset(request.user, LetterSentElsewhere.objects.all())
+        .select_related("force", "inspection")
+        .order_by("-sent_on")
+    )
     user = request.user
     can_draft = user.force_id is not None and permissions.can_edit_letters(user, user.force)
     return render(
@@ -40,6 +45,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         "letters/list.html",
         {
             "letters": letters,
+            "sent_elsewhere": sent_elsewhere,
             "can_draft": can_draft,
             "inspections": Inspection.objects.order_by("is_sample", "-published")
             if can_draft
@@ -89,11 +95,16 @@ def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     letter = letter_or_404(request, uuid)
     built = content.from_letter(letter)
     can_edit = not letter.is_issued and permissions.can_edit_letters(request.user, letter.force)
+    publication = getattr(letter, "publication", None)
     return render(
         request,
         "letters/detail.html",
         {
             "letter": letter,
+            "publication": publication,
+            "can_publish": letter.is_issued
+            and publication is None
+            and permissions.can_publish(request.user, letter.force),
             "body": rendering.html(built, standalone=False),
             "can_edit": can_edit,
             "changes": changes_since(letter),
@@ -256,9 +267,7 @@ def responses(request: HttpRequest) -> HttpResponse:
             Cell(S55_STATES[row.state]),
             row.issued_on,
             late_by.days if late_by.days > 0 else None,
-            Cell("Read the letter", url=reverse("letter", args=[row.letter_uuid]))
-            if row.letter_uuid
-            else Cell(""),
+            Cell("Read the letter", url=row.letter_url) if row.letter_url else Cell(""),
         )
     context = {
         "inspections": inspections,

@@ -37,6 +37,7 @@ from .reference import (
     Recommendation,
     Region,
 )
+from .responses import LetterSentElsewhere, Publication
 from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [
@@ -60,11 +61,13 @@ __all__ = [
     "Inspection",
     "LetterRecipient",
     "LetterSection",
+    "LetterSentElsewhere",
     "LetterStatus",
     "OutboundEmail",
     "OverdueKind",
     "ProgressLetter",
     "ProgressUpdate",
+    "Publication",
     "Recommendation",
     "Region",
     "Role",

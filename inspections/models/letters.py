@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
@@ -161,6 +162,9 @@ class ProgressLetter(models.Model):
         ):
             raise FrozenLetterError("An issued letter cannot be changed; draft a new one.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("letter", args=[self.uuid])
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         if self.is_issued:

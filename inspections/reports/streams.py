@@ -106,9 +106,9 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
         waits[implementation_id].append(title)
     titles = {
         rec.pk: short_title(rec)
-        for rec in Recommendation.objects.filter(pk__in=plain.values("recommendation_id")).only(
-            "pk", "short_title", "text"
-        )
+        for rec in Recommendation.objects.filter(
+            pk__in=plain_rows.values("recommendation_id")
+        ).only("pk", "short_title", "text")
     }
     for (
         pk,

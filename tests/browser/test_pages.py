@@ -107,9 +107,11 @@ def test_pcc_staff_journey(demo, page_as):
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + 3
-    # A force user's own force goes without saying: no Force column, each row one of its items.
-    assert rows[0][0] == "Recommendation"
-    assert all(row[0].startswith("Firearms 2023: ") for row in rows[1:])
+    # A file travels: it names the force, and keeps inspection and number in their own columns.
+    assert "west-mercia-police" in download.suggested_filename
+    assert rows[0][:4] == ["Force", "Region", "Inspection", "Recommendation"]
+    assert {(row[0], row[2]) for row in rows[1:]} == {("West Mercia Police", "Firearms 2023")}
+    assert all(row[3].isdigit() for row in rows[1:])
 
     # Bad input and another force's page get a page in the site's layout.
     page.goto("/reports/due-soon/?days=soon")

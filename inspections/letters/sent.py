@@ -1,0 +1,144 @@
+"""Letters sent outside the tracker (recorded, read, withdrawn) and publishing a sent response
+to the public pages. Thin: writes in services.py, access in permissions.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from inspections import permissions
+from inspections.models import LetterSentElsewhere, ProgressLetter
+
+from . import queries, services
+from .forms import PublishForm, SentElsewhereForm, WithdrawForm
+
+
+def sent_or_404(request: HttpRequest, uuid: str) -> LetterSentElsewhere:
+    return get_object_or_404(
+        permissions.scope_queryset(request.user, LetterSentElsewhere.objects.all()).select_related(
+            "force", "inspection", "recorded_by", "withdrawn_by"
+        ),
+        uuid=uuid,
+    )
+
+
+def add_errors(form: object, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def letter_elsewhere_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.force_id is None or not permissions.can_edit_letters(user, user.force):
+        raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
+    form = SentElsewhereForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_letter_sent_elsewhere(
+                force=user.force,
+                inspection=form.cleaned_data["inspection"],
+                sent_on=form.cleaned_data["sent_on"],
+                file=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+                author=user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Letter recorded. It counts as your s.55 response.")
+            return redirect("letter-elsewhere", uuid=record.uuid)
+    return render(
+        request,
+        "letters/elsewhere_new.html",
+        {"form": form, "evidence_max_mb": settings.TRACKER_EVIDENCE_MAX_MB},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def letter_elsewhere(request: HttpRequest, uuid: str) -> HttpResponse:
+    record = sent_or_404(request, uuid)
+    may_act = permissions.can_edit_letters(request.user, record.force)
+    published = getattr(record, "publication", None)
+    return render(
+        request,
+        "letters/elsewhere.html",
+        {
+            "record": record,
+            "publication": published,
+            "can_withdraw": may_act and not record.is_withdrawn,
+            "can_publish": may_act and not record.is_withdrawn and published is None,
+        },
+    )
+
+
+def letter_elsewhere_file(request: HttpRequest, uuid: str) -> FileResponse:
+    record = sent_or_404(request, uuid)
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
+
+
+def letter_elsewhere_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A check page first: withdrawing takes the letter off the s.55 count and public pages."""
+    record = sent_or_404(request, uuid)
+    if not permissions.can_edit_letters(request.user, record.force):
+        raise PermissionDenied("Only the force's PCC staff can withdraw its records.")
+    if record.is_withdrawn:
+        messages.error(request, "This record was already withdrawn.")
+        return redirect("letter-elsewhere", uuid=record.uuid)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_letter_sent_elsewhere(
+                record=record, reason=form.cleaned_data["reason"], author=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Record withdrawn. It no longer counts for s.55.")
+            return redirect("letter-elsewhere", uuid=record.uuid)
+    return render(
+        request,
+        "letters/elsewhere_withdraw.html",
+        {"record": record, "form": form, "published": hasattr(record, "publication")},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def publish(
+    request: HttpRequest, letter: ProgressLetter | LetterSentElsewhere, back: str
+) -> HttpResponse:
+    if not permissions.can_publish(request.user, letter.force):
+        raise PermissionDenied("Only the force's PCC staff can publish its response.")
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.publish_response(
+                letter=letter, office_url=form.cleaned_data["office_url"], author=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Published. Anyone can now read it on the public page of "
+                f"{publication.force.name}'s responses.",
+            )
+            return redirect(back)
+    return render(
+        request,
+        "letters/publish.html",
+        {"letter": letter, "form": form, "back": back},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def letter_publish(request: HttpRequest, uuid: str) -> HttpResponse:
+    letter = get_object_or_404(queries.visible_letters(request.user), uuid=uuid)
+    return publish(request, letter, back=letter.get_absolute_url())
+
+
+def letter_elsewhere_publish(request: HttpRequest, uuid: str) -> HttpResponse:
+    record = sent_or_404(request, uuid)
+    return publish(request, record, back=record.get_absolute_url())

@@ -1,0 +1,154 @@
+"""A force's s.55 response beyond the tracker's own letters: a letter the office sent from
+elsewhere (Word, say), and the publication of a response on the service's public pages, which
+section 55 of the Police Act 1996 requires of the local policing body."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from inspections.text import REASON_MAX
+
+from .fields import EvidenceFileValidator, PlainTextField
+from .letters import LetterStatus, ProgressLetter
+from .reference import Force, Inspection
+
+
+def sent_letter_upload_to(instance: "LetterSentElsewhere", filename: str) -> str:
+    return f"letters/sent-elsewhere/{instance.uuid}/{filename}"
+
+
+class LetterSentElsewhereQuerySet(models.QuerySet):
+    def current(self) -> "LetterSentElsewhereQuerySet":
+        """Not withdrawn: what counts for s.55."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class LetterSentElsewhere(models.Model):
+    """A response sent outside the tracker: the day it went and the signed file, kept as
+    uploaded. Withdrawn (never deleted) when recorded in error."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="letters_elsewhere")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="letters_elsewhere"
+    )
+    sent_on = models.DateField(help_text="The day the letter was sent.")
+    file = models.FileField(
+        upload_to=sent_letter_upload_to, max_length=255, validators=[EvidenceFileValidator()]
+    )
+    file_name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    file_sha256 = models.CharField(max_length=64)
+    note = PlainTextField(max_length=REASON_MAX, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_withdrawn",
+    )
+    withdrawn_reason = PlainTextField(max_length=REASON_MAX, blank=True)
+
+    history = HistoricalRecords()
+    objects = LetterSentElsewhereQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "inspection", "sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="letter_elsewhere_withdrawal_complete",
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | (Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)),
+            ),
+            models.CheckConstraint(name="letter_elsewhere_has_hash", condition=~Q(file_sha256="")),
+        ]
+        indexes = [
+            models.Index(fields=["inspection", "force", "sent_on"], name="letter_elsewhere_s55_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force.name}: letter on {self.inspection.title} sent {self.sent_on:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("letter-elsewhere", args=[self.uuid])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PublicationQuerySet(models.QuerySet):
+    def public(self) -> "PublicationQuerySet":
+        """What the public pages may show: nothing else is ever reachable there."""
+        return self.filter(
+            Q(letter__status=LetterStatus.ISSUED, sent_elsewhere__isnull=True)
+            | Q(letter__isnull=True, sent_elsewhere__withdrawn_at__isnull=True)
+        )
+
+
+class Publication(models.Model):
+    """A s.55 response published on the service's public pages: an issued letter, or a letter
+    sent elsewhere. A letter sent elsewhere that is withdrawn leaves the public pages with it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="publications")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="publications"
+    )
+    letter = models.OneToOneField(
+        ProgressLetter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publication",
+    )
+    sent_elsewhere = models.OneToOneField(
+        LetterSentElsewhere,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publication",
+    )
+    sent_on = models.DateField(help_text="The day the response was sent, as published.")
+    office_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the office also published it, if anywhere."
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "force__name"]
+        constraints = [
+            models.CheckConstraint(
+                name="publication_of_one_letter",
+                condition=Q(letter__isnull=False, sent_elsewhere__isnull=True)
+                | Q(letter__isnull=True, sent_elsewhere__isnull=False),
+                violation_error_message="A publication is of one letter: issued here or sent "
+                "elsewhere.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["inspection", "force"], name="publication_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force.name}: response on {self.inspection.title}, published"
+
+    def on_time(self) -> bool:
+        return self.sent_on <= self.inspection.response_due
+
+    def days_late(self) -> int:
+        return max(0, (self.sent_on - self.inspection.response_due).days)

@@ -1,0 +1,73 @@
+"""The public pages: each force's published s.55 responses, and every force's per inspection.
+No sign-in. Only what ``Publication.objects.public()`` returns is ever reachable here: the letter
+as sent and its dates, nothing unpublished, no draft, no note. The pages are the same for
+everyone (no signed-in header), so browsers and proxies may cache them."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from inspections.models import Force, Publication
+
+CACHE_SECONDS = 300
+
+
+def published() -> object:
+    return Publication.objects.public().select_related(
+        "force__region", "inspection", "letter", "sent_elsewhere"
+    )
+
+
+def public_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    # The same page for everyone: no signed-in header, no menu, no messages.
+    return render(
+        request, template, {**context, "user": AnonymousUser(), "nav_items": [], "public": True}
+    )
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def national(request: HttpRequest) -> HttpResponse:
+    rows = published().order_by("-inspection__published", "inspection__title", "force__name")
+    by_inspection = [
+        (inspection, list(items)) for inspection, items in groupby(rows, key=lambda p: p.inspection)
+    ]
+    return public_page(request, "public/national.html", {"by_inspection": by_inspection})
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def force(request: HttpRequest, slug: str) -> HttpResponse:
+    chosen = get_object_or_404(Force.objects.select_related("region"), slug=slug)
+    rows = published().filter(force=chosen).order_by("-inspection__published", "sent_on")
+    return public_page(request, "public/force.html", {"force": chosen, "publications": rows})
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def letter(request: HttpRequest, uuid: str) -> FileResponse:
+    publication = get_object_or_404(published(), uuid=uuid)
+    name = f"{publication.force.slug}-{publication.inspection.slug}-response"
+    if publication.letter is not None:
+        return FileResponse(
+            publication.letter.pdf_file.open("rb"),
+            filename=f"{name}-{publication.sent_on:%Y-%m-%d}.pdf",
+            content_type="application/pdf",
+        )
+    sent = publication.sent_elsewhere
+    extension = sent.file_name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        sent.file.open("rb"),
+        as_attachment=extension != "pdf",
+        filename=f"{name}-{publication.sent_on:%Y-%m-%d}.{extension}",
+    )

@@ -1,0 +1,129 @@
+"""The s.55 response beyond the drafting: a PCC officer records a letter the office sent from
+Word, in Debian's chromium through the real form, and publishes it from the check page; anyone
+then reads it on the public pages without signing in; an issued letter is published the same
+way. axe checks every page and state."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inspections.letters import services as letter_services
+from inspections.models import LetterRecipient, LetterSentElsewhere, Publication
+
+from ..conftest import TODAY, record
+from .test_work_journeys import audit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation, page_as, tmp_path):
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letters"))
+    page.get_by_role("link", name="Record a letter sent from outside the tracker").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "record form")
+
+    # Nothing chosen: the error summary names each field.
+    page.get_by_role("button", name="Record the letter").click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Which report does it answer?" in summary
+    assert "The signed letter" in summary
+    audit(page, problems, "record form with errors")
+    assert not LetterSentElsewhere.objects.exists()
+
+    signed = tmp_path / "signed-response.pdf"
+    signed.write_bytes(b"%PDF-1.4 signed by the commissioner")
+    page.get_by_label("Which report does it answer?").select_option(
+        label=recommendation.inspection.title
+    )
+    page.get_by_label("Day").fill("4")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2023")
+    page.get_by_label("The signed letter").set_input_files(str(signed))
+    page.get_by_label("Note (optional)").fill("Sent from Word by the chief executive.")
+    page.get_by_role("button", name="Record the letter").click()
+    page.wait_for_load_state("networkidle")
+    assert "Letter recorded" in page.locator(".govuk-notification-banner").inner_text()
+    audit(page, problems, "recorded letter")
+    sent = LetterSentElsewhere.objects.get()
+    assert (sent.force, sent.inspection, sent.sent_on) == (
+        cast.force_a,
+        recommendation.inspection,
+        datetime.date(2023, 9, 4),
+    )
+    assert sent.file.read() == signed.read_bytes()
+
+    page.get_by_role("link", name="Publish on the public pages").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "publish check page")
+    assert not Publication.objects.exists()  # nothing until confirmed
+    page.get_by_label("Where else is it published? (optional)").fill("not an address")
+    page.get_by_role("button", name="Publish the response").click()
+    page.wait_for_load_state("networkidle")
+    assert "Enter a valid URL" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "publish check page with errors")
+    page.get_by_label("Where else is it published? (optional)").fill(
+        "https://www.example-pcc.gov.uk/hmicfrs"
+    )
+    page.get_by_role("button", name="Publish the response").click()
+    page.wait_for_load_state("networkidle")
+    assert "Published" in page.locator(".govuk-notification-banner").inner_text()
+    publication = Publication.objects.get()
+    assert publication.sent_elsewhere == sent
+    assert publication.office_url == "https://www.example-pcc.gov.uk/hmicfrs"
+
+    public = page_as(None)
+    public.goto(reverse("public-responses"))
+    public.wait_for_load_state("networkidle")
+    audit(public, problems, "public national page")
+    text = public.locator("main").inner_text()
+    assert cast.force_a.name in text
+    assert "4 September 2023" in text
+    assert "On time" in text
+    assert "chief executive" not in text  # the internal note never reaches the public
+    public.get_by_role("link", name=cast.force_a.name, exact=True).click()
+    public.wait_for_load_state("networkidle")
+    audit(public, problems, "public force page")
+    # A PDF opens in the browser: fetch what the link gives, as the reader's browser does.
+    href = public.get_by_role("link", name="Read the letter").first.get_attribute("href")
+    letter = public.request.get(href)
+    assert letter.headers["content-type"] == "application/pdf"
+    assert letter.body() == signed.read_bytes()
+    assert problems == []
+
+
+def test_an_issued_letter_is_published_from_its_page(cast, impl_a, recommendation, page_as):
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="Street"
+    )
+    record(impl_a, cast.pcc_a)
+    letter = letter_services.issue_letter(
+        letter=letter_services.draft_letter(
+            force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+        ),
+        author=cast.pcc_a,
+        issued_on=datetime.date(2023, 10, 20),
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letter", args=[letter.uuid]))
+    page.get_by_role("link", name="Publish this letter on the public pages").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Publish the response").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "issued letter, published")
+    assert Publication.objects.get().letter == letter
+    public = page_as(None)
+    public.goto(reverse("public-force", args=[cast.force_a.slug]))
+    public.wait_for_load_state("networkidle")
+    late = (datetime.date(2023, 10, 20) - recommendation.inspection.response_due).days
+    assert f"{late} days late" in public.locator("main").inner_text()
+    assert problems == []
