@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .letters.queries import ResponseReminder, response_reminders
 from .models import (
     FORCE_ROLES,
     Dependency,
@@ -22,6 +23,7 @@ from .models import (
     DigestFrequency,
     Force,
     ForceImplementation,
+    Inspection,
     OutboundEmail,
     ProgressUpdate,
     TargetDateRevision,
@@ -45,6 +47,8 @@ class Digest:
     stale: list[ForceImplementation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
     revisions: list[TargetDateRevision] = field(default_factory=list)
+    # The s.55 clock: responses 28 or 7 days from due, or just past it, not yet sent.
+    responses: list[ResponseReminder] = field(default_factory=list)
 
     @property
     def due_soon_days(self) -> int:
@@ -61,12 +65,17 @@ class Digest:
                 self.stale,
                 self.updates,
                 self.revisions,
+                self.responses,
             )
         )
 
     @property
     def subject(self) -> str:
         parts = []
+        if any(r.kind == "late" for r in self.responses):
+            parts.append("s.55 response late")
+        elif self.responses:
+            parts.append("s.55 response due")
         if self.became_overdue:
             parts.append(f"{len(self.became_overdue)} newly overdue")
         if self.needs_review:
@@ -84,6 +93,7 @@ class Digest:
             "overdue": absolute(reverse("overdue") + query),
             "due_soon": absolute(reverse("due-soon") + query),
             "dependencies": absolute(reverse("dependencies") + query),
+            "letters": absolute(reverse("letters")),
         }
 
 
@@ -117,6 +127,7 @@ def build_digest(force: Force, today: datetime.date, since: datetime.date) -> Di
             .select_related("implementation__recommendation", "changed_by")
             .order_by("changed_at")
         ),
+        responses=response_reminders(force, today, since),
     )
 
 
@@ -267,6 +278,51 @@ def queue_review_notice(*, update: ProgressUpdate, signed_off: bool, note: str) 
         body=body,
         to="\n".join(emails),
     )
+    return topic
+
+
+def response_topic(inspection: Inspection) -> str:
+    return f"response-due-{inspection.pk}-{inspection.published:%Y%m%d}"
+
+
+def queue_response_due(inspection: Inspection) -> str:
+    """Tell each force's PCC staff the date its s.55 response to a new report is due. Saved with
+    the change (call inside its transaction); sent by send_outbox."""
+    topic = response_topic(inspection)
+    due = inspection.response_due
+    if due is None or inspection.is_sample:
+        return topic
+    staff = (
+        User.objects.filter(role="pcc_staff", is_active=True, force__isnull=False)
+        .exclude(email="")
+        .select_related("force")
+        .order_by("force__name", "email")
+    )
+    by_force: dict[int, list[User]] = {}
+    for user in staff:
+        by_force.setdefault(user.force_id, []).append(user)
+    queued = []
+    for users in by_force.values():
+        force = users[0].force
+        body = render_to_string(
+            "emails/response_due.txt",
+            {
+                "inspection": inspection,
+                "force": force,
+                "due": due,
+                "link": absolute(reverse("letters")),
+            },
+        )
+        queued.append(
+            OutboundEmail(
+                about=topic,
+                subject=f"{force.name}: s.55 response to {inspection.list_name} due by "
+                f"{due:%-d %B %Y}",
+                body=body,
+                to="\n".join(user.email for user in users),
+            )
+        )
+    OutboundEmail.objects.bulk_create(queued)
     return topic
 
 

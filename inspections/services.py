@@ -20,6 +20,7 @@ from .models import (
     EvidenceFile,
     Force,
     ForceImplementation,
+    Inspection,
     ProgressUpdate,
     Recommendation,
     Scope,
@@ -89,6 +90,22 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
     if recommendation.scope == Scope.LOCAL:
         sync_implementations(recommendations=[recommendation])
     return recommendation
+
+
+@transaction.atomic
+def save_inspection(*, inspection: Inspection) -> Inspection:
+    """Save a report. When it is new, or its publication date (and so its s.55 date) moves,
+    each force's PCC staff are told the date their response is due, once the save commits."""
+    before = (
+        None
+        if inspection._state.adding
+        else Inspection.objects.filter(pk=inspection.pk).values_list("published", flat=True).first()
+    )
+    inspection.save()
+    if inspection.published is not None and inspection.published != before:
+        topic = reminders.queue_response_due(inspection)
+        transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    return inspection
 
 
 @transaction.atomic

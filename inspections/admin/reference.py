@@ -106,6 +106,10 @@ class InspectionAdmin(TrackerAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
 
+    def save_model(self, request: HttpRequest, obj: Inspection, form: object, change: bool) -> None:
+        obj._history_user = request.user
+        services.save_inspection(inspection=obj)
+
     @admin.display(description="s.55 response due")
     def response_due(self, obj: Inspection) -> str:
         due = obj.response_due

@@ -6,7 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from inspections import permissions
@@ -19,6 +19,7 @@ from inspections.models import (
     User,
     s55_state,
 )
+from inspections.models.reference import RESPONSE_PERIOD_DAYS
 
 
 def visible_letters(user: User) -> QuerySet:
@@ -97,3 +98,56 @@ def responses(user: User, inspection: Inspection, today: datetime.date) -> list[
 
 def response_counts(rows: list[Response]) -> Counter[str]:
     return Counter(row.state for row in rows)
+
+
+# The points of the 56 days at which a force that has not responded is reminded: days after
+# publication (the response is due on day 55 counting publication as day 0).
+REMINDER_MARKS = {
+    "28_days_left": RESPONSE_PERIOD_DAYS - 1 - 28,
+    "7_days_left": RESPONSE_PERIOD_DAYS - 1 - 7,
+    "late": RESPONSE_PERIOD_DAYS,
+}
+
+
+@dataclass
+class ResponseReminder:
+    inspection: Inspection
+    due: datetime.date
+    kind: str
+
+    @property
+    def words(self) -> str:
+        if self.kind == "late":
+            return f"not yet sent: it was due by {self.due:%-d %B %Y}"
+        days = 28 if self.kind == "28_days_left" else 7
+        return f"due by {self.due:%-d %B %Y}, in {days} days"
+
+
+def response_reminders(
+    force: Force, today: datetime.date, since: datetime.date
+) -> list[ResponseReminder]:
+    """Each inspection whose 28-days-left, 7-days-left or late mark falls in (since, today] and
+    to which the force has sent nothing (issued here or recorded as sent elsewhere)."""
+    window = Q()
+    for offset in REMINDER_MARKS.values():
+        days = datetime.timedelta(days=offset)
+        window |= Q(published__gt=since - days, published__lte=today - days)
+    answered = ProgressLetter.objects.filter(
+        force=force, inspection=OuterRef("pk"), status=LetterStatus.ISSUED
+    )
+    sent_elsewhere = LetterSentElsewhere.objects.current().filter(
+        force=force, inspection=OuterRef("pk")
+    )
+    inspections = (
+        Inspection.objects.filter(window, is_sample=False)
+        .exclude(Exists(answered))
+        .exclude(Exists(sent_elsewhere))
+        .order_by("published", "title")
+    )
+    reminders = []
+    for inspection in inspections:
+        for kind, offset in REMINDER_MARKS.items():
+            mark = inspection.published + datetime.timedelta(days=offset)
+            if since < mark <= today:
+                reminders.append(ResponseReminder(inspection, inspection.response_due, kind))
+    return reminders
