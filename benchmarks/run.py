@@ -134,7 +134,7 @@ def measure_database(label: str) -> dict:
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(url)
-                    content = (
+                    payload = (
                         b"".join(response.streaming_content)
                         if response.streaming
                         else response.content
@@ -148,7 +148,7 @@ def measure_database(label: str) -> dict:
                 "queries": len(captured.captured_queries),
                 "median_ms": statistics.median(times),
                 "p95_ms": percentile(times, 0.95),
-                "bytes": len(content),
+                "bytes": len(payload),
             }
             if name in raw_questions:
                 sql, params = raw_questions[name](user).sql_with_params()
