@@ -451,7 +451,10 @@ class TestResponses:
 
 
 class TestExportCommand:
-    def test_one_force_each_format(self, tmp_path):
+    def test_an_issued_letter_is_exported_exactly_as_issued(self, tmp_path):
+        issued = ProgressLetter.objects.issued().get(
+            force__slug="west-mercia-police", inspection__slug=FIREARMS
+        )
         for fmt in ("docx", "pdf", "html"):
             target = tmp_path / f"letter.{fmt}"
             call_command(
@@ -466,10 +469,31 @@ class TestExportCommand:
                 str(target),
                 stdout=io.StringIO(),
             )
+            expected = getattr(issued, f"{fmt}_sha256")
+            assert hashlib.sha256(target.read_bytes()).hexdigest() == expected, fmt
+        assert_reads_like_the_seed(pdf_text((tmp_path / "letter.pdf").read_bytes()))
+
+    def test_one_force_each_format_drafted_when_asked(self, tmp_path):
+        for fmt in ("docx", "pdf", "html"):
+            target = tmp_path / f"letter.{fmt}"
+            call_command(
+                "export_letter",
+                "--force",
+                "west-mercia-police",
+                "--inspection",
+                FIREARMS,
+                "--format",
+                fmt,
+                "--output",
+                str(target),
+                "--draft",
+                stdout=io.StringIO(),
+            )
             assert target.stat().st_size > 1000
         text = pdf_text((tmp_path / "letter.pdf").read_bytes())
         assert "Recommendation 12" in text
         assert "John Campion" in text
+        assert "21 November 2026" in text  # dated today: a new draft, not the issued letter
 
     def test_all_forces_to_a_zip_and_a_folder(self, tmp_path):
         import zipfile
@@ -484,6 +508,7 @@ class TestExportCommand:
             "docx",
             "--output",
             str(tmp_path / "all.zip"),
+            "--draft",
             stdout=out,
             stderr=io.StringIO(),
         )
@@ -501,6 +526,7 @@ class TestExportCommand:
             "html",
             "--output",
             str(tmp_path / "letters"),
+            "--draft",
             stdout=io.StringIO(),
             stderr=io.StringIO(),
         )
@@ -514,6 +540,16 @@ class TestExportCommand:
             (["--inspection", FIREARMS], "Give either --force SLUG or --all-forces"),
             (
                 ["--force", "west-mercia-police", "--inspection", "sample-training-inspection"],
+                "has issued no letter on",
+            ),
+            (
+                [
+                    "--force",
+                    "west-mercia-police",
+                    "--inspection",
+                    "sample-training-inspection",
+                    "--draft",
+                ],
                 "no progress updates",
             ),
         ],
@@ -528,7 +564,7 @@ class TestExportCommand:
             call_command(
                 "export_letter",
                 "--force",
-                "gwent-police",
+                "west-mercia-police",
                 "--inspection",
                 FIREARMS,
                 "--output",

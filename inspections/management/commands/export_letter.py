@@ -1,4 +1,5 @@
-"""Write one force's letter, or every force's, as DOCX, PDF or HTML, drafted from the data."""
+"""Write one force's letter, or every force's, as DOCX, PDF or HTML: the issued letter exactly as
+it was issued (its stored files), or, with --draft, a letter drafted afresh from the data."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inspections import clock
 from inspections.letters import content, render
-from inspections.models import Force, Inspection
+from inspections.models import Force, Inspection, ProgressLetter
 
 
 class Command(BaseCommand):
     help = (
-        "Export a progress letter drafted from each force's latest updates. "
+        "Export each force's latest issued letter on an inspection, byte for byte as issued; "
+        "with --draft, a letter drafted afresh from the force's latest updates instead. "
         "One force: --force SLUG --inspection SLUG --format docx|pdf|html --output FILE. "
         "Every force: --all-forces --inspection SLUG --output DIR or FILE.zip."
     )
@@ -26,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--inspection", required=True, help="The inspection's slug.")
         parser.add_argument("--format", choices=render.FORMATS, default="pdf")
         parser.add_argument("--output", required=True, help="A file, a folder, or a .zip file.")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Draft from the current data (dated today) instead of the issued letter.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if bool(options["force"]) == bool(options["all_forces"]):
@@ -37,6 +44,7 @@ class Command(BaseCommand):
         fmt = options["format"]
         output = Path(options["output"])
         today = clock.today()
+        self.draft = bool(options["draft"])
 
         if options["force"]:
             force = Force.objects.filter(slug=options["force"]).first()
@@ -80,9 +88,15 @@ class Command(BaseCommand):
             self.stderr.write(f"Skipped {line}")
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(files)} letters to {output}."))
         if not files:
-            raise CommandError("No force has any updates to put in a letter.")
+            raise CommandError(
+                "No force has any updates to put in a letter."
+                if self.draft
+                else "No force has issued a letter on this inspection (use --draft to draft)."
+            )
 
     def build(self, force: Force, inspection: Inspection, fmt: str, today: object) -> bytes:
+        if not self.draft:
+            return self.issued(force, inspection, fmt)
         try:
             built = content.from_data(force, inspection, today)
         except content.LetterDataError as error:
@@ -90,6 +104,25 @@ class Command(BaseCommand):
         if fmt == "html":
             return render.html(built).encode("utf-8")
         return render.docx(built) if fmt == "docx" else render.pdf(built)
+
+    def issued(self, force: Force, inspection: Inspection, fmt: str) -> bytes:
+        """The latest issued letter's stored file, never regenerated."""
+        letter = (
+            ProgressLetter.objects.issued()
+            .filter(force=force, inspection=inspection)
+            .order_by("-issued_on", "-issued_at")
+            .first()
+        )
+        if letter is None:
+            raise CommandError(
+                f"{force.name} has issued no letter on {inspection.title}; add --draft to draft "
+                "one from its latest updates."
+            )
+        if fmt == "html":
+            return letter.html_snapshot.encode("utf-8")
+        stored = letter.docx_file if fmt == "docx" else letter.pdf_file
+        with stored.open("rb") as handle:
+            return handle.read()
 
     def write(self, path: Path, data: bytes) -> None:
         try:
