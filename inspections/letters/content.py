@@ -34,6 +34,8 @@ class Section:
     number: int
     recommendation_text: str
     narrative: str
+    # The update the narrative comes from (None when there is none, or for a saved letter).
+    update_id: int | None = None
 
 
 @dataclass
@@ -177,12 +179,16 @@ def current_sections(force: Force, inspection: Inspection) -> list[Section]:
         ForceImplementation.objects.filter(
             force=force, recommendation__inspection=inspection, recommendation__scope=Scope.LOCAL
         )
-        .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
+        .annotate(
+            latest_narrative=Subquery(latest.values("narrative")[:1]),
+            latest_update=Subquery(latest.values("pk")[:1]),
+        )
         .values(
             "recommendation_id",
             "recommendation__number",
             "recommendation__text",
             "latest_narrative",
+            "latest_update",
         )
         .order_by("recommendation__number")
     )
@@ -192,6 +198,7 @@ def current_sections(force: Force, inspection: Inspection) -> list[Section]:
             number=row["recommendation__number"],
             recommendation_text=row["recommendation__text"],
             narrative=row["latest_narrative"] or "",
+            update_id=row["latest_update"],
         )
         for row in rows
     ]
@@ -254,3 +261,30 @@ def from_letter(letter: ProgressLetter) -> LetterContent:
         signatory_title=lines(letter.signatory_title),
         cc=lines(letter.cc),
     )
+
+
+def newer_updates(letter: ProgressLetter) -> dict[int, ProgressUpdate]:
+    """For each section of a draft whose recommendation has had an update since the one its
+    narrative came from, with different words: that update (by section id). Two queries."""
+    latest = ProgressUpdate.objects.filter(
+        implementation__force=letter.force_id,
+        implementation__recommendation=OuterRef("recommendation"),
+    ).latest_first()
+    sections = list(
+        letter.sections.annotate(latest_id=Subquery(latest.values("pk")[:1])).values(
+            "pk", "latest_id", "source_update_id", "narrative"
+        )
+    )
+    candidates = {
+        s["pk"]: s["latest_id"]
+        for s in sections
+        if s["latest_id"] is not None and s["latest_id"] != s["source_update_id"]
+    }
+    updates = ProgressUpdate.objects.select_related("author").in_bulk(candidates.values())
+    narratives = {s["pk"]: s["narrative"] for s in sections}
+    return {
+        section_id: updates[update_id]
+        for section_id, update_id in candidates.items()
+        if updates[update_id].created_at >= letter.created_at
+        and updates[update_id].narrative != narratives[section_id]
+    }

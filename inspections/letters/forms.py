@@ -45,8 +45,9 @@ class LetterForm(forms.ModelForm):
         }
         labels = {"cc": "Copied to (cc)", "letter_date": "Date on the letter"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, newer: dict[int, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        newer = newer or {}
         self.fields["version"].initial = self.instance.version
         self.section_fields: list[tuple[Any, str]] = []
         for section in self.instance.sections.all():
@@ -61,6 +62,9 @@ class LetterForm(forms.ModelForm):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
+            # A newer update than the one the narrative came from, offered beside the field.
+            self.fields[name].newer = newer.get(section.pk)
+            self.fields[name].section = section
             self.section_fields.append((section, name))
         govuk(self)
 

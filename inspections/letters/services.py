@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
@@ -84,6 +84,7 @@ def draft_letter(
             number=section.number,
             recommendation_text=section.recommendation_text,
             narrative=section.narrative,
+            source_update_id=section.update_id,
         )
         for section in built.sections
     )
@@ -112,8 +113,10 @@ def update_draft(
     version: int,
     fields: Mapping[str, object],
     narratives: Mapping[int, str],
+    use_latest: Collection[int] = (),
 ) -> ProgressLetter:
-    """Save edits to a draft, refusing if someone else saved it since ``version`` was read."""
+    """Save edits to a draft, refusing if someone else saved it since ``version`` was read. The
+    sections in ``use_latest`` take the latest update's narrative instead of what was typed."""
     locked = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
     require_editor(author, locked.force)
     if locked.is_issued:
@@ -130,12 +133,17 @@ def update_draft(
     locked.full_clean(exclude=["follows", "created_by", "issued_by"])
     locked._history_user = author
     locked.save()
+    newer = content.newer_updates(locked) if use_latest else {}
     for section in locked.sections.all():
-        if section.pk in narratives and narratives[section.pk] != section.narrative:
-            section.narrative = narratives[section.pk]
-            section.full_clean(exclude=["letter", "recommendation"])
+        narrative, source = narratives.get(section.pk, section.narrative), section.source_update
+        if section.pk in use_latest and section.pk in newer:
+            source = newer[section.pk]
+            narrative = source.narrative
+        if narrative != section.narrative or source != section.source_update:
+            section.narrative, section.source_update = narrative, source
+            section.full_clean(exclude=["letter", "recommendation", "source_update"])
             section._history_user = author
-            section.save(update_fields=["narrative"])
+            section.save(update_fields=["narrative", "source_update"])
     return locked
 
 

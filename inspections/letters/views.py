@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
-from inspections.models import Inspection, LetterSentElsewhere, ProgressLetter
+from inspections.models import Inspection, LetterRecipient, LetterSentElsewhere, ProgressLetter
 from inspections.models.letters import S55_STATES
 from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
@@ -101,6 +101,8 @@ def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "letters/detail.html",
         {
             "letter": letter,
+            "newer": content.newer_updates(letter) if not letter.is_issued else {},
+            "recipient": recipient_check(letter) if not letter.is_issued else None,
             "publication": publication,
             "can_publish": letter.is_issued
             and publication is None
@@ -119,9 +121,13 @@ def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     if letter.is_issued:
         messages.error(request, "This letter has been issued and can no longer be changed.")
         return redirect("letter", uuid=letter.uuid)
-    form = LetterForm(request.POST or None, instance=letter)
+    newer = content.newer_updates(letter)
+    form = LetterForm(request.POST or None, instance=letter, newer=newer)
     status = 200
     if request.method == "POST":
+        # "Use the latest" beside a section saves the whole form, that section taking the
+        # newer update's words: the user's edits elsewhere are kept.
+        use_latest = {int(v) for v in request.POST.getlist("use_latest") if v.isdigit()}
         if form.is_valid():
             try:
                 services.update_draft(
@@ -130,6 +136,7 @@ def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
                     version=form.cleaned_data["version"],
                     fields=form.letter_fields(),
                     narratives=form.narratives(),
+                    use_latest=use_latest,
                 )
             except services.StaleLetterError as error:
                 form.add_error(None, str(error))
@@ -139,11 +146,35 @@ def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
                     form.add_error(None, message)
                 status = 400
             else:
+                taken = sorted(s.number for s in letter.sections.all() if s.pk in use_latest)
+                if taken:
+                    messages.success(
+                        request,
+                        f"Recommendation {', '.join(map(str, taken))} now has the latest "
+                        "update's words; your other edits are saved.",
+                    )
+                    return redirect("letter-edit", uuid=letter.uuid)
                 messages.success(request, "Draft saved.")
                 return redirect("letter", uuid=letter.uuid)
         else:
             status = 400
-    return render(request, "letters/edit.html", {"letter": letter, "form": form}, status=status)
+    context = {"letter": letter, "form": form, "recipient": recipient_check(letter)}
+    return render(request, "letters/edit.html", context, status=status)
+
+
+RECIPIENT_RECHECK_DAYS = 90
+
+
+def recipient_check(letter: ProgressLetter) -> dict[str, object]:
+    """When a national administrator last confirmed the recipient, and whether that is long
+    enough ago (or never) that PCC staff should ask before sending."""
+    confirmed = (
+        LetterRecipient.objects.filter(key=content.RECIPIENT_KEY)
+        .values_list("confirmed_on", flat=True)
+        .first()
+    )
+    stale = confirmed is None or (clock.today() - confirmed).days > RECIPIENT_RECHECK_DAYS
+    return {"confirmed_on": confirmed, "stale": stale, "days": RECIPIENT_RECHECK_DAYS}
 
 
 def letter_issue(request: HttpRequest, uuid: str) -> HttpResponse:

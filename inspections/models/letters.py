@@ -25,6 +25,12 @@ class LetterRecipient(models.Model):
     address = PlainTextField(
         max_length=SHORT_TEXT_MAX, help_text="One line per line of the address."
     )
+    confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day a national administrator last checked that this is still who holds "
+        "the office, and their address. Drafts show it, so that PCC staff know how current it is.",
+    )
 
     history = HistoricalRecords()
 
@@ -187,6 +193,14 @@ class LetterSection(models.Model):
     recommendation_text = PlainTextField()
     narrative = PlainTextField(
         max_length=NARRATIVE_MAX, help_text="What the force has done and will do."
+    )
+    # The update the narrative was taken from, so that a newer one can be offered.
+    source_update = models.ForeignKey(
+        "inspections.ProgressUpdate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_sections",
     )
 
     history = HistoricalRecords()

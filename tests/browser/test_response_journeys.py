@@ -127,3 +127,36 @@ def test_an_issued_letter_is_published_from_its_page(cast, impl_a, recommendatio
     late = (datetime.date(2023, 10, 20) - recommendation.inspection.response_due).days
     assert f"{late} days late" in public.locator("main").inner_text()
     assert problems == []
+
+
+def test_a_stale_draft_section_takes_the_latest_words(cast, impl_a, recommendation, page_as):
+    from inspections.models import ProgressLetter
+
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="Street"
+    )
+    record(impl_a, cast.pcc_a, narrative="Old words.")
+    draft = letter_services.draft_letter(
+        force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+    )
+    record(impl_a, cast.lead_a, narrative="New words from the force lead.")
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letter", args=[draft.uuid]))
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "stale draft")
+    page.get_by_role("link", name="Edit the draft").first.click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "edit page with a newer update")
+    page.get_by_label("Copied to (cc)").fill("The Chief Constable")
+    page.get_by_role("button", name="Use the latest for recommendation 2").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "now has the latest update's words"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    audit(page, problems, "edit page after using the latest")
+    saved = ProgressLetter.objects.get(pk=draft.pk)
+    assert saved.cc == "The Chief Constable"
+    assert saved.sections.get().narrative == "New words from the force lead."
+    assert problems == []
