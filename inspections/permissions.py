@@ -9,6 +9,7 @@ import rules
 from django.db.models import Model, Q, QuerySet
 
 from .models import (
+    ChiefConstableComments,
     Dependency,
     EvidenceFile,
     FirearmsStatistic,
@@ -43,6 +44,7 @@ FORCE_PATHS: dict[type[Model], str] = {
     LetterSection: "letter__force",
     LetterSentElsewhere: "force",
     Publication: "force",
+    ChiefConstableComments: "force",
 }
 # National records everyone signed in may read.
 SHARED_MODELS: tuple[type[Model], ...] = (
@@ -233,6 +235,16 @@ def can_record_for_force(user: User, force: Force) -> bool:
 
 def can_publish(user: User, force: Force) -> bool:
     """Publishing a force's s.55 response is its PCC office's act, like issuing the letter."""
+    return can_edit_letters(user, force)
+
+
+def can_record_chief_comments(user: User, force: Force) -> bool:
+    """The chief constable's comments reach the PCC's office from the force: either records."""
+    return bool((is_force_user & in_same_force).test(user, force))
+
+
+def can_respond_to_chief_comments(user: User, force: Force) -> bool:
+    """The response to them is the local policing body's."""
     return can_edit_letters(user, force)
 
 

@@ -87,7 +87,20 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         note="Internal: sent from Word",
         author=cast.pcc_a,
     )
-    publication_b = letter_services.publish_response(letter=letter_b, author=cast.pcc_b)
+    for force, user in ((cast.force_a, cast.pcc_a), (cast.force_b, cast.pcc_b)):
+        letter_services.save_chief_comments(
+            force=force,
+            inspection=recommendation.inspection,
+            author=user,
+            received_on=datetime.date(2023, 8, 20),
+            text="The chief constable's comments.",
+            file=SimpleUploadedFile("comments.pdf", b"%PDF comments"),
+            pcc_response="Internal draft of the response",
+            today=datetime.date(2023, 9, 1),
+        )
+    publication_b = letter_services.publish_response(
+        letter=letter_b, with_chief_comments=True, author=cast.pcc_b
+    )
     return {
         "cast": cast,
         "A": {
@@ -319,7 +332,23 @@ SITE = {
         lambda w: [w["elsewhere_a"].uuid],
         row("302 200 403 404 404 403 403"),
     ),
+    "chief-comments": (
+        lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
+        row("302 200 200 404 404 200 200"),
+    ),
+    "chief-comments-file": (
+        lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
+        row("302 200 200 404 404 200 200"),
+    ),
     # The public pages: published responses only, to anyone.
+    "public-comments": (
+        lambda w: [w["publication_b"].uuid],
+        row("200 200 200 200 200 200 200"),
+    ),
+    "public-comments-file": (
+        lambda w: [w["publication_b"].uuid],
+        row("200 200 200 200 200 200 200"),
+    ),
     "public-responses": (lambda w: [], row("200 200 200 200 200 200 200")),
     "public-force": (lambda w: [w["B"]["force"].slug], row("200 200 200 200 200 200 200")),
     "public-letter": (

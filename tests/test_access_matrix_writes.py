@@ -83,6 +83,8 @@ WRITERS["letter-publish"] = row("- - - w - - -")
 WRITERS["letter-elsewhere-new"] = row("- w - w - - -")
 WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - -")
 WRITERS["letter-elsewhere-publish"] = row("- w - - - - -")
+# The chief constable's comments reach the office from the force: either of its people records.
+WRITERS["chief-comments"] = row("- w w - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-review"] = row("- - w - - - -")

@@ -215,3 +215,110 @@ def test_public_pages_queries_do_not_grow(cast, recommendation, issued):
         sent = send_elsewhere(cast, recommendation.inspection, force=force, author=pcc)
         letter_services.publish_response(letter=sent, author=pcc)
     assert counts() == small
+
+
+def save_comments(cast, inspection, author, **kwargs):
+    values = {
+        "received_on": datetime.date(2023, 8, 20),
+        "text": "The force accepts every recommendation.",
+        "today": TODAY,
+    }
+    values.update(kwargs)
+    return letter_services.save_chief_comments(
+        force=cast.force_a, inspection=inspection, author=author, **values
+    )
+
+
+def test_chief_comments_recorded_by_the_force_answered_by_the_office(cast, recommendation):
+    from django.core.exceptions import PermissionDenied
+
+    from inspections.models import ChiefConstableComments
+
+    inspection = recommendation.inspection
+    save_comments(cast, inspection, cast.lead_a)
+    with pytest.raises(PermissionDenied, match="PCC's staff"):
+        save_comments(cast, inspection, cast.lead_a, pcc_response="The lead cannot answer.")
+    for outsider in (cast.pcc_b, cast.viewer, cast.admin):
+        with pytest.raises(PermissionDenied):
+            save_comments(cast, inspection, outsider)
+    save_comments(
+        cast,
+        inspection,
+        cast.pcc_a,
+        file=SimpleUploadedFile("comments.pdf", b"%PDF c"),
+        pcc_response="We welcome them.",
+    )
+    comments = ChiefConstableComments.objects.get()
+    assert (comments.pcc_response, comments.file_name) == ("We welcome them.", "comments.pdf")
+    # Changing the text keeps the file already stored; the history keeps every version.
+    save_comments(cast, inspection, cast.lead_a, text="Corrected comments.")
+    comments.refresh_from_db()
+    assert (comments.text, comments.file_name) == ("Corrected comments.", "comments.pdf")
+    assert comments.history.count() == 3
+    with pytest.raises(ValidationError, match="as text, as a file, or both"):
+        letter_services.save_chief_comments(
+            force=cast.force_b,
+            inspection=inspection,
+            author=cast.pcc_b,
+            received_on=datetime.date(2023, 8, 20),
+            text=" ",
+            today=TODAY,
+        )
+
+
+def test_chief_comments_page_as_each_role(cast, recommendation):
+    inspection = recommendation.inspection
+    url = reverse("chief-comments", args=[cast.force_a.slug, inspection.slug])
+    response = login(cast.lead_a).post(
+        url,
+        {"received_on_0": "20", "received_on_1": "8", "received_on_2": "2023", "text": ""},
+    )
+    assert response.status_code == 400
+    assert "as text, as a file, or both" in response.content.decode()
+    response = login(cast.lead_a).post(
+        url,
+        {
+            "received_on_0": "20",
+            "received_on_1": "8",
+            "received_on_2": "2023",
+            "text": "Accepted.",
+            "pcc_response": "Ignored: not the lead's to write",
+        },
+    )
+    assert response.status_code == 302
+    page = login(cast.pcc_a).get(url).content.decode()
+    assert "Accepted." in page
+    assert "The office&#x27;s response to the comments" in page  # PCC staff may answer
+    assert "Save the comments" not in login(cast.viewer).get(url).content.decode()
+    assert login(cast.viewer).post(url, {}).status_code == 403
+
+
+def test_published_chief_comments_show_on_the_public_pages(cast, recommendation, issued):
+    inspection = recommendation.inspection
+    save_comments(
+        cast,
+        inspection,
+        cast.pcc_a,
+        file=SimpleUploadedFile("comments.pdf", b"%PDF chief"),
+        pcc_response="We welcome them.",
+    )
+    publication = letter_services.publish_response(
+        letter=issued, with_chief_comments=True, author=cast.pcc_a
+    )
+    anon = Client()
+    national = public_text(anon, reverse("public-responses"))
+    link = reverse("public-comments", args=[publication.uuid])
+    assert link in national
+    page = public_text(anon, link)
+    assert "The force accepts every recommendation." in page
+    assert "We welcome them." in page
+    assert body(anon.get(reverse("public-comments-file", args=[publication.uuid]))) == b"%PDF chief"
+
+
+def test_chief_comments_are_not_public_unless_published_with_them(cast, recommendation, issued):
+    save_comments(cast, recommendation.inspection, cast.pcc_a)
+    publication = letter_services.publish_response(letter=issued, author=cast.pcc_a)
+    anon = Client()
+    assert "chief constable" not in public_text(anon, reverse("public-responses")).lower()
+    assert anon.get(reverse("public-comments", args=[publication.uuid])).status_code == 404
+    assert anon.get(reverse("public-comments-file", args=[publication.uuid])).status_code == 404

@@ -156,3 +156,49 @@ class PublishForm(forms.Form):
         assume_scheme="https",
         help_text="The address of the page on the office's own website, if it is there too.",
     )
+    with_chief_comments = forms.BooleanField(
+        label="Publish the chief constable's comments, and the office's response to them, too",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, has_chief_comments: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_chief_comments:
+            del self.fields["with_chief_comments"]
+
+
+class ChiefCommentsForm(forms.Form):
+    received_on = GovukDateField(
+        label="When did the comments reach the office?", subject="the date they were received"
+    )
+    text = PlainTextFormField(
+        label="The chief constable's comments",
+        required=False,
+        max_length=NARRATIVE_MAX,
+        validators=[validate_plain_text],
+        help_text="Paste the text, upload the letter below, or both.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    file = forms.FileField(
+        label="The comments as a file (optional)",
+        required=False,
+        help_text="For example, the chief constable's signed letter as a PDF.",
+    )
+    pcc_response = PlainTextFormField(
+        label="The office's response to the comments (optional)",
+        required=False,
+        max_length=NARRATIVE_MAX,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, may_respond: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_respond:
+            del self.fields["pcc_response"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and (problem := evidence_file_problem(upload.name, upload.size)):
+            raise forms.ValidationError(problem)
+        return upload

@@ -10,10 +10,15 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
-from inspections.models import LetterSentElsewhere, ProgressLetter
+from inspections.models import (
+    ChiefConstableComments,
+    Inspection,
+    LetterSentElsewhere,
+    ProgressLetter,
+)
 
 from . import queries, services
-from .forms import PublishForm, SentElsewhereForm, WithdrawForm
+from .forms import ChiefCommentsForm, PublishForm, SentElsewhereForm, WithdrawForm
 
 
 def sent_or_404(request: HttpRequest, uuid: str) -> LetterSentElsewhere:
@@ -111,11 +116,17 @@ def publish(
 ) -> HttpResponse:
     if not permissions.can_publish(request.user, letter.force):
         raise PermissionDenied("Only the force's PCC staff can publish its response.")
-    form = PublishForm(request.POST or None)
+    comments = ChiefConstableComments.objects.filter(
+        force=letter.force, inspection=letter.inspection
+    ).first()
+    form = PublishForm(request.POST or None, has_chief_comments=comments is not None)
     if request.method == "POST" and form.is_valid():
         try:
             publication = services.publish_response(
-                letter=letter, office_url=form.cleaned_data["office_url"], author=request.user
+                letter=letter,
+                office_url=form.cleaned_data["office_url"],
+                with_chief_comments=form.cleaned_data.get("with_chief_comments", False),
+                author=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -129,7 +140,7 @@ def publish(
     return render(
         request,
         "letters/publish.html",
-        {"letter": letter, "form": form, "back": back},
+        {"letter": letter, "form": form, "back": back, "comments": comments},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -142,3 +153,69 @@ def letter_publish(request: HttpRequest, uuid: str) -> HttpResponse:
 def letter_elsewhere_publish(request: HttpRequest, uuid: str) -> HttpResponse:
     record = sent_or_404(request, uuid)
     return publish(request, record, back=record.get_absolute_url())
+
+
+def chief_comments(request: HttpRequest, force: str, inspection: str) -> HttpResponse:
+    """The chief constable's comments on one report, and the office's response: read by anyone
+    who may read the force; recorded by its people."""
+    chosen = permissions.visible_force_or_404(request.user, force)
+    report = get_object_or_404(Inspection, slug=inspection)
+    comments = (
+        ChiefConstableComments.objects.filter(force=chosen, inspection=report)
+        .select_related("recorded_by")
+        .first()
+    )
+    may_record = permissions.can_record_chief_comments(request.user, chosen)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied("Only the force's own people record its chief's comments.")
+    may_respond = permissions.can_respond_to_chief_comments(request.user, chosen)
+    initial = (
+        {
+            "received_on": comments.received_on,
+            "text": comments.text,
+            "pcc_response": comments.pcc_response,
+        }
+        if comments
+        else {}
+    )
+    form = ChiefCommentsForm(
+        request.POST or None, request.FILES or None, initial=initial, may_respond=may_respond
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_chief_comments(
+                force=chosen,
+                inspection=report,
+                author=request.user,
+                received_on=form.cleaned_data["received_on"],
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data.get("file"),
+                pcc_response=form.cleaned_data.get("pcc_response") if may_respond else None,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "The chief constable's comments are saved.")
+            return redirect("chief-comments", force=chosen.slug, inspection=report.slug)
+    return render(
+        request,
+        "letters/chief_comments.html",
+        {
+            "force": chosen,
+            "inspection": report,
+            "comments": comments,
+            "form": form if may_record else None,
+            "evidence_max_mb": settings.TRACKER_EVIDENCE_MAX_MB,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def chief_comments_file(request: HttpRequest, force: str, inspection: str) -> FileResponse:
+    chosen = permissions.visible_force_or_404(request.user, force)
+    comments = get_object_or_404(
+        ChiefConstableComments.objects.exclude(file=""),
+        force=chosen,
+        inspection__slug=inspection,
+    )
+    return FileResponse(comments.file.open("rb"), as_attachment=True, filename=comments.file_name)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from inspections import clock, permissions
 from inspections.models import (
+    ChiefConstableComments,
     Force,
     Inspection,
     LetterSection,
@@ -265,9 +266,11 @@ def publish_response(
     *,
     letter: ProgressLetter | LetterSentElsewhere,
     office_url: str = "",
+    with_chief_comments: bool = False,
     author: User,
 ) -> Publication:
-    """Make a sent response public on the service's open pages."""
+    """Make a sent response public on the service's open pages, with the chief constable's
+    comments and the office's response to them when asked."""
     require_editor(author, letter.force)
     if isinstance(letter, ProgressLetter):
         letter = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
@@ -281,10 +284,18 @@ def publish_response(
         sent_on, kind = letter.sent_on, {"sent_elsewhere": letter}
     if Publication.objects.filter(**kind).exists():
         raise ValidationError("This letter is already published.")
+    chief_comments = None
+    if with_chief_comments:
+        chief_comments = ChiefConstableComments.objects.filter(
+            force=letter.force, inspection=letter.inspection
+        ).first()
+        if chief_comments is None:
+            raise ValidationError("No chief constable's comments are recorded for this report.")
     publication = Publication(
         force=letter.force,
         inspection=letter.inspection,
         sent_on=sent_on,
+        chief_comments=chief_comments,
         office_url=office_url,
         published_by=author,
         **kind,
@@ -292,3 +303,52 @@ def publish_response(
     publication.full_clean()
     publication.save()
     return publication
+
+
+@transaction.atomic
+def save_chief_comments(
+    *,
+    force: Force,
+    inspection: Inspection,
+    author: User,
+    received_on: datetime.date,
+    text: str,
+    file: File | None = None,
+    pcc_response: str | None = None,
+    today: datetime.date | None = None,
+) -> ChiefConstableComments:
+    """Record (or correct) the chief constable's comments on a report; PCC staff also record the
+    office's response to them. A file already kept stays unless a new one replaces it."""
+    if not permissions.can_record_chief_comments(author, force):
+        raise PermissionDenied(f"Only {force.name}'s own people record its chief's comments.")
+    comments = (
+        ChiefConstableComments.objects.select_for_update()
+        .filter(force=force, inspection=inspection)
+        .first()
+    ) or ChiefConstableComments(force=force, inspection=inspection, recorded_by=author)
+    if pcc_response is not None and pcc_response != comments.pcc_response:
+        if not permissions.can_respond_to_chief_comments(author, force):
+            raise PermissionDenied("Only the PCC's staff record the response to the comments.")
+        comments.pcc_response = pcc_response
+    today = today or clock.today()
+    problems = []
+    if received_on > today:
+        problems.append("The date they were received cannot be in the future.")
+    if received_on < inspection.published:
+        problems.append(
+            "The date they were received cannot be before the report was published "
+            f"({inspection.published:%-d %B %Y})."
+        )
+    if not text.strip() and file is None and not comments.file:
+        problems.append("Give the comments as text, as a file, or both.")
+    if problems:
+        raise ValidationError(problems)
+    comments.received_on = received_on
+    comments.text = text
+    if file is not None:
+        comments.file_name = file.name.rsplit("/", 1)[-1]
+        comments.file.save(comments.file_name, file, save=False)
+    comments.full_clean(exclude=["recorded_by"])
+    comments._history_user = author
+    comments.save()
+    return comments

@@ -28,5 +28,15 @@ urlpatterns = [
         sent.letter_elsewhere_publish,
         name="letter-elsewhere-publish",
     ),
+    path(
+        "forces/<slug:force>/<slug:inspection>/chief-constable/",
+        sent.chief_comments,
+        name="chief-comments",
+    ),
+    path(
+        "forces/<slug:force>/<slug:inspection>/chief-constable/file",
+        sent.chief_comments_file,
+        name="chief-comments-file",
+    ),
     path("reports/responses/", views.responses, name="responses"),
 ]

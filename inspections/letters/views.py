@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
-from inspections.models import Inspection, LetterRecipient, LetterSentElsewhere, ProgressLetter
+from inspections.models import (
+    ChiefConstableComments,
+    Inspection,
+    LetterRecipient,
+    LetterSentElsewhere,
+    ProgressLetter,
+)
 from inspections.models.letters import S55_STATES
 from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
@@ -102,6 +108,9 @@ def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "letter": letter,
             "newer": content.newer_updates(letter) if not letter.is_issued else {},
+            "chief_comments": ChiefConstableComments.objects.filter(
+                force=letter.force_id, inspection=letter.inspection_id
+            ).first(),
             "recipient": recipient_check(letter) if not letter.is_issued else None,
             "publication": publication,
             "can_publish": letter.is_issued

@@ -37,7 +37,7 @@ from .reference import (
     Recommendation,
     Region,
 )
-from .responses import LetterSentElsewhere, Publication
+from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "OVERDUE_KIND_STATUSES",
     "Addressee",
     "AppendOnlyError",
+    "ChiefConstableComments",
     "DeadlineKind",
     "Dependency",
     "DependencyKind",

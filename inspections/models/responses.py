@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from inspections.text import REASON_MAX
+from inspections.text import NARRATIVE_MAX, REASON_MAX
 
 from .fields import EvidenceFileValidator, PlainTextField
 from .letters import LetterStatus, ProgressLetter
@@ -118,6 +118,15 @@ class Publication(models.Model):
         related_name="publication",
     )
     sent_on = models.DateField(help_text="The day the response was sent, as published.")
+    chief_comments = models.ForeignKey(
+        "ChiefConstableComments",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        help_text="Published with the response: the chief constable's comments and the PCC's "
+        "response to them, as they stand (their later edits show too).",
+    )
     office_url = models.URLField(
         max_length=500, blank=True, help_text="Where the office also published it, if anywhere."
     )
@@ -152,3 +161,57 @@ class Publication(models.Model):
 
     def days_late(self) -> int:
         return max(0, (self.sent_on - self.inspection.response_due).days)
+
+
+def comments_upload_to(instance: "ChiefConstableComments", filename: str) -> str:
+    return f"letters/chief-constable/{instance.uuid}/{filename}"
+
+
+class ChiefConstableComments(models.Model):
+    """The chief constable's comments on an inspection report of the force, which the local
+    policing body receives and answers; one record per force and report, kept with its history."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="chief_comments")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="chief_comments"
+    )
+    received_on = models.DateField(help_text="The day the comments reached the PCC's office.")
+    text = PlainTextField(max_length=NARRATIVE_MAX, blank=True)
+    file = models.FileField(
+        upload_to=comments_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[EvidenceFileValidator()],
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    pcc_response = PlainTextField(
+        max_length=NARRATIVE_MAX,
+        blank=True,
+        help_text="The local policing body's response to the chief constable's comments.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chief_comments"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "force__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "inspection"],
+                name="chief_comments_one_per_force_and_report",
+                violation_error_message="The chief constable's comments on this report are "
+                "already recorded: change that record.",
+            ),
+            models.CheckConstraint(
+                name="chief_comments_text_or_file",
+                condition=~Q(text="") | ~Q(file=""),
+                violation_error_message="Give the comments as text, as a file, or both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force.name}: chief constable's comments on {self.inspection.title}"

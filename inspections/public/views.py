@@ -21,7 +21,7 @@ CACHE_SECONDS = 300
 
 def published() -> object:
     return Publication.objects.public().select_related(
-        "force__region", "inspection", "letter", "sent_elsewhere"
+        "force__region", "inspection", "letter", "sent_elsewhere", "chief_comments"
     )
 
 
@@ -71,3 +71,23 @@ def letter(request: HttpRequest, uuid: str) -> FileResponse:
         as_attachment=extension != "pdf",
         filename=f"{name}-{publication.sent_on:%Y-%m-%d}.{extension}",
     )
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def comments(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The chief constable's comments published with a response, and the office's answer."""
+    publication = get_object_or_404(published().exclude(chief_comments=None), uuid=uuid)
+    return public_page(request, "public/comments.html", {"publication": publication})
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def comments_file(request: HttpRequest, uuid: str) -> FileResponse:
+    publication = get_object_or_404(
+        published().exclude(chief_comments=None).exclude(chief_comments__file=""), uuid=uuid
+    )
+    stored = publication.chief_comments
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.file_name)

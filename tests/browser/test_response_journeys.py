@@ -160,3 +160,70 @@ def test_a_stale_draft_section_takes_the_latest_words(cast, impl_a, recommendati
     assert saved.cc == "The Chief Constable"
     assert saved.sections.get().narrative == "New words from the force lead."
     assert problems == []
+
+
+def test_chief_constables_comments_are_recorded_answered_and_published(
+    cast, impl_a, recommendation, page_as, tmp_path
+):
+    from inspections.models import ChiefConstableComments
+
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="Street"
+    )
+    record(impl_a, cast.pcc_a)
+    letter = letter_services.issue_letter(
+        letter=letter_services.draft_letter(
+            force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+        ),
+        author=cast.pcc_a,
+        issued_on=datetime.date(2023, 9, 1),
+    )
+    problems: list[str] = []
+    lead = page_as(cast.lead_a)
+    lead.goto(reverse("chief-comments", args=[cast.force_a.slug, recommendation.inspection.slug]))
+    lead.wait_for_load_state("networkidle")
+    audit(lead, problems, "comments form")
+    assert lead.get_by_label("The office's response to the comments (optional)").count() == 0
+    lead.get_by_role("button", name="Save the comments").click()
+    lead.wait_for_load_state("networkidle")
+    assert "There is a problem" in lead.locator(".govuk-error-summary").inner_text()
+    audit(lead, problems, "comments form with errors")
+    signed = tmp_path / "chief-comments.pdf"
+    signed.write_bytes(b"%PDF-1.4 the chief's comments")
+    lead.get_by_label("Day").fill("20")
+    lead.get_by_label("Month").fill("8")
+    lead.get_by_label("Year").fill("2023")
+    lead.get_by_label("The chief constable's comments").fill("We accept the report in full.")
+    lead.get_by_label("The comments as a file (optional)").set_input_files(str(signed))
+    lead.get_by_role("button", name="Save the comments").click()
+    lead.wait_for_load_state("networkidle")
+    assert "comments are saved" in lead.locator(".govuk-notification-banner").inner_text()
+    audit(lead, problems, "comments recorded")
+
+    pcc = page_as(cast.pcc_a)
+    pcc.goto(reverse("chief-comments", args=[cast.force_a.slug, recommendation.inspection.slug]))
+    pcc.get_by_label("The office's response to the comments (optional)").fill(
+        "The commissioner welcomes the chief constable's comments."
+    )
+    pcc.get_by_role("button", name="Save the comments").click()
+    pcc.wait_for_load_state("networkidle")
+    comments = ChiefConstableComments.objects.get()
+    assert comments.text == "We accept the report in full."
+    assert comments.file.read() == signed.read_bytes()
+    assert comments.pcc_response.startswith("The commissioner welcomes")
+
+    pcc.goto(reverse("letter-publish", args=[letter.uuid]))
+    pcc.wait_for_load_state("networkidle")
+    audit(pcc, problems, "publish check page with comments")
+    pcc.get_by_label("Publish the chief constable's comments").check()
+    pcc.get_by_role("button", name="Publish the response").click()
+    pcc.wait_for_load_state("networkidle")
+    public = page_as(None)
+    public.goto(reverse("public-force", args=[cast.force_a.slug]))
+    public.get_by_role("link", name="The chief constable's comments and the response").click()
+    public.wait_for_load_state("networkidle")
+    audit(public, problems, "public comments page")
+    text = public.locator("main").inner_text()
+    assert "We accept the report in full." in text
+    assert "The commissioner welcomes" in text
+    assert problems == []
