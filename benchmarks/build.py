@@ -162,6 +162,7 @@ def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, 
                     ForceImplementation(
                         force=force,
                         recommendation=rec,
+                        due_date=rec.due_date,
                         status=statuses[-1],
                         latest_update_on=dates[-1],
                         target_date=(rec.deadline or published) + datetime.timedelta(days=180)

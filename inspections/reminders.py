@@ -113,7 +113,7 @@ def build_digest(force: Force, today: datetime.date, since: datetime.date) -> Di
         # Due before today, but not before the previous digest: these crossed the line.
         became_overdue=list(listed(items.overdue(today).filter(due_date__gte=since))),
         due_soon=list(listed(items.due_soon(today))),
-        needs_review=list(listed(items.needs_review().with_due_date())),
+        needs_review=list(listed(items.needs_review())),
         stale=list(listed(items.stale(today))),
         updates=list(
             ProgressUpdate.objects.filter(implementation__force=force, created_at__date__gte=since)

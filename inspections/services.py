@@ -54,7 +54,8 @@ def sync_implementations(
         rec_qs = rec_qs.filter(pk__in=[r.pk for r in recommendations])
     if forces is not None:
         force_qs = force_qs.filter(pk__in=[f.pk for f in forces])
-    rec_ids = list(rec_qs.values_list("pk", flat=True))
+    due = {rec.pk: rec.due_date for rec in rec_qs.select_related("inspection")}
+    rec_ids = list(due)
     force_ids = list(force_qs.values_list("pk", flat=True))
     existing = set(
         ForceImplementation.objects.filter(
@@ -62,7 +63,7 @@ def sync_implementations(
         ).values_list("force_id", "recommendation_id")
     )
     missing = [
-        ForceImplementation(force_id=force_id, recommendation_id=rec_id)
+        ForceImplementation(force_id=force_id, recommendation_id=rec_id, due_date=due[rec_id])
         for force_id in force_ids
         for rec_id in rec_ids
         if (force_id, rec_id) not in existing
@@ -89,6 +90,8 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
     recommendation.save()
     if recommendation.scope == Scope.LOCAL:
         sync_implementations(recommendations=[recommendation])
+        # The deadline may have moved: every force's copy of it moves too.
+        ForceImplementation.objects.filter(recommendation=recommendation).refresh_due_dates()
     return recommendation
 
 
@@ -102,6 +105,11 @@ def save_inspection(*, inspection: Inspection) -> Inspection:
         else Inspection.objects.filter(pk=inspection.pk).values_list("published", flat=True).first()
     )
     inspection.save()
+    if before is not None and inspection.published != before:
+        # 'With immediate effect' falls due on publication day: those copies move with it.
+        ForceImplementation.objects.filter(
+            recommendation__inspection=inspection
+        ).refresh_due_dates()
     if inspection.published is not None and inspection.published != before:
         topic = reminders.queue_response_due(inspection)
         transaction.on_commit(lambda: reminders.send_outbox(about=topic))

@@ -70,7 +70,7 @@ def test_immediate_deadline_is_due_on_publication(cast, recommendation):
     qs = ForceImplementation.objects.filter(recommendation=rec)
     assert qs.overdue(published).count() == 0
     assert qs.overdue(published + datetime.timedelta(days=1)).count() == 2
-    assert qs.with_due_date().first().due_date == published
+    assert qs.first().due_date == published
 
 
 def test_due_soon_window(cast, impl_a, impl_b):

@@ -215,7 +215,7 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
         return [*filters, RecommendationFilter]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).with_due_date()
+        return super().get_queryset(request)
 
     @admin.display(description="Rec.", ordering="recommendation__number")
     def recommendation_number(self, obj: ForceImplementation) -> int:

@@ -6,7 +6,18 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -52,7 +63,7 @@ def stale_after(days: int | None = None) -> int:
 
 class Attention:
     """The derived states of the design brief as SQL conditions, the one definition used both to
-    filter rows and to count them. Each needs ``due_date`` annotated (see ``with_due_date``)."""
+    filter rows and to count them. ``stale`` needs ``last_activity`` (``with_last_activity``)."""
 
     @staticmethod
     def open() -> Q:
@@ -115,25 +126,34 @@ class Attention:
 class ImplementationQuerySet(models.QuerySet):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
-    def with_due_date(self) -> "ImplementationQuerySet":
-        if "due_date" in self.query.annotations:
+    def with_last_activity(self) -> "ImplementationQuerySet":
+        if "last_activity" in self.query.annotations:
             return self
         return self.annotate(
-            due_date=due_date_expression(),
             last_activity=Coalesce("latest_update_on", "recommendation__inspection__published"),
         )
+
+    def refresh_due_dates(self) -> int:
+        """Set each row's due date from its recommendation (deadline or publication day): what
+        the services call whenever either changes. One UPDATE whatever the number of rows."""
+        computed = (
+            Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
+            .annotate(computed_due=due_date_expression(prefix=""))
+            .values("computed_due")[:1]
+        )
+        return self.update(due_date=Subquery(computed, output_field=DateField()))
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())
 
     def overdue(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.with_due_date().filter(Attention.overdue(today))
+        return self.filter(Attention.overdue(today))
 
     def overdue_of_kind(self, today: datetime.date, kind: str) -> "ImplementationQuerySet":
-        return self.with_due_date().filter(Attention.overdue_of_kind(today, kind))
+        return self.filter(Attention.overdue_of_kind(today, kind))
 
     def with_overdue_flag(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.with_due_date().annotate(
+        return self.annotate(
             is_overdue=Case(
                 When(Attention.overdue(today), then=Value(True)),
                 default=Value(False),
@@ -142,7 +162,7 @@ class ImplementationQuerySet(models.QuerySet):
         )
 
     def due_soon(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        return self.with_due_date().filter(Attention.due_soon(today, days))
+        return self.filter(Attention.due_soon(today, days))
 
     def awaiting_dependency(self) -> "ImplementationQuerySet":
         return self.filter(Attention.awaiting_dependency())
@@ -154,10 +174,10 @@ class ImplementationQuerySet(models.QuerySet):
         return self.filter(Attention.still_blocked())
 
     def stale(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        return self.with_due_date().filter(Attention.stale(today, days))
+        return self.with_last_activity().filter(Attention.stale(today, days))
 
     def with_stale_flag(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.with_due_date().annotate(
+        return self.with_last_activity().annotate(
             is_stale=Case(
                 When(Attention.stale(today), then=Value(True)),
                 default=Value(False),
@@ -185,6 +205,12 @@ class ForceImplementation(models.Model):
     )
     latest_update_on = models.DateField(
         null=True, blank=True, editable=False, help_text="As-of date of the latest update."
+    )
+    # A copy of the recommendation's due date (deadline, or publication day), so that every
+    # report filters and orders on an indexed column. Kept in step by the services that change
+    # a deadline or a publication date (refresh_due_dates), never edited.
+    due_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="When the recommendation falls due."
     )
     lead_officer = PlainCharField(
         max_length=200, blank=True, help_text="The officer or member of staff who leads the work."
@@ -224,6 +250,10 @@ class ForceImplementation(models.Model):
         indexes = [
             models.Index(fields=["status", "force"], name="impl_status_force_idx"),
             models.Index(fields=["recommendation", "status"], name="impl_rec_status_idx"),
+            # The national reports: a status (or a few) and a range of, or order by, due date.
+            models.Index(fields=["status", "due_date"], name="impl_status_due_idx"),
+            # A force user's reports: the same within one force.
+            models.Index(fields=["force", "status", "due_date"], name="impl_force_status_due_idx"),
         ]
 
     def __str__(self) -> str:

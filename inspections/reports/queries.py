@@ -72,12 +72,14 @@ def with_overdue_total(counts: dict[str, int]) -> dict[str, int]:
 
 
 def attention_counts(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, int]:
-    return with_overdue_total(queryset.with_due_date().aggregate(**attention_aggregates(today)))
+    return with_overdue_total(
+        queryset.with_last_activity().aggregate(**attention_aggregates(today))
+    )
 
 
 def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) -> QuerySet:
     return (
-        queryset.with_due_date()
+        queryset.with_last_activity()
         .values("force__region__name", "force__region__slug")
         .annotate(**attention_aggregates(today))
         .order_by("force__region__name")
@@ -128,7 +130,7 @@ def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) 
 
 
 def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
-    return listed(queryset.needs_review().with_due_date()).order_by(
+    return listed(queryset.needs_review()).order_by(
         "force__name", "recommendation__inspection__slug", "recommendation__number", "pk"
     )
 

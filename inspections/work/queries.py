@@ -22,7 +22,6 @@ def item_or_404(user: User, force: str, inspection: str, number: int) -> ForceIm
     """One force's implementation of one recommendation; another force's is simply not there."""
     found = (
         permissions.scope_queryset(user, ForceImplementation.objects.all())
-        .with_due_date()
         .select_related("force__region", "recommendation__inspection")
         .prefetch_related("blocking_dependencies", "recommendation__dependencies")
         .filter(
@@ -71,7 +70,6 @@ def awaiting_sign_off(user: User) -> QuerySet[ForceImplementation]:
     return (
         permissions.scope_queryset(user, ForceImplementation.objects.all())
         .filter(status=Status.IMPLEMENTED)
-        .with_due_date()
         .select_related("force", "recommendation__inspection")
         .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
         .order_by("due_date", "force__name", "recommendation__number")
