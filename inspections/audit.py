@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model
 
@@ -49,7 +50,8 @@ def implementation_label(impl: ForceImplementation | None, fallback: object) -> 
 
 
 # Each kind: the model, and how to describe a historical row given lookups loaded in bulk.
-Describer = Callable[[object, dict], tuple[str, str]]
+# Historical rows are classes simple-history builds at run time, so they are typed Any.
+Describer = Callable[[Any, dict[str, dict[Any, Any]]], tuple[str, str]]
 
 KINDS: dict[str, tuple[type[Model], Describer]] = {
     "implementation": (
@@ -113,6 +115,11 @@ KINDS: dict[str, tuple[type[Model], Describer]] = {
 }
 
 
+def history_manager(model: type[Model]) -> Any:
+    """The model's simple-history manager (added to the class at run time)."""
+    return model.history  # type: ignore[attr-defined]
+
+
 def changes(
     *,
     username: str = "",
@@ -122,11 +129,11 @@ def changes(
     limit: int = 200,
 ) -> list[Change]:
     """The latest ``limit`` changes matching the filters, newest first."""
-    rows: list[tuple[str, object]] = []
+    rows: list[tuple[str, Any]] = []
     for name, (model, _describe) in KINDS.items():
         if kind and kind != name:
             continue
-        history = model.history.select_related("history_user").order_by("-history_date")
+        history = history_manager(model).select_related("history_user").order_by("-history_date")
         if username:
             history = history.filter(history_user__username=username)
         if since:
@@ -155,7 +162,7 @@ def changes(
             Change(
                 h.history_date,
                 who,
-                ACTIONS.get(h.history_type, h.history_type),
+                ACTIONS.get(h.history_type, str(h.history_type)),
                 name,
                 record,
                 details,

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import services
+from .history import record_author
 from .letters import services as letter_services
 from .models import (
     Addressee,
@@ -480,7 +481,7 @@ def plan_target_dates(
     due = recommendation.due_date or recommendation.inspection.published
     first = due + datetime.timedelta(days=rng.randint(30, 180))
     implementation.lead_officer = rng.choice(LEAD_OFFICERS)
-    implementation._history_user = author
+    record_author(implementation, author)
     implementation.save(update_fields=["lead_officer", "updated_at"])
     services.set_target_date(
         implementation=implementation, new_date=first, reason="", changed_by=author

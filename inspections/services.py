@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from . import clock, reminders
+from .history import record_author
 from .models import (
     Dependency,
     DependencyStatus,
@@ -172,7 +173,7 @@ def record_progress_update(
         evidence_note=normalise_newlines(evidence_note or "").strip(),
         internal_note=normalise_newlines(internal_note or "").strip(),
     )
-    update._history_user = author
+    record_author(update, author)
     update.save()
     for upload in files:
         name = str(upload.name).rsplit("/", 1)[-1]
@@ -214,7 +215,7 @@ def refresh_current_status(*, implementation: ForceImplementation, changed_by: U
         )
     implementation.status = status
     implementation.latest_update_on = latest_on
-    implementation._history_user = changed_by
+    record_author(implementation, changed_by)
     implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
     implementation.blocking_dependencies.set(blockers)
 
@@ -239,10 +240,10 @@ def set_target_date(
         reason=normalise_newlines(reason or "").strip(),
         changed_by=changed_by,
     )
-    revision._history_user = changed_by
+    record_author(revision, changed_by)
     revision.save()
     implementation.target_date = new_date
-    implementation._history_user = changed_by
+    record_author(implementation, changed_by)
     implementation.save(update_fields=["target_date", "updated_at"])
     return revision
 
@@ -383,7 +384,7 @@ def update_implementation_plan(
         current.refresh_from_db(fields=["target_date"])
     current.lead_officer = lead_officer
     current.version += 1
-    current._history_user = changed_by
+    record_author(current, changed_by)
     current.save(update_fields=["lead_officer", "version", "updated_at"])
     return current
 
@@ -423,7 +424,7 @@ def close_dependency(
         .awaiting_dependency()
         .values_list("pk", flat=True)
     )
-    dependency._history_user = changed_by
+    record_author(dependency, changed_by)
     dependency.save()
     moved = list(
         ForceImplementation.objects.filter(pk__in=waiting)

@@ -6,15 +6,16 @@ import mimetypes
 from pathlib import PurePosixPath
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
 from . import permissions
+from .http import AuthenticatedHttpRequest
 from .models import EvidenceFile
 
 
 @login_required
-def evidence_file(request: HttpRequest, uuid: str) -> FileResponse:
+def evidence_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
     """An evidence file, only for people who may read that force's updates. Files are never
     served straight from storage, where anyone with the address could fetch them."""
     visible = permissions.scope_queryset(request.user, EvidenceFile.objects.all())

@@ -343,3 +343,22 @@ def test_concurrent_progress_updates_are_both_kept(cast, impl_a):
         "From the first.",
         "From the second.",
     ]
+
+
+@pytest.mark.parametrize("field", ["implementation", "dependencies"])
+def test_an_id_too_big_for_the_database_is_an_invalid_choice(cast, impl_a, field):
+    """Django 6 answers an out-of-range id as 'not a valid choice' on both engines (the
+    project's own guard for this was removed as redundant; this keeps the behaviour tested)."""
+    from inspections.models import ProgressUpdate
+
+    data = {
+        "implementation": impl_a.pk,
+        "status": "in_progress",
+        "as_of": "2024-01-01",
+        "narrative": "Text",
+        field: "99999999999999999999999",
+    }
+    response = login(cast.admin).post(reverse("admin:inspections_progressupdate_add"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()

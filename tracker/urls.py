@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
 from inspections import views
-from inspections.ids import IdConverter
 from inspections.signin import AdminSignInForm, SignInForm
 
 admin.site.login_form = AdminSignInForm
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

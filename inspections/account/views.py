@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from inspections import permissions
+from inspections.history import record_author
+from inspections.http import AuthenticatedHttpRequest
 
 from .forms import DigestForm
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     gets_digests = permissions.gets_digests(request.user)
     form = (
         DigestForm(request.POST if request.method == "POST" else None, instance=request.user)
@@ -21,7 +23,7 @@ def account(request: HttpRequest) -> HttpResponse:
         else None
     )
     if request.method == "POST" and form is not None and form.is_valid():
-        request.user._history_user = request.user
+        record_author(request.user, request.user)
         form.save()
         messages.success(
             request, f"Reminder emails: {request.user.get_digest_frequency_display().lower()}."

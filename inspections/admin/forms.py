@@ -3,7 +3,7 @@ shown next to its field and nothing is written."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,7 +70,9 @@ class ProgressUpdateForm(forms.ModelForm):
         if "as_of" in self.fields:
             self.fields["as_of"].initial = clock.today
         if "dependencies" in self.fields:
-            self.fields["dependencies"].queryset = Dependency.objects.pending()
+            cast(
+                forms.ModelMultipleChoiceField, self.fields["dependencies"]
+            ).queryset = Dependency.objects.pending()
             self.fields["dependencies"].label = "Waiting on"
 
     def implementation(self) -> ForceImplementation | None:
@@ -79,7 +81,8 @@ class ProgressUpdateForm(forms.ModelForm):
         return getattr(self.instance, "implementation", None)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         implementation = self.implementation()
         if implementation is None or self.author is None:
             return cleaned
@@ -130,7 +133,8 @@ class ImplementationForm(forms.ModelForm):
         self.fields["edit_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         edited = {"lead_officer", "new_target_date", "target_date_reason"} & set(self.changed_data)
         if self.instance.pk and edited:
             # The admin saves inside a transaction: the lock holds until it commits, so a second
@@ -161,7 +165,8 @@ class ImplementationForm(forms.ModelForm):
 
 class RecommendationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk and cleaned.get("scope"):
             try:
                 validate_scope_change(recommendation=self.instance, scope=cleaned["scope"])

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from inspections import clock, reminders, services
+from inspections.history import record_author
 from inspections.models import (
     Dependency,
     DependencyStatus,
@@ -74,7 +75,7 @@ class ForceAdmin(TrackerAdmin):
         return ["name", "slug", "region", "governance", "local_policing_body"]
 
     def save_model(self, request: HttpRequest, obj: Force, form: object, change: bool) -> None:
-        obj._history_user = request.user
+        record_author(obj, request.user)
         services.save_force(force=obj)
 
 
@@ -107,7 +108,7 @@ class InspectionAdmin(TrackerAdmin):
         return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
 
     def save_model(self, request: HttpRequest, obj: Inspection, form: object, change: bool) -> None:
-        obj._history_user = request.user
+        record_author(obj, request.user)
         services.save_inspection(inspection=obj)
 
     @admin.display(description="s.55 response due")
@@ -143,7 +144,7 @@ class RecommendationAdmin(TrackerAdmin):
     def save_model(
         self, request: HttpRequest, obj: Recommendation, form: object, change: bool
     ) -> None:
-        obj._history_user = request.user
+        record_author(obj, request.user)
         services.save_recommendation(recommendation=obj)
 
 

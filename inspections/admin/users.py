@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import signin
+from inspections.history import record_author
 from inspections.models import User
 
 from .base import ScopedAdminMixin
@@ -60,5 +61,5 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
-        obj._history_user = request.user
+        record_author(obj, request.user)
         super().save_model(request, obj, form, change)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
+from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     ChiefConstableComments,
     Inspection,
@@ -21,7 +22,7 @@ from . import queries, services
 from .forms import ChiefCommentsForm, PublishForm, SentElsewhereForm, WithdrawForm
 
 
-def sent_or_404(request: HttpRequest, uuid: str) -> LetterSentElsewhere:
+def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsewhere:
     return get_object_or_404(
         permissions.scope_queryset(request.user, LetterSentElsewhere.objects.all()).select_related(
             "force", "inspection", "recorded_by", "withdrawn_by"
@@ -35,7 +36,7 @@ def add_errors(form: object, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def letter_elsewhere_new(request: HttpRequest) -> HttpResponse:
+def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user.force_id is None or not permissions.can_edit_letters(user, user.force):
         raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
@@ -63,7 +64,7 @@ def letter_elsewhere_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def letter_elsewhere(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_elsewhere(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     record = sent_or_404(request, uuid)
     may_act = permissions.can_edit_letters(request.user, record.force)
     published = getattr(record, "publication", None)
@@ -79,12 +80,12 @@ def letter_elsewhere(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-def letter_elsewhere_file(request: HttpRequest, uuid: str) -> FileResponse:
+def letter_elsewhere_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
     record = sent_or_404(request, uuid)
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
 
 
-def letter_elsewhere_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_elsewhere_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A check page first: withdrawing takes the letter off the s.55 count and public pages."""
     record = sent_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, record.force):
@@ -112,7 +113,7 @@ def letter_elsewhere_withdraw(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def publish(
-    request: HttpRequest, letter: ProgressLetter | LetterSentElsewhere, back: str
+    request: AuthenticatedHttpRequest, letter: ProgressLetter | LetterSentElsewhere, back: str
 ) -> HttpResponse:
     if not permissions.can_publish(request.user, letter.force):
         raise PermissionDenied("Only the force's PCC staff can publish its response.")
@@ -145,17 +146,17 @@ def publish(
     )
 
 
-def letter_publish(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_publish(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     letter = get_object_or_404(queries.visible_letters(request.user), uuid=uuid)
     return publish(request, letter, back=letter.get_absolute_url())
 
 
-def letter_elsewhere_publish(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_elsewhere_publish(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     record = sent_or_404(request, uuid)
     return publish(request, record, back=record.get_absolute_url())
 
 
-def chief_comments(request: HttpRequest, force: str, inspection: str) -> HttpResponse:
+def chief_comments(request: AuthenticatedHttpRequest, force: str, inspection: str) -> HttpResponse:
     """The chief constable's comments on one report, and the office's response: read by anyone
     who may read the force; recorded by its people."""
     chosen = permissions.visible_force_or_404(request.user, force)
@@ -211,7 +212,9 @@ def chief_comments(request: HttpRequest, force: str, inspection: str) -> HttpRes
     )
 
 
-def chief_comments_file(request: HttpRequest, force: str, inspection: str) -> FileResponse:
+def chief_comments_file(
+    request: AuthenticatedHttpRequest, force: str, inspection: str
+) -> FileResponse:
     chosen = permissions.visible_force_or_404(request.user, force)
     comments = get_object_or_404(
         ChiefConstableComments.objects.exclude(file=""),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inspections import clock, permissions
+from inspections.history import record_author
 from inspections.models import (
     ChiefConstableComments,
     Force,
@@ -76,7 +77,7 @@ def draft_letter(
         .first(),
         created_by=author,
     )
-    letter._history_user = author
+    record_author(letter, author)
     letter.save()
     LetterSection.objects.bulk_create(
         LetterSection(
@@ -132,7 +133,7 @@ def update_draft(
             setattr(locked, name, fields[name])
     locked.version += 1
     locked.full_clean(exclude=["follows", "created_by", "issued_by"])
-    locked._history_user = author
+    record_author(locked, author)
     locked.save()
     newer = content.newer_updates(locked) if use_latest else {}
     for section in locked.sections.all():
@@ -143,7 +144,7 @@ def update_draft(
         if narrative != section.narrative or source != section.source_update:
             section.narrative, section.source_update = narrative, source
             section.full_clean(exclude=["letter", "recommendation", "source_update"])
-            section._history_user = author
+            record_author(section, author)
             section.save(update_fields=["narrative", "source_update"])
     return locked
 
@@ -185,7 +186,7 @@ def issue_letter(
     locked.issued_on = issued_on
     locked.issued_at = timezone.now()
     locked.issued_by = author
-    locked._history_user = author
+    record_author(locked, author)
     locked.save()
     return locked
 
@@ -195,7 +196,7 @@ def discard_draft(*, letter: ProgressLetter, author: User) -> None:
     require_editor(author, letter.force)
     if letter.is_issued:
         raise ValidationError("An issued letter cannot be discarded.")
-    letter._history_user = author
+    record_author(letter, author)
     letter.delete()
 
 
@@ -349,6 +350,6 @@ def save_chief_comments(
         comments.file_name = file.name.rsplit("/", 1)[-1]
         comments.file.save(comments.file_name, file, save=False)
     comments.full_clean(exclude=["recorded_by"])
-    comments._history_user = author
+    record_author(comments, author)
     comments.save()
     return comments

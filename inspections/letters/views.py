@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
+from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     ChiefConstableComments,
     Inspection,
@@ -33,11 +34,11 @@ CONTENT_TYPES = {
 }
 
 
-def letter_or_404(request: HttpRequest, uuid: str) -> ProgressLetter:
+def letter_or_404(request: AuthenticatedHttpRequest, uuid: str) -> ProgressLetter:
     return get_object_or_404(queries.visible_letters(request.user), uuid=uuid)
 
 
-def letter_list(request: HttpRequest) -> HttpResponse:
+def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     letters = queries.visible_letters(request.user).order_by("-created_at")
     sent_elsewhere = (
         permissions.scope_queryset(request.user, LetterSentElsewhere.objects.all())
@@ -61,7 +62,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def letter_new(request: HttpRequest) -> HttpResponse:
+def letter_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user.force_id is None or not permissions.can_edit_letters(user, user.force):
         raise PermissionDenied("Only a force's PCC staff can draft its letters.")
@@ -97,7 +98,7 @@ def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
     ]
 
 
-def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     letter = letter_or_404(request, uuid)
     built = content.from_letter(letter)
     can_edit = not letter.is_issued and permissions.can_edit_letters(request.user, letter.force)
@@ -123,7 +124,7 @@ def letter_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-def letter_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
         raise PermissionDenied("Only the force's PCC staff can edit its letters.")
@@ -186,7 +187,7 @@ def recipient_check(letter: ProgressLetter) -> dict[str, object]:
     return {"confirmed_on": confirmed, "stale": stale, "days": RECIPIENT_RECHECK_DAYS}
 
 
-def letter_issue(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A check page first: issuing cannot be undone."""
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
@@ -219,7 +220,7 @@ def letter_issue(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-def letter_discard(request: HttpRequest, uuid: str) -> HttpResponse:
+def letter_discard(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A check page first: a discarded draft is gone."""
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
@@ -235,7 +236,7 @@ def letter_discard(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "letters/discard.html", {"letter": letter})
 
 
-def letter_download(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
+def letter_download(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> HttpResponse:
     letter = letter_or_404(request, uuid)
     if fmt not in CONTENT_TYPES:
         raise Http404("Letters download as pdf, docx or html.")
@@ -267,7 +268,7 @@ def letter_download(request: HttpRequest, uuid: str, fmt: str) -> HttpResponse:
 
 
 @handles_bad_input
-def responses(request: HttpRequest) -> HttpResponse:
+def responses(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     slug = request.GET.get("inspection")

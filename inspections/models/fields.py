@@ -5,6 +5,7 @@ and services both enforce."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,13 +23,13 @@ class PlainTextFormField(forms.CharField):
         return normalise_newlines(value) if isinstance(value, str) else value
 
 
-class PlainTextMixin:
-    default_validators = [validate_plain_text]
+class PlainTextMixin(models.Field):  # mixed into the Text and Char fields below
+    default_validators: list[Callable[[Any], None]] = [validate_plain_text]
 
     def formfield(self, **kwargs: Any) -> forms.Field | None:
         if getattr(self, "choices", None) is None:
             kwargs.setdefault("form_class", PlainTextFormField)
-        return super().formfield(**kwargs)  # type: ignore[misc]
+        return super().formfield(**kwargs)
 
 
 class PlainTextField(PlainTextMixin, models.TextField):

@@ -3,6 +3,7 @@ PCC's office, and frozen exactly as sent when issued."""
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -54,7 +55,7 @@ def letter_upload_to(instance: "ProgressLetter", filename: str) -> str:
     return f"letters/{instance.uuid}/{filename}"
 
 
-class ProgressLetterQuerySet(models.QuerySet):
+class ProgressLetterQuerySet(models.QuerySet["ProgressLetter"]):
     def issued(self) -> "ProgressLetterQuerySet":
         return self.filter(status=LetterStatus.ISSUED)
 
@@ -160,7 +161,7 @@ class ProgressLetter(models.Model):
         )
         return f"{self.force.name}: letter on {self.inspection.title} ({state})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # An integrity guard: an issued letter is the record of what was sent.
         if (
             not self._state.adding
@@ -172,7 +173,7 @@ class ProgressLetter(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("letter", args=[self.uuid])
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.is_issued:
             raise FrozenLetterError("An issued letter cannot be deleted.")
         return super().delete(*args, **kwargs)
@@ -216,7 +217,7 @@ class LetterSection(models.Model):
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if ProgressLetter.objects.filter(pk=self.letter_id, status=LetterStatus.ISSUED).exists():
             raise FrozenLetterError("An issued letter's sections cannot be changed.")
         super().save(*args, **kwargs)

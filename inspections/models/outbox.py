@@ -4,11 +4,10 @@ it, so a mail server that is down loses nothing and the daily run tries again.""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import QuerySet
 
 
-class OutboundEmailQuerySet(models.QuerySet):
-    def unsent(self) -> QuerySet[OutboundEmail]:
+class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
+    def unsent(self) -> OutboundEmailQuerySet:
         return self.filter(sent_at__isnull=True)
 
 

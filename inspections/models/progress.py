@@ -3,6 +3,7 @@ its append-only progress updates and its target-date revisions."""
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -123,7 +124,7 @@ class Attention:
         return cls.open() & (Q(target_date__lt=today) | Q(last_activity__lt=quiet_since))
 
 
-class ImplementationQuerySet(models.QuerySet):
+class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
     def with_last_activity(self) -> "ImplementationQuerySet":
@@ -269,7 +270,7 @@ class ForceImplementation(models.Model):
 LATEST_FIRST = ("-as_of", "-created_at", "-id")
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
     """Updates are append-only: bulk changes and deletes are refused, like single ones."""
 
     def update(self, **kwargs: object) -> int:
@@ -352,14 +353,14 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.implementation}: {self.get_status_display()} as of {self.as_of:%-d %b %Y}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # An integrity guard rather than business logic: an update is a record of what someone
         # said on a day, and rewriting it would lose that record.
         if not self._state.adding:
             raise AppendOnlyError("Progress updates cannot be changed; record a new update.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Progress updates cannot be deleted; record a correcting update.")
 
 

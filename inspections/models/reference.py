@@ -82,7 +82,7 @@ class Force(models.Model):
         return self.name
 
 
-class InspectionQuerySet(models.QuerySet):
+class InspectionQuerySet(models.QuerySet["Inspection"]):
     def real(self) -> "InspectionQuerySet":
         return self.filter(is_sample=False)
 
@@ -134,7 +134,7 @@ class Inspection(models.Model):
         return self.published + datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def local(self) -> "RecommendationQuerySet":
         return self.filter(scope=Scope.LOCAL)
 
@@ -240,7 +240,7 @@ class Recommendation(models.Model):
         return reverse("admin:inspections_recommendation_change", args=[self.pk])
 
 
-class DependencyQuerySet(models.QuerySet):
+class DependencyQuerySet(models.QuerySet["Dependency"]):
     def pending(self) -> "DependencyQuerySet":
         return self.filter(status=DependencyStatus.PENDING)
 
@@ -339,5 +339,5 @@ class FirearmsStatistic(models.Model):
         ]
 
     def __str__(self) -> str:
-        area = self.force.name if self.force_id else "England and Wales"
+        area = self.force.name if self.force is not None else "England and Wales"
         return f"{area}, year ending {self.year_ending:%-d %B %Y}"

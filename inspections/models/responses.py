@@ -21,7 +21,7 @@ def sent_letter_upload_to(instance: "LetterSentElsewhere", filename: str) -> str
     return f"letters/sent-elsewhere/{instance.uuid}/{filename}"
 
 
-class LetterSentElsewhereQuerySet(models.QuerySet):
+class LetterSentElsewhereQuerySet(models.QuerySet["LetterSentElsewhere"]):
     def current(self) -> "LetterSentElsewhereQuerySet":
         """Not withdrawn: what counts for s.55."""
         return self.filter(withdrawn_at__isnull=True)
@@ -85,7 +85,7 @@ class LetterSentElsewhere(models.Model):
         return self.withdrawn_at is not None
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(models.QuerySet["Publication"]):
     def public(self) -> "PublicationQuerySet":
         """What the public pages may show: nothing else is ever reachable there."""
         return self.filter(

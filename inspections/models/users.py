@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -54,7 +54,7 @@ def canonical_username(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").casefold().strip()
 
 
-class TrackerUserManager(UserManager):
+class TrackerUserManager(UserManager["User"]):
     def create_user(
         self,
         username: str,
@@ -67,9 +67,7 @@ class TrackerUserManager(UserManager):
         return super().create_user(username, email, password, **extra_fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(
-            **{f"{self.model.USERNAME_FIELD}__iexact": canonical_username(username or "")}
-        )
+        return self.get(username__iexact=canonical_username(username or ""))
 
 
 class User(AbstractUser):
@@ -105,7 +103,7 @@ class User(AbstractUser):
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    objects = TrackerUserManager()
+    objects: ClassVar[TrackerUserManager] = TrackerUserManager()
 
     class Meta:
         constraints = [

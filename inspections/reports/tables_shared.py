@@ -10,10 +10,11 @@ from functools import wraps
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Recommendation,
     Status,
@@ -36,7 +37,7 @@ class BadInput(Exception):
 
 def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except BadInput as error:
@@ -50,7 +51,7 @@ def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-def page_of(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
+def page_of(request: AuthenticatedHttpRequest, table: Table, queryset: QuerySet) -> Iterable:
     raw = request.GET.get(table.page_parameter, "1").strip()
     if not raw.isdigit() or int(raw) < 1:
         raise BadInput(f"The page number must be a whole number from 1, not '{raw}'.")
@@ -65,7 +66,10 @@ def page_of(request: HttpRequest, table: Table, queryset: QuerySet) -> Iterable:
 
 
 def fill_implementations(
-    request: HttpRequest, table: Table, queryset: QuerySet, extra: streams.Extra | None = None
+    request: AuthenticatedHttpRequest,
+    table: Table,
+    queryset: QuerySet,
+    extra: streams.Extra | None = None,
 ) -> None:
     """A table of implementations: one page of rows on screen, or, for an export, every row
     streamed from the query in the export's own columns."""
@@ -78,7 +82,7 @@ def fill_implementations(
         table.add(*implementation_cells(user, implementation, value))
 
 
-def export_format(request: HttpRequest) -> str | None:
+def export_format(request: AuthenticatedHttpRequest) -> str | None:
     value = request.GET.get("format")
     if value is None or value == "":
         return None
@@ -87,7 +91,7 @@ def export_format(request: HttpRequest) -> str | None:
     return value
 
 
-def filtered(request: HttpRequest, queryset: object) -> ImplementationFilter:
+def filtered(request: AuthenticatedHttpRequest, queryset: object) -> ImplementationFilter:
     user = request.user
     wanted = request.GET.get("force")
     if wanted and not user.sees_all_forces and wanted != getattr(user.force, "slug", None):
@@ -105,7 +109,9 @@ def filtered(request: HttpRequest, queryset: object) -> ImplementationFilter:
     return filterset
 
 
-def chosen_tables(request: HttpRequest, tables: list[Table], *, every: bool) -> list[Table]:
+def chosen_tables(
+    request: AuthenticatedHttpRequest, tables: list[Table], *, every: bool
+) -> list[Table]:
     """The table named by ?table=, or (where ``every`` allows it) all of them."""
     key = request.GET.get("table")
     if not key:
@@ -117,7 +123,7 @@ def chosen_tables(request: HttpRequest, tables: list[Table], *, every: bool) -> 
     return matching
 
 
-def scope_words(request: HttpRequest, stem: str) -> list[str]:
+def scope_words(request: AuthenticatedHttpRequest, stem: str) -> list[str]:
     """What a file holds, for its name: the force or region it was narrowed to (a force user's
     own force always), so that two downloads of one report do not look alike."""
     user = request.user
@@ -128,7 +134,7 @@ def scope_words(request: HttpRequest, stem: str) -> list[str]:
 
 
 def respond(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     template: str,
     context: dict,
     tables: list[Table],

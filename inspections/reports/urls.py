@@ -11,7 +11,7 @@ urlpatterns = [
     path("forces/<slug:slug>/", views.force_page, name="force"),
     path("audit/", views.audit, name="audit"),
     path(
-        "inspections/<slug:inspection>/recommendations/<id:number>/",
+        "inspections/<slug:inspection>/recommendations/<int:number>/",
         views.recommendation_page,
         name="recommendation",
     ),

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from inspections import audit as audit_trail
 from inspections import clock, permissions
+from inspections.http import AuthenticatedHttpRequest
 from inspections.letters import queries as letter_queries
 from inspections.models import (
     Inspection,
@@ -56,7 +57,7 @@ MAX_WINDOW_DAYS = 366
 
 
 @handles_bad_input
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     user = request.user
@@ -126,7 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     by_kind = queries.overdue(filterset.qs, today)
@@ -147,7 +148,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def due_soon(request: HttpRequest) -> HttpResponse:
+def due_soon(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     raw = request.GET.get("days", "").strip()
     if raw:
@@ -174,7 +175,7 @@ def due_soon(request: HttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def dependencies(request: HttpRequest) -> HttpResponse:
+def dependencies(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     dependency_table = Table(
@@ -227,7 +228,7 @@ def dependencies(request: HttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = clock.today()
     inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     default = Inspection.objects.default_choice()
@@ -286,7 +287,7 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
 
 
 @handles_bad_input
-def force_page(request: HttpRequest, slug: str) -> HttpResponse:
+def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     today = clock.today()
     force = permissions.visible_force_or_404(request.user, slug)
     table = Table(
@@ -353,7 +354,9 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @handles_bad_input
-def recommendation_page(request: HttpRequest, inspection: str, number: int) -> HttpResponse:
+def recommendation_page(
+    request: AuthenticatedHttpRequest, inspection: str, number: int
+) -> HttpResponse:
     today = clock.today()
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("inspection").prefetch_related("dependencies"),
@@ -387,7 +390,7 @@ def recommendation_page(request: HttpRequest, inspection: str, number: int) -> H
 
 
 @handles_bad_input
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every change, by user and date: national administrators only."""
     if not permissions.can_read_audit_trail(request.user):
         raise PermissionDenied("Only national administrators can read the whole audit trail.")

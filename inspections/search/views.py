@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from inspections import permissions
+from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ForceImplementation, LetterSection, ProgressUpdate
 
 LIMIT = 50
@@ -23,7 +24,7 @@ class SearchForm(forms.Form):
     )
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, object] = {"form": form, "limit": LIMIT}
     if form.is_bound and form.is_valid():

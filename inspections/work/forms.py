@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -98,11 +98,11 @@ class RecordUpdateForm(forms.Form):
             for value, label in Status.choices
             if value != Status.COMPLETE or permissions.can_sign_off(author, implementation)
         ]
-        self.fields["status"].choices = allowed
+        cast(forms.ChoiceField, self.fields["status"]).choices = allowed
         self.fields["status"].initial = implementation.status
         # This recommendation's own dependencies first, then any other pending work.
         own = list(implementation.recommendation.dependencies.values_list("pk", flat=True))
-        self.fields["dependencies"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["dependencies"]).queryset = (
             Dependency.objects.pending()
             .annotate(
                 own=Case(
@@ -132,11 +132,14 @@ class RecordUpdateForm(forms.Form):
                 "reveals": self[reveals[value]] if value in reveals else None,
                 "index": index,
             }
-            for index, (value, label) in enumerate(self.fields["status"].choices)
+            for index, (value, label) in enumerate(
+                cast(forms.ChoiceField, self.fields["status"]).choices
+            )
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("status", "")
         if status != Status.AWAITING_DEPENDENCY:
             cleaned["dependencies"] = []
@@ -186,7 +189,8 @@ class TargetDateForm(forms.Form):
             self.fields["reason"].label = "Why this date? (optional)"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         new_date = cleaned.get("new_date")
         if new_date is not None and new_date == self.implementation.target_date:
             self.add_error("new_date", "That is already the target date: choose a different one.")
@@ -228,7 +232,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         decision = cleaned.get("decision")
         if decision == ReviewDecision.SIGN_OFF and not (cleaned.get("evidence_note") or "").strip():
             self.add_error("evidence_note", "Describe the evidence that shows this is complete.")
@@ -285,7 +290,8 @@ class SeveralUpdatesForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not self.changes():
             raise ValidationError("Choose a new status for at least one item.")
         return cleaned

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from inspections import clock, permissions, services
+from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ForceImplementation, Status
 
 from . import queries
@@ -24,7 +25,7 @@ from .forms import (
 )
 
 
-def back_to(request: HttpRequest, implementation: ForceImplementation) -> str:
+def back_to(request: AuthenticatedHttpRequest, implementation: ForceImplementation) -> str:
     """Where to land after a save: the page the user came from, if it is one of ours."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if wanted and url_has_allowed_host_and_scheme(
@@ -40,7 +41,7 @@ def item_path(implementation: ForceImplementation) -> str:
     return item_url(implementation)
 
 
-def item_context(request: HttpRequest, implementation: ForceImplementation) -> dict:
+def item_context(request: AuthenticatedHttpRequest, implementation: ForceImplementation) -> dict:
     user = request.user
     return {
         "item": implementation,
@@ -55,7 +56,9 @@ def item_context(request: HttpRequest, implementation: ForceImplementation) -> d
     }
 
 
-def item(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+def item(
+    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+) -> HttpResponse:
     implementation = queries.item_or_404(request.user, force, inspection, number)
     context = item_context(request, implementation)
     context.update(
@@ -69,7 +72,9 @@ def item(request: HttpRequest, force: str, inspection: str, number: int) -> Http
     return render(request, "work/item.html", context)
 
 
-def record_update(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+def record_update(
+    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+) -> HttpResponse:
     implementation = queries.item_or_404(request.user, force, inspection, number)
     if not permissions.can_record_update(request.user, implementation):
         raise PermissionDenied("You cannot record progress on this item.")
@@ -105,7 +110,7 @@ def record_update(request: HttpRequest, force: str, inspection: str, number: int
 
 
 def change_target_date(
-    request: HttpRequest, force: str, inspection: str, number: int
+    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
 ) -> HttpResponse:
     implementation = queries.item_or_404(request.user, force, inspection, number)
     if not permissions.can_change_target_date(request.user, implementation):
@@ -134,7 +139,7 @@ def change_target_date(
     return render(request, "work/target_date.html", context)
 
 
-def sign_off_queue(request: HttpRequest) -> HttpResponse:
+def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "work/sign_off_queue.html",
@@ -145,7 +150,9 @@ def sign_off_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def review(request: HttpRequest, force: str, inspection: str, number: int) -> HttpResponse:
+def review(
+    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+) -> HttpResponse:
     implementation = queries.item_or_404(request.user, force, inspection, number)
     if not permissions.can_sign_off(request.user, implementation):
         raise PermissionDenied("Only the force lead can sign off or return an item.")
@@ -180,7 +187,7 @@ def review(request: HttpRequest, force: str, inspection: str, number: int) -> Ht
     return render(request, "work/review.html", context)
 
 
-def several_updates(request: HttpRequest, force: str, inspection: str) -> HttpResponse:
+def several_updates(request: AuthenticatedHttpRequest, force: str, inspection: str) -> HttpResponse:
     found_force, found_inspection, items = queries.open_items(request.user, force, inspection)
     if not permissions.can_record_for_force(request.user, found_force):
         raise PermissionDenied("You cannot record progress for this force.")
