@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import DataError, transaction
-from django.db.models import ManyToManyField, Model, QuerySet
+from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
 from django.forms import Field, ModelForm, modelform_factory
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections import permissions
+from inspections import ids, permissions
 
 admin.site.site_header = "Inspection recommendation tracker"
 admin.site.site_title = "Recommendation tracker"
@@ -147,7 +147,21 @@ class ScopedAdminMixin:
         return self._allowed(request, "delete", obj)
 
 
-class AccessibleAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+class IdSafeAutocomplete:
+    """Autocomplete widgets look up the chosen value to show its label when a form is shown
+    again with its errors: an id no database column can hold is left out, not looked up (SQLite
+    raises OverflowError on it)."""
+
+    def optgroups(self, name: str, value: list[Any], attr: dict | None = None) -> list[Any]:
+        safe = [item for item in value if item in ("", None) or ids.is_id(item)]
+        return super().optgroups(name, safe, attr)  # type: ignore[misc]  # Django's widget
+
+
+class IdSafeAutocompleteSelect(IdSafeAutocomplete, AutocompleteSelect):
+    pass
+
+
+class AccessibleAutocompleteSelectMultiple(IdSafeAutocomplete, AutocompleteSelectMultiple):
     def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
         attrs = super().build_attrs(base_attrs, extra_attrs)
         # select2's "clear all" is a <span> inside the <ul> of choices, which breaks the list's
@@ -166,6 +180,15 @@ class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
         return self.slug_from if request.user.is_national_admin else {}
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Field | None:
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdSafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(
         self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
