@@ -53,7 +53,7 @@ help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test     run the whole test suite"
 	@echo "make install  create the virtualenv and install the dependencies only"
-	@echo "make lint     ruff lint and format check"
+	@echo "make lint     ruff lint and format check, mypy type check"
 	@echo "make bench    build a national-scale database and measure every page (docs/benchmarks.md)"
 
 install: $(STAMP) $(ASSETS)
@@ -98,6 +98,7 @@ run: run-packages install
 test: test-packages install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
 	  { echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
@@ -109,6 +110,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

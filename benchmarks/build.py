@@ -96,22 +96,22 @@ def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, 
         recommendations = []
         for inspection in inspections:
             for number in range(1, RECOMMENDATIONS_PER_INSPECTION + 1):
-                local = number % 2 == 0
-                immediate = local and number % 6 == 0
+                is_local = number % 2 == 0
+                immediate = is_local and number % 6 == 0
                 recommendations.append(
                     Recommendation(
                         inspection=inspection,
                         number=number,
-                        scope=Scope.LOCAL if local else Scope.NATIONAL,
-                        addressee=Addressee.CHIEF_CONSTABLES if local else "",
+                        scope=Scope.LOCAL if is_local else Scope.NATIONAL,
+                        addressee=Addressee.CHIEF_CONSTABLES if is_local else "",
                         text=f"By the deadline, chief constables should do thing {number}."
-                        if local
+                        if is_local
                         else "",
                         deadline_kind=(DeadlineKind.IMMEDIATE if immediate else DeadlineKind.DATE)
-                        if local
+                        if is_local
                         else DeadlineKind.NOT_ENTERED,
                         deadline=None
-                        if immediate or not local
+                        if immediate or not is_local
                         else inspection.published + datetime.timedelta(days=rng.randint(90, 540)),
                     )
                 )

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "bench" / "national.sqlite3"
@@ -135,13 +136,13 @@ def measure_database(label: str) -> dict:
                     started = time.perf_counter()
                     response = client.get(url)
                     payload = (
-                        b"".join(response.streaming_content)
+                        b"".join(response.streaming_content)  # type: ignore[attr-defined]
                         if response.streaming
                         else response.content
                     )
                     times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (name, response.status_code)
-            row = {
+            row: dict[str, Any] = {
                 "database": label,
                 "user": who,
                 "page": name,
@@ -194,7 +195,9 @@ def measure_database(label: str) -> dict:
     return {"label": label, "counts": counts, "built": built, "pages": results, "letters": letters}
 
 
-def measure_whole_export(label: str, client: object, name: str, url: str, floor: dict) -> dict:
+def measure_whole_export(
+    label: str, client: Any, name: str, url: str, floor: dict[str, Any]
+) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -240,7 +243,8 @@ def child(label: str, database_url: str) -> dict:
     print(out.stdout.split("@@RESULT@@")[0], end="")
     if out.returncode:
         raise SystemExit(f"Measuring {label} failed.")
-    return json.loads(out.stdout.split("@@RESULT@@")[1])
+    result: dict[str, Any] = json.loads(out.stdout.split("@@RESULT@@")[1])
+    return result
 
 
 def postgres_available() -> bool:

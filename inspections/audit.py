@@ -148,7 +148,7 @@ def changes(
         getattr(h, "implementation_id", None) or (h.id if name == "implementation" else None)
         for name, h in rows
     } - {None}
-    lookups = {
+    lookups: dict[str, dict[Any, Any]] = {
         "impl": ForceImplementation.objects.select_related("force", "recommendation").in_bulk(
             implementation_ids
         ),

@@ -357,6 +357,7 @@ def issue_demo_letters(
     created["letters issued"] += 1
 
     due = inspection.response_due
+    assert due is not None  # a saved inspection has its publication date
     for _name, force in sorted(forces.items()):
         if (
             force.pk == west_mercia.pk
@@ -441,7 +442,7 @@ def generate_history(
         as_of = min(as_of, end)
         if status == Status.AWAITING_DEPENDENCY and not dependencies:
             status = Status.IN_PROGRESS
-        template = rng.choice(NARRATIVES[status])
+        template = rng.choice(NARRATIVES[Status(status)])
         narrative = template.format(
             topic=topic,
             dependency=" and ".join(d.title[0].lower() + d.title[1:] for d in dependencies),

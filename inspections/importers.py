@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -191,12 +192,19 @@ def plan_import(
     inspections: dict[str, int] = {}
     for pk, slug, title in Inspection.objects.values_list("pk", "slug", "title"):
         inspections[slug.lower()] = inspections[title.lower()] = pk
-    named_forces = {forces.get(text(c["Force"]).lower()) for _, c in cells_by_line} - {None}
+    named_forces = {
+        force_pk
+        for _, c in cells_by_line
+        if (force_pk := forces.get(text(c["Force"]).lower())) is not None
+    }
     named_inspections = {
-        inspections.get(text(c["Inspection"]).lower()) for _, c in cells_by_line
-    } - {None}
+        inspection_pk
+        for _, c in cells_by_line
+        if (inspection_pk := inspections.get(text(c["Inspection"]).lower())) is not None
+    }
     latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
-    index = {
+    # Each implementation annotated with its latest update's fields.
+    index: dict[tuple[int | None, int | None, int], Any] = {
         (impl.force_id, impl.recommendation.inspection_id, impl.recommendation.number): impl
         for impl in ForceImplementation.objects.filter(
             force_id__in=named_forces,
@@ -333,6 +341,10 @@ def plan_import(
         if problems:
             plan.errors[offset] = problems
             continue
+        # No problem means each of these was found above.
+        assert implementation is not None
+        assert status is not None
+        assert as_of is not None
         plan.updates.append(
             PlannedUpdate(
                 line=offset,
@@ -348,7 +360,7 @@ def plan_import(
 
 
 def row_is_current(
-    implementation: ForceImplementation,
+    implementation: Any,  # annotated with its latest update's fields (plan_import)
     latest_waiting: dict[int, set[str]],
     *,
     status: str | None,
@@ -393,7 +405,8 @@ def apply_plan(plan: ImportPlan, *, user: User, today: datetime.date) -> list[Pr
 # --- the matching export ----------------------------------------------------------------------
 
 
-def sheet_rows(implementations: Iterable[ForceImplementation]) -> list[list[object]]:
+def sheet_rows(implementations: Iterable[Any]) -> list[list[object]]:
+    # Each implementation has its latest update prefetched as ``latest_updates``.
     """One row per implementation with its latest update, in the import's columns."""
     rows = []
     for impl in implementations:

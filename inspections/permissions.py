@@ -3,7 +3,7 @@ here. Scoping is a filter in the SQL, never a Python list of ids."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.db.models import Model, Q, QuerySet
@@ -69,8 +69,8 @@ def force_id_of(obj: Model) -> int | None:
     return getattr(obj, "force_id", None)
 
 
-def scope_queryset(user: User | AnonymousUser, queryset: QuerySet) -> QuerySet:
-    """Only the rows this user may see."""
+def scope_queryset[QS: QuerySet[Any]](user: User | AnonymousUser, queryset: QS) -> QS:
+    """Only the rows this user may see (the queryset keeps its own type and methods)."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.sees_all_forces:
@@ -196,11 +196,11 @@ def can_record_update(user: User, implementation: ForceImplementation) -> bool:
 
 
 def can_sign_off(user: User, implementation: ForceImplementation) -> bool:
-    return may_sign_off.test(user, implementation)
+    return bool(may_sign_off.test(user, implementation))
 
 
-def can_edit_letters(user: User, force: Force) -> bool:
-    return may_write_letters.test(user, force)
+def can_edit_letters(user: User, force: Force | None) -> bool:
+    return force is not None and bool(may_write_letters.test(user, force))
 
 
 def has_tracker_access(user: User | AnonymousUser) -> bool:

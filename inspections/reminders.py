@@ -173,11 +173,12 @@ def send_digests(*, today: datetime.date, dry_run: bool = False) -> SendReport:
         if user.pk in already:
             report.already_sent += 1
             continue
-        key = (user.force_id, user.digest_frequency)
+        force = user.force
+        if force is None:  # the query asks for a force: never, but the type allows it
+            continue
+        key = (force.pk, user.digest_frequency)
         if key not in digests:
-            digests[key] = build_digest(
-                user.force, today, period_start(user.digest_frequency, today)
-            )
+            digests[key] = build_digest(force, today, period_start(user.digest_frequency, today))
         digest = digests[key]
         if not digest.item_count:
             report.nothing_to_say += 1
@@ -298,12 +299,12 @@ def queue_response_due(inspection: Inspection) -> str:
         .select_related("force")
         .order_by("force__name", "email")
     )
-    by_force: dict[int, list[User]] = {}
+    by_force: dict[Force, list[User]] = {}
     for user in staff:
-        by_force.setdefault(user.force_id, []).append(user)
+        if user.force is not None:
+            by_force.setdefault(user.force, []).append(user)
     queued = []
-    for users in by_force.values():
-        force = users[0].force
+    for force, users in by_force.items():
         body = render_to_string(
             "emails/response_due.txt",
             {

@@ -206,6 +206,7 @@ def record_update_from(
 def refresh_current_status(*, implementation: ForceImplementation, changed_by: User) -> None:
     """The current status, latest update date and blockers all come from the latest update."""
     latest = implementation.updates.latest_first().prefetch_related("dependencies").first()
+    status: str
     if latest is None:
         status, latest_on, blockers = Status.NOT_STARTED, None, []
     else:

@@ -9,6 +9,9 @@ import io
 import zipfile
 from collections.abc import Sequence
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
@@ -106,8 +109,6 @@ def read_csv(data: bytes) -> list[list[object]]:
 
 
 def read_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -132,7 +133,9 @@ def read_xlsx(data: bytes) -> list[list[object]]:
         # than it has: it is ignored, and the rows are read as they are, one at a time.
         sheet.reset_dimensions()
         table: list[list[object]] = []
-        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # (types-openpyxl types iter_rows for the ordinary worksheet only.)
+        rows = sheet.iter_rows(values_only=True)  # type: ignore[misc]
+        for line, row in enumerate(rows, start=1):
             if line > MAX_ROWS + 1:
                 raise too_many_rows(line)
             table.append(checked_row(row, line))
@@ -143,9 +146,10 @@ def read_xlsx(data: bytes) -> list[list[object]]:
         workbook.close()
 
 
-def choose_sheet(workbook: object) -> object:
-    """The only sheet, or the one named as our exports name it; never a silent guess."""
-    sheets = workbook.worksheets  # type: ignore[attr-defined]
+def choose_sheet(workbook: Workbook) -> ReadOnlyWorksheet:
+    """The only sheet, or the one named as our exports name it; never a silent guess. (A
+    workbook opened read-only gives read-only sheets; a chart sheet holds no rows.)"""
+    sheets = [sheet for sheet in workbook.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
     if len(sheets) == 1:
         return sheets[0]
     for sheet in sheets:

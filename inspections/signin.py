@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -99,7 +100,7 @@ class ThrottledSignInMixin:
                 code="throttled",
             )
         try:
-            cleaned = super().clean()  # type: ignore[misc]
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError:
             if username:
                 record_failure(username, ip)

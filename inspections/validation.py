@@ -56,9 +56,9 @@ def validate_progress_update(
         for problem in text_problems(value or "", limit):
             add(name, problem)
     for upload in evidence_files:
-        name = str(upload.name or "").rsplit("/", 1)[-1]
-        if problem := evidence_file_problem(name, upload.size or 0):
-            add("evidence_files", problem)
+        file_name = str(upload.name or "").rsplit("/", 1)[-1]
+        if file_problem := evidence_file_problem(file_name, upload.size or 0):
+            add("evidence_files", file_problem)
     if as_of is None:
         add("as_of", "Give the date this update describes.")
     else:

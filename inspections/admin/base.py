@@ -3,18 +3,24 @@ the user's force in the SQL."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import DataError, transaction
 from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
-from django.forms import Field, ModelForm, modelform_factory
+from django.forms import (
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    modelform_factory,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import ids, permissions
+from inspections.http import signed_in_user
 
 admin.site.site_header = "Inspection recommendation tracker"
 admin.site.site_title = "Recommendation tracker"
@@ -25,7 +31,14 @@ admin.site.index_title = "Enter and review progress"
 VERSION_PAGE = "_tracker_version_page"
 
 
-class ScopedAdminMixin:
+# ModelAdmin is generic only in the type stubs.
+if TYPE_CHECKING:
+    ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    ModelAdminBase = admin.ModelAdmin
+
+
+class ScopedAdminMixin(ModelAdminBase):
     """Ask the permissions module, with the object, for every action; never the stock tables."""
 
     # Actions no one may take on this model through the admin, whatever their role.
@@ -87,7 +100,10 @@ class ScopedAdminMixin:
                 ["GET", "HEAD"], "Past versions are read-only: nothing was changed."
             )
         setattr(request, VERSION_PAGE, True)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(  # type: ignore[misc]  # simple-history's
+            request, object_id, version_id, extra_context
+        )
+        return response
 
     def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True
@@ -110,7 +126,7 @@ class ScopedAdminMixin:
             return modelform_factory(self.model, fields=[])
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
         if self._is_version_page(request):
             return [(None, {"fields": self._stored_field_names()})]
         return super().get_fieldsets(request, obj)
@@ -123,7 +139,7 @@ class ScopedAdminMixin:
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list:
         """What an admin makes read-only on its ordinary pages (override this, not
         get_readonly_fields, which also serves the read-only version page)."""
-        return list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        return list(super().get_readonly_fields(request, obj))
 
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: object, object_id: str
@@ -152,9 +168,9 @@ class IdSafeAutocomplete:
     again with its errors: an id no database column can hold is left out, not looked up (SQLite
     raises OverflowError on it)."""
 
-    def optgroups(self, name: str, value: list[Any], attr: dict | None = None) -> list[Any]:
-        safe = [item for item in value if item in ("", None) or ids.is_id(item)]
-        return super().optgroups(name, safe, attr)  # type: ignore[misc]  # Django's widget
+    def format_value(self, value: Any) -> list[str]:
+        chosen: list[str] = super().format_value(value)  # type: ignore[misc]  # Django's widget
+        return [item for item in chosen if item == "" or ids.is_id(item)]
 
 
 class IdSafeAutocompleteSelect(IdSafeAutocomplete, AutocompleteSelect):
@@ -179,11 +195,11 @@ class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     slug_from: dict[str, list[str]] = {}
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
-        return self.slug_from if request.user.is_national_admin else {}
+        return self.slug_from if signed_in_user(request).is_national_admin else {}
 
     def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> Field | None:
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
             kwargs["widget"] = IdSafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -191,8 +207,8 @@ class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
-    ) -> Field | None:
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = AccessibleAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")

@@ -3,12 +3,15 @@ uses the same QuerySet methods as every report."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from inspections import clock
 from inspections.models import Force, OverdueKind, Recommendation, Region
+from inspections.models.progress import ImplementationQuerySet
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -24,16 +27,17 @@ class AttentionFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        rows = cast(ImplementationQuerySet, queryset)  # this admin's own get_queryset
         value = self.value()
         today = clock.today()
         if value == "overdue":
-            return queryset.overdue(today)
+            return rows.overdue(today)
         if value and value.startswith("overdue-") and value[8:] in OverdueKind.values:
-            return queryset.overdue_of_kind(today, value[8:])
+            return rows.overdue_of_kind(today, value[8:])
         if value == "due-soon":
-            return queryset.due_soon(today)
+            return rows.due_soon(today)
         if value == "needs-review":
-            return queryset.needs_review()
+            return rows.needs_review()
         return None
 
 

@@ -4,6 +4,7 @@ letter pages, where drafting, editing and issuing go through the letter services
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +21,22 @@ class LetterRecipientAdmin(TrackerAdmin):
     list_filter = ["office"]
 
 
+PROGRESS_LETTER_ADMIN_FIELDS = (
+    "force",
+    "inspection",
+    "status",
+    "letter_date",
+    "issued_on",
+    "issued_by",
+    "recipient_name",
+    "recipient_office",
+    "signatory_name",
+    "docx_sha256",
+    "pdf_sha256",
+    "open_page",
+)
+
+
 @admin.register(ProgressLetter)
 class ProgressLetterAdmin(TrackerAdmin):
     never_allowed = frozenset({"add", "change", "delete"})
@@ -28,23 +45,10 @@ class ProgressLetterAdmin(TrackerAdmin):
     list_filter = ["status", "inspection", "issued_on"]
     search_fields = ["force__name", "inspection__title", "signatory_name"]
     date_hierarchy = "letter_date"
-    fields = [
-        "force",
-        "inspection",
-        "status",
-        "letter_date",
-        "issued_on",
-        "issued_by",
-        "recipient_name",
-        "recipient_office",
-        "signatory_name",
-        "docx_sha256",
-        "pdf_sha256",
-        "open_page",
-    ]
-    readonly_fields = fields
+    fields = PROGRESS_LETTER_ADMIN_FIELDS
+    readonly_fields = PROGRESS_LETTER_ADMIN_FIELDS
 
-    def has_view_permission(self, request: HttpRequest, obj: ProgressLetter | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._allowed(request, "view", obj)
 
     @admin.display(description="Letter page")

@@ -17,6 +17,7 @@ from import_export.forms import ExportForm
 from import_export.results import Result
 
 from inspections import clock, permissions, services
+from inspections.http import signed_in_user
 from inspections.models import (
     ForceImplementation,
     ProgressUpdate,
@@ -57,15 +58,24 @@ def record_from_form(
     files = [data["evidence_file"]] if data.get("evidence_file") else []
     return services.record_update_from(
         implementation=implementation,
-        author=request.user,
+        author=signed_in_user(request),
         data={**data, "evidence_files": files},
     )
 
 
+TARGET_DATE_REVISION_INLINE_FIELDS = (
+    "previous_date",
+    "new_date",
+    "reason",
+    "changed_by",
+    "changed_at",
+)
+
+
 class TargetDateRevisionInline(ReadOnlyInline):
     model = TargetDateRevision
-    fields = ["previous_date", "new_date", "reason", "changed_by", "changed_at"]
-    readonly_fields = fields
+    fields = TARGET_DATE_REVISION_INLINE_FIELDS
+    readonly_fields = TARGET_DATE_REVISION_INLINE_FIELDS
     verbose_name = "target date change"
     verbose_name_plural = "Target date history (the original date first)"
 
@@ -73,19 +83,22 @@ class TargetDateRevisionInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
+PROGRESS_HISTORY_INLINE_FIELDS = (
+    "as_of",
+    "status",
+    "narrative",
+    "evidence_note",
+    "internal_note",
+    "evidence",
+    "author",
+    "waiting",
+)
+
+
 class ProgressHistoryInline(ReadOnlyInline):
     model = ProgressUpdate
-    fields = [
-        "as_of",
-        "status",
-        "narrative",
-        "evidence_note",
-        "internal_note",
-        "evidence",
-        "author",
-        "waiting",
-    ]
-    readonly_fields = fields
+    fields = PROGRESS_HISTORY_INLINE_FIELDS
+    readonly_fields = PROGRESS_HISTORY_INLINE_FIELDS
     ordering = list(LATEST_FIRST)
     verbose_name = "progress update"
     verbose_name_plural = "Progress updates, latest first (they cannot be edited: correct one by "
@@ -148,7 +161,9 @@ class NewProgressUpdateInline(admin.StackedInline):
         return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return obj is not None and permissions.can_record_update(request.user, obj)
+        return isinstance(obj, ForceImplementation) and permissions.can_record_update(
+            signed_in_user(request), obj
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -204,13 +219,13 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
         return self.has_view_permission(request)
 
     def get_export_filename(
-        self, request: HttpRequest, queryset: QuerySet, file_format: object
+        self, request: HttpRequest, queryset: QuerySet, file_format: Any
     ) -> str:
         return export_filename(queryset, file_format.get_extension())
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters: list = [AttentionFilter, "status", "recommendation__inspection"]
-        if request.user.sees_all_forces:
+        if signed_in_user(request).sees_all_forces:
             filters += [RegionFilter, ForceFilter]
         return [*filters, RecommendationFilter]
 
@@ -256,7 +271,7 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
             target_date=data.get("new_target_date"),
             target_date_reason=data.get("target_date_reason", ""),
             expected_version=data.get("edit_version") if edited else None,
-            changed_by=request.user,
+            changed_by=signed_in_user(request),
         )
         form.instance = saved
 
@@ -302,7 +317,8 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
                 + " ".join(problems),
             )
             return redirect("admin:inspections_progressupdate_import")
-        return super().process_result(result, request)
+        response: HttpResponse = super().process_result(result, request)
+        return response
 
     form = ProgressUpdateForm
     never_allowed = frozenset({"change", "delete"})
@@ -320,7 +336,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters: list = ["status", "implementation__recommendation__inspection"]
-        if request.user.sees_all_forces:
+        if signed_in_user(request).sees_all_forces:
             filters += [UpdateRegionFilter, UpdateForceFilter]
         return [*filters, UpdateRecommendationFilter]
 
@@ -333,7 +349,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         fields = [*ProgressUpdateForm.Meta.fields, "evidence_file"]
         if obj is None:
             return fields
@@ -350,7 +366,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
         return form_for_author(form, request)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         initial.setdefault("as_of", clock.today())
         return initial
 

@@ -3,6 +3,8 @@ dependencies and firearms statistics."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.urls import path
 
 from inspections import clock, reminders, services
 from inspections.history import record_author
+from inspections.http import signed_in_user
 from inspections.models import (
     Dependency,
     DependencyStatus,
@@ -38,11 +41,12 @@ class RegionAdmin(TrackerAdmin):
     list_filter = ["forces__governance"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(n_forces=Count("forces"))
+        annotated: QuerySet = super().get_queryset(request).annotate(n_forces=Count("forces"))
+        return annotated
 
     @admin.display(description="Forces", ordering="n_forces")
-    def force_count(self, obj: Region) -> int:
-        return obj.n_forces
+    def force_count(self, obj: Any) -> int:  # a Region annotated with n_forces
+        return int(obj.n_forces)
 
 
 @admin.register(Force)
@@ -70,19 +74,28 @@ class ForceAdmin(TrackerAdmin):
 
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # A force's own staff keep its people current; what the force is stays national data.
-        if request.user.is_national_admin:
+        if signed_in_user(request).is_national_admin:
             return []
         return ["name", "slug", "region", "governance", "local_policing_body"]
 
     def save_model(self, request: HttpRequest, obj: Force, form: object, change: bool) -> None:
-        record_author(obj, request.user)
+        record_author(obj, signed_in_user(request))
         services.save_force(force=obj)
+
+
+RECOMMENDATION_INLINE_FIELDS = (
+    "number",
+    "scope",
+    "addressee",
+    "deadline_kind",
+    "deadline",
+)
 
 
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
-    fields = ["number", "scope", "addressee", "deadline_kind", "deadline"]
-    readonly_fields = fields
+    fields = RECOMMENDATION_INLINE_FIELDS
+    readonly_fields = RECOMMENDATION_INLINE_FIELDS
     extra = 0
     can_delete = False
     show_change_link = True
@@ -105,10 +118,13 @@ class InspectionAdmin(TrackerAdmin):
     inlines = [RecommendationInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+        annotated: QuerySet = (
+            super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+        )
+        return annotated
 
     def save_model(self, request: HttpRequest, obj: Inspection, form: object, change: bool) -> None:
-        record_author(obj, request.user)
+        record_author(obj, signed_in_user(request))
         services.save_inspection(inspection=obj)
 
     @admin.display(description="s.55 response due")
@@ -117,8 +133,8 @@ class InspectionAdmin(TrackerAdmin):
         return f"{due:%-d %B %Y}" if due else "Worked out from the publication date"
 
     @admin.display(description="Recommendations", ordering="n_recommendations")
-    def recommendation_count(self, obj: Inspection) -> int:
-        return obj.n_recommendations
+    def recommendation_count(self, obj: Any) -> int:  # annotated with n_recommendations
+        return int(obj.n_recommendations)
 
 
 @admin.register(Recommendation)
@@ -144,7 +160,7 @@ class RecommendationAdmin(TrackerAdmin):
     def save_model(
         self, request: HttpRequest, obj: Recommendation, form: object, change: bool
     ) -> None:
-        record_author(obj, request.user)
+        record_author(obj, signed_in_user(request))
         services.save_recommendation(recommendation=obj)
 
 
@@ -184,11 +200,14 @@ class DependencyAdmin(TrackerAdmin):
     change_form_template = "admin/inspections/dependency/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+        annotated: QuerySet = (
+            super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+        )
+        return annotated
 
     @admin.display(description="Recommendations", ordering="n_recommendations")
-    def recommendation_count(self, obj: Dependency) -> int:
-        return obj.n_recommendations
+    def recommendation_count(self, obj: Any) -> int:  # annotated with n_recommendations
+        return int(obj.n_recommendations)
 
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Delivery goes through "Record delivery", which also tells the forces waiting on it.
@@ -218,7 +237,7 @@ class DependencyAdmin(TrackerAdmin):
                     status=form.cleaned_data["status"],
                     on=form.cleaned_data["on"],
                     url=form.cleaned_data["url"],
-                    changed_by=request.user,
+                    changed_by=signed_in_user(request),
                 )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
@@ -273,4 +292,4 @@ class FirearmsStatisticAdmin(TrackerAdmin):
 
     @admin.display(description="Area", ordering="force__name")
     def area(self, obj: FirearmsStatistic) -> str:
-        return obj.force.name if obj.force_id else "England and Wales"
+        return obj.force.name if obj.force is not None else "England and Wales"

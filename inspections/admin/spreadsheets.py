@@ -17,7 +17,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
 from inspections import clock, importers, sheets
-from inspections.models import ProgressUpdate, User
+from inspections.models import ForceImplementation, ProgressUpdate, User
 from inspections.reports.exports import safe_text
 
 
@@ -84,6 +84,7 @@ class UpdateSheetResource(resources.Resource):
         result.import_type = RowResult.IMPORT_TYPE_NEW
         # The whole file was checked again in before_import: record only if every row passed.
         if not kwargs.get("dry_run") and self.plan.ok:
+            assert self.user is not None  # before_import refused otherwise
             result.object_id = planned.record(author=self.user).pk
         return result
 
@@ -100,6 +101,8 @@ class ImplementationSheetResource(resources.Resource):
         return "Progress updates sheet (the latest update of each)"
 
     def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
+        if queryset is None:
+            queryset = ForceImplementation.objects.none()
         latest = ProgressUpdate.objects.latest_first().prefetch_related("dependencies")
         rows = importers.sheet_rows(
             queryset.select_related("force", "recommendation__inspection").prefetch_related(

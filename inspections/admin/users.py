@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import signin
 from inspections.history import record_author
+from inspections.http import signed_in_user
 from inspections.models import User
 
 from .base import ScopedAdminMixin
@@ -61,5 +62,5 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
-        record_author(obj, request.user)
+        record_author(obj, signed_in_user(request))
         super().save_model(request, obj, form, change)

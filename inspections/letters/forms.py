@@ -20,7 +20,14 @@ GOVUK_WIDGETS = {
 }
 
 
-def govuk(form: forms.Form) -> None:
+class SectionField(PlainTextFormField):
+    """A section's narrative field, carrying its section and any newer update for the page."""
+
+    newer: Any
+    section: Any
+
+
+def govuk(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         for widget_type, css in GOVUK_WIDGETS.items():
             if isinstance(field.widget, widget_type):
@@ -52,7 +59,7 @@ class LetterForm(forms.ModelForm):
         self.section_fields: list[tuple[Any, str]] = []
         for section in self.instance.sections.all():
             name = f"section_{section.pk}"
-            self.fields[name] = PlainTextFormField(
+            field = SectionField(
                 max_length=NARRATIVE_MAX,
                 validators=[validate_plain_text],
                 label=f"Recommendation {section.number}: the force's narrative",
@@ -63,8 +70,9 @@ class LetterForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
             # A newer update than the one the narrative came from, offered beside the field.
-            self.fields[name].newer = newer.get(section.pk)
-            self.fields[name].section = section
+            field.newer = newer.get(section.pk)
+            field.section = section
+            self.fields[name] = field
             self.section_fields.append((section, name))
         govuk(self)
 

@@ -22,7 +22,7 @@ from inspections.models import (
 from inspections.models.reference import RESPONSE_PERIOD_DAYS
 
 
-def visible_letters(user: User) -> QuerySet:
+def visible_letters(user: User) -> QuerySet[ProgressLetter]:
     return permissions.scope_queryset(user, ProgressLetter.objects.all()).select_related(
         "force", "inspection", "issued_by", "created_by"
     )
@@ -34,7 +34,8 @@ def default_response_inspection(today: datetime.date) -> Inspection | None:
     inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     real = [i for i in inspections if not i.is_sample] or inspections
     for inspection in real:
-        if inspection.response_due < today:
+        due = inspection.response_due
+        if due is not None and due < today:
             return inspection
     return real[0] if real else None
 
@@ -85,6 +86,8 @@ def responses(user: User, inspection: Inspection, today: datetime.date) -> list[
         .order_by("region__name", "name")
     )
     due = inspection.response_due
+    if due is None:  # an inspection not yet saved with its publication date
+        return []
     result = []
     for force in forces:
         sent_on, url = first_sent(
@@ -146,8 +149,11 @@ def response_reminders(
     )
     reminders = []
     for inspection in inspections:
+        due = inspection.response_due
+        if due is None:
+            continue
         for kind, offset in REMINDER_MARKS.items():
             mark = inspection.published + datetime.timedelta(days=offset)
             if since < mark <= today:
-                reminders.append(ResponseReminder(inspection, inspection.response_due, kind))
+                reminders.append(ResponseReminder(inspection, due, kind))
     return reminders

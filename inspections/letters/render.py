@@ -114,4 +114,5 @@ def pdf(content: LetterContent) -> bytes:
     """A PDF to send, from the same HTML as the preview with print styles."""
     from weasyprint import HTML  # heavy to import: only when a PDF is asked for
 
-    return HTML(string=html(content, standalone=True)).write_pdf()
+    data: bytes = HTML(string=html(content, standalone=True)).write_pdf()
+    return data

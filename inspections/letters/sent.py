@@ -3,6 +3,7 @@ to the public pages. Thin: writes in services.py, access in permissions.py."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,20 +32,21 @@ def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsew
     )
 
 
-def add_errors(form: object, error: ValidationError) -> None:
+def add_errors(form: forms.Form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
 
 
 def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.force_id is None or not permissions.can_edit_letters(user, user.force):
+    force = user.force
+    if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
     form = SentElsewhereForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_letter_sent_elsewhere(
-                force=user.force,
+                force=force,
                 inspection=form.cleaned_data["inspection"],
                 sent_on=form.cleaned_data["sent_on"],
                 file=form.cleaned_data["file"],

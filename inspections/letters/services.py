@@ -233,7 +233,7 @@ def record_letter_sent_elsewhere(
         force=force,
         inspection=inspection,
         sent_on=sent_on,
-        file_name=file.name.rsplit("/", 1)[-1],
+        file_name=(file.name or "letter").rsplit("/", 1)[-1],
         file_sha256=sha256(data),
         note=note,
         recorded_by=author,
@@ -273,16 +273,17 @@ def publish_response(
     """Make a sent response public on the service's open pages, with the chief constable's
     comments and the office's response to them when asked."""
     require_editor(author, letter.force)
+    kind: dict[str, ProgressLetter | LetterSentElsewhere | None]
     if isinstance(letter, ProgressLetter):
         letter = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
         if not letter.is_issued or letter.issued_on is None:
             raise ValidationError("Only an issued letter can be published: issue it first.")
-        sent_on, kind = letter.issued_on, {"letter": letter}
+        sent_on, kind = letter.issued_on, {"letter": letter, "sent_elsewhere": None}
     else:
         letter = LetterSentElsewhere.objects.select_for_update().get(pk=letter.pk)
         if letter.is_withdrawn:
             raise ValidationError("This letter was withdrawn, so it cannot be published.")
-        sent_on, kind = letter.sent_on, {"sent_elsewhere": letter}
+        sent_on, kind = letter.sent_on, {"letter": None, "sent_elsewhere": letter}
     if Publication.objects.filter(**kind).exists():
         raise ValidationError("This letter is already published.")
     chief_comments = None
@@ -347,7 +348,7 @@ def save_chief_comments(
     comments.received_on = received_on
     comments.text = text
     if file is not None:
-        comments.file_name = file.name.rsplit("/", 1)[-1]
+        comments.file_name = (file.name or "comments").rsplit("/", 1)[-1]
         comments.file.save(comments.file_name, file, save=False)
     comments.full_clean(exclude=["recorded_by"])
     record_author(comments, author)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -38,7 +39,7 @@ def letter_or_404(request: AuthenticatedHttpRequest, uuid: str) -> ProgressLette
     return get_object_or_404(queries.visible_letters(request.user), uuid=uuid)
 
 
-def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def letter_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     letters = queries.visible_letters(request.user).order_by("-created_at")
     sent_elsewhere = (
         permissions.scope_queryset(request.user, LetterSentElsewhere.objects.all())
@@ -62,16 +63,17 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def letter_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def letter_new(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     user = request.user
-    if user.force_id is None or not permissions.can_edit_letters(user, user.force):
+    force = user.force
+    if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff can draft its letters.")
     inspection = Inspection.objects.filter(slug=request.POST.get("inspection", "")).first()
     if inspection is None:
         messages.error(request, "Choose the inspection the letter answers.")
         return redirect("letters")
     try:
-        letter = services.draft_letter(force=user.force, inspection=inspection, author=user)
+        letter = services.draft_letter(force=force, inspection=inspection, author=user)
     except (ValidationError, content.LetterDataError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("letters")
@@ -81,7 +83,7 @@ def letter_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
     """For each recommendation, whether the narrative differs from the letter this follows."""
-    if letter.follows_id is None:
+    if letter.follows is None:
         return []
     before = {s.recommendation_id: s.narrative for s in letter.follows.sections.all()}
     return [
@@ -98,7 +100,7 @@ def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
     ]
 
 
-def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     letter = letter_or_404(request, uuid)
     built = content.from_letter(letter)
     can_edit = not letter.is_issued and permissions.can_edit_letters(request.user, letter.force)
@@ -124,7 +126,7 @@ def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
         raise PermissionDenied("Only the force's PCC staff can edit its letters.")
@@ -187,7 +189,7 @@ def recipient_check(letter: ProgressLetter) -> dict[str, object]:
     return {"confirmed_on": confirmed, "stale": stale, "days": RECIPIENT_RECHECK_DAYS}
 
 
-def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """A check page first: issuing cannot be undone."""
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
@@ -220,7 +222,7 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-def letter_discard(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+def letter_discard(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """A check page first: a discarded draft is gone."""
     letter = letter_or_404(request, uuid)
     if not permissions.can_edit_letters(request.user, letter.force):
@@ -236,7 +238,7 @@ def letter_discard(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     return render(request, "letters/discard.html", {"letter": letter})
 
 
-def letter_download(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> HttpResponse:
+def letter_download(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> HttpResponseBase:
     letter = letter_or_404(request, uuid)
     if fmt not in CONTENT_TYPES:
         raise Http404("Letters download as pdf, docx or html.")
@@ -268,7 +270,7 @@ def letter_download(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> H
 
 
 @handles_bad_input
-def responses(request: AuthenticatedHttpRequest) -> HttpResponse:
+def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     slug = request.GET.get("inspection")
@@ -281,7 +283,10 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponse:
     choice = ResponseFilterForm(request.GET)
     if not choice.is_valid():
         raise BadInput(
-            *(f"{choice.fields[k].label}: {' '.join(v)}" for k, v in choice.errors.items())
+            *(
+                f"{choice.fields[k].label}: {' '.join(str(e) for e in v)}"
+                for k, v in choice.errors.items()
+            )
         )
     table = Table(
         "responses",

@@ -157,10 +157,11 @@ class Publication(models.Model):
         return f"{self.force.name}: response on {self.inspection.title}, published"
 
     def on_time(self) -> bool:
-        return self.sent_on <= self.inspection.response_due
+        return self.days_late() == 0
 
     def days_late(self) -> int:
-        return max(0, (self.sent_on - self.inspection.response_due).days)
+        due = self.inspection.response_due
+        return 0 if due is None else max(0, (self.sent_on - due).days)
 
 
 def comments_upload_to(instance: "ChiefConstableComments", filename: str) -> str:

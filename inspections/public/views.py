@@ -9,7 +9,8 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -19,7 +20,7 @@ from inspections.models import Force, Publication
 CACHE_SECONDS = 300
 
 
-def published() -> object:
+def published() -> QuerySet[Publication]:
     return Publication.objects.public().select_related(
         "force__region", "inspection", "letter", "sent_elsewhere", "chief_comments"
     )
@@ -65,6 +66,8 @@ def letter(request: HttpRequest, uuid: str) -> FileResponse:
             content_type="application/pdf",
         )
     sent = publication.sent_elsewhere
+    if sent is None:  # a publication is of exactly one letter (a database constraint)
+        raise Http404("No such published letter.")
     extension = sent.file_name.rsplit(".", 1)[-1].lower()
     return FileResponse(
         sent.file.open("rb"),
@@ -90,4 +93,6 @@ def comments_file(request: HttpRequest, uuid: str) -> FileResponse:
         published().exclude(chief_comments=None).exclude(chief_comments__file=""), uuid=uuid
     )
     stored = publication.chief_comments
+    if stored is None:  # excluded by the query above
+        raise Http404("No such comments.")
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.file_name)

@@ -17,7 +17,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -130,7 +130,7 @@ def _cell_writer(sheet: WriteOnlyWorksheet, field: Field) -> Callable[[object], 
         dated = WriteOnlyCell(sheet)
         dated.number_format = "dd/mm/yyyy"
 
-        def date_cell(value: object) -> object:
+        def date_cell(value: Any) -> object:
             if value is None:
                 return None
             dated.value = value
@@ -141,10 +141,10 @@ def _cell_writer(sheet: WriteOnlyWorksheet, field: Field) -> Callable[[object], 
         wrapped = WriteOnlyCell(sheet)
         wrapped.alignment = Alignment(wrap_text=True, vertical="top")
 
-        def long_cell(value: object) -> object:
+        def long_cell(value: Any) -> object:
             if not value:
                 return None
-            wrapped.value = formula_safe(value)
+            wrapped.value = str(formula_safe(value))
             return wrapped
 
         return long_cell

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from inspections import audit as audit_trail
 from inspections import permissions
 from inspections.models import (
     Addressee,
@@ -81,3 +82,23 @@ class ImplementationFilter(django_filters.FilterSet):
     @property
     def active(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.filters)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters, parsed from its address."""
+
+    user = forms.CharField(label="Who", required=False, max_length=150, strip=True)
+    kind = forms.ChoiceField(
+        label="Kind of record",
+        required=False,
+        choices=[("", "Every kind"), *((kind, kind) for kind in audit_trail.KINDS)],
+    )
+    since = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d"])
+
+    def problems(self) -> list[str]:
+        return [
+            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            + (" Write dates as 2026-11-21." if name in ("since", "until") else "")
+            for name, errors in self.errors.items()
+        ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -88,11 +89,11 @@ def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) 
 
 def attention_counts_by_region(
     queryset: ImplementationQuerySet, today: datetime.date
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     return [with_overdue_total(dict(row)) for row in attention_by_region(queryset, today)]
 
 
-def sum_counts(rows: list[dict[str, object]]) -> dict[str, int]:
+def sum_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     """The national counts as the sum of the regions' (every item is in exactly one region)."""
     totals = {key: sum(int(row[key]) for row in rows) for key in COUNT_KEYS}
     return with_overdue_total(totals)
@@ -162,7 +163,8 @@ def dependencies(user: User) -> QuerySet:
 class Matrix:
     inspection: Inspection
     recommendations: list[Recommendation]
-    regions: list[tuple[str, list[tuple[Force, list[ForceImplementation | None], dict]]]] = field(
+    # Each cell an implementation annotated with is_overdue, or None where there is none.
+    regions: list[tuple[str, list[tuple[Force, list[Any], dict[str, int]]]]] = field(
         default_factory=list
     )
     column_totals: list[dict[str, int]] = field(default_factory=list)
@@ -178,7 +180,7 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
         .select_related("force__region")
         .order_by("force__region__name", "force__name")
     )
-    grid: dict[int, list[ForceImplementation | None]] = {}
+    grid: dict[int, list[Any]] = {}
     forces: dict[int, Force] = {}
     for implementation in rows:
         forces[implementation.force_id] = implementation.force
@@ -206,7 +208,9 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
     return result
 
 
-def force_implementations(force: Force, today: datetime.date, *, history: bool = True) -> QuerySet:
+def force_implementations(
+    force: Force, today: datetime.date, *, history: bool = True
+) -> ImplementationQuerySet:
     """The force's implementations; with ``history``, each one's updates and target dates too
     (for the page's timeline, which exports do not carry)."""
     rows = (

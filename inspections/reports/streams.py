@@ -79,13 +79,14 @@ FLAGS = ("is_overdue", "is_stale")
 
 
 def plain(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(None).annotate(
+    annotated: QuerySet = queryset.prefetch_related(None).annotate(
         export_needs_review=Case(
             When(Attention.needs_review(), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
     )
+    return annotated
 
 
 def values(queryset: QuerySet, flags: bool = False) -> QuerySet:

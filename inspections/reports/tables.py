@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exports import Field, Sheet
+from .exports import Field, Kind, Sheet
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Table:
         fields = []
         for index, column in enumerate(self.columns):
             cells = [row[index] for row in everything if row[index].value not in (None, "")]
-            kind = "text"
+            kind: Kind = "text"
             if column.numeric:
                 kind = "number"
             elif cells and all(cell.is_date for cell in cells):

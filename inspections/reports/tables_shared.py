@@ -7,19 +7,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
+    Force,
+    ForceImplementation,
     Recommendation,
     Status,
     User,
 )
+from inspections.models.progress import ImplementationQuerySet
 from inspections.reminders import item_url
 
 from . import exports, streams
@@ -35,9 +40,11 @@ class BadInput(Exception):
         self.messages = list(messages)
 
 
-def handles_bad_input(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def handles_bad_input(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(
+        request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except BadInput as error:
@@ -62,7 +69,8 @@ def page_of(request: AuthenticatedHttpRequest, table: Table, queryset: QuerySet)
             f"There are only {paginator.num_pages} pages of '{table.caption}', not {number}."
         )
     table.page = paginator.page(number)
-    return table.page.object_list
+    rows: Iterable[Any] = table.page.object_list
+    return rows
 
 
 def fill_implementations(
@@ -91,7 +99,9 @@ def export_format(request: AuthenticatedHttpRequest) -> str | None:
     return value
 
 
-def filtered(request: AuthenticatedHttpRequest, queryset: object) -> ImplementationFilter:
+def filtered(
+    request: AuthenticatedHttpRequest, queryset: ImplementationQuerySet
+) -> ImplementationFilter:
     user = request.user
     wanted = request.GET.get("force")
     if wanted and not user.sees_all_forces and wanted != getattr(user.force, "slug", None):
@@ -140,7 +150,7 @@ def respond(
     tables: list[Table],
     stem: str,
     today: datetime.date,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The page, or the download it offers: ?format=csv gives one table (?table=, else the
     first), ?format=xlsx the one named by ?table= or every table of the page as one workbook."""
     chosen = export_format(request)
@@ -172,7 +182,7 @@ def respond(
 # --- shared row building ----------------------------------------------------------------------
 
 
-def force_url(force: object) -> str:
+def force_url(force: Force) -> str:
     return reverse("force", args=[force.slug])
 
 
@@ -191,7 +201,7 @@ def status_cell(status: str) -> Cell:
     return Cell(Status(status).label, status=status)
 
 
-def implementation_status_cell(implementation: object) -> Cell:
+def implementation_status_cell(implementation: ForceImplementation) -> Cell:
     """The status, except that an item whose dependencies were all delivered is the force's to
     review: it is shown as that, never as still awaiting."""
     if implementation.status == Status.AWAITING_DEPENDENCY and not any(
@@ -201,7 +211,7 @@ def implementation_status_cell(implementation: object) -> Cell:
     return status_cell(implementation.status)
 
 
-def waiting_on(implementation: object) -> str:
+def waiting_on(implementation: ForceImplementation) -> str:
     return "; ".join(d.title for d in implementation.blocking_dependencies.all())
 
 
@@ -222,7 +232,7 @@ def implementation_columns(user: User, extra: Column | None = None) -> list[Colu
     ]
 
 
-def item_cell(implementation: object) -> Cell:
+def item_cell(implementation: ForceImplementation) -> Cell:
     """The recommendation, linking to this force's item page, where it is worked on."""
     recommendation = implementation.recommendation
     return Cell(
@@ -232,7 +242,9 @@ def item_cell(implementation: object) -> Cell:
     )
 
 
-def implementation_cells(user: User, implementation: object, extra: object = None) -> list[Cell]:
+def implementation_cells(
+    user: User, implementation: ForceImplementation, extra: object = None
+) -> list[Cell]:
     return [
         *(
             [Cell(implementation.force.name, url=force_url(implementation.force))]

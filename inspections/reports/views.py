@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from inspections.models.progress import due_soon_window
 from inspections.reminders import item_url
 
 from . import charts, queries, streams
+from .filters import AuditFilterForm
 from .streams import Extra
 from .tables import Cell, Column, Table
 from .tables_shared import (
@@ -57,7 +58,7 @@ MAX_WINDOW_DAYS = 366
 
 
 @handles_bad_input
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     user = request.user
@@ -127,7 +128,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     by_kind = queries.overdue(filterset.qs, today)
@@ -148,7 +149,7 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def due_soon(request: AuthenticatedHttpRequest) -> HttpResponse:
+def due_soon(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     raw = request.GET.get("days", "").strip()
     if raw:
@@ -175,7 +176,7 @@ def due_soon(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def dependencies(request: AuthenticatedHttpRequest) -> HttpResponse:
+def dependencies(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     dependency_table = Table(
@@ -228,7 +229,7 @@ def dependencies(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @handles_bad_input
-def matrix(request: AuthenticatedHttpRequest) -> HttpResponse:
+def matrix(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
     default = Inspection.objects.default_choice()
@@ -287,7 +288,7 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
 
 
 @handles_bad_input
-def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
     today = clock.today()
     force = permissions.visible_force_or_404(request.user, slug)
     table = Table(
@@ -356,7 +357,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @handles_bad_input
 def recommendation_page(
     request: AuthenticatedHttpRequest, inspection: str, number: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     today = clock.today()
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("inspection").prefetch_related("dependencies"),
@@ -390,24 +391,15 @@ def recommendation_page(
 
 
 @handles_bad_input
-def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
+def audit(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Every change, by user and date: national administrators only."""
     if not permissions.can_read_audit_trail(request.user):
         raise PermissionDenied("Only national administrators can read the whole audit trail.")
     today = clock.today()
-    params = request.GET
-    dates = {}
-    for name in ("since", "until"):
-        raw = params.get(name, "").strip()
-        if raw:
-            try:
-                dates[name] = datetime.date.fromisoformat(raw)
-            except ValueError:
-                raise BadInput(f"'{raw}' is not a date: write it as 2026-11-21.") from None
-    kind = params.get("kind", "")
-    if kind and kind not in audit_trail.KINDS:
-        raise BadInput(f"'{kind}' is not a kind of record.")
-    username = params.get("user", "").strip()
+    choice = AuditFilterForm(request.GET)
+    if not choice.is_valid():
+        raise BadInput(*choice.problems())
+    chosen = choice.cleaned_data
     table = Table(
         "changes",
         "Changes, newest first (up to 200)",
@@ -421,7 +413,12 @@ def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
         ],
         empty_message="No changes match.",
     )
-    for change in audit_trail.changes(username=username, kind=kind, **dates):
+    for change in audit_trail.changes(
+        username=chosen["user"],
+        kind=chosen["kind"],
+        since=chosen["since"],
+        until=chosen["until"],
+    ):
         table.add(
             f"{timezone.localtime(change.when):%Y-%m-%d %H:%M}",
             change.who,
@@ -433,6 +430,10 @@ def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "kinds": list(audit_trail.KINDS),
         "users": User.objects.order_by("username").values_list("username", flat=True),
-        "chosen": {"user": username, "kind": kind, **{k: v.isoformat() for k, v in dates.items()}},
+        "chosen": {
+            "user": chosen["user"],
+            "kind": chosen["kind"],
+            **{k: chosen[k].isoformat() for k in ("since", "until") if chosen[k]},
+        },
     }
     return respond(request, "reports/audit.html", context, [table], "audit-trail", today)

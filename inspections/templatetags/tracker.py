@@ -18,7 +18,7 @@ register = template.Library()
 SHORT_WORDS = 10
 
 # Colour only repeats the status's words: the label is always shown.
-STATUS_TAGS = {
+STATUS_TAGS: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.IN_PROGRESS: "govuk-tag--turquoise",
     Status.AWAITING_DEPENDENCY: "govuk-tag--yellow",
@@ -75,7 +75,7 @@ def render_cell(context: template.Context, cell: Cell) -> str:
 
 
 @register.simple_tag
-def with_query(query: str, **changes: object) -> str:
+def with_query(query: str, **changes: str) -> str:
     """The current filters plus changes (an empty value drops the parameter), for export links
     that keep what is on screen."""
     params = QueryDict(query, mutable=True)

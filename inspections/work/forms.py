@@ -117,7 +117,7 @@ class RecordUpdateForm(forms.Form):
 
     def status_options(self) -> list[dict[str, Any]]:
         """The radios with their hints and the follow-up question each reveals."""
-        reveals = {
+        reveals: dict[str, str] = {
             Status.AWAITING_DEPENDENCY: "dependencies",
             Status.COMPLETE: "completion_evidence",
             Status.NOT_APPLICABLE: "not_applicable_reason",
@@ -133,7 +133,7 @@ class RecordUpdateForm(forms.Form):
                 "index": index,
             }
             for index, (value, label) in enumerate(
-                cast(forms.ChoiceField, self.fields["status"]).choices
+                cast(list[tuple[str, str]], cast(forms.ChoiceField, self.fields["status"]).choices)
             )
         ]
 

@@ -3,9 +3,11 @@ it was issued (its stored files), or, with --draft, a letter drafted afresh from
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             help="Draft from the current data (dated today) instead of the issued letter.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["force"]) == bool(options["all_forces"]):
             raise CommandError("Give either --force SLUG or --all-forces.")
         inspection = Inspection.objects.filter(slug=options["inspection"]).first()
@@ -94,7 +96,7 @@ class Command(BaseCommand):
                 else "No force has issued a letter on this inspection (use --draft to draft)."
             )
 
-    def build(self, force: Force, inspection: Inspection, fmt: str, today: object) -> bytes:
+    def build(self, force: Force, inspection: Inspection, fmt: str, today: datetime.date) -> bytes:
         if not self.draft:
             return self.issued(force, inspection, fmt)
         try:
@@ -122,7 +124,8 @@ class Command(BaseCommand):
             return letter.html_snapshot.encode("utf-8")
         stored = letter.docx_file if fmt == "docx" else letter.pdf_file
         with stored.open("rb") as handle:
-            return handle.read()
+            data: bytes = handle.read()
+        return data
 
     def write(self, path: Path, data: bytes) -> None:
         try:

@@ -56,9 +56,8 @@ class Command(BaseCommand):
             writer.writerows(cells)
             output.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
         else:
-            book = Workbook()
-            sheet = book.active
-            sheet.title = "Progress updates"
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("Progress updates")
             sheet.append(list(importers.COLUMNS))
             for row in cells:
                 sheet.append(row)

@@ -4,6 +4,7 @@ and record it all (with --apply) or nothing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--apply", action="store_true", help="Record the updates.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None:

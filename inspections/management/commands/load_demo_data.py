@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inspections import clock
 from inspections.demo_data import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "Safe to run again: it only adds what is missing. Refuses to run in production mode."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--today",
             type=date_argument("--today"),
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             help="Load demo logins even with DEBUG off (never on a live system).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.TRACKER_ALLOW_DEMO_DATA and not options["allow_production"]:
             raise CommandError(
                 "Refusing to create demo logins with a shared password in production mode "

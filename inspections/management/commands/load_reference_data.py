@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from inspections.models import Dependency, Force, ForceImplementation, Inspection, Recommendation
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "firearms statistics. Safe to run again: it only adds what is missing."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         created = load_reference_data()
         made = ", ".join(f"{count} {kind}" for kind, count in created.items() if count)
         self.stdout.write(f"Created: {made}." if made else "Nothing to add: already loaded.")

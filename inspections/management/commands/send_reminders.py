@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from inspections import clock
@@ -25,14 +27,14 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Print what would be sent; send nothing."
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         today = options["date"] or clock.today()
         if not options["dry_run"]:
             retried = send_outbox()
-            for email in retried.sent:
-                self.stdout.write(f"Sent a held notice: {email.subject}")
-            for email in retried.failed:
-                self.stderr.write(f"Still could not send: {email.subject} ({email.last_error})")
+            for held in retried.sent:
+                self.stdout.write(f"Sent a held notice: {held.subject}")
+            for held in retried.failed:
+                self.stderr.write(f"Still could not send: {held.subject} ({held.last_error})")
         report = send_digests(today=today, dry_run=options["dry_run"])
         if options["dry_run"]:
             for email, subject, items in report.would_send:
