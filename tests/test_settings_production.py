@@ -98,3 +98,14 @@ def test_production_collects_static_files(tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "build/tracker.css" in manifest
     assert "admin/css/base.css" in manifest
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_postgres_pages_run_without_the_jit_compiler():
+    """JIT compiling cost the national dashboard 500 ms of 590 (see tracker/settings.py)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
