@@ -305,6 +305,7 @@ SITE = {
     "responses": (lambda w: [], EVERYONE),
     "letters": (lambda w: [], EVERYONE),
     "audit": (lambda w: [], ADMIN_ONLY),
+    "inspection-suggestions": (lambda w: [], EVERYONE),
     "recommendation": (lambda w: [w["N"]["inspection"].slug, 2], EVERYONE),
     "force": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200")),
     "evidence-file": (

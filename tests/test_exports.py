@@ -209,3 +209,34 @@ def test_csv_of_another_table_does_not_query_this_one(cast, report, django_asser
     client = login(cast.admin)
     with django_assert_max_num_queries(12):
         body(overdue(client, format="csv", table="awaiting-sign-off"))
+
+
+def test_the_inspection_filter_takes_words_not_a_list_of_every_inspection(cast, report):
+    other = InspectionFactory(title="Fire and rescue values", short_title="Values")
+    RecommendationFactory(inspection=other, number=1)
+    client = login(cast.admin)
+    page = client.get(reverse("overdue")).content.decode()
+    assert "<option value=\"firearms" not in page.lower()  # no list of every inspection
+    assert 'list="inspection-suggestions"' in page
+
+    def shown(words: str) -> set[str]:
+        response = client.get(reverse("overdue"), {"inspection": words})
+        assert response.status_code == 200, response.content.decode()[:500]
+        return {r[1].value for t in response.context["tables"] for r in t.rows}
+
+    slug = report["inspection"].slug
+    for words in (slug, "Firearms licensing", "firearms", "LICENSING"):
+        assert shown(words) and all("Firearms" in name for name in shown(words)), words
+    ambiguous = InspectionFactory(title="Firearms training")
+    RecommendationFactory(inspection=ambiguous, number=1)
+    assert shown("firearms") == shown(slug)  # its short name, exactly: no ambiguity
+    response = client.get(reverse("overdue"), {"inspection": "fire"})
+    assert response.status_code == 400
+    assert (
+        "matches several inspections (Values; Firearms; Firearms training)"
+        in response.content.decode()
+    )
+    assert client.get(reverse("overdue"), {"inspection": "nothing like it"}).status_code == 400
+    suggestions = client.get(reverse("inspection-suggestions"), {"q": "fire"}).json()["results"]
+    assert [s["name"] for s in suggestions] == ["Values", "Firearms", "Firearms training"]
+    assert client.get(reverse("inspection-suggestions"), {"q": "f"}).json() == {"results": []}

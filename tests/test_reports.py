@@ -354,7 +354,7 @@ class TestBadInput:
         ("query", "message"),
         [
             ("?status=finished", "Status: Select a valid choice"),
-            ("?inspection=no-such-report", "Inspection: Select a valid choice"),
+            ("?inspection=no-such-report", "Inspection: No inspection is called or contains"),
             ("?region=atlantis", "Region: Select a valid choice"),
             ("?recommendation=seven", "Recommendation number: Enter a number"),
             ("?format=pdf", "'pdf' is not an export format"),

@@ -6,7 +6,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 
 from inspections import audit as audit_trail
 from inspections import permissions
@@ -20,14 +21,64 @@ from inspections.models import (
     User,
 )
 
+SUGGESTIONS = 10
+
+
+def inspection_matches(words: str) -> QuerySet[Inspection]:
+    """Inspections whose title or short name contains what was typed, latest first."""
+    return Inspection.objects.filter(
+        Q(title__icontains=words) | Q(short_title__icontains=words) | Q(slug__iexact=words)
+    ).order_by("is_sample", "-published", "title")
+
+
+class InspectionField(forms.CharField):
+    """An inspection named by what a person types: its address name (slug), its title or short
+    name, or enough of either to pick out one. A text box, not a list of every inspection: there
+    are hundreds. Typing suggests matches where JavaScript runs (see init.mjs)."""
+
+    def clean(self, value: Any) -> Inspection | None:
+        words = (super().clean(value) or "").strip()
+        if not words:
+            return None
+        exact = Inspection.objects.filter(
+            Q(slug__iexact=words) | Q(title__iexact=words) | Q(short_title__iexact=words)
+        ).first()
+        if exact is not None:
+            return exact
+        found = list(inspection_matches(words)[: SUGGESTIONS + 1])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(f"No inspection is called or contains '{words}'.")
+        names = "; ".join(i.list_name for i in found[:SUGGESTIONS])
+        more = " and more" if len(found) > SUGGESTIONS else ""
+        raise forms.ValidationError(
+            f"'{words}' matches several inspections ({names}{more}): type more of the title."
+        )
+
+
+class InspectionFilter(django_filters.Filter):
+    field_class = InspectionField
+
+    def filter(self, qs: QuerySet, value: Inspection | None) -> QuerySet:
+        return qs if value is None else qs.filter(recommendation__inspection=value)
+
 
 class ImplementationFilter(django_filters.FilterSet):
-    inspection = django_filters.ModelChoiceFilter(
+    inspection = InspectionFilter(
         label="Inspection",
-        field_name="recommendation__inspection",
-        to_field_name="slug",
-        queryset=Inspection.objects.all(),
-        empty_label="All inspections",
+        help_text="Its title or short name: type a few words.",
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "list": "inspection-suggestions",
+                "data-tracker-suggest": "inspection-suggestions",
+                "data-suggest-url": reverse_lazy("inspection-suggestions"),
+            }
+        ),
     )
     region = django_filters.ModelChoiceFilter(
         label="Region",
@@ -74,6 +125,8 @@ class ImplementationFilter(django_filters.FilterSet):
             del self.filters["region"]
             del self.filters["force"]
         for name, field in self.form.fields.items():
+            if name == "inspection":
+                continue
             css = "govuk-input govuk-input--width-4" if name == "recommendation" else "govuk-select"
             field.widget.attrs["class"] = css
             if isinstance(field.widget, forms.NumberInput):
@@ -102,3 +155,9 @@ class AuditFilterForm(forms.Form):
             + (" Write dates as 2026-11-21." if name in ("since", "until") else "")
             for name, errors in self.errors.items()
         ]
+
+
+class SuggestForm(forms.Form):
+    """What the inspection box's suggestions are asked for, from its address."""
+
+    q = forms.CharField(required=False, max_length=300, strip=True)

@@ -11,6 +11,9 @@ urlpatterns = [
     path("forces/<slug:slug>/", views.force_page, name="force"),
     path("audit/", views.audit, name="audit"),
     path(
+        "reports/inspections/suggest/", views.inspection_suggestions, name="inspection-suggestions"
+    ),
+    path(
         "inspections/<slug:inspection>/recommendations/<int:number>/",
         views.recommendation_page,
         name="recommendation",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from inspections.models.progress import due_soon_window
 from inspections.reminders import item_url
 
 from . import charts, queries, streams
-from .filters import AuditFilterForm
+from .filters import SUGGESTIONS, AuditFilterForm, SuggestForm, inspection_matches
 from .streams import Extra
 from .tables import Cell, Column, Table
 from .tables_shared import (
@@ -437,3 +438,16 @@ def audit(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         },
     }
     return respond(request, "reports/audit.html", context, [table], "audit-trail", today)
+
+
+def inspection_suggestions(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """Up to ten inspections matching what was typed in a filter's inspection box (every
+    signed-in person may read the list of inspections)."""
+    asked = SuggestForm(request.GET)
+    words = asked.cleaned_data["q"] if asked.is_valid() else ""
+    if len(words) < 2:
+        return JsonResponse({"results": []})
+    found = inspection_matches(words)[:SUGGESTIONS]
+    return JsonResponse(
+        {"results": [{"name": i.list_name, "title": i.title, "slug": i.slug} for i in found]}
+    )

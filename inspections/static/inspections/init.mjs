@@ -21,3 +21,37 @@ for (const group of document.querySelectorAll("[data-tracker-reveals]")) {
   }
   sync();
 }
+
+// A text box naming an inspection (there are hundreds, so never a list of all of them): as the
+// person types, up to ten matching titles are offered through the box's <datalist>, which the
+// browser shows as an accessible list. Without JavaScript the box takes the typed words.
+for (const input of document.querySelectorAll("input[data-tracker-suggest]")) {
+  const list = document.getElementById(input.dataset.trackerSuggest);
+  const url = input.dataset.suggestUrl;
+  let timer;
+  let asked = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const words = input.value.trim();
+    if (!list || !url || words.length < 2 || words === asked) {
+      return;
+    }
+    timer = setTimeout(async () => {
+      asked = words;
+      const response = await fetch(`${url}?q=${encodeURIComponent(words)}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) {
+        return;
+      }
+      const { results } = await response.json();
+      list.replaceChildren(
+        ...results.map((found) => {
+          const option = document.createElement("option");
+          option.value = found.name;
+          return option;
+        }),
+      );
+    }, 150);
+  });
+}
