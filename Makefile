@@ -31,6 +31,8 @@ ASSETS := inspections/static/build/tracker.css
 # letters back). Installed when missing and allowed (root with apt-get), otherwise named.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+# make bench drives the throughput test with wrk (a C load generator, not the bottleneck).
+BENCH_PACKAGES := $(RUN_PACKAGES) wrk
 define NEED_PACKAGES
 missing=""; \
 for pkg in $$PACKAGES; do dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -47,7 +49,7 @@ endef
 export NEED_PACKAGES
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install run test lint format clean assets bench run-packages test-packages
+.PHONY: help install run test lint format clean assets bench run-packages test-packages bench-packages
 
 help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
@@ -87,6 +89,9 @@ run-packages:
 test-packages:
 	@PACKAGES="$(TEST_PACKAGES)" bash -c "$$NEED_PACKAGES"
 
+bench-packages:
+	@PACKAGES="$(BENCH_PACKAGES)" bash -c "$$NEED_PACKAGES"
+
 run: run-packages install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_reference_data
@@ -104,7 +109,7 @@ test: test-packages install
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # National-scale benchmark (SQLite, and PostgreSQL when it is running): see docs/benchmarks.md.
-bench: install
+bench: bench-packages install
 	$(PY) -m benchmarks.run
 
 lint: install
