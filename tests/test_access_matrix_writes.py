@@ -85,6 +85,8 @@ WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - -")
 WRITERS["letter-elsewhere-publish"] = row("- w - - - - -")
 # The chief constable's comments reach the office from the force: either of its people records.
 WRITERS["chief-comments"] = row("- w w - - - -")
+# The office's letter template is its PCC staff's.
+WRITERS["letter-template"] = row("- w - - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-review"] = row("- - w - - - -")

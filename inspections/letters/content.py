@@ -3,10 +3,12 @@ that every output (HTML preview, DOCX, PDF) lays out the same way."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.fields.files import FieldFile
 
 from inspections.models import (
     Dependency,
@@ -15,6 +17,7 @@ from inspections.models import (
     ForceImplementation,
     Inspection,
     LetterRecipient,
+    LetterTemplate,
     ProgressLetter,
     ProgressUpdate,
     Scope,
@@ -38,6 +41,28 @@ class Section:
     update_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A logo or signature to print: its bytes, so every layout embeds the same image."""
+
+    data: bytes
+    content_type: str
+    description: str
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.content_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+def picture(stored: FieldFile | None, description: str) -> Picture | None:
+    if not stored:
+        return None
+    with stored.open("rb") as handle:
+        data = handle.read()
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Picture(data, kind, description)
+
+
 @dataclass
 class LetterContent:
     force_name: str
@@ -53,6 +78,14 @@ class LetterContent:
     signatory_name: str
     signatory_title: list[str]
     cc: list[str] = field(default_factory=list)
+    # The office's letter template: all optional (West Mercia's letter of 2023 has none).
+    letterhead_name: str = ""
+    letterhead_address: list[str] = field(default_factory=list)
+    reference: str = ""
+    salutation: str = ""
+    valediction: str = ""
+    logo: Picture | None = None
+    signature: Picture | None = None
 
     def printable(self) -> LetterContent:
         """The same letter with any control character dropped: Word and PDF files cannot hold
@@ -82,6 +115,11 @@ class LetterContent:
             signatory_name=printable(self.signatory_name),
             signatory_title=clean(self.signatory_title),
             cc=clean(self.cc),
+            letterhead_name=printable(self.letterhead_name),
+            letterhead_address=clean(self.letterhead_address),
+            reference=printable(self.reference),
+            salutation=printable(self.salutation),
+            valediction=printable(self.valediction),
         )
 
     @property
@@ -224,6 +262,7 @@ def from_data(force: Force, inspection: Inspection, letter_date: datetime.date) 
             f"{force.name} has recorded no progress updates on {inspection.title} yet."
         )
     to = recipient()
+    office = LetterTemplate.objects.filter(force=force).first() or LetterTemplate(force=force)
     return LetterContent(
         force_name=force.name,
         inspection_title=inspection.title,
@@ -235,9 +274,19 @@ def from_data(force: Force, inspection: Inspection, letter_date: datetime.date) 
         opening=paragraphs(default_opening(force, inspection)),
         sections=sections,
         closing=paragraphs(default_closing(force)),
-        signatory_name=force.commissioner_name or "[Commissioner's name not entered]",
-        signatory_title=[force.commissioner_title or "Commissioner", force.short_name],
-        cc=lines(default_cc(force, inspection)),
+        signatory_name=office.signatory_name
+        or force.commissioner_name
+        or "[Commissioner's name not entered]",
+        signatory_title=lines(office.signatory_title)
+        or [force.commissioner_title or "Commissioner", force.short_name],
+        cc=lines(office.cc or default_cc(force, inspection)),
+        letterhead_name=office.office_name,
+        letterhead_address=lines(office.office_address),
+        reference=office.reference,
+        salutation=office.salutation,
+        valediction=office.valediction,
+        logo=picture(office.logo, f"Logo of {office.office_name or force.name}"),
+        signature=picture(office.signature, "Signature"),
     )
 
 
@@ -260,6 +309,13 @@ def from_letter(letter: ProgressLetter) -> LetterContent:
         signatory_name=letter.signatory_name,
         signatory_title=lines(letter.signatory_title),
         cc=lines(letter.cc),
+        letterhead_name=letter.letterhead_name,
+        letterhead_address=lines(letter.letterhead_address),
+        reference=letter.reference,
+        salutation=letter.salutation,
+        valediction=letter.valediction,
+        logo=picture(letter.logo, f"Logo of {letter.letterhead_name or letter.force.name}"),
+        signature=picture(letter.signature, f"Signature of {letter.signatory_name}"),
     )
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from inspections.models import Inspection, ProgressLetter
-from inspections.models.fields import PlainTextFormField
+from inspections.models import Inspection, LetterTemplate, ProgressLetter
+from inspections.models.fields import PlainTextFormField, image_problem
 from inspections.models.letters import S55_STATES
 from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
 from inspections.widgets import BrowserDateInput
@@ -44,13 +44,22 @@ class LetterForm(forms.ModelForm):
         fields = list(EDITABLE_FIELDS)
         widgets = {
             "letter_date": BrowserDateInput(),
+            "letterhead_address": forms.Textarea(attrs={"rows": 3}),
             "recipient_address": forms.Textarea(attrs={"rows": 4}),
             "opening": forms.Textarea(attrs={"rows": 8}),
             "closing": forms.Textarea(attrs={"rows": 5}),
             "signatory_title": forms.Textarea(attrs={"rows": 2}),
             "cc": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"cc": "Copied to (cc)", "letter_date": "Date on the letter"}
+        labels = {
+            "cc": "Copied to (cc)",
+            "letter_date": "Date on the letter",
+            "letterhead_name": "Letterhead: the office's name",
+            "letterhead_address": "Letterhead: the office's address",
+            "reference": "Reference (optional)",
+            "salutation": "Salutation (optional), e.g. Dear Home Secretary,",
+            "valediction": "Valediction (optional), e.g. Yours sincerely,",
+        }
 
     def __init__(self, *args: Any, newer: dict[int, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,3 +219,60 @@ class ChiefCommentsForm(forms.Form):
         if upload and (problem := evidence_file_problem(upload.name, upload.size)):
             raise forms.ValidationError(problem)
         return upload
+
+
+class LetterTemplateForm(forms.ModelForm):
+    """The office's letterhead and forms of words; pictures replaced by uploading, or removed."""
+
+    logo = forms.FileField(
+        label="Logo (optional)",
+        required=False,
+        help_text="A PNG or JPEG of at most 1 MB, printed at the top of the letter.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    signature = forms.FileField(
+        label="Signature (optional)",
+        required=False,
+        help_text="A PNG or JPEG of the signature, at most 1 MB.",
+    )
+    remove_signature = forms.BooleanField(label="Remove the signature", required=False)
+
+    class Meta:
+        model = LetterTemplate
+        fields = [
+            "office_name",
+            "office_address",
+            "reference",
+            "salutation",
+            "valediction",
+            "signatory_name",
+            "signatory_title",
+            "cc",
+        ]
+        labels = {
+            "office_name": "The office's name",
+            "office_address": "The office's address",
+            "reference": "Reference (optional)",
+            "salutation": "Salutation (optional)",
+            "valediction": "Valediction (optional)",
+            "signatory_name": "Signed by (optional)",
+            "signatory_title": "Lines under the signature (optional)",
+            "cc": "Copied to (cc) (optional)",
+        }
+        widgets = {
+            "office_address": forms.Textarea(attrs={"rows": 4}),
+            "signatory_title": forms.Textarea(attrs={"rows": 2}),
+            "cc": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_logo(self) -> Any:
+        return checked_image(self.cleaned_data.get("logo"))
+
+    def clean_signature(self) -> Any:
+        return checked_image(self.cleaned_data.get("signature"))
+
+
+def checked_image(upload: Any) -> Any:
+    if upload and (problem := image_problem(upload)):
+        raise forms.ValidationError(problem)
+    return upload

@@ -35,11 +35,28 @@ def docx(content: LetterContent) -> bytes:
     core.language = "en-GB"
     office_layout(document)
 
+    if content.logo is not None:
+        document.add_picture(io.BytesIO(content.logo.data), width=Mm(40))
+        document.inline_shapes[-1]._inline.docPr.set("descr", content.logo.description)
+    if content.letterhead_name:
+        office = document.add_paragraph()
+        office.add_run(content.letterhead_name).bold = True
+        office.paragraph_format.space_after = Pt(0)
+    for line in content.letterhead_address:
+        document.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    if content.letterhead_name or content.letterhead_address:
+        document.paragraphs[-1].paragraph_format.space_after = Pt(18)
+
     for line in (content.recipient_name, content.recipient_office, *content.recipient_address):
         document.add_paragraph(line).paragraph_format.space_after = Pt(0)
     date = document.add_paragraph(content.date_text)
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     date.paragraph_format.space_before = Pt(12)
+    if content.reference:
+        reference = document.add_paragraph(content.reference)
+        reference.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if content.salutation:
+        document.add_paragraph(content.salutation)
 
     document.add_heading(content.title, level=1)
     for paragraph in content.opening:
@@ -50,12 +67,18 @@ def docx(content: LetterContent) -> bytes:
         heading.add_run(section.recommendation_text)
         document.add_paragraph(section.narrative or "No update has been recorded.")
     closing = [document.add_paragraph(paragraph) for paragraph in content.closing]
+    if content.valediction:
+        closing.append(document.add_paragraph(content.valediction))
     if closing:
         # The signature never stands alone on a page: the last paragraph goes with it.
         closing[-1].paragraph_format.keep_with_next = True
 
+    if content.signature is not None:
+        document.add_picture(io.BytesIO(content.signature.data), width=Mm(45))
+        document.inline_shapes[-1]._inline.docPr.set("descr", content.signature.description)
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     signature = document.add_paragraph(content.signatory_name)
-    signature.paragraph_format.space_before = Pt(24)
+    signature.paragraph_format.space_before = Pt(6 if content.signature else 24)
     signature.paragraph_format.keep_with_next = True
     for index, line in enumerate(content.signatory_title):
         title = document.add_paragraph(line)

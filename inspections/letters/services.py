@@ -21,6 +21,7 @@ from inspections.models import (
     LetterSection,
     LetterSentElsewhere,
     LetterStatus,
+    LetterTemplate,
     ProgressLetter,
     Publication,
     User,
@@ -71,12 +72,22 @@ def draft_letter(
         signatory_name=built.signatory_name,
         signatory_title="\n".join(built.signatory_title),
         cc="\n".join(built.cc),
+        letterhead_name=built.letterhead_name,
+        letterhead_address="\n".join(built.letterhead_address),
+        reference=built.reference,
+        salutation=built.salutation,
+        valediction=built.valediction,
         follows=ProgressLetter.objects.issued()
         .filter(force=force, inspection=inspection)
         .order_by("-issued_on", "-issued_at")
         .first(),
         created_by=author,
     )
+    # The template's pictures are copied: a later change to the template leaves this letter be.
+    for name, image in (("logo", built.logo), ("signature", built.signature)):
+        if image is not None:
+            extension = "png" if image.content_type == "image/png" else "jpg"
+            getattr(letter, name).save(f"{name}.{extension}", ContentFile(image.data), save=False)
     record_author(letter, author)
     letter.save()
     LetterSection.objects.bulk_create(
@@ -94,13 +105,18 @@ def draft_letter(
 
 
 EDITABLE_FIELDS = (
+    "letterhead_name",
+    "letterhead_address",
     "letter_date",
+    "reference",
     "recipient_name",
     "recipient_office",
     "recipient_address",
     "title",
+    "salutation",
     "opening",
     "closing",
+    "valediction",
     "signatory_name",
     "signatory_title",
     "cc",
@@ -354,3 +370,50 @@ def save_chief_comments(
     record_author(comments, author)
     comments.save()
     return comments
+
+
+TEMPLATE_TEXT_FIELDS = (
+    "office_name",
+    "office_address",
+    "reference",
+    "salutation",
+    "valediction",
+    "signatory_name",
+    "signatory_title",
+    "cc",
+)
+
+
+@transaction.atomic
+def save_letter_template(
+    *,
+    force: Force,
+    author: User,
+    values: Mapping[str, str],
+    logo: File | None = None,
+    signature: File | None = None,
+    remove_logo: bool = False,
+    remove_signature: bool = False,
+) -> LetterTemplate:
+    """Keep the office's letter template: every new draft starts from it (drafts already made,
+    and issued letters, keep what they were made with)."""
+    require_editor(author, force)
+    template = LetterTemplate.objects.select_for_update().filter(
+        force=force
+    ).first() or LetterTemplate(force=force)
+    for name in TEMPLATE_TEXT_FIELDS:
+        if name in values:
+            setattr(template, name, values[name])
+    for field, upload, remove in (
+        ("logo", logo, remove_logo),
+        ("signature", signature, remove_signature),
+    ):
+        if upload is not None:
+            name = (upload.name or field).rsplit("/", 1)[-1]
+            getattr(template, field).save(name, upload, save=False)
+        elif remove:
+            setattr(template, field, "")
+    template.full_clean()
+    record_author(template, author)
+    template.save()
+    return template

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sent, views
+from . import office, sent, views
 
 urlpatterns = [
     path("letters/", views.letter_list, name="letters"),
@@ -38,5 +38,6 @@ urlpatterns = [
         sent.chief_comments_file,
         name="chief-comments-file",
     ),
+    path("forces/<slug:force>/letter-template/", office.letter_template, name="letter-template"),
     path("reports/responses/", views.responses, name="responses"),
 ]

@@ -18,6 +18,7 @@ from .letters import (
     LetterRecipient,
     LetterSection,
     LetterStatus,
+    LetterTemplate,
     ProgressLetter,
     s55_state,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "LetterSection",
     "LetterSentElsewhere",
     "LetterStatus",
+    "LetterTemplate",
     "OutboundEmail",
     "OverdueKind",
     "ProgressLetter",

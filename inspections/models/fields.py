@@ -59,3 +59,42 @@ class EvidenceFileValidator:
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+IMAGE_MAX_BYTES = 1024 * 1024
+IMAGE_KINDS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def image_problem(upload: Any) -> str | None:
+    """Why an uploaded logo or signature cannot be used, or None: a PNG or JPEG of at most 1 MB
+    that really is an image (opened, not trusted by its name)."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = str(getattr(upload, "name", "") or "the file").rsplit("/", 1)[-1]
+    if upload.size > IMAGE_MAX_BYTES:
+        return f"The image {name} is {upload.size / 1024 / 1024:.1f} MB; the limit is 1 MB."
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return f"The file {name} is not a picture this service can read: use a PNG or JPEG."
+    finally:
+        upload.seek(position)
+    if kind not in IMAGE_KINDS:
+        return f"The image {name} is a {kind}: use a PNG or JPEG."
+    return None
+
+
+@deconstructible
+class ImageFileValidator:
+    def __call__(self, value: Any) -> None:
+        if problem := image_problem(value):
+            raise ValidationError(problem, code="image")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImageFileValidator)
+
+    def __hash__(self) -> int:
+        return hash(type(self))

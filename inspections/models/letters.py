@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 
-from .fields import PlainCharField, PlainTextField
+from .fields import ImageFileValidator, PlainCharField, PlainTextField
 from .reference import Force, Inspection, Recommendation
 
 
@@ -92,6 +92,16 @@ class ProgressLetter(models.Model):
     cc = PlainTextField(
         max_length=SHORT_TEXT_MAX, blank=True, help_text="One copy recipient per line."
     )
+    # The office's letterhead and forms of words, copied from its letter template when drafted.
+    letterhead_name = PlainCharField(max_length=200, blank=True)
+    letterhead_address = PlainTextField(
+        max_length=SHORT_TEXT_MAX, blank=True, help_text="One line per line of the address."
+    )
+    reference = PlainCharField(max_length=200, blank=True)
+    salutation = PlainCharField(max_length=200, blank=True)
+    valediction = PlainCharField(max_length=200, blank=True)
+    logo = models.FileField(upload_to=letter_upload_to, max_length=255, blank=True)
+    signature = models.FileField(upload_to=letter_upload_to, max_length=255, blank=True)
     follows = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -181,6 +191,67 @@ class ProgressLetter(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == LetterStatus.ISSUED
+
+
+def template_upload_to(instance: "LetterTemplate", filename: str) -> str:
+    return f"letter-templates/{instance.force.slug}/{filename}"
+
+
+class LetterTemplate(models.Model):
+    """How a PCC office's letters look, kept by its staff: every new draft starts from it."""
+
+    force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="letter_template")
+    office_name = PlainCharField(
+        max_length=200,
+        blank=True,
+        help_text="The letterhead's first line, e.g. 'Office of the Police and Crime "
+        "Commissioner for West Mercia'.",
+    )
+    office_address = PlainTextField(
+        max_length=SHORT_TEXT_MAX, blank=True, help_text="One line per line of the address."
+    )
+    logo = models.FileField(
+        upload_to=template_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[ImageFileValidator()],
+        help_text="A PNG or JPEG of at most 1 MB, printed at the top of the letter.",
+    )
+    reference = PlainCharField(
+        max_length=200, blank=True, help_text="Printed under the date, e.g. 'Our ref: JC/0923'."
+    )
+    salutation = PlainCharField(
+        max_length=200, blank=True, help_text="e.g. 'Dear Home Secretary,'; leave empty for none."
+    )
+    valediction = PlainCharField(
+        max_length=200, blank=True, help_text="e.g. 'Yours sincerely,'; leave empty for none."
+    )
+    signatory_name = PlainCharField(
+        max_length=200, blank=True, help_text="Empty: the commissioner's name."
+    )
+    signatory_title = PlainTextField(
+        max_length=SHORT_TEXT_MAX,
+        blank=True,
+        help_text="Lines under the signature. Empty: the commissioner's title and the area.",
+    )
+    signature = models.FileField(
+        upload_to=template_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[ImageFileValidator()],
+        help_text="A PNG or JPEG of the signature, at most 1 MB.",
+    )
+    cc = PlainTextField(
+        max_length=SHORT_TEXT_MAX,
+        blank=True,
+        help_text="One copy recipient per line. Empty: the chief constable and HMICFRS.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.force.name}: letter template"
 
 
 class LetterSection(models.Model):

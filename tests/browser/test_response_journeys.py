@@ -227,3 +227,53 @@ def test_chief_constables_comments_are_recorded_answered_and_published(
     assert "We accept the report in full." in text
     assert "The commissioner welcomes" in text
     assert problems == []
+
+
+def test_the_office_keeps_its_letter_template_and_drafts_use_it(
+    cast, impl_a, recommendation, page_as, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from inspections.models import LetterTemplate, ProgressLetter
+
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="Street"
+    )
+    record(impl_a, cast.pcc_a)
+    logo = tmp_path / "crest.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 30), "navy").save(buffer, format="PNG")
+    logo.write_bytes(buffer.getvalue())
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letters"))
+    page.get_by_role("link", name="The office's letter template").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "letter template form")
+    page.get_by_label("The office's name").fill("Office of the PCC for Alphashire")
+    page.get_by_label("The office's address").fill("1 High Street\nAlphatown")
+    page.get_by_label("Logo (optional)").set_input_files(str(logo))
+    page.get_by_label("Reference (optional)").fill("Our ref: PCC/23")
+    page.get_by_label("Salutation (optional)").fill("Dear Home Secretary,")
+    page.get_by_label("Valediction (optional)").fill("Yours sincerely,")
+    page.get_by_role("button", name="Save the template").click()
+    page.wait_for_load_state("networkidle")
+    assert "Letter template saved" in page.locator(".govuk-notification-banner").inner_text()
+    audit(page, problems, "letter template saved")
+    kept = LetterTemplate.objects.get(force=cast.force_a)
+    assert (kept.reference, kept.logo.read()) == ("Our ref: PCC/23", logo.read_bytes())
+
+    page.goto(reverse("letters"))
+    page.get_by_role("button", name="Draft a letter").click()
+    page.wait_for_load_state("networkidle")
+    draft = ProgressLetter.objects.get(force=cast.force_a)
+    page.goto(reverse("letter", args=[draft.uuid]))
+    page.wait_for_load_state("networkidle")
+    letter = page.locator(".tracker-letter")
+    assert "Office of the PCC for Alphashire" in letter.inner_text()
+    assert "Dear Home Secretary," in letter.inner_text()
+    assert page.get_by_role("img", name="Logo of Office of the PCC for Alphashire").is_visible()
+    audit(page, problems, "draft with the template")
+    assert problems == []

@@ -1,0 +1,136 @@
+"""manage.py export_letter: an issued letter exactly as issued, drafts only when asked, every
+force at once, and clear answers to bad arguments."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from inspections.models import ProgressLetter
+
+from .test_letters import FIREARMS, assert_reads_like_the_seed, fixed_today, pdf_text  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
+
+
+class TestExportCommand:
+    def test_an_issued_letter_is_exported_exactly_as_issued(self, tmp_path):
+        issued = ProgressLetter.objects.issued().get(
+            force__slug="west-mercia-police", inspection__slug=FIREARMS
+        )
+        for fmt in ("docx", "pdf", "html"):
+            target = tmp_path / f"letter.{fmt}"
+            call_command(
+                "export_letter",
+                "--force",
+                "west-mercia-police",
+                "--inspection",
+                FIREARMS,
+                "--format",
+                fmt,
+                "--output",
+                str(target),
+                stdout=io.StringIO(),
+            )
+            expected = getattr(issued, f"{fmt}_sha256")
+            assert hashlib.sha256(target.read_bytes()).hexdigest() == expected, fmt
+        assert_reads_like_the_seed(pdf_text((tmp_path / "letter.pdf").read_bytes()))
+
+    def test_one_force_each_format_drafted_when_asked(self, tmp_path):
+        for fmt in ("docx", "pdf", "html"):
+            target = tmp_path / f"letter.{fmt}"
+            call_command(
+                "export_letter",
+                "--force",
+                "west-mercia-police",
+                "--inspection",
+                FIREARMS,
+                "--format",
+                fmt,
+                "--output",
+                str(target),
+                "--draft",
+                stdout=io.StringIO(),
+            )
+            assert target.stat().st_size > 1000
+        text = pdf_text((tmp_path / "letter.pdf").read_bytes())
+        assert "Recommendation 12" in text
+        assert "John Campion" in text
+        assert "21 November 2026" in text  # dated today: a new draft, not the issued letter
+
+    def test_all_forces_to_a_zip_and_a_folder(self, tmp_path):
+        import zipfile
+
+        out = io.StringIO()
+        call_command(
+            "export_letter",
+            "--all-forces",
+            "--inspection",
+            FIREARMS,
+            "--format",
+            "docx",
+            "--output",
+            str(tmp_path / "all.zip"),
+            "--draft",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+            names = archive.namelist()
+        assert len(names) == 43
+        assert "west-mercia-police-firearms-2023.docx" in names
+        assert "43/43" in out.getvalue()
+        call_command(
+            "export_letter",
+            "--all-forces",
+            "--inspection",
+            FIREARMS,
+            "--format",
+            "html",
+            "--output",
+            str(tmp_path / "letters"),
+            "--draft",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        assert len(list((tmp_path / "letters").iterdir())) == 43
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--force", "nope", "--inspection", FIREARMS], "No force 'nope'"),
+            (["--force", "gwent-police", "--inspection", "nope"], "No inspection 'nope'"),
+            (["--inspection", FIREARMS], "Give either --force SLUG or --all-forces"),
+            (
+                ["--force", "west-mercia-police", "--inspection", "sample-training-inspection"],
+                "has issued no letter on",
+            ),
+            (
+                [
+                    "--force",
+                    "west-mercia-police",
+                    "--inspection",
+                    "sample-training-inspection",
+                    "--draft",
+                ],
+                "no progress updates",
+            ),
+        ],
+    )
+    def test_bad_arguments(self, tmp_path, args, message):
+        with pytest.raises(CommandError, match=message):
+            call_command("export_letter", *args, "--output", str(tmp_path / "x.pdf"))
+        assert not (tmp_path / "x.pdf").exists()
+
+    def test_unwritable_path(self):
+        with pytest.raises(CommandError, match="Cannot write"):
+            call_command(
+                "export_letter",
+                "--force",
+                "west-mercia-police",
+                "--inspection",
+                FIREARMS,
+                "--output",
+                "/nonexistent/folder/x.pdf",
+            )
