@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from inspections.models import Status
-from inspections.reports.tables import Cell
+from inspections.reports.tables import Cell, Table
 
 register = template.Library()
 
@@ -29,7 +30,7 @@ STATUS_TAGS: dict[str, str] = {
 
 
 @register.simple_tag
-def status_tag(status: str, label: str = "") -> str:
+def status_tag(status: str, label: str = "") -> SafeString:
     return format_html(
         '<strong class="govuk-tag tracker-status {}">{}</strong>',
         STATUS_TAGS.get(status, "govuk-tag--grey"),
@@ -42,36 +43,66 @@ def date_or_dash(value: datetime.date | None) -> str:
     return f"{value:%-d %b %Y}" if value else "–"
 
 
-@register.simple_tag(takes_context=True)
-def render_cell(context: template.Context, cell: Cell) -> str:
+def cell_html(cell: Cell, back_query: str = "") -> SafeString:
+    """One cell's content. ``back_query`` is ``next=<this page>``, added to links to task pages
+    so that work done there comes back here, filters and all."""
     if cell.status:
         return status_tag(cell.status, cell.value if isinstance(cell.value, str) else "")
     value = cell.value
     if value is None or value == "":
-        text = "–"
-    elif isinstance(value, datetime.date):
-        text = f"{value:%-d %b %Y}"
-    else:
-        text = str(value)
-    if cell.long_text and text != "–":
+        return mark_safe("–")
+    text = f"{value:%-d %b %Y}" if isinstance(value, datetime.date) else str(value)
+    if cell.long_text:
         words = text.split()
         if len(words) <= SHORT_WORDS:
-            return text
-        return format_html(
+            return escape(text)
+        return mark_safe(
             '<details class="govuk-details tracker-more"><summary class="govuk-details__summary">'
-            '<span class="govuk-details__summary-text">{}…</span></summary>'
-            '<div class="govuk-details__text tracker-narrative">{}</div></details>',
-            " ".join(words[:SHORT_WORDS]),
-            text,
+            f'<span class="govuk-details__summary-text">{escape(" ".join(words[:SHORT_WORDS]))}…'
+            '</span></summary><div class="govuk-details__text tracker-narrative">'
+            f"{escape(text)}</div></details>"
         )
-    if cell.url and text != "–":
-        url = cell.url
-        request = context.get("request")
-        if cell.returns_here and request is not None:
-            # Work done from the linked page comes back to this report, filters and all.
-            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-        return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
-    return text
+    if cell.url:
+        url = f"{cell.url}?{back_query}" if cell.returns_here and back_query else cell.url
+        return mark_safe(f'<a class="govuk-link" href="{escape(url)}">{escape(text)}</a>')
+    return escape(text)
+
+
+def back_query_of(context: template.Context) -> str:
+    request = context.get("request")
+    return urlencode({"next": request.get_full_path()}) if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def render_cell(context: template.Context, cell: Cell) -> SafeString:
+    return cell_html(cell, back_query_of(context))
+
+
+@register.simple_tag(takes_context=True)
+def table_body(context: template.Context, table: Table) -> SafeString:
+    """A table's rows as HTML, built here rather than node by node in a template: a national
+    report's 150 rows of 9 cells cost more in template rendering than in SQL."""
+    back = back_query_of(context)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for index, (cell, column) in enumerate(zip(row, table.columns, strict=True)):
+            content = cell_html(cell, back)
+            if index == 0:
+                cells.append(f'<th scope="row" class="govuk-table__header">{content}</th>')
+            elif column.numeric:
+                cells.append(
+                    f'<td class="govuk-table__cell govuk-table__cell--numeric">{content}</td>'
+                )
+            else:
+                cells.append(f'<td class="govuk-table__cell">{content}</td>')
+        rows.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
+    if not rows:
+        rows.append(
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell" '
+            f'colspan="{len(table.columns)}">{escape(table.empty_message)}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # every value above was escaped
 
 
 @register.simple_tag
