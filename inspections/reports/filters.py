@@ -161,3 +161,18 @@ class SuggestForm(forms.Form):
     """What the inspection box's suggestions are asked for, from its address."""
 
     q = forms.CharField(required=False, max_length=300, strip=True)
+
+
+MAX_WINDOW_DAYS = 366
+
+
+class WindowForm(forms.Form):
+    """The due-soon report's window, from its address (empty: the configured default)."""
+
+    days = forms.IntegerField(required=False, min_value=1, max_value=MAX_WINDOW_DAYS)
+
+    def problems(self) -> list[str]:
+        raw = self.data.get("days", "")
+        return [
+            f"The window must be a whole number of days from 1 to {MAX_WINDOW_DAYS}, not '{raw}'."
+        ]

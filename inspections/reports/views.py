@@ -29,7 +29,13 @@ from inspections.models.progress import due_soon_window
 from inspections.reminders import item_url
 
 from . import charts, queries, streams
-from .filters import SUGGESTIONS, AuditFilterForm, SuggestForm, inspection_matches
+from .filters import (
+    SUGGESTIONS,
+    AuditFilterForm,
+    SuggestForm,
+    WindowForm,
+    inspection_matches,
+)
 from .streams import Extra
 from .tables import Cell, Column, Table
 from .tables_shared import (
@@ -51,8 +57,6 @@ OVERDUE_SHEETS = {
     OverdueKind.AWAITING_DEPENDENCY: "Overdue - awaiting dependency",
     OverdueKind.AWAITING_SIGN_OFF: "Overdue - awaiting sign-off",
 }
-
-MAX_WINDOW_DAYS = 366
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -152,16 +156,10 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @handles_bad_input
 def due_soon(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
-    raw = request.GET.get("days", "").strip()
-    if raw:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_WINDOW_DAYS:
-            raise BadInput(
-                f"The window must be a whole number of days from 1 to {MAX_WINDOW_DAYS}, "
-                f"not '{raw}'."
-            )
-        days = int(raw)
-    else:
-        days = due_soon_window()
+    window = WindowForm(request.GET)
+    if not window.is_valid():
+        raise BadInput(*window.problems())
+    days = window.cleaned_data["days"] or due_soon_window()
     filterset = filtered(request, queries.implementations(request.user))
     days_left = Extra("Days left", lambda due: (due - today).days)
     table = Table(
