@@ -67,6 +67,8 @@ def length_problem(value: str, limit: int) -> str | None:
 def printable(value: str) -> str:
     """Text safe for every output format (XML-based DOCX and XLSX refuse control characters),
     for data stored before they were refused at input."""
+    if value.isprintable():  # the usual case, checked at C speed: nothing to take out
+        return value
     return CONTROL_CHARACTERS.sub("", normalise_newlines(value))
 
 

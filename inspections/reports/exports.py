@@ -22,7 +22,7 @@ from typing import Literal
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 
-from inspections.text import formula_safe
+from inspections.text import FORMULA_START, formula_safe
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CHUNK = 1000
 
 safe_text = formula_safe
+FORMULA_FIRST = "".join(FORMULA_START)
 
 Kind = Literal["text", "long", "date", "number"]
 
@@ -90,7 +91,13 @@ def csv_lines(sheet: Sheet) -> Iterator[str]:
         row = list(values)
         for index in texts:
             value = row[index]
-            if value:
+            # formula_safe only where it can change something: most text is printable and
+            # starts with a letter, and this loop runs for every text cell of every row.
+            if (
+                isinstance(value, str)
+                and value
+                and (value[0] in FORMULA_FIRST or not value.isprintable())
+            ):
                 row[index] = formula_safe(value)
         writer.writerow(row)
         written += 1
