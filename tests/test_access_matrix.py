@@ -446,9 +446,15 @@ def test_every_role_gets_the_expected_answer(world):
     people = clients(world)
     for label, (url, expected) in expected_urls(world).items():
         for role, client in people.items():
-            status = client.get(url).status_code
+            response = client.get(url)
+            status = response.status_code
             want = expected[role]
             ok = status in (403, 404) if want == "4xx" else status == int(want)
             if not ok:
                 problems.append(f"{label} as {role}: {status}, expected {want} ({url})")
+            if status == 200 and response.get("Content-Type", "").startswith("text/html"):
+                # A page's title is words: markup there means a template block went wrong.
+                title = response.content.decode().partition("<title>")[2].partition("</title>")[0]
+                if "<" in title or not title.strip():
+                    problems.append(f"{label} as {role}: title {title[:60]!r}")
     assert problems == [], "\n".join(problems)

@@ -322,3 +322,12 @@ def test_chief_comments_are_not_public_unless_published_with_them(cast, recommen
     assert "chief constable" not in public_text(anon, reverse("public-responses")).lower()
     assert anon.get(reverse("public-comments", args=[publication.uuid])).status_code == 404
     assert anon.get(reverse("public-comments-file", args=[publication.uuid])).status_code == 404
+
+
+def test_the_letters_page_lists_letters_sent_elsewhere_under_a_plain_title(cast, recommendation):
+    send_elsewhere(cast, recommendation.inspection)
+    page = login(cast.pcc_a).get(reverse("letters")).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    assert title.startswith("Letters to the Home Secretary")
+    assert page.count("Letters sent from outside the tracker") == 1

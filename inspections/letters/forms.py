@@ -11,7 +11,7 @@ from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, v
 from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
 
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, TEMPLATE_TEXT_FIELDS
 
 GOVUK_WIDGETS = {
     forms.Textarea: "govuk-textarea",
@@ -239,16 +239,7 @@ class LetterTemplateForm(forms.ModelForm):
 
     class Meta:
         model = LetterTemplate
-        fields = [
-            "office_name",
-            "office_address",
-            "reference",
-            "salutation",
-            "valediction",
-            "signatory_name",
-            "signatory_title",
-            "cc",
-        ]
+        fields = list(TEMPLATE_TEXT_FIELDS)
         labels = {
             "office_name": "The office's name",
             "office_address": "The office's address",
