@@ -1,5 +1,8 @@
-"""The report pages against the demo data's known contents (today fixed at 21 November 2026):
-the numbers, the scope of each role, the exports and the answers to bad input."""
+"""The report pages on the demo data (today fixed at 21 November 2026). Only West Mercia's figures
+are pinned: they follow from its real s.55 letter, and the README states them. The national
+figures come from the demo's random generator, so they are checked against the database here
+and pinned only in test_national_reports.py, on data built for the purpose. Also each role's
+scope, the exports and the answers to bad input."""
 
 import datetime
 import html
@@ -8,7 +11,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from inspections.models import Dependency, ForceImplementation, Status, User
+from inspections.models import Dependency, ForceImplementation, OverdueKind, Status, User
 
 from .conftest import TODAY, client_for
 from .downloads import body, csv_rows, workbook
@@ -150,78 +153,9 @@ class TestWestMercia:
 
 
 class TestNationalPicture:
-    def test_dashboard_by_region(self):
-        response = client_for("national.admin").get(reverse("dashboard"))
-        counts = response.context["counts"]
-        implementations = ForceImplementation.objects
-        assert counts["total"] == implementations.count() == 430
-        assert counts["overdue"] == implementations.overdue(TODAY).count()
-        assert (
-            counts["overdue_within_control"],
-            counts["overdue_awaiting_dependency"],
-            counts["overdue_awaiting_sign_off"],
-        ) == (128, 32, 46)
-        assert (counts["due_soon"], counts["needs_review"], counts["complete"]) == (86, 12, 76)
-        regions = rows(response, "regions")
-        assert len(regions) == 10
-        assert sum(row[7].value for row in regions) == 430
-        assert sum(row[1].value for row in regions) == 128
-
-    def test_overdue_split_and_filters(self):
-        client = client_for("viewer")
-        response = client.get(reverse("overdue"))
-        totals = {t.key: t.total for t in response.context["tables"]}
-        assert [
-            totals[k] for k in ("within-control", "awaiting-dependency", "awaiting-sign-off")
-        ] == [128, 32, 46]
-        assert len(rows(response, "within-control")) == 50  # one page at a time
-        filtered = client.get(reverse("overdue") + "?region=wales&status=in_progress")
-        forces = {row[0].value for key in ("within-control",) for row in rows(filtered, key)}
-        assert forces
-        assert forces <= {
-            "Dyfed-Powys Police",
-            "Gwent Police",
-            "North Wales Police",
-            "South Wales Police",
-        }
-        assert not rows(filtered, "awaiting-sign-off")
-        by_rec = client.get(reverse("overdue") + "?inspection=firearms-2023&recommendation=8")
-        assert {
-            rec_number(v)
-            for k in ("within-control", "awaiting-sign-off")
-            for v in column(by_rec, k, "Recommendation")
-        } <= {8}
-        by_addressee = client.get(reverse("overdue") + "?addressee=regional_acc_leads")
-        assert all(
-            rec_number(v) == 8
-            for k in ("within-control", "awaiting-sign-off")
-            for v in column(by_addressee, k, "Recommendation")
-        )
-
-    def test_due_soon_window(self):
-        client = client_for("viewer")
-
-        def total(query: str) -> int:
-            return client.get(reverse("due-soon") + query).context["tables"][0].total
-
-        assert total("") == 86
-        # The sample recommendations fall due 10, 25 and 120 days after the demo's "today".
-        assert (total("?days=9"), total("?days=10"), total("?days=120")) == (0, 43, 129)
-
-    def test_long_tables_are_paged_and_exports_hold_every_row(self):
-        client = client_for("viewer")
-        first = rows(client.get(reverse("overdue")), "within-control")
-        third = client.get(reverse("overdue") + "?within-control-page=3")
-        assert len(first) == 50
-        assert len(rows(third, "within-control")) == 28
-        assert not {r[0].value + r[1].value for r in first} & {
-            r[0].value + r[1].value for r in rows(third, "within-control")
-        }
-        body = third.content.decode()
-        assert "Page 3 of 3" in body
-        assert 'rel="prev"' in body
-        export = client.get(reverse("overdue") + "?format=csv&table=within-control")
-        assert len(csv_rows(export)) == 1 + 128
+    """The demo's national figures come from its seeded random generator: these tests check
+    the pages against the database, not against pinned numbers (test_national_reports.py
+    checks exact figures on data built for the purpose)."""
 
     def test_dependencies_report(self):
         response = client_for("national.admin").get(reverse("dependencies"))
@@ -239,7 +173,9 @@ class TestNationalPicture:
         assert app_row[7].value == waiting.count()
         assert app_row[6].value == waiting.values("force").distinct().count()
         assert app_row[8].value == "firearms-2023 5; firearms-2023 6"
-        assert len(rows(response, "needs-review")) == 12
+        assert len(rows(response, "needs-review")) == min(
+            50, ForceImplementation.objects.needs_review().count()
+        )
 
     def test_matrix(self):
         response = client_for("viewer").get(reverse("matrix") + "?inspection=firearms-2023")
@@ -322,7 +258,11 @@ class TestExports:
             "Overdue - awaiting sign-off",
         ]
         sheet = book["Overdue - awaiting sign-off"]
-        assert sheet.max_row - 1 == 46
+        assert sheet.max_row - 1 == (
+            ForceImplementation.objects.overdue_of_kind(
+                TODAY, OverdueKind.AWAITING_SIGN_OFF
+            ).count()
+        )
         assert isinstance(sheet["F2"].value, datetime.datetime)
         assert sheet["A1"].value == "Force"
 
