@@ -277,3 +277,41 @@ def test_the_office_keeps_its_letter_template_and_drafts_use_it(
     assert page.get_by_role("img", name="Logo of Office of the PCC for Alphashire").is_visible()
     audit(page, problems, "draft with the template")
     assert problems == []
+
+
+def test_a_letter_recorded_in_error_is_withdrawn_after_a_check_page(cast, recommendation, page_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sent = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=recommendation.inspection,
+        sent_on=datetime.date(2023, 9, 4),
+        file=SimpleUploadedFile("wrong.pdf", b"%PDF wrong"),
+        author=cast.pcc_a,
+        today=TODAY,
+    )
+    letter_services.publish_response(letter=sent, author=cast.pcc_a)
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letter-elsewhere", args=[sent.uuid]))
+    page.get_by_role("link", name="Withdraw this record").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "withdraw check page")
+    assert "taken off the public pages" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Withdraw the record").click()
+    page.wait_for_load_state("networkidle")
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "withdraw check page with errors")
+    sent.refresh_from_db()
+    assert sent.withdrawn_at is None  # nothing until a reason is given
+    page.get_by_label("Why is the record withdrawn?").fill("The wrong file was uploaded.")
+    page.get_by_role("button", name="Withdraw the record").click()
+    page.wait_for_load_state("networkidle")
+    assert "Record withdrawn" in page.locator(".govuk-notification-banner").inner_text()
+    audit(page, problems, "withdrawn record")
+    sent.refresh_from_db()
+    assert sent.withdrawn_reason == "The wrong file was uploaded."
+    public = page_as(None)
+    public.goto(reverse("public-responses"))
+    assert cast.force_a.name not in public.locator("main").inner_text()
+    assert problems == []
