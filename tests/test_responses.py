@@ -331,3 +331,25 @@ def test_the_letters_page_lists_letters_sent_elsewhere_under_a_plain_title(cast,
     assert "<" not in title
     assert title.startswith("Letters to the Home Secretary")
     assert page.count("Letters sent from outside the tracker") == 1
+
+
+def test_a_public_page_never_shows_a_signed_in_persons_messages(cast, recommendation):
+    """The public pages may be kept by a shared cache: a message waiting for someone signed in
+    must wait for their own next page, not appear (to everyone) on a public one."""
+    client = login(cast.pcc_b)
+    published_b = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_b,
+        inspection=recommendation.inspection,
+        sent_on=datetime.date(2023, 9, 1),
+        file=SimpleUploadedFile("b.pdf", b"%PDF b"),
+        author=cast.pcc_b,
+        today=TODAY,
+    )
+    posted = client.post(
+        reverse("letter-elsewhere-publish", args=[published_b.uuid]), {"office_url": ""}
+    )
+    assert posted.status_code == 302  # its "Published" message now waits for pcc_b
+    signed_in = public_text(client, reverse("public-responses"))
+    assert "Signed in as" not in signed_in
+    assert "Anyone can now read it" not in signed_in
+    assert "Anyone can now read it" in client.get(posted["Location"]).content.decode()

@@ -27,9 +27,12 @@ def published() -> QuerySet[Publication]:
 
 
 def public_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    # The same page for everyone: no signed-in header, no menu, no messages.
+    # The same page for everyone (a shared cache may keep it): no signed-in header, no menu,
+    # and none of a signed-in person's pending messages, which stay for their next own page.
     return render(
-        request, template, {**context, "user": AnonymousUser(), "nav_items": [], "public": True}
+        request,
+        template,
+        {**context, "user": AnonymousUser(), "nav_items": [], "messages": [], "public": True},
     )
 
 
