@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from inspections.models import Inspection, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField, image_problem
@@ -25,6 +26,12 @@ class SectionField(PlainTextFormField):
 
     newer: Any
     section: Any
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal, shown at the top of the form's error summary."""
+    for message in error.messages:
+        form.add_error(None, message)
 
 
 def govuk(form: forms.BaseForm) -> None:

@@ -13,7 +13,7 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import LetterTemplate
 
 from . import services
-from .forms import LetterTemplateForm
+from .forms import LetterTemplateForm, add_errors
 
 
 def letter_template(request: AuthenticatedHttpRequest, force: str) -> HttpResponse:
@@ -35,8 +35,7 @@ def letter_template(request: AuthenticatedHttpRequest, force: str) -> HttpRespon
                 remove_signature=form.cleaned_data.get("remove_signature", False),
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors(form, error)
         else:
             messages.success(request, "Letter template saved. New drafts will use it.")
             return redirect("letter-template", force=chosen.slug)

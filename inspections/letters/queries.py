@@ -14,7 +14,6 @@ from inspections.models import (
     Force,
     Inspection,
     LetterSentElsewhere,
-    LetterStatus,
     ProgressLetter,
     User,
     s55_state,
@@ -63,17 +62,23 @@ def first_sent(
     return min(candidates, key=lambda pair: pair[0]) if candidates else (None, "")
 
 
+def sent_responses(
+    force: Force | OuterRef, inspection: Inspection | OuterRef
+) -> tuple[QuerySet[ProgressLetter], QuerySet[LetterSentElsewhere]]:
+    """What counts as a force's s.55 response to a report: its issued letters, and the letters
+    it recorded as sent elsewhere that were not withdrawn. The one definition."""
+    return (
+        ProgressLetter.objects.issued().filter(force=force, inspection=inspection),
+        LetterSentElsewhere.objects.current().filter(force=force, inspection=inspection),
+    )
+
+
 def responses(user: User, inspection: Inspection, today: datetime.date) -> list[Response]:
     """Each visible force's first letter on the inspection (issued here or sent elsewhere): on
     time, late or not yet."""
-    first_issued = ProgressLetter.objects.filter(
-        force=OuterRef("pk"), inspection=inspection, status=LetterStatus.ISSUED
-    ).order_by("issued_on", "issued_at")
-    first_elsewhere = (
-        LetterSentElsewhere.objects.current()
-        .filter(force=OuterRef("pk"), inspection=inspection)
-        .order_by("sent_on", "recorded_at")
-    )
+    issued, elsewhere = sent_responses(OuterRef("pk"), inspection)
+    first_issued = issued.order_by("issued_on", "issued_at")
+    first_elsewhere = elsewhere.order_by("sent_on", "recorded_at")
     forces = (
         permissions.scope_queryset(user, Force.objects.all())
         .select_related("region")
@@ -135,12 +140,7 @@ def response_reminders(
     for offset in REMINDER_MARKS.values():
         days = datetime.timedelta(days=offset)
         window |= Q(published__gt=since - days, published__lte=today - days)
-    answered = ProgressLetter.objects.filter(
-        force=force, inspection=OuterRef("pk"), status=LetterStatus.ISSUED
-    )
-    sent_elsewhere = LetterSentElsewhere.objects.current().filter(
-        force=force, inspection=OuterRef("pk")
-    )
+    answered, sent_elsewhere = sent_responses(force, OuterRef("pk"))
     inspections = (
         Inspection.objects.filter(window, is_sample=False)
         .exclude(Exists(answered))

@@ -3,7 +3,6 @@ to the public pages. Thin: writes in services.py, access in permissions.py."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,7 @@ from inspections.models import (
 )
 
 from . import queries, services
-from .forms import ChiefCommentsForm, PublishForm, SentElsewhereForm, WithdrawForm
+from .forms import ChiefCommentsForm, PublishForm, SentElsewhereForm, WithdrawForm, add_errors
 
 
 def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsewhere:
@@ -30,11 +29,6 @@ def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsew
         ),
         uuid=uuid,
     )
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -26,7 +26,7 @@ from inspections.reports.tables_shared import BadInput, handles_bad_input, respo
 
 from . import content, queries, services
 from . import render as rendering
-from .forms import IssueForm, LetterForm, ResponseFilterForm
+from .forms import IssueForm, LetterForm, ResponseFilterForm, add_errors
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -154,8 +154,7 @@ def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBas
                 form.add_error(None, str(error))
                 status = 409
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_errors(form, error)
                 status = 400
             else:
                 taken = sorted(s.number for s in letter.sections.all() if s.pk in use_latest)

@@ -225,8 +225,12 @@ class Recommendation(models.Model):
     @property
     def label(self) -> str:
         """Number and a few words: what lists show."""
-        words = self.short_title or Truncator(self.text).words(10) or "wording not entered"
-        return f"{self.number}. {words}"
+        return f"{self.number}. {self.short_words or 'wording not entered'}"
+
+    @property
+    def short_words(self) -> str:
+        """Its short title, or the first ten words of its text."""
+        return self.short_title or Truncator(self.text).words(10)
 
     @property
     def deadline_display(self) -> str:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
-from django.utils.text import Truncator
 
 from inspections.models import ForceImplementation, Recommendation, Status
 from inspections.models.progress import Attention
@@ -36,10 +35,6 @@ def status_label(status: str, needs_review: bool) -> str:
     """An item whose dependencies were all delivered is the force's to review: never shown as
     still awaiting."""
     return NEEDS_REVIEW_LABEL if needs_review else STATUS_LABELS[status]
-
-
-def short_title(recommendation: Recommendation) -> str:
-    return recommendation.short_title or Truncator(recommendation.text).words(10)
 
 
 def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Field]:
@@ -109,7 +104,7 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
     ):
         waits[implementation_id].append(title)
     titles = {
-        rec.pk: short_title(rec)
+        rec.pk: rec.short_words
         for rec in Recommendation.objects.filter(
             pk__in=plain_rows.values("recommendation_id")
         ).only("pk", "short_title", "text")

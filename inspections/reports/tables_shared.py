@@ -204,11 +204,11 @@ def status_cell(status: str) -> Cell:
 def implementation_status_cell(implementation: ForceImplementation) -> Cell:
     """The status, except that an item whose dependencies were all delivered is the force's to
     review: it is shown as that, never as still awaiting."""
-    if implementation.status == Status.AWAITING_DEPENDENCY and not any(
+    needs_review = implementation.status == Status.AWAITING_DEPENDENCY and not any(
         d.is_pending for d in implementation.blocking_dependencies.all()
-    ):
-        return Cell(streams.NEEDS_REVIEW_LABEL, status=implementation.status)
-    return status_cell(implementation.status)
+    )
+    status = implementation.status
+    return Cell(streams.status_label(status, needs_review), status=status)
 
 
 def waiting_on(implementation: ForceImplementation) -> str:
