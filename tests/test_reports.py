@@ -11,7 +11,14 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from inspections.models import Dependency, ForceImplementation, OverdueKind, Status, User
+from inspections.models import (
+    Dependency,
+    ForceImplementation,
+    Inspection,
+    OverdueKind,
+    Status,
+    User,
+)
 
 from .conftest import TODAY, client_for
 from .downloads import body, csv_rows, workbook
@@ -314,9 +321,23 @@ class TestBadInput:
         assert response.status_code == 400
         assert "whole number of days" in response.content.decode()
 
-    def test_unknown_matrix_inspection(self):
-        response = client_for("viewer").get(reverse("matrix") + "?inspection=nope")
+    @pytest.mark.parametrize("page", ["matrix", "responses"])
+    def test_unknown_inspection_on_a_one_inspection_page(self, page):
+        response = client_for("viewer").get(reverse(page) + "?inspection=nope")
         assert response.status_code == 400
+        assert "No inspection is called or contains 'nope'" in html.unescape(
+            response.content.decode()
+        )
+
+    @pytest.mark.parametrize("page", ["matrix", "responses"])
+    def test_one_inspection_page_is_chosen_by_typed_words(self, page):
+        inspection = Inspection.objects.get(slug="firearms-2023")
+        response = client_for("viewer").get(reverse(page) + "?inspection=deployment+of+firearms")
+        assert response.status_code == 200, response.content
+        assert response.context["chosen"] == inspection
+        body = response.content.decode()
+        assert "<select" not in body.split('id="id_inspection"')[0].rsplit("<form", 1)[-1]
+        assert f'value="{html.escape(inspection.title)}"' in body
 
     @pytest.mark.parametrize(
         "path",

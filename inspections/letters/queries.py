@@ -30,13 +30,11 @@ def visible_letters(user: User) -> QuerySet[ProgressLetter]:
 def default_response_inspection(today: datetime.date) -> Inspection | None:
     """The latest real inspection whose s.55 deadline has passed, else the latest real one;
     a sample inspection only when there is nothing else."""
-    inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
-    real = [i for i in inspections if not i.is_sample] or inspections
-    for inspection in real:
-        due = inspection.response_due
-        if due is not None and due < today:
-            return inspection
-    return real[0] if real else None
+    latest_first = Inspection.objects.order_by("-published", "title")
+    candidates = latest_first.real() if latest_first.real().exists() else latest_first
+    # response_due < today, i.e. published + 55 days < today.
+    cutoff = today - datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
+    return candidates.filter(published__lt=cutoff).first() or candidates.first()
 
 
 @dataclass

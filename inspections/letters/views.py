@@ -22,7 +22,12 @@ from inspections.models import (
 )
 from inspections.models.letters import S55_STATES
 from inspections.reports.tables import Cell, Column, Table
-from inspections.reports.tables_shared import BadInput, handles_bad_input, respond
+from inspections.reports.tables_shared import (
+    BadInput,
+    chosen_inspection,
+    handles_bad_input,
+    respond,
+)
 
 from . import content, queries, services
 from . import render as rendering
@@ -271,14 +276,7 @@ def letter_download(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> H
 @handles_bad_input
 def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
-    inspections = list(Inspection.objects.order_by("is_sample", "-published", "title"))
-    slug = request.GET.get("inspection")
-    if slug:
-        chosen = next((i for i in inspections if i.slug == slug), None)
-        if chosen is None:
-            raise BadInput(f"There is no inspection '{slug}'.")
-    else:
-        chosen = queries.default_response_inspection(today)
+    chosen, picker = chosen_inspection(request, queries.default_response_inspection(today))
     choice = ResponseFilterForm(request.GET)
     if not choice.is_valid():
         raise BadInput(
@@ -315,7 +313,7 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             Cell("Read the letter", url=row.letter_url) if row.letter_url else Cell(""),
         )
     context = {
-        "inspections": inspections,
+        "picker": picker,
         "chosen": chosen,
         "counts": queries.response_counts(rows),
         "choice": choice,

@@ -64,21 +64,41 @@ class InspectionFilter(django_filters.Filter):
         return qs if value is None else qs.filter(recommendation__inspection=value)
 
 
+def inspection_box() -> forms.TextInput:
+    """A text box that suggests inspections as one types (init.mjs), plain without JavaScript."""
+    return forms.TextInput(
+        attrs={
+            "class": "govuk-input",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "list": "inspection-suggestions",
+            "data-tracker-suggest": "inspection-suggestions",
+            "data-suggest-url": reverse_lazy("inspection-suggestions"),
+        }
+    )
+
+
+INSPECTION_HINT = "Its title or short name: type a few words."
+
+
+class InspectionChoiceForm(forms.Form):
+    """The one inspection a page is about (the matrix, the s.55 responses), from its address."""
+
+    inspection = InspectionField(
+        label="Inspection",
+        help_text=INSPECTION_HINT,
+        required=False,
+        max_length=300,
+        widget=inspection_box(),
+    )
+
+    def problems(self) -> list[str]:
+        return [" ".join(str(e) for e in errors) for errors in self.errors.values()]
+
+
 class ImplementationFilter(django_filters.FilterSet):
     inspection = InspectionFilter(
-        label="Inspection",
-        help_text="Its title or short name: type a few words.",
-        max_length=300,
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "list": "inspection-suggestions",
-                "data-tracker-suggest": "inspection-suggestions",
-                "data-suggest-url": reverse_lazy("inspection-suggestions"),
-            }
-        ),
+        label="Inspection", help_text=INSPECTION_HINT, max_length=300, widget=inspection_box()
     )
     region = django_filters.ModelChoiceFilter(
         label="Region",

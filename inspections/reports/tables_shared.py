@@ -20,6 +20,7 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Force,
     ForceImplementation,
+    Inspection,
     Recommendation,
     Status,
     User,
@@ -28,7 +29,7 @@ from inspections.models.progress import ImplementationQuerySet
 from inspections.reminders import item_url
 
 from . import exports, streams
-from .filters import ImplementationFilter
+from .filters import ImplementationFilter, InspectionChoiceForm
 from .tables import Cell, Column, Table
 
 PER_PAGE = 50
@@ -97,6 +98,19 @@ def export_format(request: AuthenticatedHttpRequest) -> str | None:
     if value not in exports.FORMATS:
         raise BadInput(f"'{value}' is not an export format. Choose csv or xlsx.")
     return value
+
+
+def chosen_inspection(
+    request: AuthenticatedHttpRequest, default: Inspection | None
+) -> tuple[Inspection | None, InspectionChoiceForm]:
+    """The inspection a one-inspection page is about, from ``?inspection=`` (default when not
+    given), and the picker to show it in. A name that picks out none is a clear 400."""
+    form = InspectionChoiceForm(request.GET)
+    if not form.is_valid():
+        raise BadInput(*form.problems())
+    chosen = form.cleaned_data["inspection"] or default
+    picker = InspectionChoiceForm(initial={"inspection": chosen.title if chosen else ""})
+    return chosen, picker
 
 
 def filtered(

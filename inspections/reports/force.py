@@ -1,0 +1,90 @@
+"""One force's page: every recommendation, its latest updates and its letters."""
+
+from __future__ import annotations
+
+from django.http.response import HttpResponseBase
+
+from inspections import clock, permissions
+from inspections.http import AuthenticatedHttpRequest
+from inspections.letters import queries as letter_queries
+from inspections.models import (
+    Inspection,
+)
+
+from . import charts, queries, streams
+from .tables import Column, Table
+from .tables_shared import (
+    export_format,
+    handles_bad_input,
+    page_of,
+    recommendation_cell,
+    respond,
+    status_cell,
+)
+
+
+@handles_bad_input
+def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    today = clock.today()
+    force = permissions.visible_force_or_404(request.user, slug)
+    table = Table(
+        "recommendations",
+        f"{force.name}: every recommendation",
+        sheet_name=force.name,
+        columns=[
+            Column("Recommendation"),
+            Column("Deadline"),
+            Column("Status"),
+            Column("Overdue"),
+            Column("Stale"),
+            Column("Force's target date"),
+            Column("Latest update"),
+            Column("Lead officer"),
+        ],
+    )
+    rows = []
+    if export_format(request):
+        table.export = streams.implementation_sheet(
+            table.sheet_name,
+            queries.listed(queries.force_implementations(force, today, history=False)),
+            flags=True,
+        )
+    else:
+        rows = list(page_of(request, table, queries.force_implementations(force, today)))
+    for implementation in rows:
+        table.add(
+            recommendation_cell(implementation.recommendation),
+            implementation.due_date,
+            status_cell(implementation.status),
+            "Yes" if implementation.is_overdue else "No",
+            "Yes" if implementation.is_stale else "No",
+            implementation.target_date,
+            implementation.latest_update_on,
+            implementation.lead_officer,
+        )
+    statistics = queries.force_statistics(force)
+    chart = charts.bar_chart(
+        "operations-chart",
+        f"Firearms operations in {force.name}, by year ending 31 March",
+        [
+            (f"Year ending March {s.year_ending:%Y}", s.firearms_operations, "value")
+            for s in queries.latest_edition_per_year(statistics)
+        ],
+    )
+    counts = queries.attention_counts(
+        queries.implementations(request.user).filter(force=force), today
+    )
+    context = {
+        "force": force,
+        "rows": rows,
+        "statistics": statistics,
+        "chart": chart,
+        "counts": counts,
+        "letters": letter_queries.visible_letters(request.user)
+        .filter(force=force)
+        .order_by("-letter_date", "-created_at"),
+        "can_draft": permissions.can_edit_letters(request.user, force),
+        "may_update_several": permissions.can_record_for_force(request.user, force),
+        "update_inspection": Inspection.objects.default_choice(),
+    }
+    return respond(request, "reports/force.html", context, [table], force.slug, today)

@@ -1,0 +1,221 @@
+"""The attention lists: the dashboard, overdue, due soon and dependencies, and the suggestions
+of the inspection box that filters them. Thin: questions are asked in queries.py, access decided
+in permissions.py, and every table exports exactly its on-screen rows (tables_shared.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import JsonResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+
+from inspections import clock
+from inspections.http import AuthenticatedHttpRequest
+from inspections.letters import queries as letter_queries
+from inspections.models import (
+    OverdueKind,
+)
+from inspections.models.progress import due_soon_window
+
+from . import queries
+from .filters import (
+    SUGGESTIONS,
+    SuggestForm,
+    WindowForm,
+    inspection_matches,
+)
+from .streams import Extra
+from .tables import Cell, Column, Table
+from .tables_shared import (
+    BadInput,
+    fill_implementations,
+    filtered,
+    handles_bad_input,
+    implementation_columns,
+    respond,
+)
+
+OVERDUE_SHEETS = {
+    OverdueKind.WITHIN_CONTROL: "Overdue - within control",
+    OverdueKind.AWAITING_DEPENDENCY: "Overdue - awaiting dependency",
+    OverdueKind.AWAITING_SIGN_OFF: "Overdue - awaiting sign-off",
+}
+
+
+@handles_bad_input
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    user = request.user
+    by_region = (
+        queries.attention_counts_by_region(filterset.qs, today) if (user.sees_all_forces) else None
+    )
+    counts = (
+        queries.sum_counts(by_region)
+        if by_region is not None
+        else queries.attention_counts(filterset.qs, today)
+    )
+    tables: list[Table] = []
+    context: dict = {"filter": filterset, "counts": counts}
+    s55_inspection = letter_queries.default_response_inspection(today)
+    if s55_inspection is not None:
+        context["s55_inspection"] = s55_inspection
+        context["s55_counts"] = letter_queries.response_counts(
+            letter_queries.responses(request.user, s55_inspection, today)
+        )
+    if by_region is not None:
+        table = Table(
+            "regions",
+            "Items needing attention by region",
+            [
+                Column("Region"),
+                Column("Overdue: within the force's control", numeric=True),
+                Column("Overdue: awaiting a dependency", numeric=True),
+                Column("Overdue: awaiting sign-off", numeric=True),
+                Column("Due soon", numeric=True),
+                Column("Needs review", numeric=True),
+                Column("Complete", numeric=True),
+                Column("All items", numeric=True),
+            ],
+        )
+        for row in by_region:
+            table.add(
+                Cell(
+                    row["force__region__name"],
+                    url=reverse("overdue") + f"?region={row['force__region__slug']}",
+                ),
+                *(
+                    row[key]
+                    for key in (
+                        "overdue_within_control",
+                        "overdue_awaiting_dependency",
+                        "overdue_awaiting_sign_off",
+                        "due_soon",
+                        "needs_review",
+                        "complete",
+                        "total",
+                    )
+                ),
+            )
+        tables.append(table)
+    else:
+        context["force"] = user.force
+        table = Table(
+            "needs-review",
+            "Your items that need review: everything they waited on has been delivered",
+            implementation_columns(user),
+            empty_message="Nothing needs review.",
+            sheet_name="Needs review",
+        )
+        fill_implementations(request, table, queries.needs_review(filterset.qs))
+        tables.append(table)
+    return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
+
+
+@handles_bad_input
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    by_kind = queries.overdue(filterset.qs, today)
+    tables = []
+    days_overdue = Extra("Days overdue", lambda due: (today - due).days)
+    for kind in OverdueKind:
+        table = Table(
+            kind.value.replace("_", "-"),
+            f"Overdue: {kind.label.lower()}",
+            implementation_columns(request.user, Column(days_overdue.label, numeric=True)),
+            empty_message="No overdue items of this kind.",
+            sheet_name=OVERDUE_SHEETS[kind],
+        )
+        fill_implementations(request, table, by_kind[kind.value], days_overdue)
+        tables.append(table)
+    context = {"filter": filterset, "total": sum(table.total for table in tables)}
+    return respond(request, "reports/overdue.html", context, tables, "overdue", today)
+
+
+@handles_bad_input
+def due_soon(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    today = clock.today()
+    window = WindowForm(request.GET)
+    if not window.is_valid():
+        raise BadInput(*window.problems())
+    days = window.cleaned_data["days"] or due_soon_window()
+    filterset = filtered(request, queries.implementations(request.user))
+    days_left = Extra("Days left", lambda due: (due - today).days)
+    table = Table(
+        "due-soon",
+        f"Due in the next {days} days (to {today + datetime.timedelta(days=days):%-d %B %Y})",
+        implementation_columns(request.user, Column(days_left.label, numeric=True)),
+        empty_message="Nothing falls due in this window.",
+        sheet_name=f"Due in the next {days} days",
+    )
+    fill_implementations(request, table, queries.due_soon(filterset.qs, today, days), days_left)
+    context = {"filter": filterset, "days": days, "extra_fields": [("days", days)]}
+    return respond(request, "reports/due_soon.html", context, [table], "due-soon", today)
+
+
+@handles_bad_input
+def dependencies(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    today = clock.today()
+    filterset = filtered(request, queries.implementations(request.user))
+    dependency_table = Table(
+        "dependencies",
+        "National and regional work that recommendations wait on",
+        sheet_name="Dependencies",
+        columns=[
+            Column("Dependency"),
+            Column("Kind"),
+            Column("Owner"),
+            Column("Status"),
+            Column("Expected"),
+            Column("Delivered or withdrawn"),
+            Column("Forces waiting", numeric=True),
+            Column("Items waiting", numeric=True),
+            Column("Recommendations"),
+        ],
+    )
+    for dependency in queries.dependencies(request.user):
+        dependency_table.add(
+            Cell(dependency.title, url=dependency.url),
+            dependency.get_kind_display(),
+            dependency.owner,
+            dependency.get_status_display(),
+            dependency.expected_date,
+            dependency.delivered_date,
+            dependency.forces_blocked,
+            dependency.items_blocked,
+            "; ".join(
+                f"{rec.inspection.slug} {rec.number}" for rec in dependency.recommendations.all()
+            ),
+        )
+    review_table = Table(
+        "needs-review",
+        "Needs review: everything these items waited on has been delivered or withdrawn",
+        implementation_columns(request.user),
+        empty_message="Nothing needs review.",
+        sheet_name="Needs review",
+    )
+    fill_implementations(request, review_table, queries.needs_review(filterset.qs))
+    context = {"filter": filterset}
+    return respond(
+        request,
+        "reports/dependencies.html",
+        context,
+        [dependency_table, review_table],
+        "dependencies",
+        today,
+    )
+
+
+def inspection_suggestions(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """Up to ten inspections matching what was typed in a filter's inspection box (every
+    signed-in person may read the list of inspections)."""
+    asked = SuggestForm(request.GET)
+    words = asked.cleaned_data["q"] if asked.is_valid() else ""
+    if len(words) < 2:
+        return JsonResponse({"results": []})
+    found = inspection_matches(words)[:SUGGESTIONS]
+    return JsonResponse(
+        {"results": [{"name": i.list_name, "title": i.title, "slug": i.slug} for i in found]}
+    )

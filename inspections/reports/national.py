@@ -1,0 +1,117 @@
+"""The national picture: every force against one inspection (the matrix), and one
+recommendation across every force."""
+
+from __future__ import annotations
+
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+
+from inspections import clock
+from inspections.http import AuthenticatedHttpRequest
+from inspections.models import (
+    Inspection,
+    Recommendation,
+    Scope,
+    Status,
+)
+from inspections.reminders import item_url
+
+from . import charts, queries
+from .tables import Cell, Column, Table
+from .tables_shared import (
+    chosen_inspection,
+    force_url,
+    handles_bad_input,
+    respond,
+    status_cell,
+)
+
+
+@handles_bad_input
+def matrix(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    today = clock.today()
+    chosen, picker = chosen_inspection(request, Inspection.objects.default_choice())
+    if chosen is None:
+        return render(request, "reports/matrix.html", {"picker": picker, "today": today})
+    grid = queries.matrix(request.user, chosen, today)
+    table = matrix_table(chosen, grid)
+    context = {"picker": picker, "chosen": chosen, "grid": grid}
+    return respond(request, "reports/matrix.html", context, [table], f"matrix-{chosen.slug}", today)
+
+
+def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
+    """The grid as one table for the screen and the export alike: a status and its overdue flag
+    in each cell, each force's totals at the end of its row, each recommendation's at the foot."""
+    columns = [Column("Region"), Column("Force")]
+    columns += [Column(f"Rec. {rec.number}") for rec in grid.recommendations]
+    columns += [Column("Complete", numeric=True), Column("Overdue", numeric=True)]
+    table = Table(
+        "matrix",
+        f"Status of every force: {inspection.title}",
+        columns,
+        sheet_name=f"Matrix {inspection.list_name}",
+    )
+    for region, forces in grid.regions:
+        for force, cells, totals in forces:
+            table.add(
+                region,
+                Cell(force.name, url=force_url(force)),
+                *(
+                    Cell(
+                        Status(cell.status).label,
+                        status=cell.status,
+                        url=item_url(cell),
+                        flag="Overdue" if cell.is_overdue else "",
+                    )
+                    if cell
+                    else Cell("–")
+                    for cell in cells
+                ),
+                totals["complete"],
+                totals["overdue"],
+            )
+    for key, label in (("complete", "Complete"), ("overdue", "Overdue")):
+        table.add_foot(
+            "",
+            label,
+            *(totals[key] for totals in grid.column_totals),
+            Cell(None),
+            Cell(None),
+        )
+    return table
+
+
+@handles_bad_input
+def recommendation_page(
+    request: AuthenticatedHttpRequest, inspection: str, number: int
+) -> HttpResponseBase:
+    today = clock.today()
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("inspection").prefetch_related("dependencies"),
+        inspection__slug=inspection,
+        number=number,
+    )
+    picture = queries.recommendation_picture(request.user, recommendation)
+    table = Table(
+        "forces",
+        "Forces by status",
+        [Column("Status"), Column("Forces", numeric=True), Column("Which forces")],
+    )
+    for status in Status:
+        forces = picture[status.value]
+        table.add(status_cell(status.value), len(forces), "; ".join(f.name for f in forces))
+    chart = None
+    if recommendation.scope == Scope.LOCAL:
+        chart = charts.bar_chart(
+            "status-chart",
+            f"Forces by status for recommendation {recommendation.number}",
+            [(status.label, len(picture[status.value]), status.value) for status in Status],
+        )
+    context = {
+        "recommendation": recommendation,
+        "picture": picture,
+        "chart": chart,
+        "local": recommendation.scope == Scope.LOCAL,
+    }
+    stem = f"{recommendation.inspection.slug}-recommendation-{recommendation.number}"
+    return respond(request, "reports/recommendation.html", context, [table], stem, today)
