@@ -46,7 +46,7 @@ def status_label(code: str) -> str:
 def implementation_label(impl: ForceImplementation | None, fallback: object) -> str:
     if impl is None:
         return f"implementation {fallback}"
-    return f"{impl.force.name}: recommendation {impl.recommendation.number}"
+    return f"{impl.force.name}: {impl.recommendation.reference_in_text}"
 
 
 # Each kind: the model, and how to describe a historical row given lookups loaded in bulk.
@@ -95,7 +95,10 @@ KINDS: dict[str, tuple[type[Model], Describer]] = {
     ),
     "recommendation": (
         Recommendation,
-        lambda h, look: (f"Recommendation {h.number} ({h.inspection_id})", f"{h.scope}"),
+        lambda h, look: (
+            f"{Recommendation(kind=h.kind, number=h.number).reference} ({h.inspection_id})",
+            f"{h.scope}",
+        ),
     ),
     "inspection": (Inspection, lambda h, look: (h.title, f"published {h.published}")),
     "force": (

@@ -23,9 +23,11 @@ from .models import (
     ForceImplementation,
     Inspection,
     ProgressUpdate,
+    Recommendation,
     Status,
     User,
 )
+from .models.reference import parse_written_reference
 from .sheets import (  # noqa: F401 (the reader's names, used through this module too)
     MAX_BYTES,
     ImportFileError,
@@ -204,8 +206,13 @@ def plan_import(
     }
     latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
     # Each implementation annotated with its latest update's fields.
-    index: dict[tuple[int | None, int | None, int], Any] = {
-        (impl.force_id, impl.recommendation.inspection_id, impl.recommendation.number): impl
+    index: dict[tuple[int | None, int | None, str, int], Any] = {
+        (
+            impl.force_id,
+            impl.recommendation.inspection_id,
+            impl.recommendation.kind,
+            impl.recommendation.number,
+        ): impl
         for impl in ForceImplementation.objects.filter(
             force_id__in=named_forces,
             recommendation__inspection_id__in=named_inspections,
@@ -243,14 +250,21 @@ def plan_import(
             problems.append("the force is missing")
         if not inspection:
             problems.append("the inspection is missing")
-        if not number_text.isdigit():
-            problems.append(f"the recommendation must be a number, not '{number_text}'")
-        if not problems:
-            number = int(number_text)
-            implementation = index.get((forces.get(force), inspections.get(inspection), number))
+        finding = parse_written_reference(number_text)
+        if finding is None:
+            problems.append(
+                f"the recommendation must be a number, not '{number_text}' (or name a finding "
+                "such as 'AFI 7')"
+            )
+        if not problems and finding is not None:
+            kind, number = finding
+            implementation = index.get(
+                (forces.get(force), inspections.get(inspection), kind, number)
+            )
             if implementation is None:
+                finding_words = Recommendation(kind=kind, number=number).reference_in_text
                 problems.append(
-                    f"there is no local recommendation {number} of '{text(cells['Inspection'])}'"
+                    f"there is no local {finding_words} of '{text(cells['Inspection'])}'"
                     f" for '{text(cells['Force'])}' (check the force, inspection and number)"
                 )
             elif implementation.pk not in visible:
@@ -415,7 +429,7 @@ def sheet_rows(implementations: Iterable[Any]) -> list[list[object]]:
             [
                 impl.force.name,
                 impl.recommendation.inspection.slug,
-                impl.recommendation.number,
+                impl.recommendation.sheet_reference,
                 Status(latest.status).label if latest else Status.NOT_STARTED.label,
                 latest.as_of if latest else None,
                 latest.narrative if latest else "",

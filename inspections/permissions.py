@@ -12,13 +12,17 @@ from .models import (
     ChiefConstableComments,
     Dependency,
     EvidenceFile,
+    ExtensionRequest,
     FirearmsStatistic,
     Force,
     ForceImplementation,
     Inspection,
+    InspectorateClosure,
     LetterRecipient,
     LetterSection,
     LetterSentElsewhere,
+    LocalAction,
+    MeetingPack,
     ProgressLetter,
     ProgressUpdate,
     Publication,
@@ -45,6 +49,11 @@ FORCE_PATHS: dict[type[Model], str] = {
     LetterSentElsewhere: "force",
     Publication: "force",
     ChiefConstableComments: "force",
+    LocalAction: "implementation__force",
+    ExtensionRequest: "implementation__force",
+    InspectorateClosure: "implementation__force",
+    # A region's pack has no force: force users never see one.
+    MeetingPack: "force",
 }
 # National records everyone signed in may read.
 SHARED_MODELS: tuple[type[Model], ...] = (
@@ -60,7 +69,10 @@ def force_id_of(obj: Model) -> int | None:
     """The force an object belongs to, or None for national records."""
     if isinstance(obj, Force):
         return obj.pk
-    if isinstance(obj, ProgressUpdate | TargetDateRevision):
+    if isinstance(
+        obj,
+        ProgressUpdate | TargetDateRevision | LocalAction | ExtensionRequest | InspectorateClosure,
+    ):
         return obj.implementation.force_id
     if isinstance(obj, EvidenceFile):
         return obj.update.implementation.force_id
@@ -251,3 +263,48 @@ def can_respond_to_chief_comments(user: User, force: Force) -> bool:
 def can_read_audit_trail(user: User) -> bool:
     """The whole audit trail, every force's changes: national administrators only."""
     return bool(is_national_admin(user))
+
+
+# --- follow-up: local actions, extension requests, the inspectorate's closure, meeting packs ---
+
+
+def can_manage_actions(user: User, implementation: ForceImplementation) -> bool:
+    """A force's people break its findings into actions; national administrators may help."""
+    return user.has_perm("inspections.change_forceimplementation", implementation)
+
+
+def can_request_extension(user: User, implementation: ForceImplementation) -> bool:
+    """The force asks for more time: its own people, never someone outside it."""
+    return bool((is_force_user & in_same_force).test(user, implementation))
+
+
+def can_decide_extension(user: User, request: ExtensionRequest) -> bool:
+    """The office decides (for itself or its committee), and never on its own request."""
+    return bool(
+        (is_pcc_staff & in_same_force).test(user, request.implementation)
+        and request.requested_by_id != user.pk
+    )
+
+
+def can_record_closure(user: User, implementation: ForceImplementation) -> bool:
+    """The inspectorate writes to the office; national administrators keep national records."""
+    return bool(
+        is_national_admin(user) or (is_pcc_staff & in_same_force).test(user, implementation)
+    )
+
+
+def can_make_pack(user: User, *, force: Force | None, region: Region | None) -> bool:
+    """A force's pack is its office's; a region's is a national administrator's."""
+    if is_national_admin(user):
+        return True
+    return (
+        force is not None
+        and region is None
+        and bool((is_pcc_staff & in_same_force).test(user, force))
+    )
+
+
+def can_read_pack(user: User, pack: MeetingPack) -> bool:
+    if pack.force is not None:
+        return bool(may_read_force_data.test(user, pack.force))
+    return bool(is_viewer(user) or is_national_admin(user))

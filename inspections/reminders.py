@@ -275,7 +275,7 @@ def queue_review_notice(*, update: ProgressUpdate, signed_off: bool, note: str) 
     )
     OutboundEmail.objects.create(
         about=topic,
-        subject=f"{force.name}: recommendation {recommendation.number} {outcome}",
+        subject=f"{force.name}: {recommendation.reference_in_text} {outcome}",
         body=body,
         to="\n".join(emails),
     )
@@ -287,14 +287,16 @@ def response_topic(inspection: Inspection) -> str:
 
 
 def queue_response_due(inspection: Inspection) -> str:
-    """Tell each force's PCC staff the date its s.55 response to a new report is due. Saved with
-    the change (call inside its transaction); sent by send_outbox."""
+    """Tell the PCC staff of each force the report is addressed to the date its s.55 response is
+    due. Saved with the change (call inside its transaction); sent by send_outbox."""
     topic = response_topic(inspection)
     due = inspection.response_due
     if due is None or inspection.is_sample:
         return topic
     staff = (
-        User.objects.filter(role="pcc_staff", is_active=True, force__isnull=False)
+        User.objects.filter(
+            role="pcc_staff", is_active=True, force__in=Force.objects.addressed_by(inspection)
+        )
         .exclude(email="")
         .select_related("force")
         .order_by("force__name", "email")
@@ -331,7 +333,7 @@ def item_url(implementation: ForceImplementation) -> str:
     recommendation = implementation.recommendation
     return reverse(
         "item",
-        args=[implementation.force.slug, recommendation.inspection.slug, recommendation.number],
+        args=[implementation.force.slug, recommendation.inspection.slug, recommendation.ref],
     )
 
 

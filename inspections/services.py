@@ -4,7 +4,7 @@ rules, whichever route (admin, import, command) the data came in by."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from . import clock, reminders
 from .history import record_author
 from .models import (
+    AddressedTo,
     Dependency,
     DependencyStatus,
     EvidenceFile,
@@ -32,6 +33,7 @@ from .models import (
 from .text import normalise_newlines
 from .validation import (
     text_problems,
+    validate_addressees,
     validate_progress_update,
     validate_scope_change,
     validate_target_date_change,
@@ -49,25 +51,32 @@ def sync_implementations(
     Limited to the given recommendations or forces when passed, so that adding one force or one
     recommendation touches only its own rows. Returns how many implementations were created.
     """
-    rec_qs = Recommendation.objects.local()
+    rec_qs = Recommendation.objects.local().select_related("inspection")
     force_qs = Force.objects.all()
     if recommendations is not None:
         rec_qs = rec_qs.filter(pk__in=[r.pk for r in recommendations])
     if forces is not None:
         force_qs = force_qs.filter(pk__in=[f.pk for f in forces])
-    due = {rec.pk: rec.due_date for rec in rec_qs.select_related("inspection")}
-    rec_ids = list(due)
+    recs = list(rec_qs)
     force_ids = list(force_qs.values_list("pk", flat=True))
+    # Each report's own forces: every force, or the ones it is addressed to.
+    addressed: dict[int, list[int]] = {}
+    for inspection in {rec.inspection for rec in recs}:
+        if inspection.addressed_to == AddressedTo.EVERY_FORCE:
+            addressed[inspection.pk] = force_ids
+        else:
+            named = set(inspection.forces.values_list("pk", flat=True))
+            addressed[inspection.pk] = [pk for pk in force_ids if pk in named]
     existing = set(
         ForceImplementation.objects.filter(
-            recommendation_id__in=rec_ids, force_id__in=force_ids
+            recommendation_id__in=[rec.pk for rec in recs], force_id__in=force_ids
         ).values_list("force_id", "recommendation_id")
     )
     missing = [
-        ForceImplementation(force_id=force_id, recommendation_id=rec_id, due_date=due[rec_id])
-        for force_id in force_ids
-        for rec_id in rec_ids
-        if (force_id, rec_id) not in existing
+        ForceImplementation(force_id=force_id, recommendation_id=rec.pk, due_date=rec.due_date)
+        for rec in recs
+        for force_id in addressed[rec.inspection_id]
+        if (force_id, rec.pk) not in existing
     ]
     if missing:
         bulk_create_with_history(missing, ForceImplementation, batch_size=500)
@@ -97,15 +106,33 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
 
 
 @transaction.atomic
-def save_inspection(*, inspection: Inspection) -> Inspection:
-    """Save a report. When it is new, or its publication date (and so its s.55 date) moves,
-    each force's PCC staff are told the date their response is due, once the save commits."""
+def save_inspection(
+    *, inspection: Inspection, forces: Collection[Force] | None = None
+) -> Inspection:
+    """Save a report, and who it is addressed to when ``forces`` is given: each addressed force
+    gets an implementation of every local finding, and a force no longer addressed loses its
+    implementations (refused if it recorded work on them). When the report is new, or its
+    publication date (and so its s.55 date) moves, each addressed force's PCC staff are told the
+    date their response is due, once the save commits."""
+    if forces is not None:
+        validate_addressees(
+            inspection=inspection, addressed_to=inspection.addressed_to, forces=forces
+        )
     before = (
         None
         if inspection._state.adding
         else Inspection.objects.filter(pk=inspection.pk).values_list("published", flat=True).first()
     )
     inspection.save()
+    if forces is not None:
+        inspection.forces.set(forces)
+        addressed = Force.objects.addressed_by(inspection)
+        for implementation in ForceImplementation.objects.filter(
+            recommendation__inspection=inspection
+        ).exclude(force__in=addressed):
+            # validate_addressees made sure nothing was recorded against these.
+            implementation.delete()
+        sync_implementations(recommendations=inspection.recommendations.all())
     if before is not None and inspection.published != before:
         # 'With immediate effect' falls due on publication day: those copies move with it.
         ForceImplementation.objects.filter(

@@ -5,14 +5,24 @@ rules hold whatever the entry route (admin, import, command line)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db.models import Q
 
 from . import clock, permissions
-from .models import Dependency, ForceImplementation, Recommendation, Scope, Status, User
+from .models import (
+    AddressedTo,
+    Dependency,
+    Force,
+    ForceImplementation,
+    Inspection,
+    Recommendation,
+    Scope,
+    Status,
+    User,
+)
 from .models.choices import DependencyStatus
 from .text import (
     NARRATIVE_MAX,
@@ -136,13 +146,58 @@ def validate_target_date_change(
         )
 
 
+def work_recorded() -> Q:
+    """An implementation someone has recorded something against: removing it would lose that."""
+    return (
+        Q(updates__isnull=False)
+        | Q(target_date_revisions__isnull=False)
+        | ~Q(lead_officer="")
+        | Q(actions__isnull=False)
+        | Q(extension_requests__isnull=False)
+        | Q(closures__isnull=False)
+    )
+
+
+def validate_addressees(
+    *, inspection: Inspection, addressed_to: str, forces: Collection[Force]
+) -> None:
+    """A report to chosen forces names at least one; a report to every force names none; and a
+    force that has recorded work on the report stays addressed, so that work is not lost."""
+    if addressed_to == AddressedTo.CHOSEN_FORCES and not forces:
+        raise ValidationError({"forces": "Choose the forces the report is addressed to."})
+    if addressed_to == AddressedTo.EVERY_FORCE and forces:
+        raise ValidationError(
+            {"forces": "Leave the forces empty for a report addressed to every force."}
+        )
+    if not inspection.pk or addressed_to == AddressedTo.EVERY_FORCE:
+        return
+    kept = {force.pk for force in forces}
+    dropped = (
+        Force.objects.filter(
+            implementations__recommendation__inspection=inspection,
+            implementations__in=ForceImplementation.objects.filter(work_recorded()),
+        )
+        .exclude(pk__in=kept)
+        .distinct()
+    )
+    names = [force.name for force in dropped]
+    if names:
+        raise ValidationError(
+            {
+                "forces": f"{', '.join(names)} {'has' if len(names) == 1 else 'have'} recorded "
+                "work on this report, so it must stay addressed to "
+                f"{'it' if len(names) == 1 else 'them'}."
+            }
+        )
+
+
 def validate_scope_change(*, recommendation: Recommendation, scope: str) -> None:
     """A local recommendation may become national only while no force has recorded anything
     against it: otherwise their work would be lost with its implementations."""
     if scope != Scope.NATIONAL or not recommendation.pk:
         return
     touched = ForceImplementation.objects.filter(recommendation_id=recommendation.pk).filter(
-        Q(updates__isnull=False) | Q(target_date_revisions__isnull=False) | ~Q(lead_officer="")
+        work_recorded()
     )
     if touched.exists():
         raise ValidationError(

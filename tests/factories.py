@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from inspections import services
 from inspections.models import (
+    AddressedTo,
     Addressee,
     DeadlineKind,
     Dependency,
@@ -56,6 +57,14 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"An inspection of test subject {n}")
     slug = factory.Sequence(lambda n: f"inspection-{n}")
     published = datetime.date(2023, 7, 11)
+
+    @classmethod
+    def _create(cls, model_class: type, *args, forces=None, **kwargs) -> Inspection:
+        """``forces=[…]`` makes a report addressed to those forces alone, as the admin does."""
+        if forces is None:
+            return super()._create(model_class, *args, **kwargs)
+        inspection = model_class(*args, addressed_to=AddressedTo.CHOSEN_FORCES, **kwargs)
+        return services.save_inspection(inspection=inspection, forces=forces)
 
 
 class RecommendationFactory(factory.django.DjangoModelFactory):

@@ -179,6 +179,7 @@ def test_national_admin_adds_a_recommendation_and_forces_get_it(cast, recommenda
         reverse("admin:inspections_recommendation_add"),
         {
             "inspection": recommendation.inspection.pk,
+            "kind": "recommendation",
             "number": 7,
             "scope": "local",
             "addressee": "chief_constables",
@@ -198,6 +199,7 @@ def test_recommendation_form_reports_constraint_messages(cast, recommendation):
         reverse("admin:inspections_recommendation_add"),
         {
             "inspection": recommendation.inspection.pk,
+            "kind": "recommendation",
             "number": recommendation.number,
             "scope": "local",
             "addressee": "",
@@ -208,7 +210,7 @@ def test_recommendation_form_reports_constraint_messages(cast, recommendation):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "already has a recommendation with that number" in body
+    assert "already has a finding of that kind with that number" in body
     assert "Give a deadline date if, and only if" in body
     assert Recommendation.objects.count() == 1
 
@@ -221,6 +223,7 @@ def test_scope_change_that_would_lose_work_is_refused(cast, impl_a, recommendati
         url,
         {
             "inspection": recommendation.inspection.pk,
+            "kind": "recommendation",
             "number": recommendation.number,
             "scope": "national",
             "addressee": recommendation.addressee,
@@ -309,6 +312,7 @@ def test_national_admin_adds_an_inspection(cast):
         "title": "An inspection of custody",
         "slug": "custody-2026",
         "inspectorate": "HMICFRS",
+        "addressed_to": "every_force",
         "published": "2026-03-02",
         "url": "",
         "recommendations-TOTAL_FORMS": 0,

@@ -39,6 +39,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
         reverse("admin:inspections_recommendation_change", args=[recommendation.pk]),
         {
             "inspection": recommendation.inspection.pk,
+            "kind": "recommendation",
             "number": recommendation.number,
             "scope": recommendation.scope,
             "addressee": recommendation.addressee,
@@ -63,6 +64,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
             "title": inspection.title,
             "slug": inspection.slug,
             "inspectorate": inspection.inspectorate,
+            "addressed_to": "every_force",
             "published": "2023-08-01",
             "recommendations-TOTAL_FORMS": "1",
             "recommendations-INITIAL_FORMS": "1",

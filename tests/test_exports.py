@@ -72,7 +72,8 @@ def test_implementation_csv_has_separate_typed_columns(cast, report):
         "Force",
         "Region",
         "Inspection",
-        "Recommendation",
+        "Finding",
+        "Number",
         "Short title",
         "Deadline",
         "Days overdue",
@@ -83,7 +84,7 @@ def test_implementation_csv_has_separate_typed_columns(cast, report):
         "Waiting on",
         "Lead officer",
     ]
-    mine = {(r[0], r[3]): dict(zip(header, r, strict=True)) for r in rows}
+    mine = {(r[0], r[4]): dict(zip(header, r, strict=True)) for r in rows}
     two = mine[(cast.force_a.name, "2")]
     assert two["Inspection"] == "Firearms"
     assert two["Short title"] == "Commanders"
@@ -107,12 +108,12 @@ def test_implementation_xlsx_is_a_tidy_sheet(cast, report):
     assert book.sheetnames == ["Overdue - within control"]
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:M{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
     assert all(cell.font.bold for cell in sheet[1])
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == cast.force_a.name)
     by_label = dict(zip(header, row, strict=True))
-    assert by_label["Recommendation"].value in (2, 10)  # a number, so 10 sorts after 2
+    assert by_label["Number"].value in (2, 10)  # a number, so 10 sorts after 2
     assert isinstance(by_label["Deadline"].value, datetime.datetime)
     assert by_label["Deadline"].number_format == "dd/mm/yyyy"
     assert isinstance(by_label["Days overdue"].value, int)
@@ -121,7 +122,7 @@ def test_implementation_xlsx_is_a_tidy_sheet(cast, report):
     letters = {label: cell.column_letter for label, cell in by_label.items()}
     assert round(sheet.column_dimensions[letters["What the force last said"]].width) in (60, 61)
     assert sheet.column_dimensions[letters["Deadline"]].width < 20
-    numbers = [r[3].value for r in sheet.iter_rows(min_row=2)]
+    numbers = [r[4].value for r in sheet.iter_rows(min_row=2)]
     assert sorted(numbers) == sorted(n for n in numbers if isinstance(n, int))
 
 
@@ -200,7 +201,7 @@ def test_force_page_export_has_the_page_flags(cast, report):
     header, *rows = csv_rows(response)
     assert "Overdue" in header
     assert "Stale" in header
-    by_number = {r[3]: dict(zip(header, r, strict=True)) for r in rows}
+    by_number = {r[4]: dict(zip(header, r, strict=True)) for r in rows}
     assert by_number["2"]["Overdue"] == "Yes"
     assert by_number["2"]["What the force last said"].startswith("'=SUM")
 

@@ -233,9 +233,9 @@ class TestWestMerciaLetter:
         assert response["Location"] == reverse("letter-edit", args=[draft.uuid])
         assert draft.follows == letter
         page = client.get(reverse("letter", args=[draft.uuid]))
-        changes = {c["number"]: c["state"] for c in page.context["changes"]}
-        assert changes[3] == "changed"
-        assert changes[2] == "unchanged"
+        changes = {c["reference"]: c["state"] for c in page.context["changes"]}
+        assert changes["Recommendation 3"] == "changed"
+        assert changes["Recommendation 2"] == "unchanged"
         assert "Commanders have now been trained." in page.content.decode()
 
 

@@ -238,11 +238,12 @@ class TestExports:
         assert "attachment" in export["Content-Disposition"]
         lines = csv_rows(export)
         header, body = lines[0], lines[1:]
-        assert header[:7] == [
+        assert header[:8] == [
             "Force",
             "Region",
             "Inspection",
-            "Recommendation",
+            "Finding",
+            "Number",
             "Short title",
             "Deadline",
             "Days overdue",
@@ -250,7 +251,7 @@ class TestExports:
         assert "What the force last said" in header
         on_screen = rows(page, "awaiting-dependency")
         assert len(body) == len(on_screen)
-        assert [(r[0], r[5], int(r[6])) for r in body] == [
+        assert [(r[0], r[6], int(r[7])) for r in body] == [
             (row[0].value, row[2].value.isoformat(), row[3].value) for row in on_screen
         ]
         assert body
@@ -270,7 +271,7 @@ class TestExports:
                 TODAY, OverdueKind.AWAITING_SIGN_OFF
             ).count()
         )
-        assert isinstance(sheet["F2"].value, datetime.datetime)
+        assert isinstance(sheet["G2"].value, datetime.datetime)
         assert sheet["A1"].value == "Force"
 
     @pytest.mark.parametrize("path", PAGES)

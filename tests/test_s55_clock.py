@@ -41,6 +41,7 @@ def test_adding_a_report_in_the_admin_tells_each_force_its_date(
                 "title": "An inspection of armed policing",
                 "slug": "armed-policing",
                 "inspectorate": "HMICFRS",
+                "addressed_to": "every_force",
                 "published": "2026-03-02",
                 "recommendations-TOTAL_FORMS": "0",
                 "recommendations-INITIAL_FORMS": "0",

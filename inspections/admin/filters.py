@@ -82,7 +82,7 @@ class RecommendationFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [
-            (str(rec.pk), f"{rec.inspection.slug} – recommendation {rec.number}")
+            (str(rec.pk), f"{rec.inspection.slug} – {rec.reference_in_text}")
             for rec in Recommendation.objects.local().select_related("inspection")
         ]
 

@@ -12,6 +12,7 @@ from inspections import clock
 from inspections.ids import SafeModelChoiceField, SafeModelMultipleChoiceField
 from inspections.models import Dependency, ForceImplementation, ProgressUpdate, User
 from inspections.validation import (
+    validate_addressees,
     validate_progress_update,
     validate_scope_change,
     validate_target_date_change,
@@ -170,6 +171,24 @@ class RecommendationForm(forms.ModelForm):
         if self.instance.pk and cleaned.get("scope"):
             try:
                 validate_scope_change(recommendation=self.instance, scope=cleaned["scope"])
+            except ValidationError as error:
+                attach_errors(self, error)
+        return cleaned
+
+
+class InspectionForm(forms.ModelForm):
+    """A report and who it is addressed to, checked before anything is saved."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if "addressed_to" in cleaned and "forces" in cleaned:
+            try:
+                validate_addressees(
+                    inspection=self.instance,
+                    addressed_to=cleaned["addressed_to"],
+                    forces=list(cleaned["forces"]),
+                )
             except ValidationError as error:
                 attach_errors(self, error)
         return cleaned

@@ -232,9 +232,9 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request)
 
-    @admin.display(description="Rec.", ordering="recommendation__number")
-    def recommendation_number(self, obj: ForceImplementation) -> int:
-        return obj.recommendation.number
+    @admin.display(description="Finding", ordering="recommendation__number")
+    def recommendation_number(self, obj: ForceImplementation) -> str:
+        return obj.recommendation.column_name
 
     @admin.display(description="Inspection", ordering="recommendation__inspection__published")
     def inspection(self, obj: ForceImplementation) -> str:
@@ -247,7 +247,7 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
     @admin.display(description="Recommendation")
     def recommendation_text(self, obj: ForceImplementation) -> str:
         rec = obj.recommendation
-        return f"Recommendation {rec.number} of {rec.inspection.title}: {rec.text}"
+        return f"{rec.reference} of {rec.inspection.title}: {rec.text}"
 
     @admin.display(description="Waiting on")
     def waiting_on(self, obj: ForceImplementation) -> str:

@@ -30,7 +30,7 @@ from inspections.models import (
 from inspections.widgets import BrowserDateInput
 
 from .base import TrackerAdmin
-from .forms import RecommendationForm
+from .forms import InspectionForm, RecommendationForm
 
 
 @admin.register(Region)
@@ -84,6 +84,7 @@ class ForceAdmin(TrackerAdmin):
 
 
 RECOMMENDATION_INLINE_FIELDS = (
+    "kind",
     "number",
     "scope",
     "addressee",
@@ -116,6 +117,27 @@ class InspectionAdmin(TrackerAdmin):
     date_hierarchy = "published"
     readonly_fields = ["response_due"]
     inlines = [RecommendationInline]
+    form = InspectionForm
+    autocomplete_fields = ["forces"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "slug",
+                    "inspectorate",
+                    "published",
+                    "response_due",
+                    "url",
+                    "summary",
+                    "is_sample",
+                ]
+            },
+        ),
+        ("Who it is addressed to", {"fields": ["addressed_to", "forces"]}),
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         annotated: QuerySet = (
@@ -123,9 +145,18 @@ class InspectionAdmin(TrackerAdmin):
         )
         return annotated
 
-    def save_model(self, request: HttpRequest, obj: Inspection, form: object, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
         record_author(obj, signed_in_user(request))
-        services.save_inspection(inspection=obj)
+        forces = form.cleaned_data.get("forces")
+        services.save_inspection(
+            inspection=obj, forces=list(forces) if forces is not None else None
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # save_inspection set the forces and made their implementations; saving the form's
+        # many-to-many again would only repeat it. The inline findings are read-only here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description="s.55 response due")
     def response_due(self, obj: Inspection) -> str:
@@ -140,14 +171,36 @@ class InspectionAdmin(TrackerAdmin):
 @admin.register(Recommendation)
 class RecommendationAdmin(TrackerAdmin):
     form = RecommendationForm
-    list_display = ["number", "inspection", "scope", "addressee", "deadline_display", "wording"]
-    list_display_links = ["number"]
+    list_display = [
+        "reference",
+        "inspection",
+        "scope",
+        "addressee",
+        "deadline_display",
+        "wording",
+    ]
+    list_display_links = ["reference"]
     list_select_related = ["inspection"]
-    list_filter = ["inspection", "scope", "addressee", "deadline_kind"]
-    search_fields = ["text", "inspection__title"]
-    ordering = ["inspection__published", "inspection__title", "number"]
-    autocomplete_fields = ["inspection"]
-    fields = ["inspection", "number", "scope", "addressee", "deadline_kind", "deadline", "text"]
+    list_filter = ["kind", "inspection", "scope", "addressee", "deadline_kind"]
+    search_fields = ["text", "short_title", "inspection__title"]
+    ordering = ["inspection__published", "inspection__title", "kind", "number"]
+    autocomplete_fields = ["inspection", "cause_of_concern"]
+    fields = [
+        "inspection",
+        "kind",
+        "number",
+        "cause_of_concern",
+        "short_title",
+        "scope",
+        "addressee",
+        "deadline_kind",
+        "deadline",
+        "text",
+    ]
+
+    @admin.display(description="Finding", ordering="number")
+    def reference(self, obj: Recommendation) -> str:
+        return obj.reference
 
     @admin.display(description="Deadline")
     def deadline_display(self, obj: Recommendation) -> str:

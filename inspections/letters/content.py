@@ -11,8 +11,11 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.files import FieldFile
 
 from inspections.models import (
+    FINDING_ORDER,
+    AddressedTo,
     Dependency,
     DependencyKind,
+    FindingKind,
     Force,
     ForceImplementation,
     Inspection,
@@ -22,6 +25,7 @@ from inspections.models import (
     ProgressUpdate,
     Scope,
 )
+from inspections.models.reference import finding_order, finding_reference
 from inspections.text import printable
 
 RECIPIENT_KEY = "home-secretary"
@@ -39,6 +43,11 @@ class Section:
     narrative: str
     # The update the narrative comes from (None when there is none, or for a saved letter).
     update_id: int | None = None
+    kind: str = FindingKind.RECOMMENDATION
+
+    @property
+    def reference(self) -> str:
+        return finding_reference(self.kind, self.number)
 
 
 @dataclass(frozen=True)
@@ -158,12 +167,18 @@ def default_opening(force: Force, inspection: Inspection) -> str:
     )
     if inspection.summary.strip():
         first += " " + inspection.summary.strip()
-    second = (
-        "Alongside identifying good practice, the inspectorate identified a number of "
-        f"improvements to be made, resulting in {counts['total']} national recommendations "
-        f"({counts['local']} of which were for local forces). Below I set out how the Chief "
-        f"Constable in {force.short_name} will address these recommendations."
-    )
+    if inspection.addressed_to == AddressedTo.EVERY_FORCE:
+        second = (
+            "Alongside identifying good practice, the inspectorate identified a number of "
+            f"improvements to be made, resulting in {counts['total']} national recommendations "
+            f"({counts['local']} of which were for local forces). Below I set out how the Chief "
+            f"Constable in {force.short_name} will address these recommendations."
+        )
+    else:
+        second = (
+            f"The inspectorate identified {findings_in_words(inspection)}. Below I set out how "
+            f"the Chief Constable in {force.short_name} will address them."
+        )
     if counts["waiting"]:
         second += (
             " In many cases, delivery against the local recommendations is reliant on or will be "
@@ -172,6 +187,24 @@ def default_opening(force: Force, inspection: Inspection) -> str:
         if includes := dependency_summary(inspection):
             second += f" This includes {includes}."
     return f"{first}\n\n{second}"
+
+
+def findings_in_words(inspection: Inspection) -> str:
+    """'1 cause of concern, 2 recommendations and 3 areas for improvement'."""
+    counts = dict(inspection.recommendations.values_list("kind").annotate(n=Count("pk")).order_by())
+    parts = []
+    for kind in FindingKind:
+        n = counts.get(kind.value, 0)
+        if n:
+            noun = {
+                FindingKind.CAUSE_OF_CONCERN: ("cause of concern", "causes of concern"),
+                FindingKind.RECOMMENDATION: ("recommendation", "recommendations"),
+                FindingKind.AREA_FOR_IMPROVEMENT: ("area for improvement", "areas for improvement"),
+            }[kind][n != 1]
+            parts.append(f"{n} {noun}")
+    if not parts:
+        return "no findings"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def dependency_summary(inspection: Inspection) -> str:
@@ -223,17 +256,19 @@ def current_sections(force: Force, inspection: Inspection) -> list[Section]:
         )
         .values(
             "recommendation_id",
+            "recommendation__kind",
             "recommendation__number",
             "recommendation__text",
             "latest_narrative",
             "latest_update",
         )
-        .order_by("recommendation__number")
+        .order_by(finding_order("recommendation__"), "recommendation__number")
     )
     return [
         Section(
             recommendation_id=row["recommendation_id"],
             number=row["recommendation__number"],
+            kind=row["recommendation__kind"],
             recommendation_text=row["recommendation__text"],
             narrative=row["latest_narrative"] or "",
             update_id=row["latest_update"],
@@ -302,8 +337,8 @@ def from_letter(letter: ProgressLetter) -> LetterContent:
         title=letter.title,
         opening=paragraphs(letter.opening),
         sections=[
-            Section(s.recommendation_id, s.number, s.recommendation_text, s.narrative)
-            for s in sorted(letter.sections.all(), key=lambda s: s.number)
+            Section(s.recommendation_id, s.number, s.recommendation_text, s.narrative, kind=s.kind)
+            for s in sorted(letter.sections.all(), key=lambda s: (FINDING_ORDER[s.kind], s.number))
         ],
         closing=paragraphs(letter.closing),
         signatory_name=letter.signatory_name,

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from inspections.models import Inspection, LetterTemplate, ProgressLetter
+from inspections.models import Force, Inspection, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField, image_problem
 from inspections.models.letters import S55_STATES
 from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
@@ -78,7 +78,7 @@ class LetterForm(forms.ModelForm):
             field = SectionField(
                 max_length=NARRATIVE_MAX,
                 validators=[validate_plain_text],
-                label=f"Recommendation {section.number}: the force's narrative",
+                label=f"{section.reference}: the force's narrative",
                 help_text=section.recommendation_text,
                 initial=section.narrative,
                 # A draft may be saved half-written; issuing needs every narrative.
@@ -154,6 +154,15 @@ class SentElsewhereForm(forms.Form):
         help_text="For example, where the letter was sent from, or who signed it.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, force: Force, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the reports addressed to the force can be answered by its office.
+        field = self.fields["inspection"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Inspection.objects.addressed_to(force).order_by(
+            "is_sample", "-published", "title"
+        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

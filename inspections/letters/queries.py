@@ -72,13 +72,13 @@ def sent_responses(
 
 
 def responses(user: User, inspection: Inspection, today: datetime.date) -> list[Response]:
-    """Each visible force's first letter on the inspection (issued here or sent elsewhere): on
-    time, late or not yet."""
+    """Each visible force's first letter on a report addressed to it (issued here or sent
+    elsewhere): on time, late or not yet."""
     issued, elsewhere = sent_responses(OuterRef("pk"), inspection)
     first_issued = issued.order_by("issued_on", "issued_at")
     first_elsewhere = elsewhere.order_by("sent_on", "recorded_at")
     forces = (
-        permissions.scope_queryset(user, Force.objects.all())
+        permissions.scope_queryset(user, Force.objects.addressed_by(inspection))
         .select_related("region")
         .annotate(
             first_issued_on=Subquery(first_issued.values("issued_on")[:1]),
@@ -140,7 +140,8 @@ def response_reminders(
         window |= Q(published__gt=since - days, published__lte=today - days)
     answered, sent_elsewhere = sent_responses(force, OuterRef("pk"))
     inspections = (
-        Inspection.objects.filter(window, is_sample=False)
+        Inspection.objects.addressed_to(force)
+        .filter(window, is_sample=False)
         .exclude(Exists(answered))
         .exclude(Exists(sent_elsewhere))
         .order_by("published", "title")

@@ -63,7 +63,7 @@ def docx(content: LetterContent) -> bytes:
         document.add_paragraph(paragraph)
     for section in content.sections:
         heading = document.add_heading(level=2)
-        heading.add_run(f"Recommendation {section.number}: ")
+        heading.add_run(f"{section.reference}: ")
         heading.add_run(section.recommendation_text)
         document.add_paragraph(section.narrative or "No update has been recorded.")
     closing = [document.add_paragraph(paragraph) for paragraph in content.closing]

@@ -36,7 +36,7 @@ def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     force = user.force
     if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
-    form = SentElsewhereForm(request.POST or None, request.FILES or None)
+    form = SentElsewhereForm(request.POST or None, request.FILES or None, force=force)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_letter_sent_elsewhere(

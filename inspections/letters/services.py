@@ -94,6 +94,7 @@ def draft_letter(
         LetterSection(
             letter=letter,
             recommendation_id=section.recommendation_id,
+            kind=section.kind,
             number=section.number,
             recommendation_text=section.recommendation_text,
             narrative=section.narrative,

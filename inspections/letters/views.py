@@ -60,8 +60,10 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "letters": letters,
             "sent_elsewhere": sent_elsewhere,
             "can_draft": can_draft,
-            "inspections": Inspection.objects.order_by("is_sample", "-published")
-            if can_draft
+            "inspections": Inspection.objects.addressed_to(user.force).order_by(
+                "is_sample", "-published"
+            )
+            if can_draft and user.force is not None
             else [],
         },
     )
@@ -73,7 +75,11 @@ def letter_new(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     force = user.force
     if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff can draft its letters.")
-    inspection = Inspection.objects.filter(slug=request.POST.get("inspection", "")).first()
+    inspection = (
+        Inspection.objects.addressed_to(force)
+        .filter(slug=request.POST.get("inspection", ""))
+        .first()
+    )
     if inspection is None:
         messages.error(request, "Choose the inspection the letter answers.")
         return redirect("letters")
@@ -93,7 +99,7 @@ def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
     before = {s.recommendation_id: s.narrative for s in letter.follows.sections.all()}
     return [
         {
-            "number": section.number,
+            "reference": section.reference,
             "state": "new"
             if section.recommendation_id not in before
             else (
@@ -162,12 +168,12 @@ def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBas
                 add_errors(form, error)
                 status = 400
             else:
-                taken = sorted(s.number for s in letter.sections.all() if s.pk in use_latest)
+                taken = [s.reference for s in letter.sections.all() if s.pk in use_latest]
                 if taken:
                     messages.success(
                         request,
-                        f"Recommendation {', '.join(map(str, taken))} now has the latest "
-                        "update's words; your other edits are saved.",
+                        f"{', '.join(taken)} now {'has' if len(taken) == 1 else 'have'} the "
+                        "latest update's words; your other edits are saved.",
                     )
                     return redirect("letter-edit", uuid=letter.uuid)
                 messages.success(request, "Draft saved.")
@@ -217,7 +223,7 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBa
                 request, "Letter issued. Its text and files are now kept exactly as sent."
             )
             return redirect("letter", uuid=letter.uuid)
-    empty = [s.number for s in letter.sections.all() if not s.narrative.strip()]
+    empty = [s.reference for s in letter.sections.all() if not s.narrative.strip()]
     return render(
         request,
         "letters/issue.html",

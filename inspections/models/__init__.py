@@ -1,18 +1,28 @@
 from .choices import (
     CLOSED_STATUSES,
+    FINDING_ORDER,
+    FINDING_WORDS,
     FORCE_ROLES,
     OVERDUE_KIND_STATUSES,
+    ActionStatus,
+    AddressedTo,
     Addressee,
+    ClosureAction,
     DeadlineKind,
     DependencyKind,
     DependencyStatus,
     DigestFrequency,
+    ExtensionState,
+    FindingKind,
     Governance,
     OverdueKind,
+    Rag,
+    RagRule,
     Role,
     Scope,
     Status,
 )
+from .findings import ExtensionRequest, InspectorateClosure, LocalAction
 from .letters import (
     FrozenLetterError,
     LetterRecipient,
@@ -22,6 +32,7 @@ from .letters import (
     ProgressLetter,
     s55_state,
 )
+from .meetings import MeetingPack
 from .outbox import OutboundEmail
 from .progress import (
     AppendOnlyError,
@@ -37,17 +48,23 @@ from .reference import (
     Inspection,
     Recommendation,
     Region,
+    parse_reference,
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [
     "CLOSED_STATUSES",
+    "FINDING_ORDER",
+    "FINDING_WORDS",
     "FORCE_ROLES",
     "OVERDUE_KIND_STATUSES",
+    "ActionStatus",
+    "AddressedTo",
     "Addressee",
     "AppendOnlyError",
     "ChiefConstableComments",
+    "ClosureAction",
     "DeadlineKind",
     "Dependency",
     "DependencyKind",
@@ -55,22 +72,30 @@ __all__ = [
     "DigestDelivery",
     "DigestFrequency",
     "EvidenceFile",
+    "ExtensionRequest",
+    "ExtensionState",
+    "FindingKind",
     "FirearmsStatistic",
     "Force",
     "ForceImplementation",
     "FrozenLetterError",
     "Governance",
     "Inspection",
+    "InspectorateClosure",
     "LetterRecipient",
     "LetterSection",
     "LetterSentElsewhere",
     "LetterStatus",
     "LetterTemplate",
+    "LocalAction",
+    "MeetingPack",
     "OutboundEmail",
     "OverdueKind",
     "ProgressLetter",
     "ProgressUpdate",
     "Publication",
+    "Rag",
+    "RagRule",
     "Recommendation",
     "Region",
     "Role",
@@ -79,5 +104,6 @@ __all__ = [
     "Status",
     "TargetDateRevision",
     "User",
+    "parse_reference",
     "s55_state",
 ]

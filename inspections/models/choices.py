@@ -89,3 +89,61 @@ class DigestFrequency(models.TextChoices):
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly (Mondays)"
     NONE = "none", "No digest"
+
+
+class FindingKind(models.TextChoices):
+    """What the inspectorate calls an item. Each kind is numbered on its own in a report."""
+
+    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+    RECOMMENDATION = "recommendation", "Recommendation"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+
+# How each kind is referred to: in full (as reports do), in a narrow column, and the prefix of
+# its number in page addresses (recommendations keep the bare number they always had).
+FINDING_WORDS: dict[str, tuple[str, str, str]] = {
+    FindingKind.CAUSE_OF_CONCERN: ("Cause of concern", "CoC", "coc-"),
+    FindingKind.RECOMMENDATION: ("Recommendation", "Rec.", ""),
+    FindingKind.AREA_FOR_IMPROVEMENT: ("AFI", "AFI", "afi-"),
+}
+# Reports list causes of concern first, then recommendations, then areas for improvement.
+FINDING_ORDER = {kind: position for position, kind in enumerate(FindingKind.values)}
+
+
+class AddressedTo(models.TextChoices):
+    EVERY_FORCE = "every_force", "Every force (a national thematic report)"
+    CHOSEN_FORCES = (
+        "chosen_forces",
+        "Chosen forces (one force's inspection, PEEL, a regional report)",
+    )
+
+
+class ActionStatus(models.TextChoices):
+    AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
+    IN_PROGRESS = "in_progress", "In progress"
+    PENDING_SIGN_OFF = "pending_sign_off", "Pending sign-off"
+    CLOSED = "closed", "Closed"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", "Awaiting decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class ClosureAction(models.TextChoices):
+    CLOSED = "closed", "Closed by HMICFRS"
+    REOPENED = "reopened", "Reopened by HMICFRS"
+
+
+class RagRule(models.TextChoices):
+    """What red, amber and green mean: bodies differ, so a pack prints the rule it used."""
+
+    OVERDUE = "overdue", "Overdue-based"
+    COMPLETION = "completion", "Completion-based"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"

@@ -13,8 +13,15 @@ from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 
+from .choices import FindingKind
 from .fields import ImageFileValidator, PlainCharField, PlainTextField
-from .reference import Force, Inspection, Recommendation
+from .reference import (
+    Force,
+    Inspection,
+    Recommendation,
+    finding_reference,
+    finding_reference_in_text,
+)
 
 
 class LetterRecipient(models.Model):
@@ -255,11 +262,15 @@ class LetterTemplate(models.Model):
 
 
 class LetterSection(models.Model):
-    """One local recommendation in a letter: its words and the force's narrative."""
+    """One local finding in a letter: its words and the force's narrative. Its kind and number
+    are copied, like its words, so the letter reads as it was written."""
 
     letter = models.ForeignKey(ProgressLetter, on_delete=models.CASCADE, related_name="sections")
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="letter_sections"
+    )
+    kind = models.CharField(
+        max_length=30, choices=FindingKind.choices, default=FindingKind.RECOMMENDATION
     )
     number = models.PositiveSmallIntegerField()
     recommendation_text = PlainTextField()
@@ -286,12 +297,20 @@ class LetterSection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Recommendation {self.number}"
+        return self.reference
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if ProgressLetter.objects.filter(pk=self.letter_id, status=LetterStatus.ISSUED).exists():
             raise FrozenLetterError("An issued letter's sections cannot be changed.")
         super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        return finding_reference(self.kind, self.number)
+
+    @property
+    def reference_in_text(self) -> str:
+        return finding_reference_in_text(self.kind, self.number)
 
 
 # A force's s.55 response, in the order a manager reads them: what needs chasing first.

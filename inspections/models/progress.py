@@ -135,14 +135,29 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         )
 
     def refresh_due_dates(self) -> int:
-        """Set each row's due date from its recommendation (deadline or publication day): what
-        the services call whenever either changes. One UPDATE whatever the number of rows."""
+        """Set each row's due date: an approved extension's date, else its recommendation's
+        (deadline or publication day). What the services call whenever any of these changes. One
+        UPDATE whatever the number of rows."""
+        from .findings import ExtensionRequest
+
         computed = (
             Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
             .annotate(computed_due=due_date_expression(prefix=""))
             .values("computed_due")[:1]
         )
-        return self.update(due_date=Subquery(computed, output_field=DateField()))
+        # An approved extension moves the date; the latest decision wins.
+        extended = (
+            ExtensionRequest.objects.approved()
+            .filter(implementation=OuterRef("pk"))
+            .order_by("-decided_at", "-id")
+            .values("requested_date")[:1]
+        )
+        return self.update(
+            due_date=Coalesce(
+                Subquery(extended, output_field=DateField()),
+                Subquery(computed, output_field=DateField()),
+            )
+        )
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())
@@ -261,7 +276,7 @@ class ForceImplementation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.force.name}: recommendation {self.recommendation.number}"
+        return f"{self.force.name}: {self.recommendation.reference_in_text}"
 
     @property
     def is_closed(self) -> bool:

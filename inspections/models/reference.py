@@ -4,7 +4,8 @@ the national work that local recommendations wait on, and context statistics."""
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
@@ -12,10 +13,14 @@ from simple_history.models import HistoricalRecords
 from inspections.text import LETTER_PART_MAX, NOTE_MAX
 
 from .choices import (
+    FINDING_ORDER,
+    FINDING_WORDS,
+    AddressedTo,
     Addressee,
     DeadlineKind,
     DependencyKind,
     DependencyStatus,
+    FindingKind,
     Governance,
     Scope,
 )
@@ -37,6 +42,14 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ForceQuerySet(models.QuerySet["Force"]):
+    def addressed_by(self, inspection: "Inspection") -> "ForceQuerySet":
+        """The forces a report is addressed to: every force, or the ones it names."""
+        if inspection.addressed_to == AddressedTo.EVERY_FORCE:
+            return self
+        return self.filter(addressed_inspections=inspection)
 
 
 class Force(models.Model):
@@ -66,6 +79,7 @@ class Force(models.Model):
     chief_constable_name = PlainCharField(max_length=200, blank=True)
 
     history = HistoricalRecords()
+    objects = ForceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +99,10 @@ class Force(models.Model):
 class InspectionQuerySet(models.QuerySet["Inspection"]):
     def real(self) -> "InspectionQuerySet":
         return self.filter(is_sample=False)
+
+    def addressed_to(self, force: Force) -> "InspectionQuerySet":
+        """The reports a force must answer: every national one, and those naming it."""
+        return self.filter(Q(addressed_to=AddressedTo.EVERY_FORCE) | Q(forces=force)).distinct()
 
     def default_choice(self) -> "Inspection | None":
         """What pages show when nobody chose: the latest real report, never a sample one."""
@@ -112,12 +130,30 @@ class Inspection(models.Model):
         blank=True,
         help_text="One or two sentences on what the inspection examined, for letters' opening.",
     )
+    addressed_to = models.CharField(
+        max_length=20,
+        choices=AddressedTo.choices,
+        default=AddressedTo.EVERY_FORCE,
+        help_text="Who the report is about. Forces track only the reports addressed to them.",
+    )
+    forces = models.ManyToManyField(
+        Force,
+        blank=True,
+        related_name="addressed_inspections",
+        help_text="For a report to chosen forces: which forces. Leave empty for every force.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[forces])
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="inspection_addressed_to_valid",
+                condition=Q(addressed_to__in=AddressedTo.values),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -134,16 +170,103 @@ class Inspection(models.Model):
         return self.published + datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
 
 
+def finding_order(prefix: str = "") -> Case:
+    """Causes of concern, then recommendations, then areas for improvement, as reports list them."""
+    # Lookups rather than keyword conditions: an ordering through a relation ('recommendation')
+    # re-roots this expression, which a Q condition cannot be.
+    return Case(
+        *(
+            When(Exact(F(f"{prefix}kind"), kind), then=Value(n))
+            for kind, n in FINDING_ORDER.items()
+        ),
+        default=Value(len(FINDING_ORDER)),
+    )
+
+
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def local(self) -> "RecommendationQuerySet":
         return self.filter(scope=Scope.LOCAL)
 
+    def in_report_order(self) -> "RecommendationQuerySet":
+        return self.order_by("inspection", finding_order(), "number")
+
+    def by_reference(self, ref: str) -> "RecommendationQuerySet":
+        """The finding a page address names: '3' (recommendation 3), 'afi-3', 'coc-1'."""
+        kind, number = parse_reference(ref)
+        return self.filter(kind=kind, number=number)
+
+
+def finding_reference(kind: str, number: int) -> str:
+    """As a report refers to a finding: 'Recommendation 3', 'Cause of concern 1', 'AFI 7'."""
+    return f"{FINDING_WORDS[kind][0]} {number}"
+
+
+def finding_reference_in_text(kind: str, number: int) -> str:
+    """The same inside a sentence: 'recommendation 3', 'cause of concern 1', 'AFI 7'."""
+    words = FINDING_WORDS[kind][0]
+    return f"{words if words.isupper() else words.lower()} {number}"
+
+
+def parse_written_reference(written: str) -> tuple[str, int] | None:
+    """A finding as a person writes it in a spreadsheet: '3', 'Recommendation 3', 'AFI 7',
+    'Area for improvement 7', 'CoC 1', 'Cause of concern 1' (any case), or an address's 'afi-7'.
+    None when it is none of these."""
+    words = " ".join(written.replace("-", " ").split()).lower().rstrip(".")
+    if words.isdigit():
+        return FindingKind.RECOMMENDATION, int(words)
+    head, _, number = words.rpartition(" ")
+    if not number.isdigit():
+        return None
+    for kind, (full, short, prefix) in FINDING_WORDS.items():
+        names = {
+            full.lower(),
+            short.lower().rstrip("."),
+            prefix.rstrip("-"),
+            kind.replace("_", " "),
+        }
+        if head in names:
+            return kind, int(number)
+    if head == "area for improvement":
+        return FindingKind.AREA_FOR_IMPROVEMENT, int(number)
+    return None
+
+
+def parse_reference(ref: str) -> tuple[str, int]:
+    for kind, (_, _, prefix) in FINDING_WORDS.items():
+        if prefix and ref.startswith(prefix) and ref[len(prefix) :].isdigit():
+            return kind, int(ref[len(prefix) :])
+    if ref.isdigit():
+        return FindingKind.RECOMMENDATION, int(ref)
+    raise ValueError(f"'{ref}' is not a finding's reference.")
+
 
 class Recommendation(models.Model):
+    """A finding of an inspection: a recommendation, a cause of concern or an area for
+    improvement (the model keeps its first name: most findings are recommendations)."""
+
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="recommendations"
     )
-    number = models.PositiveSmallIntegerField(help_text="As numbered in the report.")
+    kind = models.CharField(
+        max_length=30,
+        choices=FindingKind.choices,
+        default=FindingKind.RECOMMENDATION,
+        help_text="What the report calls it. Each kind is numbered on its own, as in the report: "
+        "'Cause of concern 1', 'Recommendation 2', 'AFI 7'.",
+    )
+    number = models.PositiveSmallIntegerField(
+        help_text="As numbered in the report, within its kind ('AFI 7' is 7)."
+    )
+    cause_of_concern = models.ForeignKey(
+        "inspections.Recommendation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_recommendations",
+        limit_choices_to={"kind": FindingKind.CAUSE_OF_CONCERN},
+        help_text="For a recommendation made under a cause of concern: that cause of concern "
+        "(of the same report).",
+    )
     short_title = PlainCharField(
         max_length=120,
         blank=True,
@@ -178,13 +301,23 @@ class Recommendation(models.Model):
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["inspection", "number"]
+        ordering = ["inspection", finding_order(), "number"]
+        verbose_name = "finding"
         constraints = [
             models.UniqueConstraint(
-                fields=["inspection", "number"],
-                name="recommendation_number_unique_in_inspection",
-                violation_error_message="This inspection already has a recommendation with "
-                "that number.",
+                fields=["inspection", "kind", "number"],
+                name="finding_number_unique_per_kind",
+                violation_error_message="This inspection already has a finding of that kind "
+                "with that number.",
+            ),
+            models.CheckConstraint(
+                name="finding_kind_valid", condition=Q(kind__in=FindingKind.values)
+            ),
+            models.CheckConstraint(
+                name="finding_only_recommendations_sit_under_a_cause",
+                condition=Q(cause_of_concern__isnull=True) | Q(kind=FindingKind.RECOMMENDATION),
+                violation_error_message="Only a recommendation can be made under a cause of "
+                "concern.",
             ),
             models.CheckConstraint(
                 name="recommendation_deadline_matches_kind",
@@ -206,7 +339,47 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Recommendation {self.number}: {self.inspection.title}"
+        return f"{self.reference}: {self.inspection.title}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        cause = self.cause_of_concern
+        if cause is not None and (
+            cause.kind != FindingKind.CAUSE_OF_CONCERN or cause.inspection_id != self.inspection_id
+        ):
+            raise ValidationError(
+                {"cause_of_concern": "Choose a cause of concern of the same report."}
+            )
+
+    @property
+    def reference(self) -> str:
+        """As the report refers to it: 'Recommendation 3', 'Cause of concern 1', 'AFI 7'."""
+        return finding_reference(self.kind, self.number)
+
+    @property
+    def reference_in_text(self) -> str:
+        """The reference inside a sentence: 'recommendation 3', 'cause of concern 1', 'AFI 7'."""
+        return finding_reference_in_text(self.kind, self.number)
+
+    @property
+    def column_name(self) -> str:
+        """A narrow column's heading: 'Rec. 3', 'CoC 1', 'AFI 7'."""
+        return f"{FINDING_WORDS[self.kind][1]} {self.number}"
+
+    @property
+    def ref(self) -> str:
+        """Its part of a page address: '3' for recommendation 3, 'afi-7', 'coc-1'."""
+        return f"{FINDING_WORDS[self.kind][2]}{self.number}"
+
+    @property
+    def sheet_reference(self) -> int | str:
+        """What a spreadsheet's column holds: a recommendation's number, else 'AFI 7'."""
+        return self.number if self.is_recommendation else self.column_name
+
+    @property
+    def is_recommendation(self) -> bool:
+        return self.kind == FindingKind.RECOMMENDATION
 
     @property
     def wording_entered(self) -> bool:
@@ -224,8 +397,9 @@ class Recommendation(models.Model):
 
     @property
     def label(self) -> str:
-        """Number and a few words: what lists show."""
-        return f"{self.number}. {self.short_words or 'wording not entered'}"
+        """Number and a few words: what lists show ('3. …' for a recommendation, 'AFI 7. …')."""
+        number = str(self.number) if self.is_recommendation else self.column_name
+        return f"{number}. {self.short_words or 'wording not entered'}"
 
     @property
     def short_words(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 
 from inspections import clock
 from inspections.http import AuthenticatedHttpRequest
@@ -43,7 +44,7 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
     """The grid as one table for the screen and the export alike: a status and its overdue flag
     in each cell, each force's totals at the end of its row, each recommendation's at the foot."""
     columns = [Column("Region"), Column("Force")]
-    columns += [Column(f"Rec. {rec.number}") for rec in grid.recommendations]
+    columns += [Column(rec.column_name) for rec in grid.recommendations]
     columns += [Column("Complete", numeric=True), Column("Overdue", numeric=True)]
     table = Table(
         "matrix",
@@ -83,13 +84,14 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
 
 @handles_bad_input
 def recommendation_page(
-    request: AuthenticatedHttpRequest, inspection: str, number: int
+    request: AuthenticatedHttpRequest, inspection: str, ref: str
 ) -> HttpResponseBase:
     today = clock.today()
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("inspection").prefetch_related("dependencies"),
+        Recommendation.objects.by_reference(ref)
+        .select_related("inspection")
+        .prefetch_related("dependencies"),
         inspection__slug=inspection,
-        number=number,
     )
     picture = queries.recommendation_picture(request.user, recommendation)
     table = Table(
@@ -104,7 +106,7 @@ def recommendation_page(
     if recommendation.scope == Scope.LOCAL:
         chart = charts.bar_chart(
             "status-chart",
-            f"Forces by status for recommendation {recommendation.number}",
+            f"Forces by status for {recommendation.reference_in_text}",
             [(status.label, len(picture[status.value]), status.value) for status in Status],
         )
     context = {
@@ -113,5 +115,5 @@ def recommendation_page(
         "chart": chart,
         "local": recommendation.scope == Scope.LOCAL,
     }
-    stem = f"{recommendation.inspection.slug}-recommendation-{recommendation.number}"
+    stem = f"{recommendation.inspection.slug}-{slugify(recommendation.reference)}"
     return respond(request, "reports/recommendation.html", context, [table], stem, today)

@@ -25,6 +25,7 @@ from inspections.models import (
     User,
 )
 from inspections.models.progress import Attention, ImplementationQuerySet
+from inspections.models.reference import finding_order
 
 COUNT_KEYS = (
     "overdue_within_control",
@@ -151,7 +152,7 @@ def dependencies(user: User) -> QuerySet:
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.select_related("inspection").order_by(
-                    "inspection__slug", "number"
+                    "inspection__slug", finding_order(), "number"
                 ),
             )
         )
@@ -171,7 +172,7 @@ class Matrix:
 
 
 def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
-    recommendations = list(inspection.recommendations.local().order_by("number"))
+    recommendations = list(inspection.recommendations.local().in_report_order())
     position = {rec.pk: index for index, rec in enumerate(recommendations)}
     rows = (
         implementations(user)
@@ -218,7 +219,13 @@ def force_implementations(
         .with_overdue_flag(today)
         .with_stale_flag(today)
         .select_related("recommendation__inspection")
-        .order_by("-recommendation__inspection__published", "recommendation__number", "pk")
+        .order_by(
+            "-recommendation__inspection__published",
+            "recommendation__inspection",
+            finding_order("recommendation__"),
+            "recommendation__number",
+            "pk",
+        )
     )
     if not history:
         return rows

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
-from inspections.models import ForceImplementation, Recommendation, Status
+from inspections.models import FINDING_WORDS, ForceImplementation, Recommendation, Status
 from inspections.models.progress import Attention
 
 from .exports import Field, Sheet
@@ -42,7 +42,8 @@ def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Fiel
         Field("Force", width=28),
         Field("Region", width=20),
         Field("Inspection", width=36),
-        Field("Recommendation", "number", width=10),
+        Field("Finding", width=18),
+        Field("Number", "number", width=9),
         Field("Short title", width=40),
         Field("Deadline", "date"),
         *([Field(extra.label, "number")] if extra else []),
@@ -62,6 +63,7 @@ COLUMNS = (
     "force__region__name",
     "recommendation__inspection__short_title",
     "recommendation__inspection__title",
+    "recommendation__kind",
     "recommendation__number",
     "recommendation_id",
     "due_date",
@@ -115,6 +117,7 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
         region,
         inspection_short,
         inspection_title,
+        kind,
         number,
         recommendation_id,
         due,
@@ -130,6 +133,7 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
             force,
             region,
             inspection_short or inspection_title,
+            FINDING_WORDS[kind][0],
             number,
             titles.get(recommendation_id, ""),
             due,

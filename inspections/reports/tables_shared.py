@@ -201,12 +201,12 @@ def force_url(force: Force) -> str:
 
 
 def recommendation_url(recommendation: Recommendation) -> str:
-    return reverse("recommendation", args=[recommendation.inspection.slug, recommendation.number])
+    return reverse("recommendation", args=[recommendation.inspection.slug, recommendation.ref])
 
 
 def recommendation_cell(recommendation: Recommendation) -> Cell:
     return Cell(
-        f"{recommendation.inspection.title} – recommendation {recommendation.number}",
+        f"{recommendation.inspection.title} – {recommendation.reference_in_text}",
         url=recommendation_url(recommendation),
     )
 

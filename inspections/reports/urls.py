@@ -1,5 +1,7 @@
 from django.urls import path
 
+from inspections import converters  # noqa: F401  (registers <finding:…>)
+
 from . import audit_trail, force, lists, national
 
 urlpatterns = [
@@ -14,7 +16,7 @@ urlpatterns = [
         "reports/inspections/suggest/", lists.inspection_suggestions, name="inspection-suggestions"
     ),
     path(
-        "inspections/<slug:inspection>/recommendations/<int:number>/",
+        "inspections/<slug:inspection>/recommendations/<finding:ref>/",
         national.recommendation_page,
         name="recommendation",
     ),

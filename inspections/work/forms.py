@@ -256,13 +256,13 @@ class SeveralUpdatesForm(forms.Form):
         choices = [("", "No change"), *[(s.value, s.label) for s in QUICK_STATUSES]]
         for implementation in implementations:
             self.fields[f"status_{implementation.pk}"] = forms.ChoiceField(
-                label=f"New status for recommendation {implementation.recommendation.number}",
+                label=f"New status for {implementation.recommendation.reference_in_text}",
                 choices=choices,
                 required=False,
                 widget=forms.Select(attrs={"class": "govuk-select"}),
             )
             self.fields[f"narrative_{implementation.pk}"] = text_field(
-                f"What has been done on recommendation {implementation.recommendation.number}",
+                f"What has been done on {implementation.recommendation.reference_in_text}",
                 NARRATIVE_MAX,
             )
             self.fields[f"narrative_{implementation.pk}"].initial = (

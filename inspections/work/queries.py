@@ -15,11 +15,15 @@ from inspections.models import (
     Status,
     TargetDateRevision,
     User,
+    parse_reference,
 )
+from inspections.models.reference import finding_order
 
 
-def item_or_404(user: User, force: str, inspection: str, number: int) -> ForceImplementation:
-    """One force's implementation of one recommendation; another force's is simply not there."""
+def item_or_404(user: User, force: str, inspection: str, ref: str) -> ForceImplementation:
+    """One force's implementation of one finding ('3', 'afi-7'); another force's is simply not
+    there."""
+    kind, number = parse_reference(ref)
     found = (
         permissions.scope_queryset(user, ForceImplementation.objects.all())
         .select_related("force__region", "recommendation__inspection")
@@ -27,6 +31,7 @@ def item_or_404(user: User, force: str, inspection: str, number: int) -> ForceIm
         .filter(
             force__slug=force,
             recommendation__inspection__slug=inspection,
+            recommendation__kind=kind,
             recommendation__number=number,
         )
         .first()
@@ -72,7 +77,7 @@ def awaiting_sign_off(user: User) -> QuerySet[ForceImplementation]:
         .filter(status=Status.IMPLEMENTED)
         .select_related("force", "recommendation__inspection")
         .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
-        .order_by("due_date", "force__name", "recommendation__number")
+        .order_by("due_date", "force__name", "recommendation__kind", "recommendation__number")
     )
 
 
@@ -90,6 +95,20 @@ def open_items(user: User, force: str, inspection: str) -> tuple[Force, Inspecti
         .open()
         .select_related("force", "recommendation__inspection")
         .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
-        .order_by("recommendation__number")
+        .order_by(finding_order("recommendation__"), "recommendation__number")
     )
     return found_force, found_inspection, items
+
+
+def related_findings(implementation: ForceImplementation) -> list[ForceImplementation]:
+    """For a cause of concern, the force's items for the recommendations made under it; for a
+    recommendation under one, the force's item for that cause of concern."""
+    finding = implementation.recommendation
+    mine = ForceImplementation.objects.filter(force=implementation.force_id).select_related(
+        "recommendation__inspection", "force"
+    )
+    if finding.cause_of_concern_id is not None:
+        return list(mine.filter(recommendation=finding.cause_of_concern_id))
+    return list(
+        mine.filter(recommendation__cause_of_concern=finding.pk).order_by("recommendation__number")
+    )

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from inspections import converters  # noqa: F401  (registers <finding:…>)
+
 from . import views
 
-item = "forces/<slug:force>/<slug:inspection>/<int:number>/"
+item = "forces/<slug:force>/<slug:inspection>/<finding:ref>/"
 
 urlpatterns = [
     path(item, views.item, name="item"),

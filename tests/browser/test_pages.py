@@ -109,7 +109,7 @@ def test_pcc_staff_journey(demo, page_as):
     assert len(rows) == 1 + 3
     # A file travels: it names the force, and keeps inspection and number in their own columns.
     assert "west-mercia-police" in download.suggested_filename
-    assert rows[0][:4] == ["Force", "Region", "Inspection", "Recommendation"]
+    assert rows[0][:5] == ["Force", "Region", "Inspection", "Finding", "Number"]
     assert {(row[0], row[2]) for row in rows[1:]} == {("West Mercia Police", "Firearms 2023")}
     assert all(row[3].isdigit() for row in rows[1:])
 

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             action = "unchanged, skipped" if update.unchanged else "new update"
             self.stdout.write(
                 f"Line {update.line}: {update.implementation.force.name}, {rec.inspection.slug} "
-                f"recommendation {rec.number}: {update.status} as of {update.as_of} ({action})"
+                f"{rec.reference_in_text}: {update.status} as of {update.as_of} ({action})"
             )
         count = len(plan.to_apply)
         if not options["apply"]:
