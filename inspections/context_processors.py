@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Overdue", reverse("overdue")),
         ("Due soon", reverse("due-soon")),
         ("Dependencies", reverse("dependencies")),
+        ("Actions", reverse("actions")),
+        ("Extensions", reverse("extensions")),
         ("Matrix", reverse("matrix")),
         ("s.55 responses", reverse("responses")),
         ("Letters", reverse("letters")),

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inspections import services
+from inspections.followup import services as followup_services
 from inspections.letters import services as letter_services
 from inspections.models import (
     FirearmsStatistic,
@@ -98,6 +99,29 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
     publication_b = letter_services.publish_response(
         letter=letter_b, with_chief_comments=True, author=cast.pcc_b
     )
+    action_a = followup_services.save_local_action(
+        implementation=impl_a,
+        by=cast.pcc_a,
+        description="Write the audit procedure",
+        owner="Supt A",
+        due_date=datetime.date(2027, 1, 31),
+        status="in_progress",
+    )
+    extension_a = followup_services.request_extension(
+        implementation=impl_a,
+        by=cast.lead_a,
+        requested_date=datetime.date(2027, 6, 30),
+        reason="Waiting on national guidance.",
+    )
+    closure_a = followup_services.record_closure(
+        implementation=impl_a,
+        by=cast.pcc_a,
+        action="closed",
+        on=datetime.date(2025, 5, 3),
+        letter=SimpleUploadedFile("revisit.pdf", b"%PDF revisit"),
+        url="",
+        note="",
+    )
     return {
         "cast": cast,
         "A": {
@@ -130,6 +154,9 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         "letter_b": letter_b,
         "elsewhere_a": elsewhere_a,
         "publication_b": publication_b,
+        "action_a": action_a,
+        "extension_a": extension_a,
+        "closure_a": closure_a,
         "update_a": update_a,
     }
 
@@ -359,6 +386,22 @@ SITE = {
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
+    # Follow-up: a force's people keep its actions and ask for time; its office decides and
+    # records the inspectorate's letters (national administrators too).
+    "actions": (lambda w: [], EVERYONE),
+    "extensions": (lambda w: [], EVERYONE),
+    "action-new": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
+    "action-edit": (
+        lambda w: [*item_args(w), w["action_a"].uuid],
+        row("302 200 200 404 404 403 200"),
+    ),
+    "extension-new": (lambda w: item_args(w), row("302 200 200 404 404 403 403")),
+    "extension-decide": (lambda w: [w["extension_a"].uuid], row("302 200 403 404 404 403 403")),
+    "closure-new": (lambda w: item_args(w), row("302 200 403 404 404 403 200")),
+    "closure-letter": (
+        lambda w: [*item_args(w), w["closure_a"].uuid],
+        row("302 200 200 404 404 200 200"),
+    ),
     "several-updates": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
         row("302 200 200 404 404 403 200"),

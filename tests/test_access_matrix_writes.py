@@ -94,6 +94,14 @@ WRITERS["letter-new"] = row("- w - w - - -")
 WRITERS["letter-edit"] = row("- w - - - - -")
 WRITERS["letter-issue"] = row("- w - - - - -")
 WRITERS["letter-discard"] = row("- w - - - - -")
+WRITERS["action-new"] = FORCE_A_AND_ADMIN
+WRITERS["action-edit"] = FORCE_A_AND_ADMIN
+WRITERS["extension-new"] = row("- w w - - - -")
+# Its first POST only shows the check page; the decision is the confirming POST's.
+WRITERS["extension-decide"] = row("- w - - - - -")
+WRITERS["closure-new"] = row("- w - - - - w")
+WRITERS["actions"] = NOBODY
+WRITERS["extensions"] = NOBODY
 
 # Forms that sign people in and out: they write sessions and sign-in failures, never data.
 AUTH_FORMS = {"sign-in", "sign-out", "admin:login", "admin:logout"}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
     path("", include("inspections.account.urls")),
     path("", include("inspections.work.urls")),
+    path("", include("inspections.followup.urls")),
     path("", include("inspections.search.urls")),
     path("", include("inspections.letters.urls")),
     path("", include("inspections.public.urls")),

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from inspections import clock, permissions, services
+from inspections.followup import queries as followup
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import ForceImplementation, Status
+from inspections.models import ExtensionState, ForceImplementation, Status
 
 from . import queries
 from .forms import (
@@ -56,26 +57,40 @@ def item_context(request: AuthenticatedHttpRequest, implementation: ForceImpleme
     }
 
 
-def item(
-    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
-) -> HttpResponse:
-    implementation = queries.item_or_404(request.user, force, inspection, number)
+def item(request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
     context = item_context(request, implementation)
+    extensions = list(followup.extensions_of(implementation))
+    closures = followup.closures_of(implementation)
+    user = request.user
     context.update(
         {
             "updates": queries.timeline(implementation),
             "revisions": queries.target_dates(implementation),
             "letter_sections": queries.letters_with(implementation),
             "waiting_on": list(implementation.blocking_dependencies.all()),
+            "related": queries.related_findings(implementation),
+            "actions": list(followup.actions_of(implementation)),
+            "action_progress": followup.action_progress(implementation, clock.today()),
+            "extensions": extensions,
+            "extended": next(
+                (e for e in reversed(extensions) if e.state == ExtensionState.APPROVED), None
+            ),
+            "closures": closures,
+            "inspectorate": closures[-1] if closures else None,
+            "may_manage_actions": permissions.can_manage_actions(user, implementation),
+            "may_request_extension": not implementation.is_closed
+            and permissions.can_request_extension(user, implementation),
+            "may_record_closure": permissions.can_record_closure(user, implementation),
         }
     )
     return render(request, "work/item.html", context)
 
 
 def record_update(
-    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+    request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str
 ) -> HttpResponse:
-    implementation = queries.item_or_404(request.user, force, inspection, number)
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
     if not permissions.can_record_update(request.user, implementation):
         raise PermissionDenied("You cannot record progress on this item.")
     form = RecordUpdateForm(
@@ -94,7 +109,7 @@ def record_update(
         else:
             messages.success(
                 request,
-                f"Update recorded for recommendation {implementation.recommendation.number} "
+                f"Update recorded for {implementation.recommendation.reference_in_text} "
                 f"({implementation.force.name}).",
             )
             return redirect(back_to(request, implementation))
@@ -110,9 +125,9 @@ def record_update(
 
 
 def change_target_date(
-    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+    request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str
 ) -> HttpResponse:
-    implementation = queries.item_or_404(request.user, force, inspection, number)
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
     if not permissions.can_change_target_date(request.user, implementation):
         raise PermissionDenied("You cannot change this item's target date.")
     form = TargetDateForm(
@@ -151,9 +166,9 @@ def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def review(
-    request: AuthenticatedHttpRequest, force: str, inspection: str, number: int
+    request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str
 ) -> HttpResponse:
-    implementation = queries.item_or_404(request.user, force, inspection, number)
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
     if not permissions.can_sign_off(request.user, implementation):
         raise PermissionDenied("Only the force lead can sign off or return an item.")
     form = ReviewForm(request.POST if request.method == "POST" else None)
@@ -173,7 +188,7 @@ def review(
             outcome = "signed off as complete" if sign_off else "returned to PCC staff"
             messages.success(
                 request,
-                f"Recommendation {implementation.recommendation.number} {outcome}. PCC staff "
+                f"{implementation.recommendation.reference} {outcome}. PCC staff "
                 "have been emailed.",
             )
             return redirect("sign-off")
