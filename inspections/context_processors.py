@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Dependencies", reverse("dependencies")),
         ("Actions", reverse("actions")),
         ("Extensions", reverse("extensions")),
+        ("Meeting packs", reverse("meeting-packs")),
         ("Matrix", reverse("matrix")),
         ("s.55 responses", reverse("responses")),
         ("Letters", reverse("letters")),

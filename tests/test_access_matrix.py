@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from inspections import services
 from inspections.followup import services as followup_services
 from inspections.letters import services as letter_services
+from inspections.meetings import services as meeting_services
 from inspections.models import (
     FirearmsStatistic,
     LetterRecipient,
@@ -122,6 +123,20 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         url="",
         note="",
     )
+    pack_a = meeting_services.make_meeting_pack(
+        force=cast.force_a,
+        region=None,
+        meeting_date=datetime.date(2026, 12, 10),
+        rag_rule="overdue",
+        by=cast.pcc_a,
+    )
+    pack_region = meeting_services.make_meeting_pack(
+        force=None,
+        region=cast.force_a.region,
+        meeting_date=datetime.date(2026, 12, 11),
+        rag_rule="overdue",
+        by=cast.admin,
+    )
     return {
         "cast": cast,
         "A": {
@@ -157,6 +172,8 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         "action_a": action_a,
         "extension_a": extension_a,
         "closure_a": closure_a,
+        "pack_a": pack_a,
+        "pack_region": pack_region,
         "update_a": update_a,
     }
 
@@ -389,6 +406,13 @@ SITE = {
     # Follow-up: a force's people keep its actions and ask for time; its office decides and
     # records the inspectorate's letters (national administrators too).
     "actions": (lambda w: [], EVERYONE),
+    # A force's packs are read like its data; a region's by viewers and administrators.
+    "meeting-packs": (lambda w: [], EVERYONE),
+    "meeting-pack": (lambda w: [w["pack_a"].uuid], row("302 200 200 404 404 200 200")),
+    "meeting-pack-file": (
+        lambda w: [w["pack_region"].uuid, "pdf"],
+        row("302 404 404 404 404 200 200"),
+    ),
     "extensions": (lambda w: [], EVERYONE),
     "action-new": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "action-edit": (

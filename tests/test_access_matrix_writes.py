@@ -100,6 +100,8 @@ WRITERS["extension-new"] = row("- w w - - - -")
 # Its first POST only shows the check page; the decision is the confirming POST's.
 WRITERS["extension-decide"] = row("- w - - - - -")
 WRITERS["closure-new"] = row("- w - - - - w")
+# An office makes its own force's packs; a national administrator any force's or region's.
+WRITERS["meeting-packs"] = row("- w - w - - w")
 WRITERS["actions"] = NOBODY
 WRITERS["extensions"] = NOBODY
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("inspections.account.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),
+    path("", include("inspections.meetings.urls")),
     path("", include("inspections.search.urls")),
     path("", include("inspections.letters.urls")),
     path("", include("inspections.public.urls")),

@@ -112,6 +112,15 @@ class Attention:
         """Awaiting a dependency, but nothing it names is still pending."""
         return cls.awaiting_dependency() & ~Q(cls._pending_blockers())
 
+    @classmethod
+    def needs_review_flag(cls) -> Case:
+        """``needs_review`` as a value to annotate each row with."""
+        return Case(
+            When(cls.needs_review(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+
     @staticmethod
     def complete() -> Q:
         return Q(status=Status.COMPLETE)

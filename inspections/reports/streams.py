@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from inspections.models import FINDING_WORDS, ForceImplementation, Recommendation, Status
 from inspections.models.progress import Attention
@@ -80,11 +80,7 @@ FLAGS = ("is_overdue", "is_stale")
 
 def plain(queryset: QuerySet) -> QuerySet:
     annotated: QuerySet = queryset.prefetch_related(None).annotate(
-        export_needs_review=Case(
-            When(Attention.needs_review(), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+        export_needs_review=Attention.needs_review_flag()
     )
     return annotated
 

@@ -132,3 +132,11 @@ def item_link(implementation: object) -> str:
     from inspections.reminders import absolute, item_url
 
     return absolute(item_url(implementation))  # type: ignore[arg-type]
+
+
+@register.filter
+def long_date(iso: str | None) -> str:
+    """'2026-12-10' (as a kept snapshot holds dates) as '10 December 2026'."""
+    if not iso:
+        return ""
+    return f"{datetime.date.fromisoformat(iso):%-d %B %Y}"

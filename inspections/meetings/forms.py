@@ -1,0 +1,46 @@
+"""The form that makes a meeting pack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from inspections.models import Force, RagRule, Region, User
+from inspections.work.fields import GovukDateField
+
+from .snapshot import rag_definition
+
+
+class MeetingPackForm(forms.Form):
+    area = forms.ChoiceField(
+        label="Which force or region is the meeting about?",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    meeting_date = GovukDateField(label="Date of the meeting", subject="the meeting's date")
+    rag_rule = forms.ChoiceField(
+        label="How are red, amber and green decided?",
+        choices=RagRule.choices,
+        widget=forms.RadioSelect,
+        help_text="Printed on the pack, so readers know what the colours mean.",
+    )
+
+    def __init__(self, *args: Any, user: User, rag_rule: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["rag_rule"] = rag_rule
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        if user.sees_all_forces:
+            forces = [(f"force:{f.slug}", f.name) for f in Force.objects.order_by("name")]
+            regions = [(f"region:{r.slug}", f"{r.name} region") for r in Region.objects.all()]
+            area.choices = [("Forces", forces), ("Regions", regions)]
+        elif user.force is not None:
+            area.choices = [(f"force:{user.force.slug}", user.force.name)]
+            area.initial = f"force:{user.force.slug}"
+        self.rag_hints = {rule.value: rag_definition(rule) for rule in RagRule}
+
+    def chosen_area(self) -> tuple[Force | None, Region | None]:
+        kind, _, slug = self.cleaned_data["area"].partition(":")
+        if kind == "force":
+            return Force.objects.get(slug=slug), None
+        return None, Region.objects.get(slug=slug)

@@ -1,0 +1,78 @@
+"""The meeting pack pages: the packs a user may read, making one, reading one back and its
+files. Thin: the form checks, the service makes, permissions decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from inspections import permissions
+from inspections.http import AuthenticatedHttpRequest
+from inspections.models import MeetingPack, RagRule
+
+from . import services
+from .forms import MeetingPackForm
+
+
+def visible_packs(request: AuthenticatedHttpRequest) -> QuerySet[MeetingPack]:
+    return permissions.scope_queryset(request.user, MeetingPack.objects.all()).select_related(
+        "force", "region", "created_by"
+    )
+
+
+def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    may_make = user.is_national_admin or permissions.can_make_pack(
+        user, force=user.force, region=None
+    )
+    rule = RagRule.OVERDUE.value
+    if user.force is not None and (last := services.latest_pack(force=user.force, region=None)):
+        rule = last.rag_rule  # the office's choice stays until it changes it
+    form = MeetingPackForm(
+        request.POST if request.method == "POST" else None, user=user, rag_rule=rule
+    )
+    if request.method == "POST":
+        if not may_make:
+            raise PermissionDenied(
+                "Only a force's PCC staff or a national administrator make packs."
+            )
+        if form.is_valid():
+            force, region = form.chosen_area()
+            if not permissions.can_make_pack(user, force=force, region=region):
+                raise PermissionDenied("You cannot make a pack for that area.")
+            pack = services.make_meeting_pack(
+                force=force,
+                region=region,
+                meeting_date=form.cleaned_data["meeting_date"],
+                rag_rule=form.cleaned_data["rag_rule"],
+                by=user,
+            )
+            messages.success(request, "Meeting pack made. It is kept as it is now.")
+            return redirect("meeting-pack", uuid=pack.uuid)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "packs": visible_packs(request)[:100],
+            "form": form if may_make else None,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def pack_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    pack = get_object_or_404(visible_packs(request), uuid=uuid)
+    return render(request, "meetings/detail.html", {"pack": pack, "content": pack.snapshot})
+
+
+def pack_file(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> FileResponse:
+    pack = get_object_or_404(visible_packs(request), uuid=uuid)
+    if fmt not in ("docx", "pdf"):
+        raise Http404("A pack is a DOCX or a PDF.")
+    stored = pack.docx if fmt == "docx" else pack.pdf
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=(stored.name or fmt).rsplit("/", 1)[-1]
+    )

@@ -1,0 +1,172 @@
+"""The accountability meeting pack: made for a force (or a region), kept as it was made, read
+back from its Word and PDF files, and compared with the area's previous pack."""
+
+import datetime
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+
+from inspections.followup import services as followup
+from inspections.meetings import snapshot
+from inspections.models import (
+    ExtensionRequest,
+    ForceImplementation,
+    MeetingPack,
+    Rag,
+    RagRule,
+    Status,
+)
+
+from .conftest import TODAY, login, record
+from .factories import InspectionFactory, RecommendationFactory
+from .test_letters import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def date_fields(name: str, value: datetime.date) -> dict[str, str]:
+    parts = (value.day, value.month, value.year)
+    return {f"{name}_{n}": str(part) for n, part in enumerate(parts)}
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(paragraphs + cells)
+
+
+def download(client, pack: MeetingPack, fmt: str) -> bytes:
+    response = client.get(reverse("meeting-pack-file", args=[pack.uuid, fmt]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def make(client, force, when: datetime.date, rule: str = RagRule.OVERDUE):
+    return client.post(
+        reverse("meeting-packs"),
+        {"area": f"force:{force.slug}", **date_fields("meeting_date", when), "rag_rule": rule},
+    )
+
+
+def test_two_packs_a_meeting_apart(cast, impl_a):
+    lead = ForceImplementation.objects.filter(pk=impl_a.pk)
+    lead.update(lead_officer="Supt Alpha")
+    record(impl_a, cast.pcc_a, narrative="Armoury audit under way.")
+    soon = RecommendationFactory(
+        inspection=impl_a.recommendation.inspection, deadline=TODAY + datetime.timedelta(days=10)
+    )
+    followup.request_extension(
+        implementation=impl_a,
+        by=cast.lead_a,
+        requested_date=datetime.date(2027, 6, 30),
+        reason="Waiting on national guidance.",
+    )
+    client = login(cast.pcc_a)
+    meeting = TODAY + datetime.timedelta(days=2)
+    said = f"{meeting:%-d %B %Y}"
+    response = make(client, cast.force_a, meeting)
+    first = MeetingPack.objects.get()
+    assert response["Location"] == reverse("meeting-pack", args=[first.uuid])
+    content = first.snapshot
+    assert content["total"] == 2
+    assert [i["reference"] for i in content["overdue"]] == ["Recommendation 2"]
+    assert content["overdue"][0]["owner"] == "Supt Alpha"
+    assert content["overdue"][0]["narrative"] == "Armoury audit under way."
+    assert [i["reference"] for i in content["due_soon"]] == [soon.reference]
+    assert [e["reason"] for e in content["extensions"]] == ["Waiting on national guidance."]
+    assert dict(content["by_rag"]) == {"Red": 1, "Amber": 1, "Green": 0}
+    assert content["previous"] is None
+
+    word = docx_text(download(client, first, "docx"))
+    assert f"Inspection findings: Alphashire Police, meeting of {said}" in word
+    assert "Overdue-based. Red: not complete and past the date it falls due" in word
+    assert "Armoury audit under way." in word
+    assert "Waiting on national guidance." in word
+    assert "This is the first pack" in word
+    pdf = pdf_text(download(client, first, "pdf"))
+    assert f"Alphashire Police, meeting of {said}" in pdf
+    assert "Armoury audit under way." in pdf
+
+    # Before the next meeting: the soon item is done, and the pack is made again.
+    soon_item = ForceImplementation.objects.get(force=cast.force_a, recommendation=soon)
+    record(soon_item, cast.pcc_a, status=Status.IMPLEMENTED)
+    record(soon_item, cast.lead_a, status=Status.COMPLETE, evidence_note="Audit report seen.")
+    make(client, cast.force_a, TODAY + datetime.timedelta(days=90))
+    second = MeetingPack.objects.exclude(pk=first.pk).get()
+    assert second.previous == first
+    changes = second.snapshot["changes"]
+    assert [(c["reference"], c["from"], c["to"]) for c in changes] == [
+        (soon.reference, "Not started", "Complete")
+    ]
+    assert [i["reference"] for i in second.snapshot["completed_since"]] == [soon.reference]
+    word = docx_text(download(client, second, "docx"))
+    assert f"Changes are since the pack for the meeting of {said}." in word
+    assert "Not started" in word
+    assert "Complete" in word
+    page = client.get(reverse("meeting-pack", args=[second.uuid])).content.decode()
+    assert f"the pack for {said}" in page
+
+    # The first pack is kept as it was made.
+    first.refresh_from_db()
+    assert first.snapshot == content
+
+
+def test_the_office_keeps_its_rag_rule(cast, impl_a):
+    client = login(cast.pcc_a)
+    make(client, cast.force_a, datetime.date(2026, 12, 10), rule=RagRule.COMPLETION)
+    form = client.get(reverse("meeting-packs")).context["form"]
+    assert form["rag_rule"].value() == RagRule.COMPLETION
+    assert MeetingPack.objects.get().snapshot["rag_definition"].startswith("Completion-based")
+
+
+def test_rag_rules():
+    today = datetime.date(2026, 12, 1)
+    late, soon, later = (today + datetime.timedelta(days=d) for d in (-1, 5, 90))
+    overdue = RagRule.OVERDUE
+    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, late, today) == Rag.RED
+    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, soon, today) == Rag.AMBER
+    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, later, today) == Rag.GREEN
+    assert snapshot.rag_of(overdue, Status.COMPLETE, late, today) == Rag.GREEN
+    completion = RagRule.COMPLETION
+    assert snapshot.rag_of(completion, Status.NOT_STARTED, later, today) == Rag.RED
+    assert snapshot.rag_of(completion, Status.AWAITING_DEPENDENCY, late, today) == Rag.AMBER
+    assert snapshot.rag_of(completion, Status.NOT_APPLICABLE, late, today) == Rag.GREEN
+
+
+def test_who_makes_and_reads_packs(cast, impl_a, impl_b):
+    assert make(login(cast.lead_a), cast.force_a, datetime.date(2026, 12, 10)).status_code == 403
+    assert make(login(cast.viewer), cast.force_a, datetime.date(2026, 12, 10)).status_code == 403
+    # Another office's force is not among the choices.
+    assert make(login(cast.pcc_b), cast.force_a, datetime.date(2026, 12, 10)).status_code == 400
+    assert not MeetingPack.objects.exists()
+    make(login(cast.pcc_a), cast.force_a, datetime.date(2026, 12, 10))
+    pack = MeetingPack.objects.get()
+    for user, code in ((cast.lead_a, 200), (cast.viewer, 200), (cast.pcc_b, 404)):
+        assert login(user).get(reverse("meeting-pack", args=[pack.uuid])).status_code == code
+    region = login(cast.admin).post(
+        reverse("meeting-packs"),
+        {
+            "area": f"region:{cast.force_a.region.slug}",
+            **date_fields("meeting_date", datetime.date(2026, 12, 11)),
+            "rag_rule": RagRule.OVERDUE,
+        },
+    )
+    assert region.status_code == 302
+    regional = MeetingPack.objects.get(region__isnull=False)
+    assert (
+        regional.snapshot["total"]
+        == ForceImplementation.objects.filter(force__region=cast.force_a.region).count()
+    )
+    assert login(cast.pcc_a).get(reverse("meeting-pack", args=[regional.uuid])).status_code == 404
+
+
+def test_a_force_report_s_findings_appear_by_their_own_names(cast):
+    inspection = InspectionFactory(slug="peel", forces=[cast.force_a])
+    RecommendationFactory(inspection=inspection, kind="area_for_improvement", number=3)
+    make(login(cast.pcc_a), cast.force_a, datetime.date(2026, 12, 10))
+    overdue = MeetingPack.objects.get().snapshot["overdue"]
+    assert [i["reference"] for i in overdue] == ["AFI 3"]
+    assert not ExtensionRequest.objects.exists()
