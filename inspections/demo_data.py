@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import services
+from .demo_force_report import ensure_force_report
 from .history import record_author
 from .letters import services as letter_services
 from .models import (
@@ -191,6 +192,7 @@ def load_demo_data(*, today: datetime.date) -> Counter[str]:
     sample = ensure_sample_inspection(today, created)
 
     load_west_mercia(forces["West Mercia Police"], authors, created)
+    ensure_force_report(forces["West Mercia Police"], authors, today, created)
     implementations = (
         ForceImplementation.objects.filter(updates__isnull=True)
         .exclude(force__name="West Mercia Police")

@@ -149,7 +149,10 @@ def test_demo_data(django_assert_max_num_queries):
 
     # West Mercia: the seed letter's words, in the status they imply, as of 4 September 2023.
     letter = json.loads(SEED_LETTER.read_text())
-    wm = ProgressUpdate.objects.filter(implementation__force__slug="west-mercia-police")
+    wm = ProgressUpdate.objects.filter(
+        implementation__force__slug="west-mercia-police",
+        implementation__recommendation__inspection__slug="firearms-2023",
+    )
     assert wm.count() == 7
     for item in letter["updates"]:
         update = wm.get(
@@ -162,6 +165,26 @@ def test_demo_data(django_assert_max_num_queries):
     assert wm.get(implementation__recommendation__number=3).narrative.startswith(
         "Asset tracking through the Airbox software"
     )
+
+    # The invented force report: West Mercia's alone, marked as sample data.
+    peel = Inspection.objects.get(slug="sample-west-mercia-peel")
+    assert peel.is_sample
+    assert list(peel.forces.values_list("slug", flat=True)) == ["west-mercia-police"]
+    assert [r.reference for r in peel.recommendations.all()] == [
+        "Cause of concern 1",
+        "Recommendation 1",
+        "Recommendation 2",
+        "AFI 1",
+        "AFI 2",
+        "AFI 3",
+    ]
+    cause = peel.recommendations.get(kind="cause_of_concern")
+    assert cause.linked_recommendations.count() == 2
+    assert set(
+        ForceImplementation.objects.filter(recommendation__inspection=peel).values_list(
+            "force__slug", flat=True
+        )
+    ) == {"west-mercia-police"}
 
     # Every status, every overdue kind, due soon and needs review all occur.
     qs = ForceImplementation.objects

@@ -81,15 +81,16 @@ class TestWestMercia:
                 "total",
             )
         } == {
-            # 3 in progress, and 2: its dependency was delivered, so it is the force's to review
-            "overdue_within_control": 2,
+            # 3 in progress, and 2: its dependency was delivered, so it is the force's to review;
+            # and the sample PEEL report's recommendation 1 and AFI 3
+            "overdue_within_control": 4,
             "overdue_awaiting_dependency": 3,  # 5, 6, 10
             "overdue_awaiting_sign_off": 2,  # 8, 12
             "due_soon": 2,  # the sample inspection's first two, not started
             "awaiting_dependency": 3,
             "needs_review": 1,  # 2: the regional rota was delivered
             "complete": 0,
-            "total": 10,
+            "total": 16,  # 7 firearms, 3 of the sample inspection, 6 of the sample PEEL report
         }
         assert "My items" in response.content.decode()
         assert column(response, "needs-review", "Recommendation") == [
@@ -101,17 +102,32 @@ class TestWestMercia:
         response = client_for("westmercia.lead").get(reverse("overdue"))
 
         def numbers(key: str) -> list[int]:
-            return sorted(rec_number(v) for v in column(response, key, "Recommendation"))
+            values = column(response, key, "Recommendation")
+            return sorted(rec_number(v) for v in values if v.startswith("Firearms 2023:"))
 
         # Recommendation 2 waited on the APP revision, which the demo delivers: it is the
         # force's own to review now, so within its control.
         assert numbers("within-control") == [2, 3]
+        # The sample PEEL report's overdue findings are listed by their own names.
+        peel = [
+            v
+            for v in column(response, "within-control", "Recommendation")
+            if v.startswith("Sample PEEL")
+        ]
+        assert sorted(peel) == [
+            "Sample PEEL (West Mercia): 1. Call-handling demand plan",
+            "Sample PEEL (West Mercia): AFI 3. Wellbeing of investigators",
+        ]
         assert numbers("awaiting-dependency") == [5, 6, 10]
         assert numbers("awaiting-sign-off") == [8, 12]
         table = next(t for t in response.context["tables"] if t.key == "within-control")
         labels = [c.label for c in table.columns]
         assert "Force" not in labels  # a force user's own force goes without saying
-        rec3 = dict(zip(labels, (c.value for c in table.rows[0]), strict=True))
+        rec3 = next(
+            dict(zip(labels, (c.value for c in row), strict=True))
+            for row in table.rows
+            if row[0].value.startswith("Firearms 2023: 3.")
+        )
         assert rec3["Deadline"] == datetime.date(2023, 10, 31)
         assert rec3["Days overdue"] == (TODAY - datetime.date(2023, 10, 31)).days
         assert rec3["Status"] == Status.IN_PROGRESS.label
@@ -120,14 +136,14 @@ class TestWestMercia:
         assert set(column(response, "awaiting-dependency", "Waiting on")) >= {
             "Revised College of Policing armoury guidance (audit and senior oversight)"
         }
-        assert response.context["total"] == 7
+        assert response.context["total"] == 9
 
     def test_force_page(self):
         response = client_for("westmercia.pcc").get(reverse("force", args=["west-mercia-police"]))
         body = response.content.decode()
         assert "Asset tracking through the Airbox software" in body
         assert "John Campion, Police and Crime Commissioner" in body
-        assert len(rows(response, "recommendations")) == 10
+        assert len(rows(response, "recommendations")) == 16
         assert "No firearms statistics" in body
 
     def test_sees_nothing_of_other_forces(self):

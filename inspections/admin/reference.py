@@ -118,7 +118,6 @@ class InspectionAdmin(TrackerAdmin):
     readonly_fields = ["response_due"]
     inlines = [RecommendationInline]
     form = InspectionForm
-    autocomplete_fields = ["forces"]
     fieldsets = [
         (
             None,
@@ -140,8 +139,12 @@ class InspectionAdmin(TrackerAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # An aggregate drops the model's default order: it is asked for again, for paging.
         annotated: QuerySet = (
-            super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+            super()
+            .get_queryset(request)
+            .annotate(n_recommendations=Count("recommendations"))
+            .order_by("-published", "title", "pk")
         )
         return annotated
 
@@ -184,7 +187,8 @@ class RecommendationAdmin(TrackerAdmin):
     list_filter = ["kind", "inspection", "scope", "addressee", "deadline_kind"]
     search_fields = ["text", "short_title", "inspection__title"]
     ordering = ["inspection__published", "inspection__title", "kind", "number"]
-    autocomplete_fields = ["inspection", "cause_of_concern"]
+    # Causes of concern are few: a plain list, limited to them, needs no search box.
+    autocomplete_fields = ["inspection"]
     fields = [
         "inspection",
         "kind",

@@ -67,6 +67,7 @@ class LocalActionForm(forms.Form):
                 "version": action.version,
             }
         super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = "Say what will be done."
         self.status_hints = ACTION_STATUS_HINTS
 
     def clean(self) -> dict[str, Any]:
@@ -96,6 +97,7 @@ class ExtensionRequestForm(forms.Form):
 
     def __init__(self, *args: Any, implementation: ForceImplementation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Say why more time is needed."
         self.implementation = implementation
 
     def clean(self) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def test_pcc_staff_journey(demo, page_as):
     assert "west-mercia-police" in download.suggested_filename
     assert rows[0][:5] == ["Force", "Region", "Inspection", "Finding", "Number"]
     assert {(row[0], row[2]) for row in rows[1:]} == {("West Mercia Police", "Firearms 2023")}
-    assert all(row[3].isdigit() for row in rows[1:])
+    assert all(row[3] == "Recommendation" and row[4].isdigit() for row in rows[1:])
 
     # Bad input and another force's page get a page in the site's layout.
     page.goto("/reports/due-soon/?days=soon")

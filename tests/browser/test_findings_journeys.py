@@ -1,0 +1,193 @@
+"""Issue 16's journey, in Debian's chromium through the real forms, with the database checked
+after each step and axe on every page and state: a national administrator adds a PEEL-style
+report for one force with a cause of concern, a recommendation under it and an area for
+improvement, in the admin alone; that force's PCC staff break the AFI into an action; the force
+lead asks for more time and another member of the office's staff decides it after a check page;
+the office makes a meeting pack, records more progress and makes a second pack, which shows
+what changed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import (
+    AddressedTo,
+    ExtensionRequest,
+    ExtensionState,
+    FindingKind,
+    ForceImplementation,
+    Inspection,
+    LocalAction,
+    MeetingPack,
+    Recommendation,
+    Role,
+    Status,
+)
+
+from ..conftest import TODAY
+from ..factories import UserFactory
+from .test_work_journeys import audit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+def save(page, button: str = "Save") -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def fill_date(page, when: datetime.date) -> None:
+    page.get_by_label("Day").fill(str(when.day))
+    page.get_by_label("Month").fill(str(when.month))
+    page.get_by_label("Year").fill(str(when.year))
+
+
+def add_finding(page, problems, inspection, kind: str, number: int, text: str, cause=None):
+    page.goto(reverse("admin:inspections_recommendation_add"))
+    # The inspection box searches as one types (the admin's autocomplete).
+    page.locator("#id_inspection + .select2 .select2-selection").click()
+    page.locator(".select2-search__field").fill("PEEL 2025")
+    page.locator(".select2-results__option", has_text=inspection.title).click()
+    page.locator("#id_kind").select_option(kind)
+    page.locator("#id_number").fill(str(number))
+    if cause is not None:
+        page.locator("#id_cause_of_concern").select_option(str(cause.pk))
+    page.locator("#id_short_title").fill(text[:40])
+    page.locator("#id_scope").select_option("local")
+    page.locator("#id_addressee").select_option("chief_constables")
+    page.locator("#id_deadline_kind").select_option("date")
+    page.locator("#id_deadline").fill("2026-06-30")
+    page.locator("#id_text").fill(text)
+    audit(page, problems, f"admin: add {kind} {number}")
+    save(page)
+    assert "was added successfully" in page.content(), page.content()[:3000]
+
+
+def test_a_force_report_from_the_admin_to_the_second_meeting_pack(cast, page_as):
+    problems: list[str] = []
+
+    # 1. The national administrator adds the report, for Alphashire only, in the admin.
+    admin = page_as(cast.admin)
+    admin.goto(reverse("admin:inspections_inspection_add"))
+    admin.locator("#id_title").fill("PEEL 2025: Alphashire Police")
+    admin.locator("#id_published").fill("2025-10-01")
+    admin.locator("#id_addressed_to").select_option(AddressedTo.CHOSEN_FORCES)
+    admin.get_by_label("Alphashire Police").check()
+    audit(admin, problems, "admin: add inspection")
+    save(admin)
+    assert "was added successfully" in admin.content(), admin.locator("#content").inner_text()
+    inspection = Inspection.objects.get(title="PEEL 2025: Alphashire Police")
+    assert inspection.slug == "peel-2025-alphashire-police"  # made from the title as typed
+    assert list(inspection.forces.all()) == [cast.force_a]
+
+    add_finding(admin, problems, inspection, "cause_of_concern", 1, "Emergency calls wait.")
+    cause = Recommendation.objects.get(inspection=inspection, kind=FindingKind.CAUSE_OF_CONCERN)
+    add_finding(admin, problems, inspection, "recommendation", 1, "Plan demand.", cause=cause)
+    add_finding(admin, problems, inspection, "area_for_improvement", 7, "Update victims.")
+    findings = ForceImplementation.objects.filter(recommendation__inspection=inspection)
+    assert findings.count() == 3
+    assert set(findings.values_list("force", flat=True)) == {cast.force_a.pk}
+    afi = findings.get(recommendation__kind=FindingKind.AREA_FOR_IMPROVEMENT)
+    rec = findings.get(recommendation__kind=FindingKind.RECOMMENDATION)
+    assert rec.recommendation.cause_of_concern == cause
+
+    # 2. PCC staff break AFI 7 into a local action.
+    pcc = page_as(cast.pcc_a)
+    pcc.goto(reverse("item", args=[cast.force_a.slug, inspection.slug, "afi-7"]))
+    assert pcc.locator("h1").inner_text() == "AFI 7"
+    audit(pcc, problems, "AFI item page")
+    pcc.get_by_role("link", name="Add an action").click()
+    pcc.wait_for_load_state("networkidle")
+    pcc.get_by_label("In progress").check()
+    save(pcc, "Save the action")
+    assert "Say what will be done" in pcc.locator(".govuk-error-summary").inner_text()
+    audit(pcc, problems, "action form with errors")
+    assert not LocalAction.objects.exists()
+    pcc.get_by_label("What will be done?").fill("Add update reminders to the crime system")
+    pcc.get_by_label("Owner (optional until it is allocated)").fill("Head of IT")
+    fill_date(pcc, datetime.date(2027, 2, 28))
+    save(pcc, "Save the action")
+    assert "0 of 1 actions closed" in pcc.content()
+    audit(pcc, problems, "AFI item page with an action")
+    action = LocalAction.objects.get()
+    assert (action.implementation, action.owner, action.due_date, action.status) == (
+        afi,
+        "Head of IT",
+        datetime.date(2027, 2, 28),
+        "in_progress",
+    )
+
+    # 3. The force lead asks for more time on recommendation 1 (its deadline has passed).
+    lead = page_as(cast.lead_a)
+    lead.goto(reverse("item", args=[cast.force_a.slug, inspection.slug, "1"]))
+    lead.get_by_role("link", name="Ask for more time").click()
+    lead.wait_for_load_state("networkidle")
+    audit(lead, problems, "extension form")
+    fill_date(lead, datetime.date(2027, 3, 31))
+    lead.get_by_label("Why is more time needed?").fill("A year of call data is needed first.")
+    save(lead, "Send the request")
+    audit(lead, problems, "item page after asking")
+    request = ExtensionRequest.objects.get()
+    assert (request.requested_date, request.due_before, request.state) == (
+        datetime.date(2027, 3, 31),
+        datetime.date(2026, 6, 30),
+        ExtensionState.PENDING,
+    )
+
+    # 4. Another member of the office's staff decides it, after the check page.
+    UserFactory(username="pcc_a2", role=Role.PCC_STAFF, force=cast.force_a)
+    decider = page_as(UserFactory(username="pcc_a2"))
+    decider.goto(reverse("extensions"))
+    audit(decider, problems, "extension requests")
+    decider.get_by_role("link", name="Awaiting decision").click()
+    decider.wait_for_load_state("networkidle")
+    audit(decider, problems, "decision form")
+    decider.get_by_label("Approve the new date").check()
+    decider.get_by_label("Note for the force (needed when refusing)").fill("Committee, 1 December")
+    save(decider, "Continue")
+    audit(decider, problems, "decision check page")
+    request.refresh_from_db()
+    assert request.is_pending
+    save(decider, "Approve the new date")
+    request.refresh_from_db()
+    rec.refresh_from_db()
+    assert request.state == ExtensionState.APPROVED
+    assert (rec.due_date, rec.target_date) == (datetime.date(2027, 3, 31),) * 2
+    audit(decider, problems, "extension requests after deciding")
+
+    # 5. The first meeting pack.
+    pcc.goto(reverse("meeting-packs"))
+    audit(pcc, problems, "meeting packs")
+    fill_date(pcc, TODAY + datetime.timedelta(days=7))
+    save(pcc, "Make the pack")
+    audit(pcc, problems, "first pack")
+    first = MeetingPack.objects.get()
+    assert first.snapshot["total"] == 3
+    assert "This is the first pack" in pcc.content()
+
+    # 6. More progress, then the second pack says what changed.
+    pcc.goto(reverse("item", args=[cast.force_a.slug, inspection.slug, "afi-7"]))
+    pcc.get_by_role("link", name="Record an update").click()
+    pcc.wait_for_load_state("networkidle")
+    pcc.get_by_label("Implemented – awaiting sign-off").check()
+    fill_date(pcc, TODAY)
+    pcc.get_by_label("What has been done, and what happens next").fill("Reminders are live.")
+    save(pcc, "Save the update")
+    afi.refresh_from_db()
+    assert afi.status == Status.IMPLEMENTED
+    pcc.goto(reverse("meeting-packs"))
+    fill_date(pcc, TODAY + datetime.timedelta(days=90))
+    save(pcc, "Make the pack")
+    second = MeetingPack.objects.exclude(pk=first.pk).get()
+    assert second.previous == first
+    changes = pcc.locator("table").first.inner_text()
+    assert "AFI 7" in changes
+    assert "Implemented – awaiting sign-off" in changes
+    audit(pcc, problems, "second pack")
+    assert problems == []
