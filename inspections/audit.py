@@ -12,11 +12,14 @@ from django.db.models import Model
 
 from .models import (
     Dependency,
+    ExtensionRequest,
     FirearmsStatistic,
     Force,
     ForceImplementation,
     Inspection,
+    InspectorateClosure,
     LetterRecipient,
+    LocalAction,
     ProgressLetter,
     ProgressUpdate,
     Recommendation,
@@ -75,6 +78,29 @@ KINDS: dict[str, tuple[type[Model], Describer]] = {
             implementation_label(look["impl"].get(h.implementation_id), h.implementation_id),
             f"{h.previous_date or 'none'} → {h.new_date or 'none'}"
             + (f" because: {h.reason}" if h.reason else " (first date set)"),
+        ),
+    ),
+    "local action": (
+        LocalAction,
+        lambda h, look: (
+            implementation_label(look["impl"].get(h.implementation_id), h.implementation_id),
+            f"{h.status}; owner {h.owner or 'none'}; due {h.due_date or 'none'}: "
+            f"{h.description[:120]}",
+        ),
+    ),
+    "extension request": (
+        ExtensionRequest,
+        lambda h, look: (
+            implementation_label(look["impl"].get(h.implementation_id), h.implementation_id),
+            f"to {h.requested_date} ({h.state})"
+            + (f": {h.decision_note[:120]}" if h.decision_note else ""),
+        ),
+    ),
+    "inspectorate closure": (
+        InspectorateClosure,
+        lambda h, look: (
+            implementation_label(look["impl"].get(h.implementation_id), h.implementation_id),
+            f"{h.action} on {h.on}",
         ),
     ),
     "letter": (

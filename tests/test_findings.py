@@ -247,3 +247,15 @@ def test_only_addressed_forces_owe_a_response(cast):
     body = response.content.decode()
     assert "Alphashire Police" in body
     assert "Betashire Police" not in body
+
+
+def test_lists_filter_by_kind_of_finding(cast):
+    inspection = peel_report(cast.force_a)
+    client = login(cast.pcc_a)
+    rows = csv_rows(
+        client.get(
+            reverse("overdue") + "?kind=area_for_improvement&format=csv&table=within-control"
+        )
+    )
+    assert {(row[2], row[3]) for row in rows[1:]} == {(inspection.title, "AFI")}
+    assert sorted(int(row[4]) for row in rows[1:]) == [1, 2, 3]

@@ -13,6 +13,7 @@ from inspections import audit as audit_trail
 from inspections import permissions
 from inspections.models import (
     Addressee,
+    FindingKind,
     Force,
     ForceImplementation,
     Inspection,
@@ -114,9 +115,15 @@ class ImplementationFilter(django_filters.FilterSet):
         queryset=Force.objects.all(),
         empty_label="All forces",
     )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of finding",
+        field_name="recommendation__kind",
+        choices=FindingKind.choices,
+        empty_label="Every kind",
+    )
     recommendation = django_filters.NumberFilter(
         field_name="recommendation__number",
-        label="Recommendation number",
+        label="Number (within its kind)",
         min_value=1,
         max_value=9999,
     )

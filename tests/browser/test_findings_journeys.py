@@ -191,3 +191,87 @@ def test_a_force_report_from_the_admin_to_the_second_meeting_pack(cast, page_as)
     assert "Implemented – awaiting sign-off" in changes
     audit(pcc, problems, "second pack")
     assert problems == []
+
+
+def test_closure_refusal_action_change_and_a_region_pack(cast, impl_a, page_as, tmp_path):
+    problems: list[str] = []
+    inspection = impl_a.recommendation.inspection
+    item = reverse("item", args=[cast.force_a.slug, inspection.slug, impl_a.recommendation.ref])
+
+    # The office records HMICFRS's closure letter; an empty form says what is missing.
+    pcc = page_as(cast.pcc_a)
+    pcc.goto(item)
+    pcc.get_by_role("link", name="Record the inspectorate's letter").click()
+    pcc.wait_for_load_state("networkidle")
+    audit(pcc, problems, "closure form")
+    save(pcc)
+    summary = pcc.locator(".govuk-error-summary").inner_text()
+    assert "What did HMICFRS do?" in summary
+    audit(pcc, problems, "closure form with errors")
+    letter = tmp_path / "revisit-letter.pdf"
+    letter.write_bytes(b"%PDF-1.4 revisit letter")
+    pcc.get_by_label("Closed by HMICFRS").check()
+    fill_date(pcc, datetime.date(2026, 5, 3))
+    pcc.get_by_label("The inspectorate's letter").set_input_files(str(letter))
+    pcc.get_by_label("Note (optional)").fill("The revisit found the audit in place.")
+    save(pcc)
+    assert "Closed by HMICFRS on 3 May 2026" in pcc.content()
+    audit(pcc, problems, "item page with the closure")
+    closure = impl_a.closures.get()
+    assert closure.letter.read() == letter.read_bytes()
+
+    # An action is added, then changed from the item page.
+    pcc.get_by_role("link", name="Add an action").click()
+    pcc.wait_for_load_state("networkidle")
+    pcc.get_by_label("What will be done?").fill("Audit the armoury")
+    save(pcc, "Save the action")
+    pcc.get_by_role("link", name="Change action 1").click()
+    pcc.wait_for_load_state("networkidle")
+    audit(pcc, problems, "action change form")
+    pcc.get_by_label("Owner (optional until it is allocated)").fill("Insp Jones")
+    pcc.get_by_label("Closed").check()
+    save(pcc, "Save the action")
+    action = LocalAction.objects.get()
+    assert (action.owner, action.status, action.version) == ("Insp Jones", "closed", 2)
+    assert "1 of 1 actions closed" in pcc.content()
+
+    # The force lead asks; the office refuses, with its reason, after the check page.
+    lead = page_as(cast.lead_a)
+    lead.goto(item)
+    lead.get_by_role("link", name="Ask for more time").click()
+    lead.wait_for_load_state("networkidle")
+    fill_date(lead, datetime.date(2027, 9, 30))
+    lead.get_by_label("Why is more time needed?").fill("Staff shortages.")
+    save(lead, "Send the request")
+    pcc.goto(reverse("extensions"))
+    pcc.get_by_role("link", name="Awaiting decision").click()
+    pcc.wait_for_load_state("networkidle")
+    pcc.get_by_label("Refuse: the deadline stands").check()
+    save(pcc, "Continue")
+    assert "Say why the request is refused" in pcc.locator(".govuk-error-summary").inner_text()
+    audit(pcc, problems, "decision form with errors")
+    pcc.get_by_label("Note for the force (needed when refusing)").fill("Not agreed by committee.")
+    save(pcc, "Continue")
+    save(pcc, "Refuse the request")
+    request = ExtensionRequest.objects.get()
+    impl_a.refresh_from_db()
+    assert (request.state, request.decision_note) == (
+        ExtensionState.REFUSED,
+        "Not agreed by committee.",
+    )
+    assert impl_a.due_date == datetime.date(2024, 7, 31)
+
+    # A national administrator makes a region's pack.
+    admin = page_as(cast.admin)
+    admin.goto(reverse("meeting-packs"))
+    admin.get_by_label("Which force or region is the meeting about?").select_option(
+        label=f"{cast.force_a.region.name} region"
+    )
+    fill_date(admin, TODAY + datetime.timedelta(days=14))
+    admin.get_by_label("Completion-based").check()
+    save(admin, "Make the pack")
+    audit(admin, problems, "region pack")
+    pack = MeetingPack.objects.get()
+    assert (pack.region, pack.force, pack.rag_rule) == (cast.force_a.region, None, "completion")
+    assert "Completion-based RAG." in admin.content()
+    assert problems == []
