@@ -15,15 +15,19 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from inspections.models import (
+    ActionStatus,
     Addressee,
     DeadlineKind,
     Dependency,
     DependencyKind,
     DependencyStatus,
+    ExtensionRequest,
+    FindingKind,
     FirearmsStatistic,
     Force,
     ForceImplementation,
     Inspection,
+    LocalAction,
     ProgressUpdate,
     Recommendation,
     Role,
@@ -101,6 +105,12 @@ def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, 
                 recommendations.append(
                     Recommendation(
                         inspection=inspection,
+                        # Findings of every kind: each number is one kind's, so unique within it.
+                        kind=FindingKind.AREA_FOR_IMPROVEMENT
+                        if number % 10 == 4
+                        else FindingKind.CAUSE_OF_CONCERN
+                        if number % 10 == 8
+                        else FindingKind.RECOMMENDATION,
                         number=number,
                         scope=Scope.LOCAL if is_local else Scope.NATIONAL,
                         addressee=Addressee.CHIEF_CONSTABLES if is_local else "",
@@ -206,6 +216,40 @@ def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, 
                             changed_by=pcc,
                         )
                     )
+            # Every fifth item is broken into two local actions; every twentieth has asked
+            # for more time and awaits a decision.
+            LocalAction.objects.bulk_create(
+                (
+                    LocalAction(
+                        implementation=impl,
+                        description=f"Local action {n} for {force.short_name}",
+                        owner="Action owner" if n == 1 else "",
+                        due_date=impl.due_date,
+                        status=ActionStatus.IN_PROGRESS
+                        if n == 1
+                        else ActionStatus.AWAITING_ALLOCATION,
+                        created_by=pcc,
+                    )
+                    for i, impl in enumerate(implementations)
+                    if i % 5 == 0
+                    for n in (1, 2)
+                ),
+                batch_size=BATCH,
+            )
+            ExtensionRequest.objects.bulk_create(
+                (
+                    ExtensionRequest(
+                        implementation=impl,
+                        due_before=impl.due_date,
+                        requested_date=today + datetime.timedelta(days=180),
+                        reason="More time is needed.",
+                        requested_by=lead,
+                    )
+                    for i, impl in enumerate(implementations)
+                    if i % 20 == 0 and impl.status not in (Status.COMPLETE, Status.NOT_APPLICABLE)
+                ),
+                batch_size=BATCH,
+            )
             # Bypasses ProgressUpdate.save (append-only guard) like any bulk insert: new rows.
             ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
             ForceImplementation.blocking_dependencies.through.objects.bulk_create(blocks)

@@ -40,13 +40,24 @@ def measure_database(label: str) -> dict:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from benchmarks.build import build
     from inspections import clock
     from inspections.letters import content, render
-    from inspections.models import Force, ForceImplementation, Inspection, ProgressUpdate, User
+    from inspections.meetings import services as meetings
+    from inspections.models import (
+        ExtensionRequest,
+        Force,
+        ForceImplementation,
+        Inspection,
+        LocalAction,
+        ProgressUpdate,
+        Recommendation,
+        User,
+    )
     from inspections.reports import queries, streams
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -60,6 +71,14 @@ def measure_database(label: str) -> dict:
         "implementations": ForceImplementation.objects.count(),
         "updates": ProgressUpdate.objects.count(),
         "inspections": Inspection.objects.count(),
+        **{
+            f"findings: {kind}": n
+            for kind, n in Recommendation.objects.values_list("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+        },
+        "local actions": LocalAction.objects.count(),
+        "extension requests": ExtensionRequest.objects.count(),
     }
     today = clock.today()
     force = Force.objects.get(slug="west-mercia-police")
@@ -80,6 +99,9 @@ def measure_database(label: str) -> dict:
         "overdue XLSX, one region": "/reports/overdue/?format=xlsx&region=wales",
         "force page XLSX": f"/forces/{force.slug}/?format=xlsx",
         "dashboard CSV": "/?format=csv",
+        "local actions": "/reports/actions/",
+        "extension requests": "/reports/extensions/",
+        "meeting packs": "/meeting-packs/",
     }
     # A whole national table is a large download (tens of thousands of rows): timed 3 times,
     # each beside its limit: the same rows fetched with raw SQL and written with csv.writer.
@@ -192,6 +214,16 @@ def measure_database(label: str) -> dict:
     for each in Force.objects.order_by("name"):
         render.docx(content.from_data(each, inspection, today))
     letters["all 43 DOCX"] = (time.perf_counter() - started) * 1000
+    # A force's meeting pack (about 2,000 findings, most overdue) and a region's: made once
+    # each, the snapshot and both files.
+    region = force.region
+    for area, kwargs in (
+        ("force meeting pack", {"force": force, "region": None}),
+        ("region meeting pack", {"force": None, "region": region}),
+    ):
+        started = time.perf_counter()
+        meetings.make_meeting_pack(meeting_date=today, rag_rule="overdue", by=national, **kwargs)
+        letters[area] = (time.perf_counter() - started) * 1000
     return {"label": label, "counts": counts, "built": built, "pages": results, "letters": letters}
 
 
@@ -321,7 +353,14 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
             f"## {run['label']}",
             "",
             f"{counts['inspections']} inspections, {counts['implementations']:,} "
-            f"implementations, {counts['updates']:,} progress updates.",
+            f"implementations, {counts['updates']:,} progress updates. Findings by kind: "
+            + ", ".join(
+                f"{key.removeprefix('findings: ').replace('_', ' ')} {n:,}"
+                for key, n in counts.items()
+                if key.startswith("findings: ")
+            )
+            + f"; {counts.get('local actions', 0):,} local actions, "
+            f"{counts.get('extension requests', 0):,} extension requests awaiting decision.",
         ]
         if run["built"]:
             lines.append(f"Built in {run['built']['seconds']:.0f} s.")
@@ -344,6 +383,10 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
             f"Letters (one force, median of 5): DOCX {letters['docx']:.0f} ms, PDF "
             f"{letters['pdf']:.0f} ms. All 43 forces: PDF {letters['all 43 PDF'] / 1000:.1f}"
             f" s, DOCX {letters['all 43 DOCX'] / 1000:.1f} s.",
+            "",
+            "Meeting packs (made once each: snapshot, DOCX and PDF): one "
+            f"force's {letters['force meeting pack']:.0f} ms, one region's "
+            f"{letters['region meeting pack']:.0f} ms.",
             "",
         ]
     if load_result:
