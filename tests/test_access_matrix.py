@@ -5,24 +5,11 @@ configuration: a URL that is not in the table fails, so nothing can be added ung
 Roles, in the order of each row: anonymous, PCC staff of A, force lead of A, PCC staff of B,
 force lead of B, viewer, national administrator. "4xx" means 403 or 404 (refused either way)."""
 
-import datetime
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from inspections import services
-from inspections.followup import services as followup_services
-from inspections.letters import services as letter_services
-from inspections.meetings import services as meeting_services
-from inspections.models import (
-    FirearmsStatistic,
-    LetterRecipient,
-    TargetDateRevision,
-)
-
-from .conftest import login, record
+from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -48,134 +35,6 @@ def all_url_names() -> set[str]:
 
     walk(get_resolver().url_patterns)
     return names
-
-
-@pytest.fixture
-def world(cast, recommendation, impl_a, impl_b, dependency):
-    """One of everything for force A and force B, and national records."""
-    update_a = record(impl_a, cast.pcc_a, evidence_files=[SimpleUploadedFile("a.pdf", b"%PDF a")])
-    update_b = record(impl_b, cast.pcc_b, evidence_files=[SimpleUploadedFile("b.pdf", b"%PDF b")])
-    for impl, user in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
-        services.set_target_date(
-            implementation=impl, new_date=datetime.date(2025, 1, 1), reason="", changed_by=user
-        )
-    stat_a = FirearmsStatistic.objects.create(
-        force=cast.force_a, source="Test", year_ending=datetime.date(2023, 3, 31)
-    )
-    stat_n = FirearmsStatistic.objects.create(
-        force=None, source="Test", year_ending=datetime.date(2023, 3, 31)
-    )
-    LetterRecipient.objects.create(
-        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
-    )
-    letter_a = letter_services.draft_letter(
-        force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
-    )
-    letter_b = letter_services.issue_letter(
-        letter=letter_services.draft_letter(
-            force=cast.force_b, inspection=recommendation.inspection, author=cast.pcc_b
-        ),
-        author=cast.pcc_b,
-        issued_on=datetime.date(2023, 9, 1),
-    )
-    elsewhere_a = letter_services.record_letter_sent_elsewhere(
-        force=cast.force_a,
-        inspection=recommendation.inspection,
-        sent_on=datetime.date(2023, 9, 2),
-        file=SimpleUploadedFile("signed.pdf", b"%PDF signed by A"),
-        note="Internal: sent from Word",
-        author=cast.pcc_a,
-    )
-    for force, user in ((cast.force_a, cast.pcc_a), (cast.force_b, cast.pcc_b)):
-        letter_services.save_chief_comments(
-            force=force,
-            inspection=recommendation.inspection,
-            author=user,
-            received_on=datetime.date(2023, 8, 20),
-            text="The chief constable's comments.",
-            file=SimpleUploadedFile("comments.pdf", b"%PDF comments"),
-            pcc_response="Internal draft of the response",
-            today=datetime.date(2023, 9, 1),
-        )
-    publication_b = letter_services.publish_response(
-        letter=letter_b, with_chief_comments=True, author=cast.pcc_b
-    )
-    action_a = followup_services.save_local_action(
-        implementation=impl_a,
-        by=cast.pcc_a,
-        description="Write the audit procedure",
-        owner="Supt A",
-        due_date=datetime.date(2027, 1, 31),
-        status="in_progress",
-    )
-    extension_a = followup_services.request_extension(
-        implementation=impl_a,
-        by=cast.lead_a,
-        requested_date=datetime.date(2027, 6, 30),
-        reason="Waiting on national guidance.",
-    )
-    closure_a = followup_services.record_closure(
-        implementation=impl_a,
-        by=cast.pcc_a,
-        action="closed",
-        on=datetime.date(2025, 5, 3),
-        letter=SimpleUploadedFile("revisit.pdf", b"%PDF revisit"),
-        url="",
-        note="",
-    )
-    pack_a = meeting_services.make_meeting_pack(
-        force=cast.force_a,
-        region=None,
-        meeting_date=datetime.date(2026, 12, 10),
-        rag_rule="overdue",
-        by=cast.pcc_a,
-    )
-    pack_region = meeting_services.make_meeting_pack(
-        force=None,
-        region=cast.force_a.region,
-        meeting_date=datetime.date(2026, 12, 11),
-        rag_rule="overdue",
-        by=cast.admin,
-    )
-    return {
-        "cast": cast,
-        "A": {
-            "force": cast.force_a,
-            "forceimplementation": impl_a,
-            "progressupdate": update_a,
-            "targetdaterevision": TargetDateRevision.objects.get(implementation=impl_a),
-            "firearmsstatistic": stat_a,
-            "progressletter": letter_a,
-            "user": cast.pcc_a,
-        },
-        "B": {
-            "force": cast.force_b,
-            "forceimplementation": impl_b,
-            "progressupdate": update_b,
-            "targetdaterevision": TargetDateRevision.objects.get(implementation=impl_b),
-            "progressletter": letter_b,
-            "user": cast.pcc_b,
-        },
-        "N": {
-            "region": cast.force_a.region,
-            "inspection": recommendation.inspection,
-            "recommendation": recommendation,
-            "dependency": dependency,
-            "firearmsstatistic": stat_n,
-            "letterrecipient": LetterRecipient.objects.get(),
-            "user": cast.viewer,
-        },
-        "letter_a": letter_a,
-        "letter_b": letter_b,
-        "elsewhere_a": elsewhere_a,
-        "publication_b": publication_b,
-        "action_a": action_a,
-        "extension_a": extension_a,
-        "closure_a": closure_a,
-        "pack_a": pack_a,
-        "pack_region": pack_region,
-        "update_a": update_a,
-    }
 
 
 # --- the table --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
-from .test_access_matrix import ROLES, clients, expected_urls, row, world  # noqa: F401
+from .test_access_matrix import ROLES, clients, expected_urls, row
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +220,7 @@ def post_data(values: list[tuple[str, str]], files: list[str]) -> dict[str, obje
     return data
 
 
-def test_every_form_posted_by_every_role_writes_only_where_allowed(world):  # noqa: F811
+def test_every_form_posted_by_every_role_writes_only_where_allowed(world):
     table = expected_urls(world)
     by_path = {url: label for label, (url, _) in table.items()}
     people = clients(world)

@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from inspections.models import LetterStatus, ProgressLetter, ProgressUpdate, TargetDateRevision
 
-from .test_access_matrix import clients, world  # noqa: F401
+from .test_access_matrix import clients
 
 pytestmark = pytest.mark.django_db
 
 
-def test_crafted_posts_cannot_touch_another_force(world):  # noqa: F811
+def test_crafted_posts_cannot_touch_another_force(world):
     """Force B's people try to create, change, delete or issue force A's things."""
     impl_a = world["A"]["forceimplementation"]
     letter_a = world["letter_a"]
@@ -97,6 +97,6 @@ def test_crafted_posts_cannot_touch_another_force(world):  # noqa: F811
         "/admin/inspections/forceimplementation/not-a-number/change/",
     ],
 )
-def test_absurd_ids_are_not_found_not_server_errors(world, url):  # noqa: F811
+def test_absurd_ids_are_not_found_not_server_errors(world, url):
     for role in ("pcc_a", "admin"):
         assert clients(world)[role].get(url).status_code in (403, 404), (role, url)

@@ -170,3 +170,27 @@ def test_a_force_report_s_findings_appear_by_their_own_names(cast):
     overdue = MeetingPack.objects.get().snapshot["overdue"]
     assert [i["reference"] for i in overdue] == ["AFI 3"]
     assert not ExtensionRequest.objects.exists()
+
+
+def test_a_large_pack_s_files_are_written_by_the_command(cast, impl_a, monkeypatch):
+    from django.core.management import call_command
+
+    from inspections.meetings import services as meeting_services
+
+    monkeypatch.setattr(meeting_services, "WRITE_AT_ONCE", 0)
+    client = login(cast.pcc_a)
+    response = make(client, cast.force_a, TODAY + datetime.timedelta(days=2))
+    pack = MeetingPack.objects.get()
+    assert not pack.files_ready
+    page = client.get(response["Location"]).content.decode()
+    assert "its Word and PDF files are being written" in page
+    assert client.get(reverse("meeting-pack-file", args=[pack.uuid, "pdf"])).status_code == 404
+    out = io.StringIO()
+    call_command("render_meeting_packs", stdout=out)
+    assert "Wrote the files of Meeting pack: Alphashire Police" in out.getvalue()
+    pack.refresh_from_db()
+    assert pack.files_ready
+    assert "Alphashire Police" in docx_text(download(client, pack, "docx"))
+    again = io.StringIO()
+    call_command("render_meeting_packs", stdout=again)
+    assert again.getvalue() == ""

@@ -19,7 +19,7 @@ from inspections.models import (
     User,
 )
 from inspections.models.fields import PlainTextFormField
-from inspections.reports.filters import INSPECTION_HINT, InspectionField, inspection_box
+from inspections.reports.filters import AddressForm, inspection_field
 from inspections.text import NOTE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
 from inspections.work.fields import GovukDateField
 from inspections.work.forms import put_errors, text_field
@@ -203,16 +203,10 @@ class ClosureForm(forms.Form):
         return cleaned
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(AddressForm):
     """The actions report's filters, from its address."""
 
-    inspection = InspectionField(
-        label="Inspection",
-        help_text=INSPECTION_HINT,
-        required=False,
-        max_length=300,
-        widget=inspection_box(),
-    )
+    inspection = inspection_field()
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -220,22 +214,10 @@ class ActionFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="Overdue only", required=False)
 
-    def problems(self) -> list[str]:
-        return [
-            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            for name, errors in self.errors.items()
-        ]
 
-
-class ExtensionFilterForm(forms.Form):
+class ExtensionFilterForm(AddressForm):
     state = forms.ChoiceField(
         label="State",
         required=False,
         choices=[("", "Every state"), *ExtensionState.choices],
     )
-
-    def problems(self) -> list[str]:
-        return [
-            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            for name, errors in self.errors.items()
-        ]

@@ -58,8 +58,37 @@ def make_meeting_pack(
         snapshot=content,
         created_by=by,
     )
-    stem = f"meeting-pack-{slugify(content['area'])}-{meeting_date:%Y-%m-%d}"
+    pack.save()
+    if snapshot.rows_listed(content) <= WRITE_AT_ONCE:
+        write_files(pack)
+    return pack
+
+
+# A pack listing up to this many rows has its files written at once (well under a second); a
+# larger one (a region's, say: its PDF can take half a minute) is written by the
+# render_meeting_packs command, run by cron every minute, so no request waits for it.
+WRITE_AT_ONCE = 300
+
+
+def write_files(pack: MeetingPack) -> None:
+    """Write a pack's DOCX and PDF from its snapshot (the same whenever they are written)."""
+    content = pack.snapshot
+    stem = f"meeting-pack-{slugify(content['area'])}-{pack.meeting_date:%Y-%m-%d}"
     pack.docx.save(f"{stem}.docx", ContentFile(render.docx(content)), save=False)
     pack.pdf.save(f"{stem}.pdf", ContentFile(render.pdf(content)), save=False)
-    pack.save()
-    return pack
+    pack.save(update_fields=["docx", "pdf"])
+
+
+def write_waiting_files() -> list[MeetingPack]:
+    """Every pack still without its files, oldest first, each in its own transaction."""
+    written = []
+    for pk in (
+        MeetingPack.objects.awaiting_files().order_by("created_at").values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            pack = MeetingPack.objects.select_for_update().filter(pk=pk).awaiting_files().first()
+            if pack is None:  # another run wrote it meanwhile
+                continue
+            write_files(pack)
+            written.append(pack)
+    return written

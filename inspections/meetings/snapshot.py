@@ -61,6 +61,14 @@ def rag_of(rule: str, status: str, due: datetime.date | None, today: datetime.da
     return Rag.GREEN
 
 
+def rows_listed(content: dict[str, Any]) -> int:
+    """How many rows a pack's files list: what decides how long they take to write."""
+    return sum(
+        len(content[part])
+        for part in ("overdue", "due_soon", "completed_since", "changes", "extensions")
+    )
+
+
 def build(
     *,
     force: Force | None,

@@ -50,7 +50,16 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 rag_rule=form.cleaned_data["rag_rule"],
                 by=user,
             )
-            messages.success(request, "Meeting pack made. It is kept as it is now.")
+            messages.success(
+                request,
+                "Meeting pack made. It is kept as it is now."
+                + (
+                    ""
+                    if pack.files_ready
+                    else " It is large: its Word and PDF files are being written and will be "
+                    "here within a few minutes."
+                ),
+            )
             return redirect("meeting-pack", uuid=pack.uuid)
     return render(
         request,
@@ -73,6 +82,8 @@ def pack_file(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> FileRes
     if fmt not in ("docx", "pdf"):
         raise Http404("A pack is a DOCX or a PDF.")
     stored = pack.docx if fmt == "docx" else pack.pdf
+    if not stored:
+        raise Http404("The pack's files are still being written: try again in a few minutes.")
     return FileResponse(
         stored.open("rb"), as_attachment=True, filename=(stored.name or fmt).rsplit("/", 1)[-1]
     )

@@ -43,7 +43,6 @@ from .progress import (
 )
 from .reference import (
     Dependency,
-    FirearmsStatistic,
     Force,
     Inspection,
     Recommendation,
@@ -51,6 +50,7 @@ from .reference import (
     parse_reference,
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
+from .statistics import FirearmsStatistic
 from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [

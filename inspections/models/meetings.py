@@ -16,6 +16,9 @@ def pack_upload_to(instance: "MeetingPack", filename: str) -> str:
 
 
 class MeetingPackQuerySet(models.QuerySet["MeetingPack"]):
+    def awaiting_files(self) -> "MeetingPackQuerySet":
+        return self.filter(pdf="")
+
     def for_area(self, *, force: Force | None, region: Region | None) -> "MeetingPackQuerySet":
         return self.filter(force=force, region=region)
 
@@ -42,8 +45,9 @@ class MeetingPack(models.Model):
         help_text="The pack this one says what changed since.",
     )
     snapshot = models.JSONField()
-    docx = models.FileField(upload_to=pack_upload_to, max_length=255)
-    pdf = models.FileField(upload_to=pack_upload_to, max_length=255)
+    # Empty until written: a large pack's files are written by the render_meeting_packs command.
+    docx = models.FileField(upload_to=pack_upload_to, max_length=255, blank=True)
+    pdf = models.FileField(upload_to=pack_upload_to, max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_packs"
     )
@@ -70,6 +74,10 @@ class MeetingPack(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting pack: {self.area_name}, {self.meeting_date:%-d %B %Y}"
+
+    @property
+    def files_ready(self) -> bool:
+        return bool(self.docx) and bool(self.pdf)
 
     @property
     def area_name(self) -> str:

@@ -82,10 +82,9 @@ def inspection_box() -> forms.TextInput:
 INSPECTION_HINT = "Its title or short name: type a few words."
 
 
-class InspectionChoiceForm(forms.Form):
-    """The one inspection a page is about (the matrix, the s.55 responses), from its address."""
-
-    inspection = InspectionField(
+def inspection_field() -> InspectionField:
+    """The optional inspection box of a page's filters."""
+    return InspectionField(
         label="Inspection",
         help_text=INSPECTION_HINT,
         required=False,
@@ -93,8 +92,22 @@ class InspectionChoiceForm(forms.Form):
         widget=inspection_box(),
     )
 
+
+class AddressForm(forms.Form):
+    """A form that reads a page's query parameters: what is wrong, field by field, for the
+    page's clear 400."""
+
     def problems(self) -> list[str]:
-        return [" ".join(str(e) for e in errors) for errors in self.errors.values()]
+        return [
+            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            for name, errors in self.errors.items()
+        ]
+
+
+class InspectionChoiceForm(AddressForm):
+    """The one inspection a page is about (the matrix, the s.55 responses), from its address."""
+
+    inspection = inspection_field()
 
 
 class ImplementationFilter(django_filters.FilterSet):
