@@ -448,11 +448,19 @@ class TestAuditTrail:
             reason="APP still in consultation",
             changed_by=pcc,
         )
-        body = (
-            client_for("westmercia.lead")
-            .get(reverse("force", args=["west-mercia-police"]))
-            .content.decode()
-        )
-        assert "Changed from 1 March 2027 to 1 June 2027 by Sam Ashby" in body
-        assert "because: APP still in consultation" in body
+        lead = client_for("westmercia.lead")
+        body = lead.get(reverse("force", args=["west-mercia-police"])).content.decode()
         assert "issued 4 September 2023 by Sam Ashby" in body
+        # Each finding's whole history is on its own page, linked from the force page.
+        item = reverse("item", args=["west-mercia-police", "firearms-2023", 5])
+        assert f'href="{item}"' in body
+        history = lead.get(item).context["revisions"]
+        assert [
+            (r.previous_date, r.new_date, r.reason, r.changed_by.get_full_name()) for r in history
+        ][-1] == (
+            datetime.date(2027, 3, 1),
+            datetime.date(2027, 6, 1),
+            "APP still in consultation",
+            "Sam Ashby",
+        )
+        assert "APP still in consultation" in lead.get(item).content.decode()

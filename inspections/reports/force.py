@@ -46,7 +46,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
     if export_format(request):
         table.export = streams.implementation_sheet(
             table.sheet_name,
-            queries.listed(queries.force_implementations(force, today, history=False)),
+            queries.force_implementations(force, today),
             flags=True,
         )
     else:

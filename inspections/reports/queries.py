@@ -21,7 +21,6 @@ from inspections.models import (
     ProgressUpdate,
     Recommendation,
     Status,
-    TargetDateRevision,
     User,
 )
 from inspections.models.progress import Attention, ImplementationQuerySet
@@ -209,16 +208,13 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
     return result
 
 
-def force_implementations(
-    force: Force, today: datetime.date, *, history: bool = True
-) -> ImplementationQuerySet:
-    """The force's implementations; with ``history``, each one's updates and target dates too
-    (for the page's timeline, which exports do not carry)."""
-    rows = (
+def force_implementations(force: Force, today: datetime.date) -> ImplementationQuerySet:
+    """The force's implementations, each with its overdue and stale flags and what its table row
+    shows (``listed``). Each one's whole history is on its item page."""
+    return listed(
         ForceImplementation.objects.filter(force=force)
         .with_overdue_flag(today)
         .with_stale_flag(today)
-        .select_related("recommendation__inspection")
         .order_by(
             "-recommendation__inspection__published",
             "recommendation__inspection",
@@ -226,19 +222,6 @@ def force_implementations(
             "recommendation__number",
             "pk",
         )
-    )
-    if not history:
-        return rows
-    updates = (
-        ProgressUpdate.objects.latest_first()
-        .select_related("author")
-        .prefetch_related("dependencies")
-    )
-    revisions = TargetDateRevision.objects.select_related("changed_by").order_by("changed_at", "id")
-    return rows.prefetch_related(
-        Prefetch("updates", queryset=updates),
-        "blocking_dependencies",
-        Prefetch("target_date_revisions", queryset=revisions),
     )
 
 
