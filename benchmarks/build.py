@@ -54,7 +54,11 @@ PROGRESSION = [
 ]
 
 
-def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, float]:
+def build(
+    *, say: Callable[[str], None] = print, seed: int = 2023, scale: int = 1
+) -> dict[str, float]:
+    """The national-scale database; ``scale`` multiplies the inspections (and so every row
+    under them) while keeping their publication dates in the same years."""
     rng = random.Random(seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -92,10 +96,10 @@ def build(*, say: Callable[[str], None] = print, seed: int = 2023) -> dict[str, 
             Inspection(
                 title=f"Synthetic inspection {n:03d}: a national-scale benchmark report",
                 slug=f"bench-{n:03d}",
-                published=start + datetime.timedelta(days=n * 7),
+                published=start + datetime.timedelta(days=n * 7 // scale),
                 summary="A synthetic report made for the benchmark.",
             )
-            for n in range(1, INSPECTIONS + 1)
+            for n in range(1, INSPECTIONS * scale + 1)
         )
         recommendations = []
         for inspection in inspections:

@@ -21,6 +21,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "bench" / "national.sqlite3"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
+# Ten times the data (860,000 implementations, 8.6 million updates), to show that a 50-row page
+# costs the same at both sizes. BENCH_10X=0 skips it (it takes about ten minutes to build).
+POSTGRES_10X = os.environ.get(
+    "BENCH_POSTGRES_10X_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench_10x"
+)
+# The pages that show 50 rows, compared at 1 × and 10 ×.
+FIFTY_ROW_PAGES = [
+    "overdue",
+    "due soon",
+    "force page",
+    "local actions",
+    "extension requests",
+]
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
 TODAY = "2026-11-21"
 
@@ -63,10 +76,11 @@ def measure_database(label: str) -> dict:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    scale = int(os.environ.get("BENCH_SCALE", "1"))
     built = {}
     if not ProgressUpdate.objects.exists():
         started = time.perf_counter()
-        build(say=lambda line: print(f"[{label}] {line}", flush=True))
+        build(say=lambda line: print(f"[{label}] {line}", flush=True), scale=scale)
         built["seconds"] = time.perf_counter() - started
     counts = {
         "implementations": ForceImplementation.objects.count(),
@@ -147,6 +161,8 @@ def measure_database(label: str) -> dict:
         "force page": lambda user: queries.force_implementations(force, today)[:50].query,
     }
 
+    if scale > 1:
+        pages = {name: url for name, url in pages.items() if name in FIFTY_ROW_PAGES}
     results = []
     for who, user in (("national", national), ("force", local_user)):
         client = Client()
@@ -192,6 +208,8 @@ def measure_database(label: str) -> dict:
                 flush=True,
             )
 
+    if scale > 1:
+        return {"label": label, "counts": counts, "built": built, "pages": results, "scale": scale}
     client = Client()
     client.force_login(national)
     for name, url in whole_exports.items():
@@ -270,8 +288,13 @@ def measure_whole_export(
     return row
 
 
-def child(label: str, database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_LOG_LEVEL": "WARNING"}
+def child(label: str, database_url: str, scale: int = 1) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "BENCH_SCALE": str(scale),
+    }
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--measure", label],
         cwd=ROOT,
@@ -291,8 +314,8 @@ def postgres_available() -> bool:
     return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
 
 
-def ensure_postgres_database() -> None:
-    name = POSTGRES.rsplit("/", 1)[1]
+def ensure_postgres_database(url: str = POSTGRES) -> None:
+    name = url.rsplit("/", 1)[1]
     exists = subprocess.run(
         [
             "psql",
@@ -355,7 +378,10 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
         "national one with 2 gunicorn workers; DOCX < 150 ms; PDF < 1 s.",
         "",
     ]
+    tenfold = next((run for run in runs if run.get("scale", 1) > 1), None)
     for run in runs:
+        if run is tenfold:
+            continue
         counts = run["counts"]
         lines += [
             f"## {run['label']}",
@@ -402,6 +428,8 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
             f"{letters['region meeting pack files'] / 1000:.1f} s.",
             "",
         ]
+    if tenfold is not None:
+        lines += scale_section(runs, tenfold)
     if load_result:
         lines += [
             "## Throughput (PostgreSQL, wrk, 2 gunicorn workers)",
@@ -415,6 +443,34 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
     return text
 
 
+def scale_section(runs: list[dict], tenfold: dict) -> list[str]:
+    """Each 50-row page at 1 × and 10 × the data on PostgreSQL: the cost should stay flat."""
+    single = next(run for run in runs if run["label"] == "PostgreSQL")
+    before = {(row["user"], row["page"]): row for row in single["pages"]}
+    counts = tenfold["counts"]
+    lines = [
+        "## 1 × and 10 × the data (PostgreSQL)",
+        "",
+        f"At 10 ×: {counts['inspections']:,} inspections, {counts['implementations']:,} "
+        f"implementations, {counts['updates']:,} progress updates"
+        + (f"; built in {tenfold['built']['seconds'] / 60:.0f} min" if tenfold["built"] else "")
+        + ". A 50-row page should cost the same at both sizes (within 25 %).",
+        "",
+        "| user | page | 1 × ms | 10 × ms | 10 × ÷ 1 × | within 25 % |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in tenfold["pages"]:
+        small = before.get((row["user"], row["page"]))
+        if small is None:
+            continue
+        ratio = row["median_ms"] / small["median_ms"]
+        lines.append(
+            f"| {row['user']} | {row['page']} | {small['median_ms']:.1f} | "
+            f"{row['median_ms']:.1f} | {ratio:.2f} | {'yes' if ratio <= 1.25 else 'no'} |"
+        )
+    return [*lines, ""]
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--measure":
         result = measure_database(sys.argv[2])
@@ -426,6 +482,9 @@ def main() -> None:
     if postgres_available():
         ensure_postgres_database()
         runs.append(child("PostgreSQL", POSTGRES))
+        if os.environ.get("BENCH_10X", "1") != "0":
+            ensure_postgres_database(POSTGRES_10X)
+            runs.append(child("PostgreSQL, 10 × the data", POSTGRES_10X, scale=10))
         load_result = throughput()
     else:
         print("PostgreSQL is not running on 127.0.0.1:5432: measured SQLite only.")
