@@ -265,3 +265,19 @@ class TestInspectorateClosure:
             == 403
         )
         assert not InspectorateClosure.objects.exists()
+
+
+def test_approving_a_request_with_the_longest_reason(cast, impl_a):
+    from inspections.followup import services as followup
+    from inspections.text import REASON_MAX
+
+    request = followup.request_extension(
+        implementation=impl_a,
+        by=cast.lead_a,
+        requested_date=datetime.date(2027, 6, 30),
+        reason="x" * REASON_MAX,
+    )
+    followup.decide_extension(request=request, by=cast.pcc_a, approve=True, note="")
+    revision = TargetDateRevision.objects.get(implementation=impl_a)
+    assert len(revision.reason) == REASON_MAX
+    assert revision.reason.startswith("Extension approved on")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from inspections import clock, services
 from inspections.history import record_author
@@ -20,7 +21,7 @@ from inspections.models import (
     LocalAction,
     User,
 )
-from inspections.text import normalise_newlines
+from inspections.text import REASON_MAX, normalise_newlines
 
 from .validation import (
     validate_action,
@@ -122,7 +123,10 @@ def decide_extension(
         services.set_target_date(
             implementation=locked.implementation,
             new_date=locked.requested_date,
-            reason=f"Extension approved on {locked.decided_at:%-d %B %Y}: {locked.reason}",
+            # The request's reason may use the whole limit: the revision keeps what fits.
+            reason=Truncator(
+                f"Extension approved on {locked.decided_at:%-d %B %Y}: {locked.reason}"
+            ).chars(REASON_MAX),
             changed_by=by,
         )
     return locked
