@@ -19,6 +19,18 @@ def latest_pack(*, force: Force | None, region: Region | None) -> MeetingPack | 
     return MeetingPack.objects.for_area(force=force, region=region).first()
 
 
+def chosen_rag_rule(force: Force | None) -> str:
+    """The rule the office chose for its last pack (overdue-based until it chooses)."""
+    last = (
+        MeetingPack.objects.for_area(force=force, region=None)
+        .values_list("rag_rule", flat=True)
+        .first()
+        if force is not None
+        else None
+    )
+    return last or RagRule.OVERDUE.value
+
+
 @transaction.atomic
 def make_meeting_pack(
     *,

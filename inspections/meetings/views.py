@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import MeetingPack, RagRule
+from inspections.models import MeetingPack
 
 from . import services
 from .forms import MeetingPackForm
@@ -28,11 +28,10 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     may_make = user.is_national_admin or permissions.can_make_pack(
         user, force=user.force, region=None
     )
-    rule = RagRule.OVERDUE.value
-    if user.force is not None and (last := services.latest_pack(force=user.force, region=None)):
-        rule = last.rag_rule  # the office's choice stays until it changes it
     form = MeetingPackForm(
-        request.POST if request.method == "POST" else None, user=user, rag_rule=rule
+        request.POST if request.method == "POST" else None,
+        user=user,
+        rag_rule=services.chosen_rag_rule(user.force),
     )
     if request.method == "POST":
         if not may_make:
@@ -65,7 +64,8 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "meetings/list.html",
         {
-            "packs": visible_packs(request)[:100],
+            # A pack's snapshot can be megabytes; the list needs none of it.
+            "packs": visible_packs(request).defer("snapshot")[:100],
             "form": form if may_make else None,
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -74,7 +74,13 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def pack_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     pack = get_object_or_404(visible_packs(request), uuid=uuid)
-    return render(request, "meetings/detail.html", {"pack": pack, "content": pack.snapshot})
+    # Only the previous pack's address: its snapshot can be megabytes.
+    previous = MeetingPack.objects.filter(pk=pack.previous_id).values_list("uuid", flat=True)
+    return render(
+        request,
+        "meetings/detail.html",
+        {"pack": pack, "content": pack.snapshot, "previous_uuid": previous.first()},
+    )
 
 
 def pack_file(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> FileResponse:
