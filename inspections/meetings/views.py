@@ -75,11 +75,15 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def pack_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     pack = get_object_or_404(visible_packs(request), uuid=uuid)
     # Only the previous pack's address: its snapshot can be megabytes.
-    previous = MeetingPack.objects.filter(pk=pack.previous_id).values_list("uuid", flat=True)
+    previous_uuid = (
+        MeetingPack.objects.filter(pk=pack.previous_id).values_list("uuid", flat=True).first()
+        if pack.previous_id is not None
+        else None
+    )
     return render(
         request,
         "meetings/detail.html",
-        {"pack": pack, "content": pack.snapshot, "previous_uuid": previous.first()},
+        {"pack": pack, "content": pack.snapshot, "previous_uuid": previous_uuid},
     )
 
 
