@@ -281,3 +281,23 @@ def test_approving_a_request_with_the_longest_reason(cast, impl_a):
     revision = TargetDateRevision.objects.get(implementation=impl_a)
     assert len(revision.reason) == REASON_MAX
     assert revision.reason.startswith("Extension approved on")
+
+
+def test_a_change_without_its_version_is_refused(cast, impl_a):
+    from inspections.followup import services as followup
+
+    action = followup.save_local_action(
+        implementation=impl_a,
+        by=cast.pcc_a,
+        description="Train commanders",
+        owner="",
+        due_date=None,
+        status=ActionStatus.AWAITING_ALLOCATION,
+    )
+    response = login(cast.pcc_a).post(
+        url("action-edit", impl_a, action.uuid),
+        {"description": "Changed", "owner": "A", "status": ActionStatus.IN_PROGRESS},
+    )
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.description == "Train commanders"

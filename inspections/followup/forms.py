@@ -68,6 +68,8 @@ class LocalActionForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["description"].error_messages["required"] = "Say what will be done."
+        # A change names the version it was made from, so a concurrent edit is never overwritten.
+        self.fields["version"].required = action is not None
         self.status_hints = ACTION_STATUS_HINTS
 
     def clean(self) -> dict[str, Any]:
