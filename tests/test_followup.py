@@ -301,3 +301,25 @@ def test_a_change_without_its_version_is_refused(cast, impl_a):
     assert response.status_code == 400
     action.refresh_from_db()
     assert action.description == "Train commanders"
+
+
+def test_the_extension_report_keeps_awaiting_decision_across_its_pages(cast, impl_a, impl_b):
+    from inspections.followup import services as followup
+
+    followup.request_extension(
+        implementation=impl_a, by=cast.lead_a, requested_date=datetime.date(2027, 6, 30), reason="A"
+    )
+    refused = followup.request_extension(
+        implementation=impl_b, by=cast.lead_b, requested_date=datetime.date(2027, 6, 30), reason="B"
+    )
+    followup.decide_extension(request=refused, by=cast.pcc_b, approve=False, note="No.")
+    viewer = login(cast.viewer)
+
+    def reasons(query: str) -> list[str]:
+        table = viewer.get(reverse("extensions") + query).context["tables"][0]
+        return [row[4].value for row in table.rows]
+
+    assert reasons("") == ["A"]
+    assert reasons("?page=1") == ["A"]
+    assert reasons("?state=") == ["A", "B"]
+    assert reasons("?state=refused") == ["B"]

@@ -254,7 +254,10 @@ def action_cells(action: LocalAction, today: datetime.date) -> list[object]:
 @handles_bad_input
 def extensions_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
-    choice = ExtensionFilterForm(request.GET or {"state": ExtensionState.PENDING})
+    # Awaiting decision unless another state (or every state, "") is asked for, on every page.
+    data = request.GET.copy()
+    data.setdefault("state", ExtensionState.PENDING)
+    choice = ExtensionFilterForm(data)
     if not choice.is_valid():
         raise BadInput(*choice.problems())
     rows = queries.extensions(request.user)
