@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from inspections import permissions
 from inspections.models import (
@@ -16,7 +17,7 @@ from inspections.models import (
     LocalAction,
     User,
 )
-from inspections.models.findings import LocalActionQuerySet
+from inspections.models.findings import LocalActionQuerySet, action_overdue
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def action_progress(implementation: ForceImplementation, today: datetime.date) -
     counts = LocalAction.objects.filter(implementation=implementation).aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(status=ActionStatus.CLOSED)),
-        overdue=Count("pk", filter=~Q(status=ActionStatus.CLOSED) & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=action_overdue(today)),
     )
     return ActionProgress(**counts)
 
@@ -59,14 +60,10 @@ def closures_of(implementation: ForceImplementation) -> list[InspectorateClosure
 
 
 def action_or_404(implementation: ForceImplementation, uuid: str) -> LocalAction:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(LocalAction, implementation=implementation, uuid=uuid)
 
 
 def extension_or_404(user: User, uuid: str) -> ExtensionRequest:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         permissions.scope_queryset(user, ExtensionRequest.objects.all()).select_related(
             "implementation__force",
@@ -78,10 +75,10 @@ def extension_or_404(user: User, uuid: str) -> ExtensionRequest:
     )
 
 
-def actions(user: User) -> LocalActionQuerySet:
+def actions(user: User, today: datetime.date) -> LocalActionQuerySet:
     """Every action the user may see, with what its pages and exports show."""
     return (
-        permissions.scope_queryset(user, LocalAction.objects.all())
+        permissions.scope_queryset(user, LocalAction.objects.with_overdue_flag(today))
         .select_related(
             "implementation__force__region", "implementation__recommendation__inspection"
         )

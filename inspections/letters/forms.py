@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from inspections.models import Force, Inspection, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField, image_problem
 from inspections.models.letters import S55_STATES
+from inspections.reports.filters import AddressForm
 from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
 from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
@@ -103,7 +104,7 @@ class IssueForm(forms.Form):
     issued_on = GovukDateField(label="When was it sent?", subject="the date it was sent")
 
 
-class ResponseFilterForm(forms.Form):
+class ResponseFilterForm(AddressForm):
     """The s.55 page's state filter and sort order, parsed from its address."""
 
     state = forms.ChoiceField(

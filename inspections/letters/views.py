@@ -285,12 +285,7 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     chosen, picker = chosen_inspection(request, queries.default_response_inspection(today))
     choice = ResponseFilterForm(request.GET)
     if not choice.is_valid():
-        raise BadInput(
-            *(
-                f"{choice.fields[k].label}: {' '.join(str(e) for e in v)}"
-                for k, v in choice.errors.items()
-            )
-        )
+        raise BadInput(*choice.problems())
     table = Table(
         "responses",
         f"s.55 responses: {chosen.title}" if chosen else "s.55 responses",

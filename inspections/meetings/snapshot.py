@@ -46,17 +46,25 @@ def rag_definition(rule: str) -> str:
     return RAG_DEFINITIONS[RagRule(rule)].format(days=due_soon_window())
 
 
+def is_overdue(status: str, due: datetime.date | None, on: datetime.date) -> bool:
+    """Attention.overdue for one kept row, as on the meeting's date."""
+    return status not in CLOSED_STATUSES and due is not None and due < on
+
+
+def is_due_soon(status: str, due: datetime.date | None, on: datetime.date) -> bool:
+    """Attention.due_soon for one kept row, as on the meeting's date."""
+    end = on + datetime.timedelta(days=due_soon_window())
+    return status not in CLOSED_STATUSES and due is not None and on <= due <= end
+
+
 def rag_of(rule: str, status: str, due: datetime.date | None, today: datetime.date) -> str:
-    closed = status in CLOSED_STATUSES
     if rule == RagRule.COMPLETION:
-        if closed:
+        if status in CLOSED_STATUSES:
             return Rag.GREEN
         return Rag.RED if status == Status.NOT_STARTED else Rag.AMBER
-    if closed or due is None:
-        return Rag.GREEN
-    if due < today:
+    if is_overdue(status, due, today):
         return Rag.RED
-    if due <= today + datetime.timedelta(days=due_soon_window()):
+    if is_due_soon(status, due, today):
         return Rag.AMBER
     return Rag.GREEN
 
@@ -162,12 +170,8 @@ def build(
                     if counted
                     else ""
                 ),
-                "overdue": status not in CLOSED_STATUSES and due is not None and due < meeting_date,
-                "due_soon": status not in CLOSED_STATUSES
-                and due is not None
-                and meeting_date
-                <= due
-                <= meeting_date + datetime.timedelta(days=due_soon_window()),
+                "overdue": is_overdue(status, due, meeting_date),
+                "due_soon": is_due_soon(status, due, meeting_date),
                 "was": before.get(str(pk)),
             }
         )

@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from inspections.text import NOTE_MAX, REASON_MAX
@@ -17,12 +17,27 @@ from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
 from .progress import ForceImplementation
 
 
+def action_overdue(today: datetime.date) -> Q:
+    """An action not closed whose due date has passed: the one definition, to filter, count and
+    flag rows with."""
+    return ~Q(status=ActionStatus.CLOSED) & Q(due_date__lt=today)
+
+
 class LocalActionQuerySet(models.QuerySet["LocalAction"]):
     def open(self) -> "LocalActionQuerySet":
         return self.exclude(status=ActionStatus.CLOSED)
 
     def overdue(self, today: datetime.date) -> "LocalActionQuerySet":
-        return self.open().filter(due_date__lt=today)
+        return self.filter(action_overdue(today))
+
+    def with_overdue_flag(self, today: datetime.date) -> "LocalActionQuerySet":
+        return self.annotate(
+            is_overdue=Case(
+                When(action_overdue(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
 
 class LocalAction(models.Model):
@@ -73,9 +88,6 @@ class LocalAction(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == ActionStatus.CLOSED
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return not self.is_closed and self.due_date is not None and self.due_date < today
 
 
 class ExtensionRequestQuerySet(models.QuerySet["ExtensionRequest"]):

@@ -3,6 +3,7 @@ the national work that local recommendations wait on, and context statistics."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.lookups import Exact
@@ -342,8 +343,6 @@ class Recommendation(models.Model):
         return f"{self.reference}: {self.inspection.title}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         cause = self.cause_of_concern
         if cause is not None and (
             cause.kind != FindingKind.CAUSE_OF_CONCERN or cause.inspection_id != self.inspection_id

@@ -95,11 +95,14 @@ def inspection_field() -> InspectionField:
 
 class AddressForm(forms.Form):
     """A form that reads a page's query parameters: what is wrong, field by field, for the
-    page's clear 400."""
+    page's clear 400. ``hints`` adds a sentence after a field's messages."""
+
+    hints: dict[str, str] = {}
 
     def problems(self) -> list[str]:
         return [
             f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            + (f" {self.hints[name]}" if name in self.hints else "")
             for name, errors in self.errors.items()
         ]
 
@@ -177,7 +180,7 @@ class ImplementationFilter(django_filters.FilterSet):
         return self.is_bound and any(self.data.get(name) for name in self.filters)
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(AddressForm):
     """The audit trail's filters, parsed from its address."""
 
     user = forms.CharField(label="Who", required=False, max_length=150, strip=True)
@@ -189,12 +192,7 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"])
     until = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d"])
 
-    def problems(self) -> list[str]:
-        return [
-            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            + (" Write dates as 2026-11-21." if name in ("since", "until") else "")
-            for name, errors in self.errors.items()
-        ]
+    hints = {"since": "Write dates as 2026-11-21.", "until": "Write dates as 2026-11-21."}
 
 
 class SuggestForm(forms.Form):
