@@ -25,9 +25,8 @@ def visible_packs(request: AuthenticatedHttpRequest) -> QuerySet[MeetingPack]:
 
 def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    may_make = user.is_national_admin or permissions.can_make_pack(
-        user, force=user.force, region=None
-    )
+    # A national administrator may make any area's pack; a force's office, its own force's.
+    may_make = permissions.can_make_pack(user, force=user.force, region=None)
     form = MeetingPackForm(
         request.POST if request.method == "POST" else None,
         user=user,
