@@ -331,10 +331,12 @@ def queue_response_due(inspection: Inspection) -> str:
 
 def item_url(implementation: ForceImplementation) -> str:
     recommendation = implementation.recommendation
-    return reverse(
-        "item",
-        args=[implementation.force.slug, recommendation.inspection.slug, recommendation.ref],
-    )
+    return item_path(implementation.force.slug, recommendation.inspection.slug, recommendation.ref)
+
+
+def item_path(force_slug: str, inspection_slug: str, ref: str) -> str:
+    """The address of a force's item page: where one finding is worked on."""
+    return reverse("item", args=[force_slug, inspection_slug, ref])
 
 
 def dependency_topic(dependency: Dependency) -> str:

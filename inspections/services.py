@@ -246,6 +246,8 @@ def refresh_current_status(*, implementation: ForceImplementation, changed_by: U
     record_author(implementation, changed_by)
     implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
     implementation.blocking_dependencies.set(blockers)
+    ForceImplementation.objects.filter(pk=implementation.pk).refresh_next_actors()
+    implementation.refresh_from_db(fields=["next_actor"])
 
 
 @transaction.atomic
@@ -418,6 +420,21 @@ def update_implementation_plan(
 
 
 @transaction.atomic
+def delete_dependencies(*, dependencies: Iterable[Dependency]) -> None:
+    """Delete dependencies (the admin's delete): items that waited on them wait on them no
+    longer, so who must act next on those items is worked out again."""
+    ids = [dependency.pk for dependency in dependencies]
+    waiting = list(
+        ForceImplementation.objects.filter(blocking_dependencies__in=ids)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for dependency in Dependency.objects.filter(pk__in=ids):
+        dependency.delete()
+    ForceImplementation.objects.filter(pk__in=waiting).refresh_next_actors()
+
+
+@transaction.atomic
 def close_dependency(
     *,
     dependency: Dependency,
@@ -454,6 +471,8 @@ def close_dependency(
     )
     record_author(dependency, changed_by)
     dependency.save()
+    # Those waiting on nothing else pending are the force's own again.
+    ForceImplementation.objects.filter(pk__in=waiting).refresh_next_actors()
     moved = list(
         ForceImplementation.objects.filter(pk__in=waiting)
         .needs_review()

@@ -1,6 +1,7 @@
-"""Each implementation keeps a copy of its recommendation's due date so that reports can use an
-index. No path that changes a deadline, a deadline kind, a publication date, or adds a force or
-recommendation may leave a copy out of step."""
+"""Each implementation keeps copies of what every report filters and orders on, so that reports
+can use an index: its recommendation's due date, and who must act next. No path that changes a
+deadline, a deadline kind, a publication date, a status, an item's dependencies or a dependency's
+status, or adds a force or recommendation, may leave a copy out of step."""
 
 import datetime
 
@@ -9,12 +10,21 @@ from django.core.management import call_command
 from django.db.models import F, Q
 from django.urls import reverse
 
-from inspections import services
-from inspections.models import DeadlineKind, ForceImplementation, Inspection, Recommendation
-from inspections.models.progress import due_date_expression
+from inspections import clock, services
+from inspections.models import (
+    DeadlineKind,
+    Dependency,
+    DependencyStatus,
+    ForceImplementation,
+    Inspection,
+    OverdueKind,
+    Recommendation,
+    Status,
+)
+from inspections.models.progress import Attention, due_date_expression
 
-from .conftest import login
-from .factories import ForceFactory, RecommendationFactory
+from .conftest import login, record
+from .factories import DependencyFactory, ForceFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +91,64 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
     assert out_of_step() == []
 
 
+def actors_out_of_step() -> list[tuple[int, str, str]]:
+    rows = ForceImplementation.objects.annotate(computed=Attention.next_actor()).exclude(
+        next_actor=F("computed")
+    )
+    return list(rows.values_list("pk", "next_actor", "computed"))
+
+
+def actor(implementation: ForceImplementation) -> str:
+    return ForceImplementation.objects.values_list("next_actor", flat=True).get(
+        pk=implementation.pk
+    )
+
+
+def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl_a, impl_b):
+    assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
+    rota = DependencyFactory(key="rota", title="Regional rota")
+    guidance = DependencyFactory(key="guidance", title="National guidance")
+    for dependency in (rota, guidance):
+        dependency.recommendations.add(recommendation)
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[rota, guidance])
+    record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[guidance])
+    assert actor(impl_a) == actor(impl_b) == OverdueKind.AWAITING_DEPENDENCY
+    assert actors_out_of_step() == []
+    # One of two delivered, through the admin's "record delivery": A still waits on the rota.
+    response = login(cast.admin).post(
+        reverse("admin:inspections_dependency_close", args=[guidance.pk]),
+        {"status": DependencyStatus.DELIVERED, "on": "2024-02-01", "url": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert actor(impl_a) == OverdueKind.AWAITING_DEPENDENCY
+    assert actor(impl_b) == OverdueKind.WITHIN_CONTROL  # needs review
+    assert actors_out_of_step() == []
+    # The other is deleted in the admin: nothing A waits on is pending any more.
+    response = login(cast.admin).post(
+        reverse("admin:inspections_dependency_delete", args=[rota.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not Dependency.objects.filter(pk=rota.pk).exists()
+    assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
+    assert actors_out_of_step() == []
+    # Implemented, then signed off (closed), then reopened by a correcting update.
+    record(impl_a, cast.pcc_a, Status.IMPLEMENTED)
+    assert actor(impl_a) == OverdueKind.AWAITING_SIGN_OFF
+    services.review_implementation(
+        implementation=impl_a, reviewer=cast.lead_a, sign_off=True, note="Seen the audit."
+    )
+    assert actor(impl_a) == ""
+    record(impl_a, cast.pcc_a, Status.IN_PROGRESS, as_of=clock.today())
+    assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
+    assert actors_out_of_step() == []
+
+
 def test_the_loaders_keep_due_dates_in_step(db):
     call_command("load_reference_data", verbosity=0)
     call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
     assert ForceImplementation.objects.filter(due_date__isnull=False).exists()
     assert out_of_step() == []
+    assert ForceImplementation.objects.filter(next_actor="").exists()
+    assert ForceImplementation.objects.exclude(next_actor="").exists()
+    assert actors_out_of_step() == []
     assert Recommendation.objects.exists()

@@ -266,6 +266,12 @@ class DependencyAdmin(TrackerAdmin):
     def recommendation_count(self, obj: Any) -> int:  # annotated with n_recommendations
         return int(obj.n_recommendations)
 
+    def delete_model(self, request: HttpRequest, obj: Dependency) -> None:
+        services.delete_dependencies(dependencies=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        services.delete_dependencies(dependencies=list(queryset))
+
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Delivery goes through "Record delivery", which also tells the forces waiting on it.
         return ["status", "delivered_date"]

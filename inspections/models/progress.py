@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    StringAgg,
     Subquery,
     Value,
     When,
@@ -62,6 +63,16 @@ def stale_after(days: int | None = None) -> int:
     return settings.TRACKER_STALE_AFTER_DAYS if days is None else days
 
 
+# Between the titles of ``with_waiting_on``: a control character, which no title may hold.
+# (SQLite before 3.44 cannot order inside an aggregate, so the titles are sorted here.)
+TITLE_SEPARATOR = "\x1f"
+
+
+def waiting_on_titles(joined: str | None) -> str:
+    """What an item waits on, as a list shows it: the titles by title, "; " between."""
+    return "; ".join(sorted(joined.split(TITLE_SEPARATOR))) if joined else ""
+
+
 class Attention:
     """The derived states of the design brief as SQL conditions, the one definition used both to
     filter rows and to count them. ``stale`` needs ``last_activity`` (``with_last_activity``)."""
@@ -78,12 +89,7 @@ class Attention:
     def overdue_of_kind(cls, today: datetime.date, kind: str) -> Q:
         """Who must act next. An item whose dependencies have all been delivered is waiting on
         nothing: it is the force's own to review, so it counts as within the force's control."""
-        of_status = Q(due_date__lt=today, status__in=OVERDUE_KIND_STATUSES[kind])
-        if kind == OverdueKind.AWAITING_DEPENDENCY:
-            return of_status & cls.still_blocked()
-        if kind == OverdueKind.WITHIN_CONTROL:
-            return of_status | (Q(due_date__lt=today) & cls.needs_review())
-        return of_status
+        return Q(next_actor=kind, due_date__lt=today)
 
     @classmethod
     def due_soon(cls, today: datetime.date, days: int | None = None) -> Q:
@@ -95,22 +101,43 @@ class Attention:
         return Q(status=Status.AWAITING_DEPENDENCY)
 
     @staticmethod
-    def _pending_blockers() -> Exists:
-        return Exists(
+    def next_actor() -> Case:
+        """Who must act next, from the status and the dependencies' statuses: the one definition,
+        kept in the ``next_actor`` column (``refresh_next_actors``) so that reports filter and
+        order on an index. An item whose dependencies have all been delivered or withdrawn is
+        the force's own again (it needs review); a closed item waits on no one."""
+        pending_blockers = Exists(
             Dependency.objects.filter(
                 blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
             )
+        )
+        return Case(
+            When(
+                status__in=OVERDUE_KIND_STATUSES[OverdueKind.WITHIN_CONTROL],
+                then=Value(OverdueKind.WITHIN_CONTROL),
+            ),
+            When(
+                Q(status=Status.AWAITING_DEPENDENCY) & Q(pending_blockers),
+                then=Value(OverdueKind.AWAITING_DEPENDENCY),
+            ),
+            When(status=Status.AWAITING_DEPENDENCY, then=Value(OverdueKind.WITHIN_CONTROL)),
+            When(
+                status__in=OVERDUE_KIND_STATUSES[OverdueKind.AWAITING_SIGN_OFF],
+                then=Value(OverdueKind.AWAITING_SIGN_OFF),
+            ),
+            default=Value(""),
+            output_field=models.CharField(),
         )
 
     @classmethod
     def still_blocked(cls) -> Q:
         """Awaiting a dependency, and at least one it names is still pending."""
-        return cls.awaiting_dependency() & Q(cls._pending_blockers())
+        return Q(next_actor=OverdueKind.AWAITING_DEPENDENCY)
 
     @classmethod
     def needs_review(cls) -> Q:
         """Awaiting a dependency, but nothing it names is still pending."""
-        return cls.awaiting_dependency() & ~Q(cls._pending_blockers())
+        return cls.awaiting_dependency() & Q(next_actor=OverdueKind.WITHIN_CONTROL)
 
     @classmethod
     def needs_review_flag(cls) -> Case:
@@ -167,6 +194,24 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
                 Subquery(computed, output_field=DateField()),
             )
         )
+
+    def with_waiting_on(self) -> "ImplementationQuerySet":
+        """``waiting_on_joined``: the titles of what each row waits on in one string, from a
+        subquery rather than a prefetch of every dependency row (``waiting_on_titles`` reads
+        it)."""
+        titles = (
+            Dependency.objects.filter(blocked_implementations=OuterRef("pk"))
+            .values("blocked_implementations")
+            .annotate(titles=StringAgg("title", Value(TITLE_SEPARATOR)))
+            .values("titles")
+        )
+        return self.annotate(waiting_on_joined=Subquery(titles, output_field=models.TextField()))
+
+    def refresh_next_actors(self) -> int:
+        """Set each row's ``next_actor`` from its status and dependencies. What the services
+        call whenever a status, an item's dependencies or a dependency's status changes. One
+        UPDATE whatever the number of rows."""
+        return self.update(next_actor=Attention.next_actor())
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())
@@ -237,6 +282,18 @@ class ForceImplementation(models.Model):
     due_date = models.DateField(
         null=True, blank=True, editable=False, help_text="When the recommendation falls due."
     )
+    # Who must act next (Attention.next_actor), stored so that each overdue report is an index
+    # range scan in due-date order rather than a dependency lookup per row. Kept in step by the
+    # services (refresh_next_actors), never edited.
+    next_actor = models.CharField(
+        max_length=30,
+        choices=OverdueKind.choices,
+        blank=True,
+        default=OverdueKind.WITHIN_CONTROL,
+        editable=False,
+        help_text="Who must act next: the force, a dependency's owner or the signing-off "
+        "officer; empty once closed. Follows the status and the dependencies.",
+    )
     lead_officer = PlainCharField(
         max_length=200, blank=True, help_text="The officer or member of staff who leads the work."
     )
@@ -258,7 +315,8 @@ class ForceImplementation(models.Model):
         default=1, editable=False, help_text="Goes up with every edit, to catch concurrent edits."
     )
 
-    history = HistoricalRecords(m2m_fields=[blocking_dependencies])
+    # next_actor is derived (from the status and the dependencies, both in the history).
+    history = HistoricalRecords(m2m_fields=[blocking_dependencies], excluded_fields=["next_actor"])
     objects = ImplementationQuerySet.as_manager()
 
     class Meta:
@@ -271,6 +329,10 @@ class ForceImplementation(models.Model):
             models.CheckConstraint(
                 name="implementation_status_valid", condition=Q(status__in=Status.values)
             ),
+            models.CheckConstraint(
+                name="implementation_next_actor_valid",
+                condition=Q(next_actor__in=[*OverdueKind.values, ""]),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "force"], name="impl_status_force_idx"),
@@ -282,6 +344,12 @@ class ForceImplementation(models.Model):
             # A page of a report in due-date order: walked from the earliest date, so the first
             # 50 rows are found without sorting every overdue item (70 ms to 2 ms nationally).
             models.Index(fields=["due_date", "id"], name="impl_due_order_idx"),
+            # The overdue reports, one table per who must act next: a range of due dates, read
+            # in due-date order (the first 50 rows without sorting every overdue item).
+            models.Index(fields=["next_actor", "due_date", "id"], name="impl_actor_due_idx"),
+            models.Index(
+                fields=["force", "next_actor", "due_date"], name="impl_force_actor_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -208,6 +208,27 @@ def finding_reference_in_text(kind: str, number: int) -> str:
     return f"{words if words.isupper() else words.lower()} {number}"
 
 
+def finding_column_name(kind: str, number: int) -> str:
+    """A narrow column's heading: 'Rec. 3', 'CoC 1', 'AFI 7'."""
+    return f"{FINDING_WORDS[kind][1]} {number}"
+
+
+def finding_ref(kind: str, number: int) -> str:
+    """A finding's part of a page address: '3' for recommendation 3, 'afi-7', 'coc-1'."""
+    return f"{FINDING_WORDS[kind][2]}{number}"
+
+
+def finding_short_words(short_title: str, text: str) -> str:
+    """A finding's short title, or the first ten words of its text."""
+    return short_title or Truncator(text).words(10)
+
+
+def finding_label(kind: str, number: int, short_words: str) -> str:
+    """Number and a few words: what lists show ('3. …' for a recommendation, 'AFI 7. …')."""
+    shown = str(number) if kind == FindingKind.RECOMMENDATION else finding_column_name(kind, number)
+    return f"{shown}. {short_words or 'wording not entered'}"
+
+
 def parse_written_reference(written: str) -> tuple[str, int] | None:
     """A finding as a person writes it in a spreadsheet: '3', 'Recommendation 3', 'AFI 7',
     'Area for improvement 7', 'CoC 1', 'Cause of concern 1' (any case), or an address's 'afi-7'.
@@ -364,12 +385,12 @@ class Recommendation(models.Model):
     @property
     def column_name(self) -> str:
         """A narrow column's heading: 'Rec. 3', 'CoC 1', 'AFI 7'."""
-        return f"{FINDING_WORDS[self.kind][1]} {self.number}"
+        return finding_column_name(self.kind, self.number)
 
     @property
     def ref(self) -> str:
         """Its part of a page address: '3' for recommendation 3, 'afi-7', 'coc-1'."""
-        return f"{FINDING_WORDS[self.kind][2]}{self.number}"
+        return finding_ref(self.kind, self.number)
 
     @property
     def sheet_reference(self) -> int | str:
@@ -397,13 +418,12 @@ class Recommendation(models.Model):
     @property
     def label(self) -> str:
         """Number and a few words: what lists show ('3. …' for a recommendation, 'AFI 7. …')."""
-        number = str(self.number) if self.is_recommendation else self.column_name
-        return f"{number}. {self.short_words or 'wording not entered'}"
+        return finding_label(self.kind, self.number, self.short_words)
 
     @property
     def short_words(self) -> str:
         """Its short title, or the first ten words of its text."""
-        return self.short_title or Truncator(self.text).words(10)
+        return finding_short_words(self.short_title, self.text)
 
     @property
     def deadline_display(self) -> str:

@@ -50,7 +50,17 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             flags=True,
         )
     else:
-        rows = list(page_of(request, table, queries.force_implementations(force, today)))
+        # Model rows, not plain values: the page also says what each waits on, with each
+        # dependency's status, and quotes the finding's whole text.
+        rows = list(
+            page_of(
+                request,
+                table,
+                queries.force_implementations(force, today).prefetch_related(
+                    "blocking_dependencies"
+                ),
+            )
+        )
     for implementation in rows:
         table.add(
             recommendation_cell(implementation.recommendation),

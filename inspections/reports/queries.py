@@ -100,13 +100,17 @@ def sum_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
-    """What a table row of implementations shows, fetched with the rows (the latest narrative
-    by a subquery on the latest-update index, not a query per row)."""
+    """What a table row of implementations shows, fetched with the rows in one query: the latest
+    narrative by a subquery on the latest-update index, what it waits on, and whether it needs
+    review."""
     latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
     return (
-        queryset.select_related("force__region", "recommendation__inspection")
-        .prefetch_related("blocking_dependencies")
-        .annotate(latest_narrative=Subquery(latest.values("narrative")[:1]))
+        queryset.select_related("force", "recommendation__inspection")
+        .with_waiting_on()
+        .annotate(
+            latest_narrative=Subquery(latest.values("narrative")[:1]),
+            needs_review=Attention.needs_review_flag(),
+        )
     )
 
 

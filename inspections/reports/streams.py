@@ -1,19 +1,18 @@
 """Exports of implementation tables straight from their query: one values() query for the rows
-(and one for what the waiting items wait on), no model instance or template per row, so that a
-national table of tens of thousands of rows goes out at the database's pace."""
+(and one for their findings' words), no model instance or template per row, so that a national
+table of tens of thousands of rows goes out at the database's pace."""
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from inspections.models import FINDING_WORDS, ForceImplementation, Recommendation, Status
-from inspections.models.progress import Attention
+from inspections.models import FINDING_WORDS, Status
 
+from . import rows
 from .exports import Field, Sheet
 
 NEEDS_REVIEW_LABEL = "Dependency delivered: review"
@@ -57,90 +56,30 @@ def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Fiel
     ]
 
 
-COLUMNS = (
-    "pk",
-    "force__name",
-    "force__region__name",
-    "recommendation__inspection__short_title",
-    "recommendation__inspection__title",
-    "recommendation__kind",
-    "recommendation__number",
-    "recommendation_id",
-    "due_date",
-    "status",
-    "export_needs_review",
-    "target_date",
-    "latest_update_on",
-    "latest_narrative",
-    "lead_officer",
-)
-# Annotated by ``with_overdue_flag`` and ``with_stale_flag``, where a report shows them.
-FLAGS = ("is_overdue", "is_stale")
-
-
-def plain(queryset: QuerySet) -> QuerySet:
-    annotated: QuerySet = queryset.prefetch_related(None).annotate(
-        export_needs_review=Attention.needs_review_flag()
-    )
-    return annotated
-
-
-def values(queryset: QuerySet, flags: bool = False) -> QuerySet:
-    """The rows' one query (``make bench`` runs it raw to set the export's limit)."""
-    return plain(queryset).values_list(*COLUMNS, *FLAGS[: 2 if flags else 0])
+def yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
 
 
 def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequence[object]]:
-    plain_rows = plain(queryset)
-    waiting = plain_rows.filter(status=Status.AWAITING_DEPENDENCY).values("pk")
-    waits: dict[int, list[str]] = defaultdict(list)
-    through = ForceImplementation.blocking_dependencies.through
-    for implementation_id, title in (
-        through.objects.filter(forceimplementation__in=waiting)
-        .order_by("dependency__title")
-        .values_list("forceimplementation_id", "dependency__title")
-    ):
-        waits[implementation_id].append(title)
-    titles = {
-        rec.pk: rec.short_words
-        for rec in Recommendation.objects.filter(
-            pk__in=plain_rows.values("recommendation_id")
-        ).only("pk", "short_title", "text")
-    }
-    for (
-        pk,
-        force,
-        region,
-        inspection_short,
-        inspection_title,
-        kind,
-        number,
-        recommendation_id,
-        due,
-        status,
-        review,
-        target,
-        latest,
-        narrative,
-        lead,
-        *flagged,
-    ) in values(queryset, flags).iterator(chunk_size=CHUNK):
+    short_words = rows.short_words_of(queryset.prefetch_related(None).values("recommendation_id"))
+    raw = rows.values(queryset, flags=flags).iterator(chunk_size=CHUNK)
+    for row in rows.read(raw, short_words):
         yield (
-            force,
-            region,
-            inspection_short or inspection_title,
-            FINDING_WORDS[kind][0],
-            number,
-            titles.get(recommendation_id, ""),
-            due,
-            *([extra.from_due_date(due) if due else None] if extra else []),
-            status_label(status, review),
-            *("Yes" if flag else "No" for flag in flagged),
-            target,
-            latest,
-            narrative,
-            "; ".join(waits.get(pk, ())),
-            lead,
+            row.force_name,
+            row.region_name,
+            row.inspection_name,
+            FINDING_WORDS[row.kind][0],
+            row.number,
+            row.short_words,
+            row.due_date,
+            *([extra.from_due_date(row.due_date) if row.due_date else None] if extra else []),
+            status_label(row.status, row.needs_review),
+            *((yes_no(row.is_overdue), yes_no(row.is_stale)) if flags else ()),
+            row.target_date,
+            row.latest_update_on,
+            row.latest_narrative,
+            row.waiting_on,
+            row.lead_officer,
         )
 
 

@@ -64,6 +64,16 @@ class Table:
         return self.page.paginator.count if self.page is not None else len(self.rows)
 
     @property
+    def page_links(self) -> list[int | str]:
+        """The page numbers a pager shows: the first, the last and two either side of this
+        one, with an ellipsis for each gap (never one link per page: there may be thousands)."""
+        if self.page is None:
+            return []
+        return list(
+            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        )
+
+    @property
     def page_parameter(self) -> str:
         return f"{self.key}-page"
 

@@ -19,16 +19,14 @@ from django.urls import reverse
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Force,
-    ForceImplementation,
     Inspection,
     Recommendation,
     Status,
     User,
 )
 from inspections.models.progress import ImplementationQuerySet
-from inspections.reminders import item_url
 
-from . import exports, streams
+from . import exports, rows, streams
 from .filters import ImplementationFilter, InspectionChoiceForm
 from .tables import Cell, Column, Table
 
@@ -86,9 +84,15 @@ def fill_implementations(
         table.export = streams.implementation_sheet(table.sheet_name, queryset, extra)
         return
     user = request.user
-    for implementation in page_of(request, table, queryset):
-        value = extra.from_due_date(implementation.due_date) if extra else None
-        table.add(*implementation_cells(user, implementation, value))
+    # Counted on the model's table alone (no joins), then the page read as plain values (and
+    # kept as the page's rows, so that showing the pager does not read them again as models).
+    page_of(request, table, queryset)
+    table.page.object_list = list(rows.read(rows.values(table.page.object_list, words=True)))
+    for row in table.page.object_list:
+        extras = (
+            [Cell(extra.from_due_date(row.due_date) if row.due_date else None)] if extra else []
+        )
+        table.add(*implementation_cells(user, row, extras))
 
 
 def export_format(request: AuthenticatedHttpRequest) -> str | None:
@@ -197,7 +201,11 @@ def respond(
 
 
 def force_url(force: Force) -> str:
-    return reverse("force", args=[force.slug])
+    return force_path(force.slug)
+
+
+def force_path(slug: str) -> str:
+    return reverse("force", args=[slug])
 
 
 def recommendation_url(recommendation: Recommendation) -> str:
@@ -215,18 +223,10 @@ def status_cell(status: str) -> Cell:
     return Cell(Status(status).label, status=status)
 
 
-def implementation_status_cell(implementation: ForceImplementation) -> Cell:
+def implementation_status_cell(row: rows.ItemRow) -> Cell:
     """The status, except that an item whose dependencies were all delivered is the force's to
     review: it is shown as that, never as still awaiting."""
-    needs_review = implementation.status == Status.AWAITING_DEPENDENCY and not any(
-        d.is_pending for d in implementation.blocking_dependencies.all()
-    )
-    status = implementation.status
-    return Cell(streams.status_label(status, needs_review), status=status)
-
-
-def waiting_on(implementation: ForceImplementation) -> str:
-    return "; ".join(d.title for d in implementation.blocking_dependencies.all())
+    return Cell(streams.status_label(row.status, row.needs_review), status=row.status)
 
 
 def implementation_columns(user: User, extra: Column | None = None) -> list[Column]:
@@ -246,31 +246,21 @@ def implementation_columns(user: User, extra: Column | None = None) -> list[Colu
     ]
 
 
-def item_cell(implementation: ForceImplementation) -> Cell:
-    """The recommendation, linking to this force's item page, where it is worked on."""
-    recommendation = implementation.recommendation
-    return Cell(
-        f"{recommendation.inspection.list_name}: {recommendation.label}",
-        url=item_url(implementation),
-        returns_here=True,
-    )
+def item_cell(row: rows.ItemRow) -> Cell:
+    """The finding, linking to this force's item page, where it is worked on."""
+    return Cell(f"{row.inspection_name}: {row.label}", url=row.item_url, returns_here=True)
 
 
-def implementation_cells(
-    user: User, implementation: ForceImplementation, extra: object = None
-) -> list[Cell]:
+def implementation_cells(user: User, row: rows.ItemRow, extras: list[Cell]) -> list[Cell]:
+    """A row's cells, in ``implementation_columns`` order (``extras`` after the deadline)."""
     return [
-        *(
-            [Cell(implementation.force.name, url=force_url(implementation.force))]
-            if user.sees_all_forces
-            else []
-        ),
-        item_cell(implementation),
-        Cell(implementation.due_date),
-        *([Cell(extra)] if extra is not None else []),
-        implementation_status_cell(implementation),
-        Cell(implementation.target_date),
-        Cell(implementation.latest_update_on),
-        Cell(getattr(implementation, "latest_narrative", "") or "", long_text=True),
-        Cell(waiting_on(implementation)),
+        *([Cell(row.force_name, url=force_path(row.force_slug))] if user.sees_all_forces else []),
+        item_cell(row),
+        Cell(row.due_date),
+        *extras,
+        implementation_status_cell(row),
+        Cell(row.target_date),
+        Cell(row.latest_update_on),
+        Cell(row.latest_narrative, long_text=True),
+        Cell(row.waiting_on),
     ]

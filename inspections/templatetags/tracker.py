@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from html import escape as html_escape
 from urllib.parse import urlencode
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from inspections.models import Status
@@ -31,11 +32,9 @@ STATUS_TAGS: dict[str, str] = {
 
 @register.simple_tag
 def status_tag(status: str, label: str = "") -> SafeString:
-    return format_html(
-        '<strong class="govuk-tag tracker-status {}">{}</strong>',
-        STATUS_TAGS.get(status, "govuk-tag--grey"),
-        label or Status(status).label,
-    )
+    css = STATUS_TAGS.get(status, "govuk-tag--grey")
+    words = html_escape(str(label or Status(status).label))
+    return SafeString(f'<strong class="govuk-tag tracker-status {css}">{words}</strong>')
 
 
 @register.filter
@@ -45,27 +44,32 @@ def date_or_dash(value: datetime.date | None) -> str:
 
 def cell_html(cell: Cell, back_query: str = "") -> SafeString:
     """One cell's content. ``back_query`` is ``next=<this page>``, added to links to task pages
-    so that work done there comes back here, filters and all."""
+    so that work done there comes back here, filters and all. (The standard library's escape,
+    as Django's escape uses, and SafeString rather than mark_safe: neither wraps lazy strings,
+    and a page has a thousand cells.)"""
     if cell.status:
         return status_tag(cell.status, cell.value if isinstance(cell.value, str) else "")
     value = cell.value
     if value is None or value == "":
-        return mark_safe("–")
+        return SafeString("–")
     text = f"{value:%-d %b %Y}" if isinstance(value, datetime.date) else str(value)
     if cell.long_text:
         words = text.split()
         if len(words) <= SHORT_WORDS:
-            return escape(text)
-        return mark_safe(
+            return SafeString(html_escape(text))
+        return SafeString(
             '<details class="govuk-details tracker-more"><summary class="govuk-details__summary">'
-            f'<span class="govuk-details__summary-text">{escape(" ".join(words[:SHORT_WORDS]))}…'
+            '<span class="govuk-details__summary-text">'
+            f"{html_escape(' '.join(words[:SHORT_WORDS]))}…"
             '</span></summary><div class="govuk-details__text tracker-narrative">'
-            f"{escape(text)}</div></details>"
+            f"{html_escape(text)}</div></details>"
         )
     if cell.url:
         url = f"{cell.url}?{back_query}" if cell.returns_here and back_query else cell.url
-        return mark_safe(f'<a class="govuk-link" href="{escape(url)}">{escape(text)}</a>')
-    return escape(text)
+        return SafeString(
+            f'<a class="govuk-link" href="{html_escape(url)}">{html_escape(text)}</a>'
+        )
+    return SafeString(html_escape(text))
 
 
 def back_query_of(context: template.Context) -> str:
