@@ -153,3 +153,37 @@ def test_after_delivery_an_item_is_the_forces_own_to_review_everywhere(
         )
     assert "Dependency delivered: review" in page.content.decode()
     assert "Dependency delivered: review" in body(csv).decode("utf-8-sig")
+
+
+def test_what_an_item_waits_on_is_listed_by_title_with_each_status(
+    cast, impl_a, impl_b, dependency
+):
+    """The overdue table, its export and the force page say what each item waits on: every
+    dependency, by title, whatever order they were named in; the force page with each one's
+    status."""
+    from django.urls import reverse
+
+    from .conftest import login
+
+    today = datetime.date(2026, 11, 21)
+    armoury = DependencyFactory(key="armoury", title="Armoury guidance")
+    record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[dependency, armoury])
+    services.close_dependency(
+        dependency=armoury,
+        status=DependencyStatus.DELIVERED,
+        on=datetime.date(2024, 3, 1),
+        changed_by=cast.admin,
+    )
+    with override_settings(TRACKER_TODAY=today.isoformat()):
+        client = login(cast.pcc_b)
+        page = client.get(reverse("overdue"))
+        csv = client.get(reverse("overdue"), {"format": "csv", "table": "awaiting-dependency"})
+        force_page = client.get(reverse("force", args=[cast.force_b.slug]))
+    (table,) = [t for t in page.context["tables"] if t.key == "awaiting-dependency"]
+    (row,) = table.rows
+    assert row[-1].value == "Armoury guidance; Revised APP"
+    assert "Armoury guidance; Revised APP" in body(csv).decode("utf-8-sig")
+    assert (
+        "Waiting on: Armoury guidance (delivered); Revised APP (pending)"
+        in force_page.content.decode()
+    )

@@ -20,7 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from simple_history.models import HistoricalRecords
 
 from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX
@@ -63,14 +63,24 @@ def stale_after(days: int | None = None) -> int:
     return settings.TRACKER_STALE_AFTER_DAYS if days is None else days
 
 
-# Between the titles of ``with_waiting_on``: a control character, which no title may hold.
-# (SQLite before 3.44 cannot order inside an aggregate, so the titles are sorted here.)
-TITLE_SEPARATOR = "\x1f"
+# Between the dependencies of ``with_waiting_on``, and between each one's title and status:
+# control characters, which no title may hold. (SQLite before 3.44 cannot order inside an
+# aggregate, so they are sorted here.)
+DEPENDENCY_SEPARATOR = "\x1f"
+STATUS_SEPARATOR = "\x1e"
+
+
+def waiting_on_list(joined: str | None) -> list[tuple[str, str]]:
+    """What an item waits on, from ``with_waiting_on``: (title, status) by title."""
+    if not joined:
+        return []
+    pairs = (part.split(STATUS_SEPARATOR, 1) for part in joined.split(DEPENDENCY_SEPARATOR))
+    return sorted((title, status) for title, status in pairs)
 
 
 def waiting_on_titles(joined: str | None) -> str:
     """What an item waits on, as a list shows it: the titles by title, "; " between."""
-    return "; ".join(sorted(joined.split(TITLE_SEPARATOR))) if joined else ""
+    return "; ".join(title for title, _status in waiting_on_list(joined))
 
 
 class Attention:
@@ -196,13 +206,18 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         )
 
     def with_waiting_on(self) -> "ImplementationQuerySet":
-        """``waiting_on_joined``: the titles of what each row waits on in one string, from a
-        subquery rather than a prefetch of every dependency row (``waiting_on_titles`` reads
-        it)."""
+        """``waiting_on_joined``: what each row waits on (titles and statuses) in one string,
+        from a subquery rather than a prefetch of every dependency row (``waiting_on_list`` and
+        ``waiting_on_titles`` read it)."""
         titles = (
             Dependency.objects.filter(blocked_implementations=OuterRef("pk"))
             .values("blocked_implementations")
-            .annotate(titles=StringAgg("title", Value(TITLE_SEPARATOR)))
+            .annotate(
+                titles=StringAgg(
+                    Concat("title", Value(STATUS_SEPARATOR), "status"),
+                    Value(DEPENDENCY_SEPARATOR),
+                )
+            )
             .values("titles")
         )
         return self.annotate(waiting_on_joined=Subquery(titles, output_field=models.TextField()))

@@ -11,13 +11,12 @@ from inspections.models import (
     Inspection,
 )
 
-from . import charts, queries, streams
-from .tables import Column, Table
+from . import charts, queries, rows, streams
+from .tables import Cell, Column, Table
 from .tables_shared import (
     export_format,
     handles_bad_input,
     page_of,
-    recommendation_cell,
     respond,
     status_cell,
 )
@@ -42,35 +41,24 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             Column("Lead officer"),
         ],
     )
-    rows = []
+    implementations = queries.force_implementations(force, today)
+    shown: list[rows.ItemRow] = []
     if export_format(request):
-        table.export = streams.implementation_sheet(
-            table.sheet_name,
-            queries.force_implementations(force, today),
-            flags=True,
-        )
+        table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
     else:
-        # Model rows, not plain values: the page also says what each waits on, with each
-        # dependency's status, and quotes the finding's whole text.
-        rows = list(
-            page_of(
-                request,
-                table,
-                queries.force_implementations(force, today).prefetch_related(
-                    "blocking_dependencies"
-                ),
-            )
-        )
-    for implementation in rows:
+        page_of(request, table, implementations)
+        shown = list(rows.read(rows.values(table.page.object_list, flags=True, words=True)))
+        table.page.object_list = shown
+    for row in shown:
         table.add(
-            recommendation_cell(implementation.recommendation),
-            implementation.due_date,
-            status_cell(implementation.status),
-            "Yes" if implementation.is_overdue else "No",
-            "Yes" if implementation.is_stale else "No",
-            implementation.target_date,
-            implementation.latest_update_on,
-            implementation.lead_officer,
+            Cell(f"{row.inspection_title} – {row.reference_in_text}", url=row.recommendation_url),
+            row.due_date,
+            status_cell(row.status),
+            streams.yes_no(row.is_overdue),
+            streams.yes_no(row.is_stale),
+            row.target_date,
+            row.latest_update_on,
+            row.lead_officer,
         )
     statistics = queries.force_statistics(force)
     chart = charts.bar_chart(
@@ -86,7 +74,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
     )
     context = {
         "force": force,
-        "rows": rows,
+        "rows": shown,
         "statistics": statistics,
         "chart": chart,
         "counts": counts,

@@ -15,11 +15,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from inspections.models import Recommendation
-from inspections.models.progress import waiting_on_titles
+from inspections.models import DependencyStatus, Recommendation, Status
+from inspections.models.progress import waiting_on_list, waiting_on_titles
 from inspections.models.reference import (
     finding_label,
     finding_ref,
+    finding_reference,
     finding_reference_in_text,
     finding_short_words,
 )
@@ -52,7 +53,9 @@ RECOMMENDATION_ID = FIELDS.index("recommendation_id")
 FLAGS = ("is_overdue", "is_stale")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and an export
+# makes tens of thousands of these.
+@dataclass(slots=True)
 class ItemRow:
     force_name: str
     force_slug: str
@@ -68,11 +71,33 @@ class ItemRow:
     target_date: datetime.date | None
     latest_update_on: datetime.date | None
     latest_narrative: str
-    waiting_on: str
+    waiting_on_joined: str | None
     lead_officer: str
     short_words: str
+    # The finding's whole text, when read with ``words``.
+    text: str = ""
     is_overdue: bool = False
     is_stale: bool = False
+
+    @property
+    def waiting_on(self) -> str:
+        return waiting_on_titles(self.waiting_on_joined)
+
+    @property
+    def waiting_on_list(self) -> list[tuple[str, str]]:
+        """(title, status in words) of each dependency it waits on."""
+        return [
+            (title, DependencyStatus(status).label)
+            for title, status in waiting_on_list(self.waiting_on_joined)
+        ]
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def reference(self) -> str:
+        return finding_reference(self.kind, self.number)
 
     @property
     def label(self) -> str:
@@ -116,6 +141,7 @@ def read(raw: Iterable[tuple], short_words: dict[int, str] | None = None) -> Ite
     short words then looked up in ``short_words``."""
     known = {} if short_words is None else short_words
     fixed = len(FIELDS)
+    text = ""
     for values_of_row in raw:
         recommendation_id = values_of_row[RECOMMENDATION_ID]
         rest = values_of_row[fixed:]
@@ -125,10 +151,10 @@ def read(raw: Iterable[tuple], short_words: dict[int, str] | None = None) -> Ite
                 known[recommendation_id] = finding_short_words(short_title, text)
         else:
             flags = list(rest)
-        yield row_of(values_of_row[:fixed], known.get(recommendation_id, ""), flags)
+        yield row_of(values_of_row[:fixed], known.get(recommendation_id, ""), text, flags)
 
 
-def row_of(fixed: Sequence[Any], short_words: str, flags: list[bool]) -> ItemRow:
+def row_of(fixed: Sequence[Any], short_words: str, text: str, flags: list[bool]) -> ItemRow:
     (
         force_name,
         force_slug,
@@ -163,8 +189,9 @@ def row_of(fixed: Sequence[Any], short_words: str, flags: list[bool]) -> ItemRow
         target_date,
         latest_update_on,
         latest_narrative or "",
-        waiting_on_titles(waiting_on_joined),
+        waiting_on_joined,
         lead_officer,
         short_words,
+        text,
         *flags,
     )

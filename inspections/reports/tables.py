@@ -18,7 +18,7 @@ class Column:
     numeric: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a page makes a thousand, and frozen ones are slow to make
 class Cell:
     """One value. ``url`` makes it a link; ``status`` (a Status code) shows it as a status tag."""
 
