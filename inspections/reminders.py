@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .addresses import address
 from .letters.queries import ResponseReminder, response_reminders
 from .models import (
     FORCE_ROLES,
@@ -336,7 +337,7 @@ def item_url(implementation: ForceImplementation) -> str:
 
 def item_path(force_slug: str, inspection_slug: str, ref: str) -> str:
     """The address of a force's item page: where one finding is worked on."""
-    return reverse("item", args=[force_slug, inspection_slug, ref])
+    return address("item", force_slug, inspection_slug, ref)
 
 
 def dependency_topic(dependency: Dependency) -> str:

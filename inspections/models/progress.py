@@ -78,11 +78,6 @@ def waiting_on_list(joined: str | None) -> list[tuple[str, str]]:
     return sorted((title, status) for title, status in pairs)
 
 
-def waiting_on_titles(joined: str | None) -> str:
-    """What an item waits on, as a list shows it: the titles by title, "; " between."""
-    return "; ".join(title for title, _status in waiting_on_list(joined))
-
-
 class Attention:
     """The derived states of the design brief as SQL conditions, the one definition used both to
     filter rows and to count them. ``stale`` needs ``last_activity`` (``with_last_activity``)."""
@@ -207,8 +202,8 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
 
     def with_waiting_on(self) -> "ImplementationQuerySet":
         """``waiting_on_joined``: what each row waits on (titles and statuses) in one string,
-        from a subquery rather than a prefetch of every dependency row (``waiting_on_list`` and
-        ``waiting_on_titles`` read it)."""
+        from a subquery rather than a prefetch of every dependency row (``waiting_on_list``
+        reads it)."""
         titles = (
             Dependency.objects.filter(blocked_implementations=OuterRef("pk"))
             .values("blocked_implementations")

@@ -21,6 +21,7 @@ from inspections.models import (
     Status,
     User,
 )
+from inspections.widgets import PlainSelect
 
 SUGGESTIONS = 10
 
@@ -117,25 +118,22 @@ class ImplementationFilter(django_filters.FilterSet):
     inspection = InspectionFilter(
         label="Inspection", help_text=INSPECTION_HINT, max_length=300, widget=inspection_box()
     )
-    region = django_filters.ModelChoiceFilter(
+    # Chosen by address name (slug), from a list read once per page as plain values.
+    region = django_filters.ChoiceFilter(
         label="Region",
-        field_name="force__region",
-        to_field_name="slug",
-        queryset=Region.objects.all(),
+        field_name="force__region__slug",
         empty_label="All regions",
+        widget=PlainSelect,
     )
-    force = django_filters.ModelChoiceFilter(
-        label="Force",
-        field_name="force",
-        to_field_name="slug",
-        queryset=Force.objects.all(),
-        empty_label="All forces",
+    force = django_filters.ChoiceFilter(
+        label="Force", field_name="force__slug", empty_label="All forces", widget=PlainSelect
     )
     kind = django_filters.ChoiceFilter(
         label="Kind of finding",
         field_name="recommendation__kind",
         choices=FindingKind.choices,
         empty_label="Every kind",
+        widget=PlainSelect,
     )
     recommendation = django_filters.NumberFilter(
         field_name="recommendation__number",
@@ -148,9 +146,10 @@ class ImplementationFilter(django_filters.FilterSet):
         field_name="recommendation__addressee",
         choices=Addressee.choices,
         empty_label="All addressees",
+        widget=PlainSelect,
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=Status.choices, empty_label="All statuses"
+        label="Status", choices=Status.choices, empty_label="All statuses", widget=PlainSelect
     )
 
     class Meta:
@@ -161,9 +160,16 @@ class ImplementationFilter(django_filters.FilterSet):
         self, data: Any = None, queryset: QuerySet | None = None, *, user: User, **kwargs: Any
     ) -> None:
         super().__init__(data, queryset, **kwargs)
-        # People who see one force are not offered the others, even as filter choices.
-        self.filters["force"].queryset = permissions.scope_queryset(user, Force.objects.all())
-        if not user.sees_all_forces:
+        if user.sees_all_forces:
+            self.filters["region"].extra["choices"] = list(
+                Region.objects.order_by("name").values_list("slug", "name")
+            )
+            self.filters["force"].extra["choices"] = list(
+                permissions.scope_queryset(user, Force.objects.order_by("name")).values_list(
+                    "slug", "name"
+                )
+            )
+        else:
             # Their own force is the only choice, so it needs no filter of its own.
             del self.filters["region"]
             del self.filters["force"]

@@ -47,7 +47,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
     else:
         page_of(request, table, implementations)
-        shown = list(rows.read(rows.values(table.page.object_list, flags=True, words=True)))
+        shown = rows.page_rows(table.page.object_list, flags=True)
         table.page.object_list = shown
     for row in shown:
         table.add(

@@ -1,22 +1,31 @@
-"""A row of an implementations table, read as plain values rather than model instances. A report
-page shows up to 150 rows and an export tens of thousands; five model instances a row cost more
-than the SQL. The screen's cells and the export's columns are both made from these rows.
+"""Rows of an implementations table, read as plain values rather than model instances: a report
+page shows up to 150 rows and an export tens of thousands, and five model instances a row cost
+more than the SQL. One list of columns (``FIELDS``) for the screen and the exports.
 
-Needs a queryset from ``queries.listed`` (its narrative, what it waits on and whether it needs
-review) and, for ``flags``, one annotated ``with_overdue_flag`` and ``with_stale_flag``."""
+A page's rows (``page_rows``) carry what they wait on and their finding's words, read with the
+rows (a page has few). An export's (``export_rows``) look both up once in bulk instead, so its one
+big query stays plain: a subquery per row costs more than the lookups over tens of thousands.
+
+Needs a queryset from ``queries.listed`` (its latest narrative, whether it needs review, what it
+waits on) and, for ``flags``, one annotated ``with_overdue_flag`` and ``with_stale_flag``."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
-from inspections.models import DependencyStatus, Recommendation, Status
-from inspections.models.progress import waiting_on_list, waiting_on_titles
+from inspections.addresses import address
+from inspections.models import (
+    DependencyStatus,
+    ForceImplementation,
+    Recommendation,
+    Status,
+)
+from inspections.models.progress import waiting_on_list
 from inspections.models.reference import (
     finding_label,
     finding_ref,
@@ -27,6 +36,7 @@ from inspections.models.reference import (
 from inspections.reminders import item_path
 
 FIELDS = (
+    "pk",
     "force__name",
     "force__slug",
     "force__region__name",
@@ -42,27 +52,24 @@ FIELDS = (
     "target_date",
     "latest_update_on",
     "latest_narrative",
-    "waiting_on_joined",
     "lead_officer",
 )
-# What the finding's short words are made from: read with a page's rows (a page has few), but
-# once per finding for an export (``short_words_of``: a finding's text is long, and every force
-# has a row for it).
-WORDS = ("recommendation__short_title", "recommendation__text")
-RECOMMENDATION_ID = FIELDS.index("recommendation_id")
+# Read with a page's rows: what each waits on, and what its finding's words are made from.
+PAGE_FIELDS = ("waiting_on_joined", "recommendation__short_title", "recommendation__text")
 FLAGS = ("is_overdue", "is_stale")
 
 
-# Not frozen: a frozen dataclass sets each field through object.__setattr__, and an export
-# makes tens of thousands of these.
+# Not frozen: a frozen dataclass sets each field through object.__setattr__.
 @dataclass(slots=True)
 class ItemRow:
+    pk: int
     force_name: str
     force_slug: str
     region_name: str
     inspection_slug: str
     inspection_title: str
-    inspection_name: str
+    inspection_short_title: str
+    recommendation_id: int
     kind: str
     number: int
     due_date: datetime.date | None
@@ -70,26 +77,28 @@ class ItemRow:
     needs_review: bool
     target_date: datetime.date | None
     latest_update_on: datetime.date | None
-    latest_narrative: str
-    waiting_on_joined: str | None
+    latest_narrative: str | None
     lead_officer: str
-    short_words: str
-    # The finding's whole text, when read with ``words``.
+    # (title, status) of each dependency it waits on, by title.
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+    short_words: str = ""
+    # The finding's whole text.
     text: str = ""
     is_overdue: bool = False
     is_stale: bool = False
 
     @property
+    def inspection_name(self) -> str:
+        return self.inspection_short_title or self.inspection_title
+
+    @property
     def waiting_on(self) -> str:
-        return waiting_on_titles(self.waiting_on_joined)
+        return "; ".join(title for title, _status in self.waiting)
 
     @property
     def waiting_on_list(self) -> list[tuple[str, str]]:
         """(title, status in words) of each dependency it waits on."""
-        return [
-            (title, DependencyStatus(status).label)
-            for title, status in waiting_on_list(self.waiting_on_joined)
-        ]
+        return [(title, DependencyStatus(status).label) for title, status in self.waiting]
 
     @property
     def status_label(self) -> str:
@@ -100,12 +109,12 @@ class ItemRow:
         return finding_reference(self.kind, self.number)
 
     @property
-    def label(self) -> str:
-        return finding_label(self.kind, self.number, self.short_words)
-
-    @property
     def reference_in_text(self) -> str:
         return finding_reference_in_text(self.kind, self.number)
+
+    @property
+    def label(self) -> str:
+        return finding_label(self.kind, self.number, self.short_words)
 
     @property
     def item_url(self) -> str:
@@ -113,85 +122,58 @@ class ItemRow:
 
     @property
     def recommendation_url(self) -> str:
-        return reverse(
-            "recommendation", args=[self.inspection_slug, finding_ref(self.kind, self.number)]
-        )
+        return address("recommendation", self.inspection_slug, finding_ref(self.kind, self.number))
 
 
-def values(queryset: QuerySet, *, flags: bool = False, words: bool = False) -> QuerySet:
-    """The rows' one query (``make bench`` runs it raw as the page's and the export's limit).
-    ``words`` reads what each finding's short words are made from with the rows."""
+def values(queryset: QuerySet, *, flags: bool = False, page: bool = False) -> QuerySet:
+    """The rows' one query (``make bench`` runs an export's raw as its floor)."""
     return queryset.prefetch_related(None).values_list(
-        *FIELDS, *(WORDS if words else ()), *(FLAGS if flags else ())
+        *FIELDS, *(PAGE_FIELDS if page else ()), *(FLAGS if flags else ())
     )
 
 
-def short_words_of(recommendations: QuerySet) -> dict[int, str]:
-    """Each finding's short words, fetched once per finding rather than once per row."""
-    return {
+def page_rows(queryset: QuerySet, *, flags: bool = False) -> list[ItemRow]:
+    """One page's rows (``queryset`` sliced), everything each row shows read with it."""
+    fixed = len(FIELDS)
+    rows = []
+    for raw in values(queryset, flags=flags, page=True):
+        waiting_on_joined, short_title, text, *flagged = raw[fixed:]
+        row = ItemRow(*raw[:fixed])
+        row.waiting = waiting_on_list(waiting_on_joined)
+        row.short_words = finding_short_words(short_title, text)
+        row.text = text
+        if flags:
+            row.is_overdue, row.is_stale = flagged
+        rows.append(row)
+    return rows
+
+
+def export_rows(queryset: QuerySet, *, flags: bool, chunk: int) -> Iterator[ItemRow]:
+    """Every row, streamed ``chunk`` at a time; what they wait on and their findings' words
+    looked up once each (two more queries) rather than per row."""
+    plain = queryset.prefetch_related(None)
+    waiting: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    through = ForceImplementation.blocking_dependencies.through
+    for implementation_id, title, status in (
+        through.objects.filter(
+            forceimplementation__in=plain.filter(status=Status.AWAITING_DEPENDENCY).values("pk")
+        )
+        .order_by("dependency__title")
+        .values_list("forceimplementation_id", "dependency__title", "dependency__status")
+    ):
+        waiting[implementation_id].append((title, status))
+    short_words = {
         pk: finding_short_words(short_title, text)
         for pk, short_title, text in Recommendation.objects.filter(
-            pk__in=recommendations
+            pk__in=plain.values("recommendation_id")
         ).values_list("pk", "short_title", "text")
     }
-
-
-def read(raw: Iterable[tuple], short_words: dict[int, str] | None = None) -> Iterator[ItemRow]:
-    """Rows from ``values``: with ``words`` (``short_words`` None), or without, each finding's
-    short words then looked up in ``short_words``."""
-    known = {} if short_words is None else short_words
     fixed = len(FIELDS)
-    text = ""
-    for values_of_row in raw:
-        recommendation_id = values_of_row[RECOMMENDATION_ID]
-        rest = values_of_row[fixed:]
-        if short_words is None:
-            short_title, text, *flags = rest
-            if recommendation_id not in known:
-                known[recommendation_id] = finding_short_words(short_title, text)
-        else:
-            flags = list(rest)
-        yield row_of(values_of_row[:fixed], known.get(recommendation_id, ""), text, flags)
-
-
-def row_of(fixed: Sequence[Any], short_words: str, text: str, flags: list[bool]) -> ItemRow:
-    (
-        force_name,
-        force_slug,
-        region_name,
-        inspection_slug,
-        inspection_title,
-        inspection_short_title,
-        _recommendation_id,
-        kind,
-        number,
-        due_date,
-        status,
-        needs_review,
-        target_date,
-        latest_update_on,
-        latest_narrative,
-        waiting_on_joined,
-        lead_officer,
-    ) = fixed
-    return ItemRow(
-        force_name,
-        force_slug,
-        region_name,
-        inspection_slug,
-        inspection_title,
-        inspection_short_title or inspection_title,
-        kind,
-        number,
-        due_date,
-        status,
-        needs_review,
-        target_date,
-        latest_update_on,
-        latest_narrative or "",
-        waiting_on_joined,
-        lead_officer,
-        short_words,
-        text,
-        *flags,
-    )
+    raw_rows: Iterable[tuple] = values(queryset, flags=flags).iterator(chunk_size=chunk)
+    for raw in raw_rows:
+        row = ItemRow(*raw[:fixed])
+        row.waiting = waiting.get(row.pk, [])
+        row.short_words = short_words.get(row.recommendation_id, "")
+        if flags:
+            row.is_overdue, row.is_stale = raw[fixed:]
+        yield row

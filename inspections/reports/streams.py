@@ -61,9 +61,8 @@ def yes_no(flag: bool) -> str:
 
 
 def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequence[object]]:
-    short_words = rows.short_words_of(queryset.prefetch_related(None).values("recommendation_id"))
-    raw = rows.values(queryset, flags=flags).iterator(chunk_size=CHUNK)
-    for row in rows.read(raw, short_words):
+    for row in rows.export_rows(queryset, flags=flags, chunk=CHUNK):
+        due = row.due_date
         yield (
             row.force_name,
             row.region_name,
@@ -71,8 +70,8 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
             FINDING_WORDS[row.kind][0],
             row.number,
             row.short_words,
-            row.due_date,
-            *([extra.from_due_date(row.due_date) if row.due_date else None] if extra else []),
+            due,
+            *([extra.from_due_date(due) if due else None] if extra else []),
             status_label(row.status, row.needs_review),
             *((yes_no(row.is_overdue), yes_no(row.is_stale)) if flags else ()),
             row.target_date,

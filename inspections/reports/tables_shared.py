@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
+from inspections.addresses import address
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Force,
@@ -87,7 +88,7 @@ def fill_implementations(
     # Counted on the model's table alone (no joins), then the page read as plain values (and
     # kept as the page's rows, so that showing the pager does not read them again as models).
     page_of(request, table, queryset)
-    table.page.object_list = list(rows.read(rows.values(table.page.object_list, words=True)))
+    table.page.object_list = rows.page_rows(table.page.object_list)
     for row in table.page.object_list:
         extras = (
             [Cell(extra.from_due_date(row.due_date) if row.due_date else None)] if extra else []
@@ -205,7 +206,7 @@ def force_url(force: Force) -> str:
 
 
 def force_path(slug: str) -> str:
-    return reverse("force", args=[slug])
+    return address("force", slug)
 
 
 def recommendation_url(recommendation: Recommendation) -> str:
