@@ -179,6 +179,7 @@ def build(
                         due_date=rec.due_date,
                         status=statuses[-1],
                         latest_update_on=dates[-1],
+                        last_activity=dates[-1],
                         target_date=(rec.deadline or published) + datetime.timedelta(days=180)
                         if rng.random() < 0.3
                         else None,

@@ -73,7 +73,12 @@ def sync_implementations(
         ).values_list("force_id", "recommendation_id")
     )
     missing = [
-        ForceImplementation(force_id=force_id, recommendation_id=rec.pk, due_date=rec.due_date)
+        ForceImplementation(
+            force_id=force_id,
+            recommendation_id=rec.pk,
+            due_date=rec.due_date,
+            last_activity=rec.inspection.published,
+        )
         for rec in recs
         for force_id in addressed[rec.inspection_id]
         if (force_id, rec.pk) not in existing
@@ -101,7 +106,7 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
     if recommendation.scope == Scope.LOCAL:
         sync_implementations(recommendations=[recommendation])
         # The deadline may have moved: every force's copy of it moves too.
-        ForceImplementation.objects.filter(recommendation=recommendation).refresh_due_dates()
+        ForceImplementation.objects.filter(recommendation=recommendation).refresh_dates()
     return recommendation
 
 
@@ -135,9 +140,7 @@ def save_inspection(
         sync_implementations(recommendations=inspection.recommendations.all())
     if before is not None and inspection.published != before:
         # 'With immediate effect' falls due on publication day: those copies move with it.
-        ForceImplementation.objects.filter(
-            recommendation__inspection=inspection
-        ).refresh_due_dates()
+        ForceImplementation.objects.filter(recommendation__inspection=inspection).refresh_dates()
     if inspection.published is not None and inspection.published != before:
         topic = reminders.queue_response_due(inspection)
         transaction.on_commit(lambda: reminders.send_outbox(about=topic))
@@ -246,8 +249,10 @@ def refresh_current_status(*, implementation: ForceImplementation, changed_by: U
     record_author(implementation, changed_by)
     implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
     implementation.blocking_dependencies.set(blockers)
-    ForceImplementation.objects.filter(pk=implementation.pk).refresh_next_actors()
-    implementation.refresh_from_db(fields=["next_actor"])
+    kept = ForceImplementation.objects.filter(pk=implementation.pk)
+    kept.refresh_next_actors()
+    kept.refresh_dates()
+    implementation.refresh_from_db(fields=["next_actor", "due_date", "last_activity"])
 
 
 @transaction.atomic

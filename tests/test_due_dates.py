@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from inspections import clock, services
@@ -30,10 +31,16 @@ pytestmark = pytest.mark.django_db
 
 
 def out_of_step() -> list[tuple[int, object, object]]:
-    rows = ForceImplementation.objects.annotate(computed=due_date_expression()).filter(
+    """Rows whose kept due date or last activity differs from what it is kept from."""
+    rows = ForceImplementation.objects.annotate(
+        computed=due_date_expression(),
+        activity=Coalesce("latest_update_on", "recommendation__inspection__published"),
+    ).filter(
         Q(due_date__isnull=True, computed__isnull=False)
         | Q(due_date__isnull=False, computed__isnull=True)
         | ~Q(due_date=F("computed"))
+        | Q(last_activity__isnull=True, activity__isnull=False)
+        | ~Q(last_activity=F("activity"))
     )
     return list(rows.values_list("pk", "due_date", "computed"))
 
@@ -114,6 +121,9 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[guidance])
     assert actor(impl_a) == actor(impl_b) == OverdueKind.AWAITING_DEPENDENCY
     assert actors_out_of_step() == []
+    # An update moves the date 'stale' counts from.
+    assert ForceImplementation.objects.get(pk=impl_a.pk).last_activity == datetime.date(2023, 9, 4)
+    assert out_of_step() == []
     # One of two delivered, through the admin's "record delivery": A still waits on the rota.
     response = login(cast.admin).post(
         reverse("admin:inspections_dependency_close", args=[guidance.pk]),

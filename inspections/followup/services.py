@@ -119,7 +119,7 @@ def decide_extension(
     locked.save()
     if approve:
         implementations = ForceImplementation.objects.filter(pk=locked.implementation_id)
-        implementations.refresh_due_dates()
+        implementations.refresh_dates()
         services.set_target_date(
             implementation=locked.implementation,
             new_date=locked.requested_date,

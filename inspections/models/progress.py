@@ -80,7 +80,7 @@ def waiting_on_list(joined: str | None) -> list[tuple[str, str]]:
 
 class Attention:
     """The derived states of the design brief as SQL conditions, the one definition used both to
-    filter rows and to count them. ``stale`` needs ``last_activity`` (``with_last_activity``)."""
+    filter rows and to count them."""
 
     @staticmethod
     def open() -> Q:
@@ -160,7 +160,7 @@ class Attention:
     @classmethod
     def stale(cls, today: datetime.date, days: int | None = None) -> Q:
         """Open, and either past the force's own target date or without an update for ``days``
-        (counted from publication when there has never been one). Needs ``last_activity``."""
+        (counted from publication when there has never been one)."""
         quiet_since = today - datetime.timedelta(days=stale_after(days))
         return cls.open() & (Q(target_date__lt=today) | Q(last_activity__lt=quiet_since))
 
@@ -168,16 +168,10 @@ class Attention:
 class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
-    def with_last_activity(self) -> "ImplementationQuerySet":
-        if "last_activity" in self.query.annotations:
-            return self
-        return self.annotate(
-            last_activity=Coalesce("latest_update_on", "recommendation__inspection__published"),
-        )
-
-    def refresh_due_dates(self) -> int:
-        """Set each row's due date: an approved extension's date, else its recommendation's
-        (deadline or publication day). What the services call whenever any of these changes. One
+    def refresh_dates(self) -> int:
+        """Set each row's kept dates. Its due date: an approved extension's date, else its
+        recommendation's (deadline or publication day). Its last activity: its latest update's
+        date, else publication day. What the services call whenever any of these changes. One
         UPDATE whatever the number of rows."""
         from .findings import ExtensionRequest
 
@@ -193,11 +187,17 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
             .order_by("-decided_at", "-id")
             .values("requested_date")[:1]
         )
+        published = Recommendation.objects.filter(pk=OuterRef("recommendation_id")).values(
+            "inspection__published"
+        )[:1]
         return self.update(
             due_date=Coalesce(
                 Subquery(extended, output_field=DateField()),
                 Subquery(computed, output_field=DateField()),
-            )
+            ),
+            last_activity=Coalesce(
+                F("latest_update_on"), Subquery(published, output_field=DateField())
+            ),
         )
 
     def with_waiting_on(self) -> "ImplementationQuerySet":
@@ -254,10 +254,10 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         return self.filter(Attention.still_blocked())
 
     def stale(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        return self.with_last_activity().filter(Attention.stale(today, days))
+        return self.filter(Attention.stale(today, days))
 
     def with_stale_flag(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.with_last_activity().annotate(
+        return self.annotate(
             is_stale=Case(
                 When(Attention.stale(today), then=Value(True)),
                 default=Value(False),
@@ -288,9 +288,16 @@ class ForceImplementation(models.Model):
     )
     # A copy of the recommendation's due date (deadline, or publication day), so that every
     # report filters and orders on an indexed column. Kept in step by the services that change
-    # a deadline or a publication date (refresh_due_dates), never edited.
+    # a deadline or a publication date (refresh_dates), never edited.
     due_date = models.DateField(
         null=True, blank=True, editable=False, help_text="When the recommendation falls due."
+    )
+    # Likewise what 'stale' counts from, so that counting stale items reads this table alone.
+    last_activity = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest update's date, or publication day before any update.",
     )
     # Who must act next (Attention.next_actor), stored so that each overdue report is an index
     # range scan in due-date order rather than a dependency lookup per row. Kept in step by the
@@ -325,8 +332,10 @@ class ForceImplementation(models.Model):
         default=1, editable=False, help_text="Goes up with every edit, to catch concurrent edits."
     )
 
-    # next_actor is derived (from the status and the dependencies, both in the history).
-    history = HistoricalRecords(m2m_fields=[blocking_dependencies], excluded_fields=["next_actor"])
+    # next_actor and last_activity are derived from what the history holds.
+    history = HistoricalRecords(
+        m2m_fields=[blocking_dependencies], excluded_fields=["next_actor", "last_activity"]
+    )
     objects = ImplementationQuerySet.as_manager()
 
     class Meta:

@@ -73,15 +73,12 @@ def with_overdue_total(counts: dict[str, int]) -> dict[str, int]:
 
 
 def attention_counts(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, int]:
-    return with_overdue_total(
-        queryset.with_last_activity().aggregate(**attention_aggregates(today))
-    )
+    return with_overdue_total(queryset.aggregate(**attention_aggregates(today)))
 
 
 def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) -> QuerySet:
     return (
-        queryset.with_last_activity()
-        .values("force__region__name", "force__region__slug")
+        queryset.values("force__region__name", "force__region__slug")
         .annotate(**attention_aggregates(today))
         .order_by("force__region__name")
     )
