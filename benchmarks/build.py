@@ -227,6 +227,7 @@ def build(
                 (
                     LocalAction(
                         implementation=impl,
+                        force=force,
                         description=f"Local action {n} for {force.short_name}",
                         owner="Action owner" if n == 1 else "",
                         due_date=impl.due_date,
@@ -245,6 +246,7 @@ def build(
                 (
                     ExtensionRequest(
                         implementation=impl,
+                        force=force,
                         due_before=impl.due_date,
                         requested_date=today + datetime.timedelta(days=180),
                         reason="More time is needed.",

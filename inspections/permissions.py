@@ -49,8 +49,8 @@ FORCE_PATHS: dict[type[Model], str] = {
     LetterSentElsewhere: "force",
     Publication: "force",
     ChiefConstableComments: "force",
-    LocalAction: "implementation__force",
-    ExtensionRequest: "implementation__force",
+    LocalAction: "force",
+    ExtensionRequest: "force",
     InspectorateClosure: "implementation__force",
     # A region's pack has no force: force users never see one.
     MeetingPack: "force",

@@ -162,3 +162,31 @@ def test_the_loaders_keep_due_dates_in_step(db):
     assert ForceImplementation.objects.exclude(next_actor="").exists()
     assert actors_out_of_step() == []
     assert Recommendation.objects.exists()
+
+
+def test_actions_and_requests_name_their_implementations_force(cast, impl_a, impl_b):
+    """Copied when made, so a force's lists scope on them: never another force's."""
+    from inspections.followup import services as followup
+    from inspections.models import ActionStatus, ExtensionRequest, LocalAction
+
+    for implementation, pcc, lead in (
+        (impl_a, cast.pcc_a, cast.lead_a),
+        (impl_b, cast.pcc_b, cast.lead_b),
+    ):
+        followup.save_local_action(
+            implementation=implementation,
+            by=pcc,
+            description="Audit the armoury.",
+            owner="",
+            due_date=None,
+            status=ActionStatus.AWAITING_ALLOCATION,
+        )
+        followup.request_extension(
+            implementation=implementation,
+            by=lead,
+            requested_date=datetime.date(2027, 6, 30),
+            reason="Waiting on the supplier.",
+        )
+    for model in (LocalAction, ExtensionRequest):
+        assert model.objects.count() == 2
+        assert not model.objects.exclude(force=F("implementation__force")).exists()

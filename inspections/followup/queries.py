@@ -82,7 +82,7 @@ def actions(user: User, today: datetime.date) -> LocalActionQuerySet:
         .select_related(
             "implementation__force__region", "implementation__recommendation__inspection"
         )
-        .order_by("due_date", "implementation__force__name", "id")
+        .order_by("due_date", "force__name", "id")
     )
 
 

@@ -55,7 +55,9 @@ def save_local_action(
     if someone saved in between, nothing is written and StaleEditError says so."""
     validate_action(description=description, owner=owner, status=status)
     if action is None:
-        action = LocalAction(implementation=implementation, created_by=by)
+        action = LocalAction(
+            implementation=implementation, force_id=implementation.force_id, created_by=by
+        )
     else:
         action = LocalAction.objects.select_for_update().get(
             pk=action.pk, implementation=implementation
@@ -92,6 +94,7 @@ def request_extension(
     )
     request = ExtensionRequest(
         implementation=locked,
+        force_id=locked.force_id,
         due_before=locked.due_date,
         requested_date=requested_date,
         reason=tidy(reason),

@@ -223,10 +223,14 @@ def actions_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         ],
         empty_message="No actions match.",
     )
-    shown = rows if export_format(request) else page_of(request, table, rows)
+    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+    shown = (
+        rows
+        if export_format(request)
+        else page_of(request, table, rows, count=sum(by_status.values()))
+    )
     for action in shown:
         table.add(*action_cells(action))
-    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
     counts = {status.label: by_status[status] for status in ActionStatus if status in by_status}
     context = {"choice": choice, "counts": counts}
     return respond(request, "followup/actions_report.html", context, [table], "actions", today)

@@ -15,6 +15,7 @@ from inspections.text import NOTE_MAX, REASON_MAX
 from .choices import ActionStatus, ClosureAction, ExtensionState
 from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
 from .progress import ForceImplementation
+from .reference import Force
 
 
 def action_overdue(today: datetime.date) -> Q:
@@ -48,6 +49,15 @@ class LocalAction(models.Model):
     implementation = models.ForeignKey(
         ForceImplementation, on_delete=models.PROTECT, related_name="actions"
     )
+    # The implementation's force, copied when the action is made (an implementation never
+    # changes force), so that a force's list of actions reads, scopes and orders on one table.
+    force = models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        related_name="local_actions",
+        editable=False,
+        help_text="The force whose finding this is.",
+    )
     description = PlainTextField(max_length=NOTE_MAX, help_text="What will be done.")
     owner = PlainCharField(
         max_length=200, blank=True, help_text="Who is responsible. Empty until it is allocated."
@@ -80,7 +90,12 @@ class LocalAction(models.Model):
                 violation_error_message="An action that is allocated needs its owner.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="action_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            # The actions report, in due-date order: nationally, and for one force.
+            models.Index(fields=["due_date", "id"], name="action_due_order_idx"),
+            models.Index(fields=["force", "due_date", "id"], name="action_force_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.implementation}: action {self.description[:40]}"
@@ -106,6 +121,14 @@ class ExtensionRequest(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     implementation = models.ForeignKey(
         ForceImplementation, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    # Copied from the implementation when the request is made, as for local actions.
+    force = models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        related_name="extension_requests",
+        editable=False,
+        help_text="The force whose finding this is.",
     )
     due_before = models.DateField(
         null=True, blank=True, help_text="When the item fell due when the request was made."
@@ -156,7 +179,13 @@ class ExtensionRequest(models.Model):
                 violation_error_message="This item already has a request awaiting decision.",
             ),
         ]
-        indexes = [models.Index(fields=["state", "requested_at"], name="extension_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "requested_at"], name="extension_state_idx"),
+            # One force's requests in a state, oldest first.
+            models.Index(
+                fields=["force", "state", "requested_at", "id"], name="extension_force_state_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.implementation}: extension to {self.requested_date:%-d %b %Y}"

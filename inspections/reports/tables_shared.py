@@ -58,11 +58,17 @@ def handles_bad_input(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     return wrapper
 
 
-def page_of(request: AuthenticatedHttpRequest, table: Table, queryset: QuerySet) -> Iterable:
+def page_of(
+    request: AuthenticatedHttpRequest, table: Table, queryset: QuerySet, count: int | None = None
+) -> Iterable:
+    """The page of ``queryset`` the address asks for. ``count``: how many rows it has, where the
+    page has already counted them, so that they are not counted again."""
     raw = request.GET.get(table.page_parameter, "1").strip()
     if not raw.isdigit() or int(raw) < 1:
         raise BadInput(f"The page number must be a whole number from 1, not '{raw}'.")
     paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count  # a cached_property: this is the value it would have worked out
     number = int(raw)
     if number > paginator.num_pages:
         raise BadInput(
