@@ -16,11 +16,10 @@ from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 from .choices import FindingKind
 from .fields import ImageFileValidator, PlainCharField, PlainTextField
 from .reference import (
+    FindingReferences,
     Force,
     Inspection,
     Recommendation,
-    finding_reference,
-    finding_reference_in_text,
 )
 
 
@@ -261,7 +260,7 @@ class LetterTemplate(models.Model):
         return f"{self.force.name}: letter template"
 
 
-class LetterSection(models.Model):
+class LetterSection(FindingReferences, models.Model):
     """One local finding in a letter: its words and the force's narrative. Its kind and number
     are copied, like its words, so the letter reads as it was written."""
 
@@ -303,14 +302,6 @@ class LetterSection(models.Model):
         if ProgressLetter.objects.filter(pk=self.letter_id, status=LetterStatus.ISSUED).exists():
             raise FrozenLetterError("An issued letter's sections cannot be changed.")
         super().save(*args, **kwargs)
-
-    @property
-    def reference(self) -> str:
-        return finding_reference(self.kind, self.number)
-
-    @property
-    def reference_in_text(self) -> str:
-        return finding_reference_in_text(self.kind, self.number)
 
 
 # A force's s.55 response, in the order a manager reads them: what needs chasing first.

@@ -2,6 +2,7 @@
 the national work that local recommendations wait on, and context statistics."""
 
 import datetime
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -235,6 +236,38 @@ def finding_label(kind: str, number: int, short_words: str) -> str:
     return f"{shown}. {short_words or 'wording not entered'}"
 
 
+class Numbered(Protocol):
+    kind: str
+    number: int
+
+
+class FindingReferences:
+    """How a finding is referred to, for anything that has its kind and number: a finding, a
+    letter's section about one, a report's row."""
+
+    __slots__ = ()
+
+    @property
+    def reference(self: Numbered) -> str:
+        """As the report refers to it: 'Recommendation 3', 'Cause of concern 1', 'AFI 7'."""
+        return finding_reference(self.kind, self.number)
+
+    @property
+    def reference_in_text(self: Numbered) -> str:
+        """The reference inside a sentence: 'recommendation 3', 'cause of concern 1', 'AFI 7'."""
+        return finding_reference_in_text(self.kind, self.number)
+
+    @property
+    def column_name(self: Numbered) -> str:
+        """A narrow column's heading: 'Rec. 3', 'CoC 1', 'AFI 7'."""
+        return finding_column_name(self.kind, self.number)
+
+    @property
+    def ref(self: Numbered) -> str:
+        """Its part of a page address: '3' for recommendation 3, 'afi-7', 'coc-1'."""
+        return finding_ref(self.kind, self.number)
+
+
 def parse_written_reference(written: str) -> tuple[str, int] | None:
     """A finding as a person writes it in a spreadsheet: '3', 'Recommendation 3', 'AFI 7',
     'Area for improvement 7', 'CoC 1', 'Cause of concern 1' (any case), or an address's 'afi-7'.
@@ -268,7 +301,7 @@ def parse_reference(ref: str) -> tuple[str, int]:
     raise ValueError(f"'{ref}' is not a finding's reference.")
 
 
-class Recommendation(models.Model):
+class Recommendation(FindingReferences, models.Model):
     """A finding of an inspection: a recommendation, a cause of concern or an area for
     improvement (the model keeps its first name: most findings are recommendations)."""
 
@@ -377,26 +410,6 @@ class Recommendation(models.Model):
             raise ValidationError(
                 {"cause_of_concern": "Choose a cause of concern of the same report."}
             )
-
-    @property
-    def reference(self) -> str:
-        """As the report refers to it: 'Recommendation 3', 'Cause of concern 1', 'AFI 7'."""
-        return finding_reference(self.kind, self.number)
-
-    @property
-    def reference_in_text(self) -> str:
-        """The reference inside a sentence: 'recommendation 3', 'cause of concern 1', 'AFI 7'."""
-        return finding_reference_in_text(self.kind, self.number)
-
-    @property
-    def column_name(self) -> str:
-        """A narrow column's heading: 'Rec. 3', 'CoC 1', 'AFI 7'."""
-        return finding_column_name(self.kind, self.number)
-
-    @property
-    def ref(self) -> str:
-        """Its part of a page address: '3' for recommendation 3, 'afi-7', 'coc-1'."""
-        return finding_ref(self.kind, self.number)
 
     @property
     def sheet_reference(self) -> int | str:

@@ -27,10 +27,8 @@ from inspections.models import (
 )
 from inspections.models.progress import waiting_on_list
 from inspections.models.reference import (
+    FindingReferences,
     finding_label,
-    finding_ref,
-    finding_reference,
-    finding_reference_in_text,
     finding_short_words,
 )
 from inspections.reminders import item_path
@@ -61,7 +59,7 @@ FLAGS = ("is_overdue", "is_stale")
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__.
 @dataclass(slots=True)
-class ItemRow:
+class ItemRow(FindingReferences):
     pk: int
     force_name: str
     force_slug: str
@@ -105,24 +103,16 @@ class ItemRow:
         return Status(self.status).label
 
     @property
-    def reference(self) -> str:
-        return finding_reference(self.kind, self.number)
-
-    @property
-    def reference_in_text(self) -> str:
-        return finding_reference_in_text(self.kind, self.number)
-
-    @property
     def label(self) -> str:
         return finding_label(self.kind, self.number, self.short_words)
 
     @property
     def item_url(self) -> str:
-        return item_path(self.force_slug, self.inspection_slug, finding_ref(self.kind, self.number))
+        return item_path(self.force_slug, self.inspection_slug, self.ref)
 
     @property
     def recommendation_url(self) -> str:
-        return address("recommendation", self.inspection_slug, finding_ref(self.kind, self.number))
+        return address("recommendation", self.inspection_slug, self.ref)
 
 
 def values(queryset: QuerySet, *, flags: bool = False, page: bool = False) -> QuerySet:
