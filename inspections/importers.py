@@ -27,7 +27,7 @@ from .models import (
     Status,
     User,
 )
-from .models.reference import parse_written_reference
+from .models.finding_words import parse_written_reference
 from .sheets import (  # noqa: F401 (the reader's names, used through this module too)
     MAX_BYTES,
     ImportFileError,

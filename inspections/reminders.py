@@ -30,7 +30,7 @@ from .models import (
     TargetDateRevision,
     User,
 )
-from .models.progress import due_soon_window
+from .models.attention import due_soon_window
 
 
 def absolute(path: str) -> str:

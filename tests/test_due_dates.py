@@ -22,7 +22,7 @@ from inspections.models import (
     Recommendation,
     Status,
 )
-from inspections.models.progress import Attention, due_date_expression
+from inspections.models.attention import Attention, due_date_expression
 
 from .conftest import login, record
 from .factories import DependencyFactory, ForceFactory, RecommendationFactory

@@ -20,7 +20,7 @@ from inspections.models import (
     Recommendation,
     Role,
 )
-from inspections.models.reference import parse_written_reference
+from inspections.models.finding_words import parse_written_reference
 
 from .conftest import TODAY, login, record
 from .downloads import csv_rows

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from inspections import clock
 from inspections.models import Force, OverdueKind, Recommendation, Region
-from inspections.models.progress import ImplementationQuerySet
+from inspections.models.attention import ImplementationQuerySet
 
 
 class AttentionFilter(admin.SimpleListFilter):

@@ -25,7 +25,8 @@ from inspections.models import (
     ProgressUpdate,
     Scope,
 )
-from inspections.models.reference import finding_order, finding_reference
+from inspections.models.finding_words import finding_reference
+from inspections.models.reference import finding_order
 from inspections.text import printable
 
 RECIPIENT_KEY = "home-secretary"

@@ -26,8 +26,8 @@ from inspections.models import (
     Region,
     Status,
 )
-from inspections.models.progress import Attention, due_soon_window
-from inspections.models.reference import finding_reference
+from inspections.models.attention import Attention, due_soon_window
+from inspections.models.finding_words import finding_reference
 
 RAG_DEFINITIONS = {
     RagRule.OVERDUE: (

@@ -1,272 +1,27 @@
 """What forces do about local recommendations: one implementation per force and recommendation,
 its append-only progress updates and its target-date revisions."""
 
-import datetime
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import (
-    BooleanField,
-    Case,
-    DateField,
-    Exists,
-    F,
-    OuterRef,
     Q,
-    StringAgg,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Concat
 from simple_history.models import HistoricalRecords
 
 from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX
 
+from .attention import ImplementationQuerySet
 from .choices import (
     CLOSED_STATUSES,
     EVIDENCED_STATUSES,
-    OVERDUE_KIND_STATUSES,
-    DeadlineKind,
-    DependencyStatus,
     OverdueKind,
     Status,
 )
 from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
 from .reference import Dependency, Force, Recommendation
-
-
-def due_date_expression(prefix: str = "recommendation__") -> Case:
-    """The date a recommendation falls due, in SQL: its deadline, or publication day for
-    'with immediate effect'. One definition for every query that needs it."""
-    return Case(
-        When(
-            **{f"{prefix}deadline_kind": DeadlineKind.DATE},
-            then=F(f"{prefix}deadline"),
-        ),
-        When(
-            **{f"{prefix}deadline_kind": DeadlineKind.IMMEDIATE},
-            then=F(f"{prefix}inspection__published"),
-        ),
-        default=Value(None),
-        output_field=DateField(),
-    )
-
-
-def due_soon_window(days: int | None = None) -> int:
-    return settings.TRACKER_DUE_SOON_DAYS if days is None else days
-
-
-def stale_after(days: int | None = None) -> int:
-    return settings.TRACKER_STALE_AFTER_DAYS if days is None else days
-
-
-# Between the dependencies of ``with_waiting_on``, and between each one's title and status:
-# control characters, which no title may hold. (SQLite before 3.44 cannot order inside an
-# aggregate, so they are sorted here.)
-DEPENDENCY_SEPARATOR = "\x1f"
-STATUS_SEPARATOR = "\x1e"
-
-
-def waiting_on_list(joined: str | None) -> list[tuple[str, str]]:
-    """What an item waits on, from ``with_waiting_on``: (title, status) by title."""
-    if not joined:
-        return []
-    pairs = (part.split(STATUS_SEPARATOR, 1) for part in joined.split(DEPENDENCY_SEPARATOR))
-    return sorted((title, status) for title, status in pairs)
-
-
-class Attention:
-    """The derived states of the design brief as SQL conditions, the one definition used both to
-    filter rows and to count them."""
-
-    @staticmethod
-    def open() -> Q:
-        return ~Q(status__in=sorted(CLOSED_STATUSES))
-
-    @classmethod
-    def overdue(cls, today: datetime.date) -> Q:
-        return cls.open() & Q(due_date__lt=today)
-
-    @classmethod
-    def overdue_of_kind(cls, today: datetime.date, kind: str) -> Q:
-        """Who must act next. An item whose dependencies have all been delivered is waiting on
-        nothing: it is the force's own to review, so it counts as within the force's control."""
-        return Q(next_actor=kind, due_date__lt=today)
-
-    @classmethod
-    def due_soon(cls, today: datetime.date, days: int | None = None) -> Q:
-        end = today + datetime.timedelta(days=due_soon_window(days))
-        return cls.open() & Q(due_date__gte=today, due_date__lte=end)
-
-    @staticmethod
-    def awaiting_dependency() -> Q:
-        return Q(status=Status.AWAITING_DEPENDENCY)
-
-    @staticmethod
-    def next_actor() -> Case:
-        """Who must act next, from the status and the dependencies' statuses: the one definition,
-        kept in the ``next_actor`` column (``refresh_next_actors``) so that reports filter and
-        order on an index. An item whose dependencies have all been delivered or withdrawn is
-        the force's own again (it needs review); a closed item waits on no one."""
-        pending_blockers = Exists(
-            Dependency.objects.filter(
-                blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
-            )
-        )
-        return Case(
-            When(
-                status__in=OVERDUE_KIND_STATUSES[OverdueKind.WITHIN_CONTROL],
-                then=Value(OverdueKind.WITHIN_CONTROL),
-            ),
-            When(
-                Q(status=Status.AWAITING_DEPENDENCY) & Q(pending_blockers),
-                then=Value(OverdueKind.AWAITING_DEPENDENCY),
-            ),
-            When(status=Status.AWAITING_DEPENDENCY, then=Value(OverdueKind.WITHIN_CONTROL)),
-            When(
-                status__in=OVERDUE_KIND_STATUSES[OverdueKind.AWAITING_SIGN_OFF],
-                then=Value(OverdueKind.AWAITING_SIGN_OFF),
-            ),
-            default=Value(""),
-            output_field=models.CharField(),
-        )
-
-    @classmethod
-    def still_blocked(cls) -> Q:
-        """Awaiting a dependency, and at least one it names is still pending."""
-        return Q(next_actor=OverdueKind.AWAITING_DEPENDENCY)
-
-    @classmethod
-    def needs_review(cls) -> Q:
-        """Awaiting a dependency, but nothing it names is still pending."""
-        return cls.awaiting_dependency() & Q(next_actor=OverdueKind.WITHIN_CONTROL)
-
-    @classmethod
-    def needs_review_flag(cls) -> Case:
-        """``needs_review`` as a value to annotate each row with."""
-        return Case(
-            When(cls.needs_review(), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-
-    @staticmethod
-    def complete() -> Q:
-        return Q(status=Status.COMPLETE)
-
-    @classmethod
-    def stale(cls, today: datetime.date, days: int | None = None) -> Q:
-        """Open, and either past the force's own target date or without an update for ``days``
-        (counted from publication when there has never been one)."""
-        quiet_since = today - datetime.timedelta(days=stale_after(days))
-        return cls.open() & (Q(target_date__lt=today) | Q(last_activity__lt=quiet_since))
-
-
-class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
-    """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
-
-    def refresh_dates(self) -> int:
-        """Set each row's kept dates. Its due date: an approved extension's date, else its
-        recommendation's (deadline or publication day). Its last activity: its latest update's
-        date, else publication day. What the services call whenever any of these changes. One
-        UPDATE whatever the number of rows."""
-        from .findings import ExtensionRequest
-
-        computed = (
-            Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
-            .annotate(computed_due=due_date_expression(prefix=""))
-            .values("computed_due")[:1]
-        )
-        # An approved extension moves the date; the latest decision wins.
-        extended = (
-            ExtensionRequest.objects.approved()
-            .filter(implementation=OuterRef("pk"))
-            .order_by("-decided_at", "-id")
-            .values("requested_date")[:1]
-        )
-        published = Recommendation.objects.filter(pk=OuterRef("recommendation_id")).values(
-            "inspection__published"
-        )[:1]
-        return self.update(
-            due_date=Coalesce(
-                Subquery(extended, output_field=DateField()),
-                Subquery(computed, output_field=DateField()),
-            ),
-            last_activity=Coalesce(
-                F("latest_update_on"), Subquery(published, output_field=DateField())
-            ),
-        )
-
-    def with_waiting_on(self) -> "ImplementationQuerySet":
-        """``waiting_on_joined``: what each row waits on (titles and statuses) in one string,
-        from a subquery rather than a prefetch of every dependency row (``waiting_on_list``
-        reads it)."""
-        titles = (
-            Dependency.objects.filter(blocked_implementations=OuterRef("pk"))
-            .values("blocked_implementations")
-            .annotate(
-                titles=StringAgg(
-                    Concat("title", Value(STATUS_SEPARATOR), "status"),
-                    Value(DEPENDENCY_SEPARATOR),
-                )
-            )
-            .values("titles")
-        )
-        return self.annotate(waiting_on_joined=Subquery(titles, output_field=models.TextField()))
-
-    def refresh_next_actors(self) -> int:
-        """Set each row's ``next_actor`` from its status and dependencies. What the services
-        call whenever a status, an item's dependencies or a dependency's status changes. One
-        UPDATE whatever the number of rows."""
-        return self.update(next_actor=Attention.next_actor())
-
-    def open(self) -> "ImplementationQuerySet":
-        return self.filter(Attention.open())
-
-    def overdue(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.filter(Attention.overdue(today))
-
-    def overdue_of_kind(self, today: datetime.date, kind: str) -> "ImplementationQuerySet":
-        return self.filter(Attention.overdue_of_kind(today, kind))
-
-    def with_overdue_flag(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.annotate(
-            is_overdue=Case(
-                When(Attention.overdue(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-
-    def due_soon(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        return self.filter(Attention.due_soon(today, days))
-
-    def awaiting_dependency(self) -> "ImplementationQuerySet":
-        return self.filter(Attention.awaiting_dependency())
-
-    def needs_review(self) -> "ImplementationQuerySet":
-        return self.filter(Attention.needs_review())
-
-    def still_blocked(self) -> "ImplementationQuerySet":
-        return self.filter(Attention.still_blocked())
-
-    def stale(self, today: datetime.date, days: int | None = None) -> "ImplementationQuerySet":
-        return self.filter(Attention.stale(today, days))
-
-    def with_stale_flag(self, today: datetime.date) -> "ImplementationQuerySet":
-        return self.annotate(
-            is_stale=Case(
-                When(Attention.stale(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-
-    def for_force(self, force: Force) -> "ImplementationQuerySet":
-        return self.filter(force=force)
 
 
 class ForceImplementation(models.Model):

@@ -16,7 +16,7 @@ from inspections.letters import queries as letter_queries
 from inspections.models import (
     OverdueKind,
 )
-from inspections.models.progress import due_soon_window
+from inspections.models.attention import due_soon_window
 
 from . import queries
 from .filters import (

@@ -23,7 +23,7 @@ from inspections.models import (
     Status,
     User,
 )
-from inspections.models.progress import Attention, ImplementationQuerySet
+from inspections.models.attention import Attention, ImplementationQuerySet
 from inspections.models.reference import finding_order
 
 COUNT_KEYS = (

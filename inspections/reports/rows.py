@@ -25,12 +25,8 @@ from inspections.models import (
     Recommendation,
     Status,
 )
-from inspections.models.progress import waiting_on_list
-from inspections.models.reference import (
-    FindingReferences,
-    finding_label,
-    finding_short_words,
-)
+from inspections.models.attention import waiting_on_list
+from inspections.models.finding_words import FindingReferences, finding_label, finding_short_words
 from inspections.reminders import item_path
 
 FIELDS = (

@@ -25,7 +25,7 @@ from inspections.models import (
     Status,
     User,
 )
-from inspections.models.progress import ImplementationQuerySet
+from inspections.models.attention import ImplementationQuerySet
 
 from . import exports, rows, streams
 from .filters import ImplementationFilter, InspectionChoiceForm
