@@ -273,7 +273,7 @@ def build(
                 for year in range(2021, 2026)
             )
     # Bulk inserts skip the services: who must act next is worked out once for every row.
-    ForceImplementation.objects.all().refresh_next_actors()
+    ForceImplementation.objects.all().refresh_next_actors()  # and the actor tallies
     lap("implementations and progress updates")
 
     if connection.vendor == "postgresql":

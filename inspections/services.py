@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from . import clock, reminders
 from .history import record_author
 from .models import (
+    ActorTally,
     AddressedTo,
     Dependency,
     DependencyStatus,
@@ -30,6 +31,7 @@ from .models import (
     TargetDateRevision,
     User,
 )
+from .models.attention import ImplementationQuerySet
 from .text import normalise_newlines
 from .validation import (
     text_problems,
@@ -85,7 +87,17 @@ def sync_implementations(
     ]
     if missing:
         bulk_create_with_history(missing, ForceImplementation, batch_size=500)
+        ActorTally.objects.refresh(item.force_id for item in missing)
     return len(missing)
+
+
+def remove_implementations(*, implementations: ImplementationQuerySet) -> None:
+    """Delete items nothing was recorded against (the callers check), and count their forces'
+    items again."""
+    forces = set(implementations.values_list("force_id", flat=True))
+    for implementation in implementations:
+        implementation.delete()
+    ActorTally.objects.refresh(forces)
 
 
 @transaction.atomic
@@ -100,8 +112,9 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
     if recommendation.pk and recommendation.scope == Scope.NATIONAL:
         validate_scope_change(recommendation=recommendation, scope=recommendation.scope)
         # Nothing was recorded against them (checked above), so nothing is lost.
-        for implementation in ForceImplementation.objects.filter(recommendation=recommendation):
-            implementation.delete()
+        remove_implementations(
+            implementations=ForceImplementation.objects.filter(recommendation=recommendation)
+        )
     recommendation.save()
     if recommendation.scope == Scope.LOCAL:
         sync_implementations(recommendations=[recommendation])
@@ -132,11 +145,12 @@ def save_inspection(
     if forces is not None:
         inspection.forces.set(forces)
         addressed = Force.objects.addressed_by(inspection)
-        for implementation in ForceImplementation.objects.filter(
-            recommendation__inspection=inspection
-        ).exclude(force__in=addressed):
-            # validate_addressees made sure nothing was recorded against these.
-            implementation.delete()
+        # validate_addressees made sure nothing was recorded against these.
+        remove_implementations(
+            implementations=ForceImplementation.objects.filter(
+                recommendation__inspection=inspection
+            ).exclude(force__in=addressed)
+        )
         sync_implementations(recommendations=inspection.recommendations.all())
     if before is not None and inspection.published != before:
         # 'With immediate effect' falls due on publication day: those copies move with it.

@@ -187,3 +187,61 @@ def test_what_an_item_waits_on_is_listed_by_title_with_each_status(
         "Waiting on: Armoury guidance (delivered); Revised APP (pending)"
         in force_page.content.decode()
     )
+
+
+def test_overdue_totals_from_tallies_match_a_count_of_the_rows(cast, impl_a, impl_b, dependency):
+    """The overdue report's totals (from each force's kept counts, less what is not yet due)
+    are exactly the rows' count, whoever asks and whatever they filter on."""
+    from django.urls import reverse
+
+    from .conftest import login
+
+    today = datetime.date(2026, 11, 21)
+    later = RecommendationFactory(
+        inspection=impl_a.recommendation.inspection, number=7, deadline=datetime.date(2027, 3, 31)
+    )
+    closed = RecommendationFactory(inspection=impl_a.recommendation.inspection, number=8)
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    record(impl_b, cast.pcc_b, Status.IMPLEMENTED)
+    record(
+        ForceImplementation.objects.get(force=cast.force_a, recommendation=closed),
+        cast.lead_a,
+        Status.COMPLETE,
+        evidence_note="Audit",
+    )
+    assert ForceImplementation.objects.filter(recommendation=later).count() == 2
+    region = cast.force_a.region.slug
+    asks = [
+        (cast.admin, {}),
+        (cast.viewer, {}),
+        (cast.admin, {"region": region}),
+        (cast.admin, {"force": cast.force_b.slug}),
+        (cast.pcc_a, {}),
+        (cast.lead_b, {}),
+        (cast.admin, {"status": Status.IMPLEMENTED}),
+        (cast.admin, {"kind": "recommendation", "force": cast.force_a.slug}),
+    ]
+    for user, filters in asks:
+        with override_settings(TRACKER_TODAY=today.isoformat()):
+            page = login(user).get(reverse("overdue"), filters)
+        assert page.status_code == 200
+        rows = ForceImplementation.objects.all()
+        if user.force_id:
+            rows = rows.filter(force=user.force_id)
+        if "region" in filters:
+            rows = rows.filter(force__region__slug=filters["region"])
+        if "force" in filters:
+            rows = rows.filter(force__slug=filters["force"])
+        if "status" in filters:
+            rows = rows.filter(status=filters["status"])
+        totals = {table.key: table.total for table in page.context["tables"]}
+        expected = {
+            kind.value.replace("_", "-"): rows.overdue_of_kind(today, kind).count()
+            for kind in OverdueKind
+        }
+        assert totals == expected, (user.username, filters)
+        assert sum(expected.values()) == page.context["total"]
+    # Every kind has an item, and items not yet due exist, so the subtraction is exercised.
+    everything = ForceImplementation.objects.all()
+    assert all(everything.overdue_of_kind(today, kind).exists() for kind in OverdueKind)
+    assert everything.exclude(due_date__lt=today).exclude(next_actor="").exists()

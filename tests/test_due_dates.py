@@ -7,12 +7,13 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from inspections import clock, services
 from inspections.models import (
+    ActorTally,
     DeadlineKind,
     Dependency,
     DependencyStatus,
@@ -48,9 +49,11 @@ def out_of_step() -> list[tuple[int, object, object]]:
 def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
     assert ForceImplementation.objects.filter(due_date=datetime.date(2024, 7, 31)).count() == 2
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
     # A new force gets its copies.
     ForceFactory()
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
     # The deadline moves in the admin.
     response = login(cast.admin).post(
         reverse("admin:inspections_recommendation_change", args=[recommendation.pk]),
@@ -74,6 +77,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
     recommendation.deadline_kind, recommendation.deadline = DeadlineKind.IMMEDIATE, None
     services.save_recommendation(recommendation=recommendation)
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
     inspection = Inspection.objects.get(pk=recommendation.inspection_id)
     response = login(cast.admin).post(
         reverse("admin:inspections_inspection_change", args=[inspection.pk]),
@@ -96,6 +100,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
     # A new recommendation on the inspection.
     RecommendationFactory(inspection=inspection, deadline=datetime.date(2027, 3, 31))
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
 
 
 def actors_out_of_step() -> list[tuple[int, str, str]]:
@@ -103,6 +108,18 @@ def actors_out_of_step() -> list[tuple[int, str, str]]:
         next_actor=F("computed")
     )
     return list(rows.values_list("pk", "next_actor", "computed"))
+
+
+def tallies_out_of_step() -> list[tuple]:
+    """Forces' kept counts of items per actor and month due that differ from a count."""
+    counted = set(
+        ForceImplementation.objects.annotate(month=TruncMonth("due_date"))
+        .values_list("force_id", "next_actor", "month")
+        .annotate(items=Count("pk"))
+        .order_by()
+    )
+    kept = set(ActorTally.objects.values_list("force_id", "next_actor", "due_month", "items"))
+    return sorted(counted ^ kept)
 
 
 def actor(implementation: ForceImplementation) -> str:
@@ -121,9 +138,11 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     record(impl_b, cast.pcc_b, Status.AWAITING_DEPENDENCY, dependencies=[guidance])
     assert actor(impl_a) == actor(impl_b) == OverdueKind.AWAITING_DEPENDENCY
     assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
     # An update moves the date 'stale' counts from.
     assert ForceImplementation.objects.get(pk=impl_a.pk).last_activity == datetime.date(2023, 9, 4)
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
     # One of two delivered, through the admin's "record delivery": A still waits on the rota.
     response = login(cast.admin).post(
         reverse("admin:inspections_dependency_close", args=[guidance.pk]),
@@ -133,6 +152,7 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     assert actor(impl_a) == OverdueKind.AWAITING_DEPENDENCY
     assert actor(impl_b) == OverdueKind.WITHIN_CONTROL  # needs review
     assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
     # The other is deleted in the admin: nothing A waits on is pending any more.
     response = login(cast.admin).post(
         reverse("admin:inspections_dependency_delete", args=[rota.pk]), {"post": "yes"}
@@ -141,6 +161,7 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     assert not Dependency.objects.filter(pk=rota.pk).exists()
     assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
     assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
     # Implemented, then signed off (closed), then reopened by a correcting update.
     record(impl_a, cast.pcc_a, Status.IMPLEMENTED)
     assert actor(impl_a) == OverdueKind.AWAITING_SIGN_OFF
@@ -151,6 +172,7 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     record(impl_a, cast.pcc_a, Status.IN_PROGRESS, as_of=clock.today())
     assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
     assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
 
 
 def test_the_loaders_keep_due_dates_in_step(db):
@@ -158,9 +180,11 @@ def test_the_loaders_keep_due_dates_in_step(db):
     call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
     assert ForceImplementation.objects.filter(due_date__isnull=False).exists()
     assert out_of_step() == []
+    assert tallies_out_of_step() == []
     assert ForceImplementation.objects.filter(next_actor="").exists()
     assert ForceImplementation.objects.exclude(next_actor="").exists()
     assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
     assert Recommendation.objects.exists()
 
 
@@ -190,3 +214,30 @@ def test_actions_and_requests_name_their_implementations_force(cast, impl_a, imp
     for model in (LocalAction, ExtensionRequest):
         assert model.objects.count() == 2
         assert not model.objects.exclude(force=F("implementation__force")).exists()
+
+
+def tally(force) -> int:
+    return sum(
+        ActorTally.objects.filter(force=force, next_actor="within_control").values_list(
+            "items", flat=True
+        )
+    )
+
+
+def test_removing_items_keeps_the_tallies_in_step(cast, recommendation):
+    """A report no longer addressed to a force, and a finding made national, take items away:
+    the forces' counts follow."""
+    from inspections.models import AddressedTo, Scope
+
+    second = RecommendationFactory(inspection=recommendation.inspection, number=5)
+    assert tally(cast.force_b) == 2
+    inspection = Inspection.objects.get(pk=recommendation.inspection_id)
+    inspection.addressed_to = AddressedTo.CHOSEN_FORCES
+    services.save_inspection(inspection=inspection, forces=[cast.force_a])
+    assert not ForceImplementation.objects.filter(force=cast.force_b).exists()
+    assert not ActorTally.objects.filter(force=cast.force_b).exists()
+    assert tallies_out_of_step() == []
+    second.scope = Scope.NATIONAL
+    services.save_recommendation(recommendation=second)
+    assert tally(cast.force_a) == 1
+    assert tallies_out_of_step() == []

@@ -35,6 +35,7 @@ from .letters import (
 from .meetings import MeetingPack
 from .outbox import OutboundEmail
 from .progress import (
+    ActorTally,
     AppendOnlyError,
     EvidenceFile,
     ForceImplementation,
@@ -60,6 +61,7 @@ __all__ = [
     "FORCE_ROLES",
     "OVERDUE_KIND_STATUSES",
     "ActionStatus",
+    "ActorTally",
     "AddressedTo",
     "Addressee",
     "AppendOnlyError",

@@ -168,11 +168,12 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
     def refresh_dates(self) -> int:
-        """Set each row's kept dates. Its due date: an approved extension's date, else its
-        recommendation's (deadline or publication day). Its last activity: its latest update's
-        date, else publication day. What the services call whenever any of these changes. One
-        UPDATE whatever the number of rows."""
+        """Set each row's kept dates, and count each of their forces' items by month due again
+        (``ActorTally``). Its due date: an approved extension's date, else its recommendation's
+        (deadline or publication day). Its last activity: its latest update's date, else
+        publication day. What the services call whenever any of these changes."""
         from .findings import ExtensionRequest
+        from .progress import ActorTally
 
         computed = (
             Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
@@ -189,7 +190,7 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         published = Recommendation.objects.filter(pk=OuterRef("recommendation_id")).values(
             "inspection__published"
         )[:1]
-        return self.update(
+        changed = self.update(
             due_date=Coalesce(
                 Subquery(extended, output_field=DateField()),
                 Subquery(computed, output_field=DateField()),
@@ -198,6 +199,8 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
                 F("latest_update_on"), Subquery(published, output_field=DateField())
             ),
         )
+        ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
+        return changed
 
     def with_waiting_on(self) -> "ImplementationQuerySet":
         """``waiting_on_joined``: what each row waits on (titles and statuses) in one string,
@@ -217,10 +220,14 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         return self.annotate(waiting_on_joined=Subquery(titles, output_field=models.TextField()))
 
     def refresh_next_actors(self) -> int:
-        """Set each row's ``next_actor`` from its status and dependencies. What the services
-        call whenever a status, an item's dependencies or a dependency's status changes. One
-        UPDATE whatever the number of rows."""
-        return self.update(next_actor=Attention.next_actor())
+        """Set each row's ``next_actor`` from its status and dependencies, and count each of
+        their forces' items per actor again (``ActorTally``). What the services call whenever a
+        status, an item's dependencies or a dependency's status changes."""
+        from .progress import ActorTally
+
+        changed = self.update(next_actor=Attention.next_actor())
+        ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
+        return changed
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())

@@ -185,6 +185,16 @@ class ImplementationFilter(django_filters.FilterSet):
     def active(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.filters)
 
+    def area(self) -> tuple[str, str] | None:
+        """(region, force) as address names ("" for none) when those are the only filters set;
+        None when any other is. (After validation, as every page does.)"""
+        if not self.is_bound:
+            return "", ""
+        chosen = self.form.cleaned_data
+        if any(chosen.get(name) for name in self.filters if name not in ("region", "force")):
+            return None
+        return chosen.get("region") or "", chosen.get("force") or ""
+
 
 class AuditFilterForm(AddressForm):
     """The audit trail's filters, parsed from its address."""

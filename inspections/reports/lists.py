@@ -118,6 +118,9 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
     filterset = filtered(request, queries.implementations(request.user))
     by_kind = queries.overdue(filterset.qs, today)
+    area = filterset.area()
+    # Other filters than region and force: each table counts its own rows.
+    totals = {} if area is None else queries.overdue_totals(request.user, area, today)
     tables = []
     days_overdue = Extra("Days overdue", lambda due: (today - due).days)
     for kind in OverdueKind:
@@ -128,7 +131,9 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             empty_message="No overdue items of this kind.",
             sheet_name=OVERDUE_SHEETS[kind],
         )
-        fill_implementations(request, table, by_kind[kind.value], days_overdue)
+        fill_implementations(
+            request, table, by_kind[kind.value], days_overdue, count=totals.get(kind.value)
+        )
         tables.append(table)
     context = {"filter": filterset, "total": sum(table.total for table in tables)}
     return respond(request, "reports/overdue.html", context, tables, "overdue", today)

@@ -8,10 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from inspections import permissions
 from inspections.models import (
+    ActorTally,
     Dependency,
     FirearmsStatistic,
     Force,
@@ -121,6 +122,31 @@ def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str,
             "recommendation__number",
             "pk",
         )
+        for kind in OverdueKind
+    }
+
+
+def overdue_totals(user: User, area: tuple[str, str], today: datetime.date) -> dict[str, int]:
+    """How many items are overdue of each kind, for every force the user sees or one region's
+    or force's, without counting every overdue item (that grows with the data): the forces' kept
+    counts for the months before this one (``ActorTally``: bounded by the calendar), and a count
+    of this month's overdue items."""
+    region, force = area
+    this_month = today.replace(day=1)
+    tallies = ActorTally.objects.filter(
+        permissions.scope_condition(user, "force"), due_month__lt=this_month
+    )
+    items = implementations(user).filter(due_date__gte=this_month, due_date__lt=today)
+    if region:
+        tallies = tallies.filter(force__region__slug=region)
+        items = items.filter(force__region__slug=region)
+    if force:
+        tallies = tallies.filter(force__slug=force)
+        items = items.filter(force__slug=force)
+    earlier = dict(tallies.values_list("next_actor").annotate(items=Sum("items")).order_by())
+    lately = dict(items.values_list("next_actor").annotate(items=Count("pk")).order_by())
+    return {
+        kind.value: (earlier.get(kind.value) or 0) + lately.get(kind.value, 0)
         for kind in OverdueKind
     }
 

@@ -84,16 +84,18 @@ def fill_implementations(
     table: Table,
     queryset: QuerySet,
     extra: streams.Extra | None = None,
+    count: int | None = None,
 ) -> None:
     """A table of implementations: one page of rows on screen, or, for an export, every row
-    streamed from the query in the export's own columns."""
+    streamed from the query in the export's own columns. ``count``: its number of rows, where
+    the page knows it without counting them."""
     if export_format(request):
         table.export = streams.implementation_sheet(table.sheet_name, queryset, extra)
         return
     user = request.user
     # Counted on the model's table alone (no joins), then the page read as plain values (and
     # kept as the page's rows, so that showing the pager does not read them again as models).
-    page_of(request, table, queryset)
+    page_of(request, table, queryset, count)
     table.page.object_list = rows.page_rows(table.page.object_list)
     for row in table.page.object_list:
         extras = (
