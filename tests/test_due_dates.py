@@ -241,3 +241,15 @@ def test_removing_items_keeps_the_tallies_in_step(cast, recommendation):
     services.save_recommendation(recommendation=second)
     assert tally(cast.force_a) == 1
     assert tallies_out_of_step() == []
+
+
+def test_refresh_kept_columns_mends_columns_changed_behind_the_services_back(cast, impl_a, impl_b):
+    ForceImplementation.objects.filter(pk=impl_a.pk).update(
+        next_actor="", due_date=datetime.date(2030, 1, 1), last_activity=None
+    )
+    ActorTally.objects.filter(force=cast.force_b).delete()
+    assert actors_out_of_step()
+    assert out_of_step()
+    assert tallies_out_of_step()
+    call_command("refresh_kept_columns", verbosity=0)
+    assert actors_out_of_step() == out_of_step() == tallies_out_of_step() == []
