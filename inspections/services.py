@@ -263,9 +263,7 @@ def refresh_current_status(*, implementation: ForceImplementation, changed_by: U
     record_author(implementation, changed_by)
     implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
     implementation.blocking_dependencies.set(blockers)
-    kept = ForceImplementation.objects.filter(pk=implementation.pk)
-    kept.refresh_next_actors()
-    kept.refresh_dates()
+    ForceImplementation.objects.filter(pk=implementation.pk).refresh_kept()
     implementation.refresh_from_db(fields=["next_actor", "due_date", "last_activity"])
 
 

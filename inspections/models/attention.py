@@ -3,7 +3,7 @@ who acts next) as SQL conditions: one definition each, used both to filter rows 
 and the queryset that asks for them and keeps the columns they read in step."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -164,41 +164,63 @@ class Attention:
         return cls.open() & (Q(target_date__lt=today) | Q(last_activity__lt=quiet_since))
 
 
+def kept_dates() -> dict[str, Any]:
+    """The dates an implementation keeps, as SQL for an UPDATE. Its due date: an approved
+    extension's date, else its recommendation's (deadline or publication day). Its last
+    activity: its latest update's date, else publication day."""
+    from .findings import ExtensionRequest
+
+    computed = (
+        Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
+        .annotate(computed_due=due_date_expression(prefix=""))
+        .values("computed_due")[:1]
+    )
+    # An approved extension moves the date; the latest decision wins.
+    extended = (
+        ExtensionRequest.objects.approved()
+        .filter(implementation=OuterRef("pk"))
+        .order_by("-decided_at", "-id")
+        .values("requested_date")[:1]
+    )
+    published = Recommendation.objects.filter(pk=OuterRef("recommendation_id")).values(
+        "inspection__published"
+    )[:1]
+    return {
+        "due_date": Coalesce(
+            Subquery(extended, output_field=DateField()),
+            Subquery(computed, output_field=DateField()),
+        ),
+        "last_activity": Coalesce(
+            F("latest_update_on"), Subquery(published, output_field=DateField())
+        ),
+    }
+
+
 class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
     """Rows in each derived state, with "today" passed in so tests and reports agree on the date."""
 
     def refresh_dates(self) -> int:
-        """Set each row's kept dates, and count each of their forces' items by month due again
-        (``ActorTally``). Its due date: an approved extension's date, else its recommendation's
-        (deadline or publication day). Its last activity: its latest update's date, else
-        publication day. What the services call whenever any of these changes."""
-        from .findings import ExtensionRequest
+        """Set each row's kept dates (``kept_dates``) and its forces' tallies. What the services
+        call whenever a deadline, a publication date, an extension or a latest update changes."""
+        return self._refresh(**kept_dates())
+
+    def refresh_next_actors(self) -> int:
+        """Set each row's ``next_actor`` from its status and dependencies, and its forces'
+        tallies. What the services call whenever a status, an item's dependencies or a
+        dependency's status changes."""
+        return self._refresh(next_actor=Attention.next_actor())
+
+    def refresh_kept(self) -> int:
+        """Both of the above in one UPDATE, and the tallies once: after an update is recorded
+        (it sets the status, the dependencies and the latest update's date at once)."""
+        return self._refresh(next_actor=Attention.next_actor(), **kept_dates())
+
+    def _refresh(self, **columns: Any) -> int:
+        """One UPDATE whatever the number of rows, then each of their forces' items counted
+        again by actor and month due (``ActorTally``)."""
         from .progress import ActorTally
 
-        computed = (
-            Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
-            .annotate(computed_due=due_date_expression(prefix=""))
-            .values("computed_due")[:1]
-        )
-        # An approved extension moves the date; the latest decision wins.
-        extended = (
-            ExtensionRequest.objects.approved()
-            .filter(implementation=OuterRef("pk"))
-            .order_by("-decided_at", "-id")
-            .values("requested_date")[:1]
-        )
-        published = Recommendation.objects.filter(pk=OuterRef("recommendation_id")).values(
-            "inspection__published"
-        )[:1]
-        changed = self.update(
-            due_date=Coalesce(
-                Subquery(extended, output_field=DateField()),
-                Subquery(computed, output_field=DateField()),
-            ),
-            last_activity=Coalesce(
-                F("latest_update_on"), Subquery(published, output_field=DateField())
-            ),
-        )
+        changed = self.update(**columns)
         ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
         return changed
 
@@ -218,16 +240,6 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
             .values("titles")
         )
         return self.annotate(waiting_on_joined=Subquery(titles, output_field=models.TextField()))
-
-    def refresh_next_actors(self) -> int:
-        """Set each row's ``next_actor`` from its status and dependencies, and count each of
-        their forces' items per actor again (``ActorTally``). What the services call whenever a
-        status, an item's dependencies or a dependency's status changes."""
-        from .progress import ActorTally
-
-        changed = self.update(next_actor=Attention.next_actor())
-        ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
-        return changed
 
     def open(self) -> "ImplementationQuerySet":
         return self.filter(Attention.open())

@@ -24,6 +24,18 @@ def action_overdue(today: datetime.date) -> Q:
     return ~Q(status=ActionStatus.CLOSED) & Q(due_date__lt=today)
 
 
+def copied_force(related_name: str) -> "models.ForeignKey[Force, Force]":
+    """The implementation's force, copied when the record is made (an implementation never
+    changes force), so that a force's list of them reads, scopes and orders on one table."""
+    return models.ForeignKey(
+        Force,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        editable=False,
+        help_text="The force whose finding this is.",
+    )
+
+
 class LocalActionQuerySet(models.QuerySet["LocalAction"]):
     def open(self) -> "LocalActionQuerySet":
         return self.exclude(status=ActionStatus.CLOSED)
@@ -49,15 +61,7 @@ class LocalAction(models.Model):
     implementation = models.ForeignKey(
         ForceImplementation, on_delete=models.PROTECT, related_name="actions"
     )
-    # The implementation's force, copied when the action is made (an implementation never
-    # changes force), so that a force's list of actions reads, scopes and orders on one table.
-    force = models.ForeignKey(
-        Force,
-        on_delete=models.PROTECT,
-        related_name="local_actions",
-        editable=False,
-        help_text="The force whose finding this is.",
-    )
+    force = copied_force("local_actions")
     description = PlainTextField(max_length=NOTE_MAX, help_text="What will be done.")
     owner = PlainCharField(
         max_length=200, blank=True, help_text="Who is responsible. Empty until it is allocated."
@@ -122,14 +126,7 @@ class ExtensionRequest(models.Model):
     implementation = models.ForeignKey(
         ForceImplementation, on_delete=models.PROTECT, related_name="extension_requests"
     )
-    # Copied from the implementation when the request is made, as for local actions.
-    force = models.ForeignKey(
-        Force,
-        on_delete=models.PROTECT,
-        related_name="extension_requests",
-        editable=False,
-        help_text="The force whose finding this is.",
-    )
+    force = copied_force("extension_requests")
     due_before = models.DateField(
         null=True, blank=True, help_text="When the item fell due when the request was made."
     )

@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
 
 from inspections.addresses import address
 from inspections.http import AuthenticatedHttpRequest
@@ -218,7 +217,7 @@ def force_path(slug: str) -> str:
 
 
 def recommendation_url(recommendation: Recommendation) -> str:
-    return reverse("recommendation", args=[recommendation.inspection.slug, recommendation.ref])
+    return address("recommendation", recommendation.inspection.slug, recommendation.ref)
 
 
 def recommendation_cell(recommendation: Recommendation) -> Cell:

@@ -20,7 +20,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            items = ForceImplementation.objects.all()
-            items.refresh_next_actors()
-            changed = items.refresh_dates()
+            changed = ForceImplementation.objects.all().refresh_kept()
         self.stdout.write(f"Worked out again for {changed:,} items.")
