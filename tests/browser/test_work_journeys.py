@@ -324,3 +324,39 @@ def test_discarding_a_draft_asks_first(cast, impl_a, recommendation, page_as):
     assert "Draft discarded" in page.locator(".govuk-notification-banner").inner_text()
     assert not ProgressLetter.objects.filter(pk=draft.pk).exists()
     assert problems == []
+
+
+def test_deleting_a_dependency_in_the_admin_hands_its_items_back_to_the_force(
+    cast, impl_a, dependency, page_as
+):
+    """A national administrator deletes a dependency an overdue item waits on, through the
+    admin's confirmation page: the item is the force's own again (needs review) on the overdue
+    report, and its kept column and the force's tallies follow."""
+    from inspections.models import ActorTally, Dependency, ForceImplementation, OverdueKind
+
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    assert ForceImplementation.objects.get(pk=impl_a.pk).next_actor == (
+        OverdueKind.AWAITING_DEPENDENCY
+    )
+    problems: list[str] = []
+    page = page_as(cast.admin)
+    page.goto(reverse("admin:inspections_dependency_delete", args=[dependency.pk]))
+    audit(page, problems, "delete confirmation")
+    page.get_by_role("button", name="Yes, I’m sure").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "dependency list after deleting")
+    assert not Dependency.objects.filter(pk=dependency.pk).exists()
+    assert ForceImplementation.objects.get(pk=impl_a.pk).next_actor == OverdueKind.WITHIN_CONTROL
+    assert (
+        ActorTally.objects.filter(
+            force=cast.force_a, next_actor=OverdueKind.AWAITING_DEPENDENCY
+        ).count()
+        == 0
+    )
+
+    page.goto(reverse("overdue"))
+    audit(page, problems, "overdue report after deleting")
+    within = page.locator("#within-control-caption").inner_text()
+    assert within.startswith("Overdue: within the force's control (2)")
+    assert "Dependency delivered: review" in page.locator("table").first.inner_text()
+    assert problems == []
