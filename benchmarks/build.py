@@ -176,7 +176,7 @@ def build(
                     ForceImplementation(
                         force=force,
                         recommendation=rec,
-                        due_date=rec.due_date,
+                        due_date=rec.deadline_on,
                         status=statuses[-1],
                         latest_update_on=dates[-1],
                         last_activity=dates[-1],

@@ -481,7 +481,7 @@ def plan_target_dates(
     rng: random.Random,
     created: Counter[str],
 ) -> None:
-    due = recommendation.due_date or recommendation.inspection.published
+    due = recommendation.deadline_on or recommendation.inspection.published
     first = due + datetime.timedelta(days=rng.randint(30, 180))
     implementation.lead_officer = rng.choice(LEAD_OFFICERS)
     record_author(implementation, author)

@@ -18,6 +18,7 @@ from .history import record_author
 from .models import (
     ActorTally,
     AddressedTo,
+    DeadlineKind,
     Dependency,
     DependencyStatus,
     EvidenceFile,
@@ -78,7 +79,7 @@ def sync_implementations(
         ForceImplementation(
             force_id=force_id,
             recommendation_id=rec.pk,
-            due_date=rec.due_date,
+            due_date=rec.deadline_on,
             last_activity=rec.inspection.published,
         )
         for rec in recs
@@ -153,7 +154,11 @@ def save_inspection(
         )
         sync_implementations(recommendations=inspection.recommendations.all())
     if before is not None and inspection.published != before:
-        # 'With immediate effect' falls due on publication day: those copies move with it.
+        # 'With immediate effect' falls due on publication day and 'within N months' is counted
+        # from it: those deadlines, and every force's copy of them, move with it.
+        for finding in inspection.recommendations.filter(deadline_kind=DeadlineKind.WITHIN_MONTHS):
+            finding.resolve_deadline()
+            finding.save(update_fields=["deadline"])
         ForceImplementation.objects.filter(recommendation__inspection=inspection).refresh_dates()
     if inspection.published is not None and inspection.published != before:
         topic = reminders.queue_response_due(inspection)

@@ -5,7 +5,10 @@ configuration: a URL that is not in the table fails, so nothing can be added ung
 Roles, in the order of each row: anonymous, PCC staff of A, force lead of A, PCC staff of B,
 force lead of B, viewer, national administrator. "4xx" means 403 or 404 (refused either way)."""
 
+import re
+
 import pytest
+from django.template import engines
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -383,4 +386,26 @@ def test_every_role_gets_the_expected_answer(world):
                 title = response.content.decode().partition("<title>")[2].partition("</title>")[0]
                 if "<" in title or not title.strip():
                     problems.append(f"{label} as {role}: title {title[:60]!r}")
+                problems.extend(
+                    f"{label} as {role}: template syntax {leak!r} printed on the page"
+                    for leak in leaked_template_syntax(response.content.decode())
+                )
     assert problems == [], "\n".join(problems)
+
+
+TEMPLATE_SYNTAX = ("{#", "#}", "{%", "%}", "{{", "}}")
+
+
+def leaked_template_syntax(html: str) -> list[str]:
+    """Template syntax in a rendered page's text: a comment or tag the template language did not
+    read (a two-line ``{# #}``, say). Scripts, styles and attributes are left out: their braces
+    (JSON in a data attribute) are their own."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S | re.I)
+    text = re.sub(r"<[^>]*>", " ", text)
+    return [marker for marker in TEMPLATE_SYNTAX if marker in text]
+
+
+def test_the_leak_check_finds_a_two_line_comment():
+    page = engines["django"].from_string("<p>{# one line #}a</p>{# two\n lines #}").render()
+    assert leaked_template_syntax(page) == ["{#", "#}"]
+    assert leaked_template_syntax("<p>plain</p><script>if (a) {{}}</script>") == []

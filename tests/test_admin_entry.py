@@ -211,7 +211,7 @@ def test_recommendation_form_reports_constraint_messages(cast, recommendation):
     body = response.content.decode()
     assert response.status_code == 200
     assert "already has a finding of that kind with that number" in body
-    assert "Give a deadline date if, and only if" in body
+    assert "Leave the deadline date empty: &#x27;With immediate effect&#x27; has no date" in body
     assert Recommendation.objects.count() == 1
 
 

@@ -76,9 +76,11 @@ def test_implementation_csv_has_separate_typed_columns(cast, report):
         "Number",
         "Short title",
         "Deadline",
+        "Falls due",
         "Days overdue",
         "Status",
         "Force's target date",
+        "Target after it falls due",
         "Latest update",
         "What the force last said",
         "Waiting on",
@@ -90,6 +92,7 @@ def test_implementation_csv_has_separate_typed_columns(cast, report):
     assert two["Short title"] == "Commanders"
     assert two["Region"] == cast.force_a.region.name
     assert two["Deadline"] == "2024-07-31"
+    assert two["Falls due"] == "2024-07-31"
     assert two["Days overdue"] == str((TODAY - datetime.date(2024, 7, 31)).days)
     assert two["Status"] == "In progress"
     assert two["Latest update"] == "2026-10-01"
@@ -108,7 +111,7 @@ def test_implementation_xlsx_is_a_tidy_sheet(cast, report):
     assert book.sheetnames == ["Overdue - within control"]
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:P{sheet.max_row}"
     assert all(cell.font.bold for cell in sheet[1])
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == cast.force_a.name)
@@ -170,7 +173,13 @@ def test_matrix_export_matches_the_screen(cast, report):
     header, *rows = csv_rows(client.get(reverse("matrix"), {"inspection": slug, "format": "csv"}))
     assert header == ["Region", "Force", "Rec. 2", "Rec. 10", "Complete", "Overdue"]
     a_row = next(r for r in rows if r[1] == cast.force_a.name)
-    assert a_row[2:] == ["In progress (overdue)", "Awaiting dependency (overdue)", "0", "2"]
+    # Its rota was delivered: the matrix says so, as the reports do.
+    assert a_row[2:] == [
+        "In progress (overdue)",
+        "Dependency delivered: review (overdue)",
+        "0",
+        "2",
+    ]
     assert page.count(">Overdue</span>") == 4  # both forces, both recommendations
     # The totals under the grid, as on screen.
     assert rows[-2] == ["", "Complete", "0", "0", "", ""]

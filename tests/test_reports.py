@@ -15,6 +15,7 @@ from inspections.models import (
     Dependency,
     ForceImplementation,
     Inspection,
+    ItemState,
     OverdueKind,
     Status,
     User,
@@ -206,8 +207,10 @@ class TestNationalPicture:
         assert len(matrix_rows) == 43
         assert len(matrix_rows[0]) == 2 + 7 + 2
         west_mercia = next(r for r in matrix_rows if r[1].value == "West Mercia Police")
+        # Each cell says the item's state as every other page does: West Mercia's rota is
+        # delivered, so the items that waited on it alone are the force's to review.
         assert [c.value for c in west_mercia[2:9]] == [
-            "Awaiting dependency",
+            "Dependency delivered: review",
             "In progress",
             "Awaiting dependency",
             "Awaiting dependency",
@@ -215,6 +218,10 @@ class TestNationalPicture:
             "Awaiting dependency",
             "Implemented – awaiting sign-off",
         ]
+        kept = ForceImplementation.objects.filter(
+            force__slug="west-mercia-police", recommendation__inspection__slug="firearms-2023"
+        ).order_by("recommendation__number")
+        assert [c.value for c in west_mercia[2:9]] == [ItemState(i.state).label for i in kept]
         assert (west_mercia[9].value, west_mercia[10].value) == (0, 7)
         grid = response.context["grid"]
         assert sum(t["complete"] for t in grid.column_totals) == sum(
@@ -229,7 +236,7 @@ class TestNationalPicture:
         response = client.get(reverse("recommendation", args=["firearms-2023", 2]))
         picture = response.context["picture"]
         assert sum(len(f) for f in picture.values()) == 43
-        assert "West Mercia Police" in [f.name for f in picture[Status.AWAITING_DEPENDENCY]]
+        assert "West Mercia Police" in [f.name for f in picture[ItemState.NEEDS_REVIEW]]
         body = response.content.decode()
         assert "<svg" in body
         assert "Forces by status" in body
@@ -254,7 +261,7 @@ class TestExports:
         assert "attachment" in export["Content-Disposition"]
         lines = csv_rows(export)
         header, body = lines[0], lines[1:]
-        assert header[:8] == [
+        assert header[:9] == [
             "Force",
             "Region",
             "Inspection",
@@ -262,13 +269,15 @@ class TestExports:
             "Number",
             "Short title",
             "Deadline",
+            "Falls due",
             "Days overdue",
         ]
         assert "What the force last said" in header
         on_screen = rows(page, "awaiting-dependency")
         assert len(body) == len(on_screen)
-        assert [(r[0], r[6], int(r[7])) for r in body] == [
-            (row[0].value, row[2].value.isoformat(), row[3].value) for row in on_screen
+        assert [(r[0], r[6], r[7], int(r[8])) for r in body] == [
+            (row[0].value, row[2].value.isoformat(), row[3].value.isoformat(), row[4].value)
+            for row in on_screen
         ]
         assert body
 

@@ -90,6 +90,7 @@ RECOMMENDATION_INLINE_FIELDS = (
     "addressee",
     "deadline_kind",
     "deadline",
+    "deadline_months",
 )
 
 
@@ -199,6 +200,7 @@ class RecommendationAdmin(TrackerAdmin):
         "addressee",
         "deadline_kind",
         "deadline",
+        "deadline_months",
         "text",
     ]
 

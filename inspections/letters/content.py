@@ -19,6 +19,7 @@ from inspections.models import (
     Force,
     ForceImplementation,
     Inspection,
+    LetterPurpose,
     LetterRecipient,
     LetterTemplate,
     ProgressLetter,
@@ -155,6 +156,17 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
+def progress_opening(force: Force, inspection: Inspection, since: datetime.date | None) -> str:
+    """A progress letter's opening: it reports progress since the last letter, naming its date."""
+    last = f" since my letter of {long_date(since)}" if since is not None else ""
+    return (
+        f"I am writing to update you on the progress made in {force.short_name}{last} against "
+        f"the recommendations of the above {inspection.inspectorate} report, published on "
+        f"{long_date(inspection.published)}.\n\nBelow I set out where each recommendation "
+        "now stands."
+    )
+
+
 def default_opening(force: Force, inspection: Inspection) -> str:
     """The opening, with the counts and the date computed, never typed."""
     counts = inspection.recommendations.aggregate(
@@ -288,8 +300,16 @@ def recipient() -> LetterRecipient:
     return found
 
 
-def from_data(force: Force, inspection: Inspection, letter_date: datetime.date) -> LetterContent:
-    """A letter as it would be drafted today from the force's latest updates."""
+def from_data(
+    force: Force,
+    inspection: Inspection,
+    letter_date: datetime.date,
+    *,
+    purpose: str = LetterPurpose.RESPONSE,
+    since: datetime.date | None = None,
+) -> LetterContent:
+    """A letter as it would be drafted today from the force's latest updates: the response
+    answers the report, a progress letter reports progress since the letter of ``since``."""
     sections = current_sections(force, inspection)
     if not sections:
         raise LetterDataError(f"{inspection.title} has no local recommendations to report on.")
@@ -307,7 +327,11 @@ def from_data(force: Force, inspection: Inspection, letter_date: datetime.date) 
         recipient_office=to.office,
         recipient_address=lines(to.address),
         title=inspection.title,
-        opening=paragraphs(default_opening(force, inspection)),
+        opening=paragraphs(
+            default_opening(force, inspection)
+            if purpose == LetterPurpose.RESPONSE
+            else progress_opening(force, inspection, since)
+        ),
         sections=sections,
         closing=paragraphs(default_closing(force)),
         signatory_name=office.signatory_name

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from inspections.models import Force, Inspection, LetterTemplate, ProgressLetter
+from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField, image_problem
 from inspections.models.letters import S55_STATES
 from inspections.reports.filters import AddressForm
@@ -60,6 +60,7 @@ class LetterForm(forms.ModelForm):
             "cc": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
+            "purpose": "What the letter is",
             "cc": "Copied to (cc)",
             "letter_date": "Date on the letter",
             "letterhead_name": "Letterhead: the office's name",
@@ -147,6 +148,17 @@ class SentElsewhereForm(forms.Form):
         label="The signed letter",
         help_text="The file as sent, for example a PDF of the signed letter.",
     )
+    purpose = forms.ChoiceField(
+        label="What is the letter?",
+        choices=LetterPurpose.choices,
+        widget=forms.RadioSelect,
+    )
+    purpose_hints = {
+        LetterPurpose.RESPONSE: "The office's first answer to the report, due within 56 days "
+        "of publication.",
+        LetterPurpose.PROGRESS: "A later letter on the progress made since the last one. It is "
+        "listed, but never counted against the 56 days.",
+    }
     note = PlainTextFormField(
         label="Note (optional)",
         required=False,

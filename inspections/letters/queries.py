@@ -6,13 +6,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from inspections import permissions
 from inspections.models import (
     Force,
     Inspection,
+    LetterPurpose,
     LetterSentElsewhere,
     ProgressLetter,
     User,
@@ -64,11 +65,30 @@ def sent_responses(
     force: Force | OuterRef, inspection: Inspection | OuterRef
 ) -> tuple[QuerySet[ProgressLetter], QuerySet[LetterSentElsewhere]]:
     """What counts as a force's s.55 response to a report: its issued letters, and the letters
-    it recorded as sent elsewhere that were not withdrawn. The one definition."""
+    it recorded as sent elsewhere that were not withdrawn, whose purpose is the response
+    (progress letters never count). The earliest of them is the response. The one definition."""
     return (
-        ProgressLetter.objects.issued().filter(force=force, inspection=inspection),
-        LetterSentElsewhere.objects.current().filter(force=force, inspection=inspection),
+        ProgressLetter.objects.issued().filter(
+            force=force, inspection=inspection, purpose=LetterPurpose.RESPONSE
+        ),
+        LetterSentElsewhere.objects.current().filter(
+            force=force, inspection=inspection, purpose=LetterPurpose.RESPONSE
+        ),
     )
+
+
+def latest_letter_sent_on(force: Force, inspection: Inspection) -> datetime.date | None:
+    """The date of the latest letter sent on a report, of either purpose (issued here, or
+    recorded as sent elsewhere and not withdrawn): what a progress letter reports since."""
+    dates = [
+        ProgressLetter.objects.issued()
+        .filter(force=force, inspection=inspection)
+        .aggregate(on=Max("issued_on"))["on"],
+        LetterSentElsewhere.objects.current()
+        .filter(force=force, inspection=inspection)
+        .aggregate(on=Max("sent_on"))["on"],
+    ]
+    return max((on for on in dates if on is not None), default=None)
 
 
 def responses(user: User, inspection: Inspection, today: datetime.date) -> list[Response]:

@@ -14,6 +14,7 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     ChiefConstableComments,
     Inspection,
+    LetterPurpose,
     LetterSentElsewhere,
     ProgressLetter,
 )
@@ -45,12 +46,18 @@ def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 sent_on=form.cleaned_data["sent_on"],
                 file=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
+                purpose=form.cleaned_data["purpose"],
                 author=user,
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "Letter recorded. It counts as your s.55 response.")
+            messages.success(
+                request,
+                "Letter recorded. It counts as your s.55 response."
+                if record.purpose == LetterPurpose.RESPONSE
+                else "Progress letter recorded.",
+            )
             return redirect("letter-elsewhere", uuid=record.uuid)
     return render(
         request,

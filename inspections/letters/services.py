@@ -18,6 +18,7 @@ from inspections.models import (
     ChiefConstableComments,
     Force,
     Inspection,
+    LetterPurpose,
     LetterSection,
     LetterSentElsewhere,
     LetterStatus,
@@ -27,7 +28,7 @@ from inspections.models import (
     User,
 )
 
-from . import content, render
+from . import content, queries, render
 
 
 class StaleLetterError(Exception):
@@ -51,17 +52,24 @@ def draft_letter(
     author: User,
     letter_date: datetime.date | None = None,
 ) -> ProgressLetter:
-    """A new draft from the force's latest updates, following its last issued letter if any."""
+    """A new draft from the force's latest updates, following its last issued letter if any.
+    The first letter on a report is its s.55 response; once one has been sent, a new letter
+    reports progress since the latest letter sent (the office may change either on the draft)."""
     require_editor(author, force)
     if ProgressLetter.objects.drafts().filter(force=force, inspection=inspection).exists():
         raise ValidationError(
             "There is already a draft letter for this force and inspection: carry on with that "
             "one, or discard it first."
         )
-    built = content.from_data(force, inspection, letter_date or clock.today())
+    last_sent = queries.latest_letter_sent_on(force, inspection)
+    purpose = LetterPurpose.RESPONSE if last_sent is None else LetterPurpose.PROGRESS
+    built = content.from_data(
+        force, inspection, letter_date or clock.today(), purpose=purpose, since=last_sent
+    )
     letter = ProgressLetter(
         force=force,
         inspection=inspection,
+        purpose=purpose,
         letter_date=built.letter_date,
         recipient_name=built.recipient_name,
         recipient_office=built.recipient_office,
@@ -106,6 +114,7 @@ def draft_letter(
 
 
 EDITABLE_FIELDS = (
+    "purpose",
     "letterhead_name",
     "letterhead_address",
     "letter_date",
@@ -228,10 +237,12 @@ def record_letter_sent_elsewhere(
     sent_on: datetime.date,
     file: File,
     note: str = "",
+    purpose: str = LetterPurpose.RESPONSE,
     author: User,
     today: datetime.date | None = None,
 ) -> LetterSentElsewhere:
-    """A response the office sent outside the tracker: it counts for s.55 like an issued one."""
+    """A letter the office sent outside the tracker: a response counts for s.55 like an issued
+    one; a progress letter is listed, never timed."""
     require_editor(author, force)
     today = today or clock.today()
     problems = []
@@ -253,6 +264,7 @@ def record_letter_sent_elsewhere(
         file_name=(file.name or "letter").rsplit("/", 1)[-1],
         file_sha256=sha256(data),
         note=note,
+        purpose=purpose,
         recorded_by=author,
     )
     record.file.save(record.file_name, ContentFile(data), save=False)

@@ -9,7 +9,7 @@ from django import forms
 from inspections.models import Force, RagRule, Region, User
 from inspections.work.fields import GovukDateField
 
-from .snapshot import rag_definition
+from .snapshot import AS_AT_MADE, AS_AT_MEETING, rag_definition
 
 
 class MeetingPackForm(forms.Form):
@@ -18,6 +18,20 @@ class MeetingPackForm(forms.Form):
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     meeting_date = GovukDateField(label="Date of the meeting", subject="the meeting's date")
+    as_at = forms.ChoiceField(
+        label="What date are the figures as at?",
+        choices=[
+            (AS_AT_MADE, "Today, the day the pack is made"),
+            (AS_AT_MEETING, "The meeting's date"),
+        ],
+        initial=AS_AT_MADE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    as_at_hints = {
+        AS_AT_MADE: "What is overdue and due soon now. Usual for a pack sent before the meeting.",
+        AS_AT_MEETING: "What will be overdue by the meeting if nothing changes. The pack says so.",
+    }
     rag_rule = forms.ChoiceField(
         label="How are red, amber and green decided?",
         choices=RagRule.choices,
@@ -38,6 +52,10 @@ class MeetingPackForm(forms.Form):
             area.choices = [(f"force:{user.force.slug}", user.force.name)]
             area.initial = f"force:{user.force.slug}"
         self.rag_hints = {rule.value: rag_definition(rule) for rule in RagRule}
+
+    def clean_as_at(self) -> str:
+        # Not chosen: as at the day the pack is made, as the brief's default.
+        return self.cleaned_data.get("as_at") or AS_AT_MADE
 
     def chosen_area(self) -> tuple[Force | None, Region | None]:
         kind, _, slug = self.cleaned_data["area"].partition(":")

@@ -24,6 +24,13 @@ def title(snapshot: dict[str, Any]) -> str:
     )
 
 
+def as_at_sentence(snapshot: dict[str, Any]) -> str:
+    """Which date the figures are as at (packs made before this was kept: the day made)."""
+    words = snapshot.get("as_at_words")
+    on = long_date(snapshot.get("as_at") or snapshot["made_on"])
+    return f"Figures are as at {on}" + (f" ({words}). " if words else ". ")
+
+
 def html(snapshot: dict[str, Any]) -> str:
     return render_to_string("meetings/document.html", {"pack": snapshot, "title": title(snapshot)})
 
@@ -43,6 +50,7 @@ def docx(snapshot: dict[str, Any]) -> bytes:
     previous = snapshot.get("previous")
     document.add_paragraph(
         f"Made on {long_date(snapshot['made_on'])}. "
+        + as_at_sentence(snapshot)
         + (
             f"Changes are since the pack for the meeting of {long_date(previous['meeting_date'])}."
             if previous
@@ -125,15 +133,21 @@ def docx(snapshot: dict[str, Any]) -> bytes:
     if snapshot["changes"]:
         table(
             document,
-            ["Force", "Finding", "Was", "Now"],
+            ["Force", "Finding", "Change", "Was", "Now"],
             [
-                [c["force"], f"{c['inspection']}: {c['reference']}", c["from"], c["to"]]
+                [
+                    c["force"],
+                    f"{c['inspection']}: {c['reference']}",
+                    c.get("what", "Status"),
+                    c["from"],
+                    c["to"],
+                ]
                 for c in snapshot["changes"]
             ],
         )
     else:
         document.add_paragraph(
-            "No status changed since the last pack."
+            "Nothing changed since the last pack."
             if previous
             else "This is the first pack: there is nothing earlier to compare with."
         )

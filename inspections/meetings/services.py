@@ -38,12 +38,15 @@ def make_meeting_pack(
     region: Region | None,
     meeting_date: datetime.date,
     rag_rule: str,
+    as_at: str = snapshot.AS_AT_MADE,
     by: User,
 ) -> MeetingPack:
     """A pack for a force or a region, compared with the area's previous pack. Once made it is
     never changed: the next pack is a new one."""
     if (force is None) == (region is None):
         raise ValidationError("A pack is for one force or one region.")
+    if as_at not in snapshot.AS_AT_WORDS:
+        raise ValidationError({"as_at": "Choose the date the figures are as at."})
     if rag_rule not in RagRule.values:
         raise ValidationError({"rag_rule": "Choose how red, amber and green are decided."})
     today = clock.today()
@@ -60,6 +63,7 @@ def make_meeting_pack(
         rule=rag_rule,
         today=today,
         previous=previous.snapshot if previous else None,
+        as_at=as_at,
     )
     pack = MeetingPack(
         force=force,

@@ -46,6 +46,7 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 region=region,
                 meeting_date=form.cleaned_data["meeting_date"],
                 rag_rule=form.cleaned_data["rag_rule"],
+                as_at=form.cleaned_data["as_at"],
                 by=user,
             )
             messages.success(

@@ -1,5 +1,6 @@
 from .choices import (
     CLOSED_STATUSES,
+    DATED_DEADLINES,
     FINDING_ORDER,
     FINDING_WORDS,
     FORCE_ROLES,
@@ -15,6 +16,8 @@ from .choices import (
     ExtensionState,
     FindingKind,
     Governance,
+    ItemState,
+    LetterPurpose,
     OverdueKind,
     Rag,
     RagRule,
@@ -56,6 +59,7 @@ from .users import DigestDelivery, SignInFailure, User
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DATED_DEADLINES",
     "FINDING_ORDER",
     "FINDING_WORDS",
     "FORCE_ROLES",
@@ -84,6 +88,8 @@ __all__ = [
     "Governance",
     "Inspection",
     "InspectorateClosure",
+    "ItemState",
+    "LetterPurpose",
     "LetterRecipient",
     "LetterSection",
     "LetterSentElsewhere",

@@ -24,9 +24,11 @@ from django.db.models.functions import Coalesce, Concat
 
 from .choices import (
     CLOSED_STATUSES,
+    DATED_DEADLINES,
     OVERDUE_KIND_STATUSES,
     DeadlineKind,
     DependencyStatus,
+    ItemState,
     OverdueKind,
     Status,
 )
@@ -38,11 +40,12 @@ if TYPE_CHECKING:
 
 
 def due_date_expression(prefix: str = "recommendation__") -> Case:
-    """The date a recommendation falls due, in SQL: its deadline, or publication day for
-    'with immediate effect'. One definition for every query that needs it."""
+    """A finding's deadline as a date, in SQL: the date kept for a dated form (a date, 'by
+    <month>', 'within N months'), or publication day for 'with immediate effect'; none for a
+    finding without a deadline. One definition for every query that needs it."""
     return Case(
         When(
-            **{f"{prefix}deadline_kind": DeadlineKind.DATE},
+            **{f"{prefix}deadline_kind__in": sorted(DATED_DEADLINES)},
             then=F(f"{prefix}deadline"),
         ),
         When(
@@ -105,16 +108,35 @@ class Attention:
         return Q(status=Status.AWAITING_DEPENDENCY)
 
     @staticmethod
-    def next_actor() -> Case:
-        """Who must act next, from the status and the dependencies' statuses: the one definition,
-        kept in the ``next_actor`` column (``refresh_next_actors``) so that reports filter and
-        order on an index. An item whose dependencies have all been delivered or withdrawn is
-        the force's own again (it needs review); a closed item waits on no one."""
-        pending_blockers = Exists(
+    def pending_blockers() -> Exists:
+        """At least one dependency the item names is still pending."""
+        return Exists(
             Dependency.objects.filter(
                 blocked_implementations=OuterRef("pk"), status=DependencyStatus.PENDING
             )
         )
+
+    @classmethod
+    def state(cls) -> Case:
+        """What every view calls the item's state (``ItemState``): its status, except that an
+        item awaiting dependencies none of which is still pending needs review. Kept in the
+        ``state`` column beside ``next_actor``, in the same UPDATE."""
+        return Case(
+            When(
+                Q(status=Status.AWAITING_DEPENDENCY) & ~Q(cls.pending_blockers()),
+                then=Value(ItemState.NEEDS_REVIEW),
+            ),
+            default=F("status"),
+            output_field=models.CharField(),
+        )
+
+    @classmethod
+    def next_actor(cls) -> Case:
+        """Who must act next, from the status and the dependencies' statuses: the one definition,
+        kept in the ``next_actor`` column (``refresh_next_actors``) so that reports filter and
+        order on an index. An item whose dependencies have all been delivered or withdrawn is
+        the force's own again (it needs review); a closed item waits on no one."""
+        pending_blockers = cls.pending_blockers()
         return Case(
             When(
                 status__in=OVERDUE_KIND_STATUSES[OverdueKind.WITHIN_CONTROL],
@@ -140,14 +162,28 @@ class Attention:
 
     @classmethod
     def needs_review(cls) -> Q:
-        """Awaiting a dependency, but nothing it names is still pending."""
-        return cls.awaiting_dependency() & Q(next_actor=OverdueKind.WITHIN_CONTROL)
+        """Awaiting a dependency, but nothing it names is still pending (``state``)."""
+        return Q(state=ItemState.NEEDS_REVIEW)
 
     @classmethod
     def needs_review_flag(cls) -> Case:
         """``needs_review`` as a value to annotate each row with."""
         return Case(
             When(cls.needs_review(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+
+    @staticmethod
+    def target_beyond_due() -> Q:
+        """Open, with the force's target date after the date the item falls due: it needs a
+        reason, and lists flag it (with *Ask for more time* offered)."""
+        return Attention.open() & Q(target_date__gt=F("due_date"))
+
+    @classmethod
+    def target_beyond_due_flag(cls) -> Case:
+        return Case(
+            When(cls.target_beyond_due(), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -165,9 +201,10 @@ class Attention:
 
 
 def kept_dates() -> dict[str, Any]:
-    """The dates an implementation keeps, as SQL for an UPDATE. Its due date: an approved
-    extension's date, else its recommendation's (deadline or publication day). Its last
-    activity: its latest update's date, else publication day."""
+    """The dates an implementation keeps, as SQL for an UPDATE. The date it falls due: the
+    latest approved extension's date, else its finding's deadline, else the date the office
+    agreed for a finding without one. Its last activity: its latest update's date, else
+    publication day."""
     from .findings import ExtensionRequest
 
     computed = (
@@ -189,6 +226,7 @@ def kept_dates() -> dict[str, Any]:
         "due_date": Coalesce(
             Subquery(extended, output_field=DateField()),
             Subquery(computed, output_field=DateField()),
+            F("agreed_due_date"),
         ),
         "last_activity": Coalesce(
             F("latest_update_on"), Subquery(published, output_field=DateField())
@@ -205,15 +243,17 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         return self._refresh(**kept_dates())
 
     def refresh_next_actors(self) -> int:
-        """Set each row's ``next_actor`` from its status and dependencies, and its forces'
-        tallies. What the services call whenever a status, an item's dependencies or a
+        """Set each row's ``next_actor`` and ``state`` from its status and dependencies, and its
+        forces' tallies. What the services call whenever a status, an item's dependencies or a
         dependency's status changes."""
-        return self._refresh(next_actor=Attention.next_actor())
+        return self._refresh(next_actor=Attention.next_actor(), state=Attention.state())
 
     def refresh_kept(self) -> int:
         """Both of the above in one UPDATE, and the tallies once: after an update is recorded
         (it sets the status, the dependencies and the latest update's date at once)."""
-        return self._refresh(next_actor=Attention.next_actor(), **kept_dates())
+        return self._refresh(
+            next_actor=Attention.next_actor(), state=Attention.state(), **kept_dates()
+        )
 
     def _refresh(self, **columns: Any) -> int:
         """One UPDATE whatever the number of rows, then each of their forces' items counted
@@ -254,6 +294,15 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
         return self.annotate(
             is_overdue=Case(
                 When(Attention.overdue(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def with_due_soon_flag(self, today: datetime.date) -> "ImplementationQuerySet":
+        return self.annotate(
+            is_due_soon=Case(
+                When(Attention.due_soon(today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )

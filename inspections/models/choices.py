@@ -36,9 +36,19 @@ class Addressee(models.TextChoices):
 
 
 class DeadlineKind(models.TextChoices):
+    """A deadline in the report's own terms (the design brief's three dates)."""
+
     DATE = "date", "By a date"
     IMMEDIATE = "immediate", "With immediate effect"
+    WITHIN_MONTHS = "within_months", "Within a number of months of publication"
+    BY_MONTH = "by_month", "By the end of a month"
+    NONE = "none", "No deadline"
     NOT_ENTERED = "not_entered", "Not entered yet"
+
+
+# The forms of deadline whose date is kept in ``Recommendation.deadline`` (for 'within N months'
+# worked out from publication day); 'with immediate effect' falls due on publication day itself.
+DATED_DEADLINES = frozenset({DeadlineKind.DATE, DeadlineKind.WITHIN_MONTHS, DeadlineKind.BY_MONTH})
 
 
 class DependencyKind(models.TextChoices):
@@ -62,6 +72,28 @@ class Status(models.TextChoices):
     IMPLEMENTED = "implemented", "Implemented – awaiting sign-off"
     COMPLETE = "complete", "Complete"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ItemState(models.TextChoices):
+    """What every page, export, pack and letter says an item's state is: its status, except that
+    an item awaiting dependencies that have all been delivered or withdrawn is the force's to
+    review. Kept in ``ForceImplementation.state`` (``Attention.state``), the one definition."""
+
+    NOT_STARTED = Status.NOT_STARTED.value, Status.NOT_STARTED.label
+    IN_PROGRESS = Status.IN_PROGRESS.value, Status.IN_PROGRESS.label
+    AWAITING_DEPENDENCY = Status.AWAITING_DEPENDENCY.value, Status.AWAITING_DEPENDENCY.label
+    NEEDS_REVIEW = "needs_review", "Dependency delivered: review"
+    IMPLEMENTED = Status.IMPLEMENTED.value, Status.IMPLEMENTED.label
+    COMPLETE = Status.COMPLETE.value, Status.COMPLETE.label
+    NOT_APPLICABLE = Status.NOT_APPLICABLE.value, Status.NOT_APPLICABLE.label
+
+
+class LetterPurpose(models.TextChoices):
+    """What a letter to the Home Secretary is: the office's first answer to a report, or a later
+    report of progress. Only the response counts on the s.55 clock."""
+
+    RESPONSE = "response", "s.55 response"
+    PROGRESS = "progress", "Progress letter"
 
 
 # Statuses that close an item: it is never overdue or due soon again.

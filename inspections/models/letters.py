@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 
-from .choices import FindingKind
+from .choices import FindingKind, LetterPurpose
 from .fields import ImageFileValidator, PlainCharField, PlainTextField
 from .reference import (
     FindingReferences,
@@ -77,6 +77,13 @@ class ProgressLetter(models.Model):
         max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT, editable=False
     )
     letter_date = models.DateField(help_text="The date printed on the letter.")
+    purpose = models.CharField(
+        max_length=10,
+        choices=LetterPurpose.choices,
+        default=LetterPurpose.RESPONSE,
+        help_text="The s.55 response answers the report; a progress letter reports progress "
+        "since the last letter. Only the response counts on the 56-day clock.",
+    )
     recipient_name = PlainCharField(max_length=200)
     recipient_office = PlainCharField(max_length=200)
     recipient_address = PlainTextField(
@@ -315,6 +322,11 @@ S55_STATES = {
 S55_DUE_SOON_DAYS = 14
 
 
+def s55_days_late(sent_on: datetime.date, due: datetime.date) -> int:
+    """How many days after the s.55 deadline a response was sent (0 when on time)."""
+    return max(0, (sent_on - due).days)
+
+
 def s55_state(
     issued_on: datetime.date | None, due: datetime.date, today: datetime.date
 ) -> tuple[str, str]:
@@ -325,6 +337,7 @@ def s55_state(
         if (due - today).days <= S55_DUE_SOON_DAYS:
             return "due_soon", f"Not yet issued: due by {due:%-d %B %Y}"
         return "not_yet", f"Not yet issued: due by {due:%-d %B %Y}"
-    if issued_on <= due:
+    late = s55_days_late(issued_on, due)
+    if not late:
         return "on_time", f"Issued on time, {issued_on:%-d %B %Y}"
-    return "late", f"Issued late, {issued_on:%-d %B %Y} ({(issued_on - due).days} days late)"
+    return "late", f"Issued late, {issued_on:%-d %B %Y} ({late} days late)"

@@ -17,6 +17,7 @@ from .attention import ImplementationQuerySet
 from .choices import (
     CLOSED_STATUSES,
     EVIDENCED_STATUSES,
+    ItemState,
     OverdueKind,
     Status,
 )
@@ -66,6 +67,24 @@ class ForceImplementation(models.Model):
         help_text="Who must act next: the force, a dependency's owner or the signing-off "
         "officer; empty once closed. Follows the status and the dependencies.",
     )
+    # What every view calls its state (Attention.state): the status, or 'dependency delivered:
+    # review'. Kept in step with next_actor by the same services, never edited.
+    state = models.CharField(
+        max_length=30,
+        choices=ItemState.choices,
+        default=ItemState.NOT_STARTED,
+        editable=False,
+        help_text="The status, or 'Dependency delivered: review' when nothing it waits on is "
+        "still pending.",
+    )
+    agreed_due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a finding without a deadline: the date the office agreed it falls due.",
+    )
+    agreed_due_reason = PlainTextField(
+        max_length=REASON_MAX, blank=True, help_text="Why the office agreed that date."
+    )
     lead_officer = PlainCharField(
         max_length=200, blank=True, help_text="The officer or member of staff who leads the work."
     )
@@ -89,7 +108,8 @@ class ForceImplementation(models.Model):
 
     # next_actor and last_activity are derived from what the history holds.
     history = HistoricalRecords(
-        m2m_fields=[blocking_dependencies], excluded_fields=["next_actor", "last_activity"]
+        m2m_fields=[blocking_dependencies],
+        excluded_fields=["next_actor", "state", "last_activity"],
     )
     objects = ImplementationQuerySet.as_manager()
 
@@ -104,12 +124,21 @@ class ForceImplementation(models.Model):
                 name="implementation_status_valid", condition=Q(status__in=Status.values)
             ),
             models.CheckConstraint(
+                name="implementation_state_valid", condition=Q(state__in=ItemState.values)
+            ),
+            models.CheckConstraint(
+                name="implementation_agreed_date_has_reason",
+                condition=Q(agreed_due_date__isnull=True) | ~Q(agreed_due_reason=""),
+                violation_error_message="An agreed date needs the reason it was agreed.",
+            ),
+            models.CheckConstraint(
                 name="implementation_next_actor_valid",
                 condition=Q(next_actor__in=[*OverdueKind.values, ""]),
             ),
         ]
         indexes = [
             models.Index(fields=["status", "force"], name="impl_status_force_idx"),
+            models.Index(fields=["state", "force"], name="impl_state_force_idx"),
             models.Index(fields=["recommendation", "status"], name="impl_rec_status_idx"),
             # The national reports: a status (or a few) and a range of, or order by, due date.
             models.Index(fields=["status", "due_date"], name="impl_status_due_idx"),

@@ -4,6 +4,7 @@ the national work that local recommendations wait on, and context statistics."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.lookups import Exact
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from inspections.text import LETTER_PART_MAX, NOTE_MAX
 
 from .choices import (
+    DATED_DEADLINES,
     FINDING_ORDER,
     AddressedTo,
     Addressee,
@@ -23,6 +25,7 @@ from .choices import (
     Governance,
     Scope,
 )
+from .deadlines import deadline_date, deadline_words
 from .fields import PlainCharField, PlainTextField
 from .finding_words import (
     FindingReferences,
@@ -256,12 +259,22 @@ class Recommendation(FindingReferences, models.Model):
         "acts on it.",
     )
     deadline_kind = models.CharField(
-        max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.DATE
+        max_length=20,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.DATE,
+        help_text="As the report gives it. Areas for improvement usually have none.",
     )
     deadline = models.DateField(
         null=True,
         blank=True,
-        help_text="Only for 'by a date'. 'With immediate effect' is due on the publication date.",
+        help_text="For 'by a date': the date. For 'by the end of a month': any day of that "
+        "month. Worked out from publication for 'within a number of months'.",
+    )
+    deadline_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="For 'within a number of months of publication': how many months.",
     )
 
     history = HistoricalRecords()
@@ -288,17 +301,24 @@ class Recommendation(FindingReferences, models.Model):
             ),
             models.CheckConstraint(
                 name="recommendation_deadline_matches_kind",
-                condition=Q(deadline_kind=DeadlineKind.DATE, deadline__isnull=False)
-                | (~Q(deadline_kind=DeadlineKind.DATE) & Q(deadline__isnull=True)),
-                violation_error_message="Give a deadline date if, and only if, the deadline is "
-                "'by a date'.",
+                condition=Q(deadline_kind__in=sorted(DATED_DEADLINES), deadline__isnull=False)
+                | (~Q(deadline_kind__in=sorted(DATED_DEADLINES)) & Q(deadline__isnull=True)),
+                violation_error_message="Give a deadline date for 'by a date' or 'by the end of "
+                "a month', and none for the other forms.",
+            ),
+            models.CheckConstraint(
+                name="recommendation_months_match_kind",
+                condition=Q(deadline_kind=DeadlineKind.WITHIN_MONTHS, deadline_months__gte=1)
+                | (~Q(deadline_kind=DeadlineKind.WITHIN_MONTHS) & Q(deadline_months__isnull=True)),
+                violation_error_message="Give the number of months if, and only if, the deadline "
+                "is 'within a number of months'.",
             ),
             models.CheckConstraint(
                 name="recommendation_local_is_complete",
                 condition=~Q(scope=Scope.LOCAL)
                 | (~Q(text="") & ~Q(addressee="") & ~Q(deadline_kind=DeadlineKind.NOT_ENTERED)),
-                violation_error_message="A local recommendation needs its wording, addressee "
-                "and deadline: forces report against them.",
+                violation_error_message="A local finding needs its wording, addressee and "
+                "deadline ('No deadline' is a deadline given): forces report against them.",
             ),
             models.CheckConstraint(
                 name="recommendation_scope_valid", condition=Q(scope__in=Scope.values)
@@ -309,6 +329,7 @@ class Recommendation(FindingReferences, models.Model):
         return f"{self.reference}: {self.inspection.title}"
 
     def clean(self) -> None:
+        self.clean_deadline()
         cause = self.cause_of_concern
         if cause is not None and (
             cause.kind != FindingKind.CAUSE_OF_CONCERN or cause.inspection_id != self.inspection_id
@@ -316,6 +337,55 @@ class Recommendation(FindingReferences, models.Model):
             raise ValidationError(
                 {"cause_of_concern": "Choose a cause of concern of the same report."}
             )
+
+    def clean_deadline(self) -> None:
+        """Say which field a deadline form is missing or should not have, before the
+        constraints do, then keep the date the form means (``resolve_deadline``)."""
+        if (
+            self.kind == FindingKind.AREA_FOR_IMPROVEMENT
+            and self.deadline_kind == DeadlineKind.DATE
+            and self.deadline is None
+        ):
+            # Areas for improvement carry no deadline in a report: none unless one is given.
+            self.deadline_kind = DeadlineKind.NONE
+        kind = self.deadline_kind
+        if kind in (DeadlineKind.DATE, DeadlineKind.BY_MONTH) and self.deadline is None:
+            raise ValidationError(
+                {
+                    "deadline": "Enter the deadline's date (for 'by the end of a month', any "
+                    "day of that month)."
+                }
+            )
+        if kind == DeadlineKind.WITHIN_MONTHS and not self.deadline_months:
+            raise ValidationError(
+                {"deadline_months": "Enter how many months after publication it is due."}
+            )
+        if kind not in DATED_DEADLINES and self.deadline is not None:
+            raise ValidationError(
+                {
+                    "deadline": f"Leave the deadline date empty: "
+                    f"'{DeadlineKind(kind).label}' has no date of its own."
+                }
+            )
+        if kind != DeadlineKind.WITHIN_MONTHS and self.deadline_months is not None:
+            raise ValidationError(
+                {
+                    "deadline_months": "Leave the number of months empty unless the deadline "
+                    "is 'within a number of months'."
+                }
+            )
+        self.resolve_deadline()
+
+    def resolve_deadline(self) -> None:
+        """Keep the date the deadline form means (``deadline_date``) in ``deadline``, and drop
+        what does not belong to the form: what the services call before saving, and again
+        when the publication date moves."""
+        if self.deadline_kind != DeadlineKind.WITHIN_MONTHS:
+            self.deadline_months = None
+        entered = self.deadline if self.deadline_kind in DATED_DEADLINES else None
+        published = self.inspection.published if self.inspection_id else None
+        resolved = deadline_date(self.deadline_kind, entered, self.deadline_months, published)
+        self.deadline = resolved if self.deadline_kind in DATED_DEADLINES else None
 
     @property
     def sheet_reference(self) -> int | str:
@@ -335,10 +405,11 @@ class Recommendation(FindingReferences, models.Model):
         return self.scope == Scope.LOCAL
 
     @property
-    def due_date(self) -> datetime.date | None:
-        if self.deadline_kind == DeadlineKind.IMMEDIATE:
-            return self.inspection.published
-        return self.deadline
+    def deadline_on(self) -> datetime.date | None:
+        """The deadline as a date (none for a finding without one)."""
+        if self.deadline_kind in DATED_DEADLINES:
+            return self.deadline
+        return deadline_date(self.deadline_kind, None, None, self.inspection.published)
 
     @property
     def label(self) -> str:
@@ -352,11 +423,11 @@ class Recommendation(FindingReferences, models.Model):
 
     @property
     def deadline_display(self) -> str:
-        if self.deadline_kind == DeadlineKind.IMMEDIATE:
-            return "With immediate effect"
-        if self.deadline is None:
-            return "Not entered yet"
-        return f"By {self.deadline:%-d %B %Y}"
+        """In the report's words, with the date it means where the words do not give one."""
+        words = deadline_words(self.deadline_kind, self.deadline, self.deadline_months)
+        if self.deadline_kind in (DeadlineKind.WITHIN_MONTHS, DeadlineKind.BY_MONTH):
+            return f"{words} (by {self.deadline:%-d %B %Y})" if self.deadline else words
+        return words
 
     def get_admin_url(self) -> str:
         return reverse("admin:inspections_recommendation_change", args=[self.pk])

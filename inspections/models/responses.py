@@ -12,8 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from inspections.text import NARRATIVE_MAX, REASON_MAX
 
+from .choices import LetterPurpose
 from .fields import EvidenceFileValidator, PlainTextField
-from .letters import LetterStatus, ProgressLetter
+from .letters import LetterStatus, ProgressLetter, s55_days_late
 from .reference import Force, Inspection
 
 
@@ -37,6 +38,12 @@ class LetterSentElsewhere(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="letters_elsewhere"
     )
     sent_on = models.DateField(help_text="The day the letter was sent.")
+    purpose = models.CharField(
+        max_length=10,
+        choices=LetterPurpose.choices,
+        default=LetterPurpose.RESPONSE,
+        help_text="The s.55 response answers the report; a progress letter reports progress.",
+    )
     file = models.FileField(
         upload_to=sent_letter_upload_to, max_length=255, validators=[EvidenceFileValidator()]
     )
@@ -156,12 +163,25 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.force.name}: response on {self.inspection.title}, published"
 
+    @property
+    def purpose(self) -> str:
+        """The published letter's purpose: only a response is timed against the 56 days."""
+        sent = self.letter if self.letter is not None else self.sent_elsewhere
+        return sent.purpose if sent is not None else LetterPurpose.RESPONSE
+
+    @property
+    def is_response(self) -> bool:
+        return self.purpose == LetterPurpose.RESPONSE
+
     def on_time(self) -> bool:
         return self.days_late() == 0
 
     def days_late(self) -> int:
+        """Days after the s.55 deadline, for the response; a progress letter is never late."""
         due = self.inspection.response_due
-        return 0 if due is None else max(0, (self.sent_on - due).days)
+        if due is None or not self.is_response:
+            return 0
+        return s55_days_late(self.sent_on, due)
 
 
 def comments_upload_to(instance: "ChiefConstableComments", filename: str) -> str:

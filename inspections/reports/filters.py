@@ -17,8 +17,8 @@ from inspections.models import (
     Force,
     ForceImplementation,
     Inspection,
+    ItemState,
     Region,
-    Status,
     User,
 )
 from inspections.widgets import PlainSelect
@@ -148,8 +148,13 @@ class ImplementationFilter(django_filters.FilterSet):
         empty_label="All addressees",
         widget=PlainSelect,
     )
+    # By the state every page shows (a status, or 'dependency delivered: review').
     status = django_filters.ChoiceFilter(
-        label="Status", choices=Status.choices, empty_label="All statuses", widget=PlainSelect
+        label="Status",
+        field_name="state",
+        choices=ItemState.choices,
+        empty_label="All statuses",
+        widget=PlainSelect,
     )
 
     class Meta:

@@ -12,13 +12,15 @@ from inspections.models import (
 )
 
 from . import charts, queries, rows, streams
-from .tables import Cell, Column, Table
+from .tables import Column, Table
 from .tables_shared import (
     export_format,
     handles_bad_input,
+    implementation_status_cell,
+    item_cell,
     page_of,
     respond,
-    status_cell,
+    target_cell,
 )
 
 
@@ -31,8 +33,9 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         f"{force.name}: every recommendation",
         sheet_name=force.name,
         columns=[
-            Column("Recommendation"),
+            Column("Finding"),
             Column("Deadline"),
+            Column("Falls due"),
             Column("Status"),
             Column("Overdue"),
             Column("Stale"),
@@ -51,12 +54,13 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         table.page.object_list = shown
     for row in shown:
         table.add(
-            Cell(f"{row.inspection_title} – {row.reference_in_text}", url=row.recommendation_url),
+            item_cell(row),
+            row.deadline_on,
             row.due_date,
-            status_cell(row.status),
+            implementation_status_cell(row),
             streams.yes_no(row.is_overdue),
             streams.yes_no(row.is_stale),
-            row.target_date,
+            target_cell(row),
             row.latest_update_on,
             row.lead_officer,
         )

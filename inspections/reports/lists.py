@@ -180,7 +180,8 @@ def dependencies(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             Column("Recommendations"),
         ],
     )
-    for dependency in queries.dependencies(request.user):
+    chosen = filterset.is_bound and any(filterset.form.cleaned_data.values())
+    for dependency in queries.dependencies(request.user, filterset.qs if chosen else None):
         dependency_table.add(
             Cell(dependency.title, url=dependency.url),
             dependency.get_kind_display(),

@@ -11,20 +11,20 @@ from inspections import clock
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Inspection,
+    ItemState,
     Recommendation,
     Scope,
-    Status,
 )
 from inspections.reminders import item_url
 
-from . import charts, queries
+from . import charts, queries, streams
 from .tables import Cell, Column, Table
 from .tables_shared import (
     chosen_inspection,
     force_url,
     handles_bad_input,
     respond,
-    status_cell,
+    state_cell,
 )
 
 
@@ -59,14 +59,15 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
                 Cell(force.name, url=force_url(force)),
                 *(
                     Cell(
-                        Status(cell.status).label,
-                        status=cell.status,
+                        streams.state_label(cell.state),
+                        status=cell.state,
                         url=item_url(cell),
                         flag="Overdue" if cell.is_overdue else "",
+                        described=f"{force.name}, {finding.reference_in_text}",
                     )
                     if cell
                     else Cell("–")
-                    for cell in cells
+                    for cell, finding in zip(cells, grid.recommendations, strict=True)
                 ),
                 totals["complete"],
                 totals["overdue"],
@@ -99,15 +100,15 @@ def recommendation_page(
         "Forces by status",
         [Column("Status"), Column("Forces", numeric=True), Column("Which forces")],
     )
-    for status in Status:
-        forces = picture[status.value]
-        table.add(status_cell(status.value), len(forces), "; ".join(f.name for f in forces))
+    for state in ItemState:
+        forces = picture[state.value]
+        table.add(state_cell(state.value), len(forces), "; ".join(f.name for f in forces))
     chart = None
     if recommendation.scope == Scope.LOCAL:
         chart = charts.bar_chart(
             "status-chart",
             f"Forces by status for {recommendation.reference_in_text}",
-            [(status.label, len(picture[status.value]), status.value) for status in Status],
+            [(state.label, len(picture[state.value]), state.value) for state in ItemState],
         )
     context = {
         "recommendation": recommendation,

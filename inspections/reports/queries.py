@@ -18,13 +18,14 @@ from inspections.models import (
     Force,
     ForceImplementation,
     Inspection,
+    ItemState,
     OverdueKind,
     ProgressUpdate,
     Recommendation,
     Status,
     User,
 )
-from inspections.models.attention import Attention, ImplementationQuerySet
+from inspections.models.attention import Attention, ImplementationQuerySet, due_date_expression
 from inspections.models.reference import finding_order
 
 COUNT_KEYS = (
@@ -99,15 +100,16 @@ def sum_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
     """What a table row of implementations shows, fetched with the rows in one query: the latest
-    narrative by a subquery on the latest-update index, what it waits on, and whether it needs
-    review."""
+    narrative by a subquery on the latest-update index and what it waits on (its state is a
+    kept column)."""
     latest = ProgressUpdate.objects.filter(implementation=OuterRef("pk")).latest_first()
     return (
         queryset.select_related("force", "recommendation__inspection")
         .with_waiting_on()
         .annotate(
             latest_narrative=Subquery(latest.values("narrative")[:1]),
-            needs_review=Attention.needs_review_flag(),
+            deadline_on=due_date_expression(),
+            target_beyond_due=Attention.target_beyond_due_flag(),
         )
     )
 
@@ -163,14 +165,23 @@ def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
     )
 
 
-def dependencies(user: User) -> QuerySet:
+def dependencies(user: User, within: ImplementationQuerySet | None = None) -> QuerySet:
     """Each dependency with how many of the user's visible forces it blocks, and which
-    recommendations wait on it."""
+    recommendations wait on it. ``within`` (a report's filtered items) keeps to the dependencies
+    those items or their findings wait on, and counts only those items."""
     blocking = Q(blocked_implementations__status=Status.AWAITING_DEPENDENCY) & (
         permissions.scope_condition(user, "blocked_implementations__force")
     )
+    listed_dependencies = Dependency.objects.all()
+    if within is not None:
+        items = within.order_by().values("pk")
+        blocking &= Q(blocked_implementations__in=items)
+        relevant = Dependency.objects.filter(
+            Q(blocked_implementations__in=items) | Q(recommendations__implementations__in=items)
+        ).values("pk")
+        listed_dependencies = listed_dependencies.filter(pk__in=relevant)
     return (
-        Dependency.objects.annotate(
+        listed_dependencies.annotate(
             forces_blocked=Count("blocked_implementations__force", filter=blocking, distinct=True),
             items_blocked=Count("blocked_implementations", filter=blocking, distinct=True),
         )
@@ -271,7 +282,7 @@ def recommendation_picture(user: User, recommendation: Recommendation) -> dict[s
         .select_related("force")
         .order_by("force__name")
     )
-    picture: dict[str, list[Force]] = {status.value: [] for status in Status}
+    picture: dict[str, list[Force]] = {state.value: [] for state in ItemState}
     for implementation in rows:
-        picture[implementation.status].append(implementation.force)
+        picture[implementation.state].append(implementation.force)
     return picture

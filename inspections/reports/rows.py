@@ -22,6 +22,7 @@ from inspections.addresses import address
 from inspections.models import (
     DependencyStatus,
     ForceImplementation,
+    ItemState,
     Recommendation,
     Status,
 )
@@ -40,10 +41,12 @@ FIELDS = (
     "recommendation_id",
     "recommendation__kind",
     "recommendation__number",
+    "deadline_on",
     "due_date",
     "status",
-    "needs_review",
+    "state",
     "target_date",
+    "target_beyond_due",
     "latest_update_on",
     "latest_narrative",
     "lead_officer",
@@ -66,10 +69,15 @@ class ItemRow(FindingReferences):
     recommendation_id: int
     kind: str
     number: int
+    # The inspectorate's deadline as a date (none for a finding without one).
+    deadline_on: datetime.date | None
+    # When it falls due: after any approved extension, or the date the office agreed.
     due_date: datetime.date | None
     status: str
-    needs_review: bool
+    # What every view calls its state (ItemState): the status, or 'dependency delivered: review'.
+    state: str
     target_date: datetime.date | None
+    target_beyond_due: bool
     latest_update_on: datetime.date | None
     latest_narrative: str | None
     lead_officer: str
@@ -96,7 +104,7 @@ class ItemRow(FindingReferences):
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return ItemState(self.state).label
 
     @property
     def label(self) -> str:

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from inspections.models import FINDING_WORDS, Status
+from inspections.models import FINDING_WORDS, ItemState
 
 from . import rows
 from .exports import Field, Sheet
 
-NEEDS_REVIEW_LABEL = "Dependency delivered: review"
 # Rows fetched at a time (a server-side cursor on PostgreSQL): memory stays bounded by this,
 # and fewer round trips than the default 2,000 took 25 % off a national export.
 CHUNK = 10_000
-STATUS_LABELS = {status.value: status.label for status in Status}
+STATE_LABELS = {state.value: state.label for state in ItemState}
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,9 @@ class Extra:
     from_due_date: Callable[[datetime.date], int]
 
 
-def status_label(status: str, needs_review: bool) -> str:
-    """An item whose dependencies were all delivered is the force's to review: never shown as
-    still awaiting."""
-    return NEEDS_REVIEW_LABEL if needs_review else STATUS_LABELS[status]
+def state_label(state: str) -> str:
+    """An item's state in words (``ItemState``), read from its kept column."""
+    return STATE_LABELS[state]
 
 
 def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Field]:
@@ -45,10 +43,12 @@ def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Fiel
         Field("Number", "number", width=9),
         Field("Short title", width=40),
         Field("Deadline", "date"),
+        Field("Falls due", "date"),
         *([Field(extra.label, "number")] if extra else []),
         Field("Status", width=26),
         *([Field("Overdue", width=9), Field("Stale", width=9)] if flags else []),
         Field("Force's target date", "date"),
+        Field("Target after it falls due", width=12),
         Field("Latest update", "date"),
         Field("What the force last said", "long"),
         Field("Waiting on", "long"),
@@ -70,11 +70,13 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
             FINDING_WORDS[row.kind][0],
             row.number,
             row.short_words,
+            row.deadline_on,
             due,
             *([extra.from_due_date(due) if due else None] if extra else []),
-            status_label(row.status, row.needs_review),
+            state_label(row.state),
             *((yes_no(row.is_overdue), yes_no(row.is_stale)) if flags else ()),
             row.target_date,
+            yes_no(row.target_beyond_due),
             row.latest_update_on,
             row.latest_narrative,
             row.waiting_on,

@@ -31,6 +31,9 @@ class Cell:
     long_text: bool = False
     # A short remark shown under the value (the matrix's "Overdue"), kept beside it in exports.
     flag: str = ""
+    # What a screen reader hears before a value whose row and column do not say it (a cell of
+    # the matrix: "Gwent Police, AFI 7").
+    described: str = ""
 
     @property
     def is_date(self) -> bool:

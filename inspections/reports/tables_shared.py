@@ -21,7 +21,6 @@ from inspections.models import (
     Force,
     Inspection,
     Recommendation,
-    Status,
     User,
 )
 from inspections.models.attention import ImplementationQuerySet
@@ -227,14 +226,21 @@ def recommendation_cell(recommendation: Recommendation) -> Cell:
     )
 
 
-def status_cell(status: str) -> Cell:
-    return Cell(Status(status).label, status=status)
+def state_cell(state: str) -> Cell:
+    """An item's state (``ItemState``: its status, or 'dependency delivered: review')."""
+    return Cell(streams.state_label(state), status=state)
 
 
 def implementation_status_cell(row: rows.ItemRow) -> Cell:
-    """The status, except that an item whose dependencies were all delivered is the force's to
-    review: it is shown as that, never as still awaiting."""
-    return Cell(streams.status_label(row.status, row.needs_review), status=row.status)
+    return state_cell(row.state)
+
+
+def target_cell(row: rows.ItemRow) -> Cell:
+    """The force's target date, flagged when it is after the date the item falls due."""
+    return Cell(row.target_date, flag=TARGET_BEYOND_DUE if row.target_beyond_due else "")
+
+
+TARGET_BEYOND_DUE = "After it falls due"
 
 
 def implementation_columns(user: User, extra: Column | None = None) -> list[Column]:
@@ -245,6 +251,7 @@ def implementation_columns(user: User, extra: Column | None = None) -> list[Colu
         *([Column("Force")] if user.sees_all_forces else []),
         Column("Recommendation"),
         Column("Deadline"),
+        Column("Falls due"),
         *([extra] if extra else []),
         Column("Status"),
         Column("Force's target date"),
@@ -264,10 +271,11 @@ def implementation_cells(user: User, row: rows.ItemRow, extras: list[Cell]) -> l
     return [
         *([Cell(row.force_name, url=force_path(row.force_slug))] if user.sees_all_forces else []),
         item_cell(row),
+        Cell(row.deadline_on),
         Cell(row.due_date),
         *extras,
         implementation_status_cell(row),
-        Cell(row.target_date),
+        target_cell(row),
         Cell(row.latest_update_on),
         Cell(row.latest_narrative, long_text=True),
         Cell(row.waiting_on),

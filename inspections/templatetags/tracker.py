@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from inspections.models import Status
+from inspections.models import ItemState
 from inspections.reports.tables import Cell, Table
 
 register = template.Library()
@@ -21,19 +21,21 @@ SHORT_WORDS = 10
 
 # Colour only repeats the status's words: the label is always shown.
 STATUS_TAGS: dict[str, str] = {
-    Status.NOT_STARTED: "govuk-tag--grey",
-    Status.IN_PROGRESS: "govuk-tag--turquoise",
-    Status.AWAITING_DEPENDENCY: "govuk-tag--yellow",
-    Status.IMPLEMENTED: "govuk-tag--purple",
-    Status.COMPLETE: "govuk-tag--green",
-    Status.NOT_APPLICABLE: "govuk-tag--orange",
+    ItemState.NOT_STARTED: "govuk-tag--grey",
+    ItemState.IN_PROGRESS: "govuk-tag--turquoise",
+    ItemState.AWAITING_DEPENDENCY: "govuk-tag--yellow",
+    ItemState.NEEDS_REVIEW: "govuk-tag--pink",
+    ItemState.IMPLEMENTED: "govuk-tag--purple",
+    ItemState.COMPLETE: "govuk-tag--green",
+    ItemState.NOT_APPLICABLE: "govuk-tag--orange",
 }
 
 
 @register.simple_tag
 def status_tag(status: str, label: str = "") -> SafeString:
+    """A state's tag (``ItemState``: a status, or 'dependency delivered: review')."""
     css = STATUS_TAGS.get(status, "govuk-tag--grey")
-    words = html_escape(str(label or Status(status).label))
+    words = html_escape(str(label or ItemState(status).label))
     return SafeString(f'<strong class="govuk-tag tracker-status {css}">{words}</strong>')
 
 
@@ -49,6 +51,12 @@ def cell_html(cell: Cell, back_query: str = "") -> SafeString:
     and a page has a thousand cells.)"""
     if cell.status:
         return status_tag(cell.status, cell.value if isinstance(cell.value, str) else "")
+    if cell.flag:
+        plain = Cell(cell.value, url=cell.url, returns_here=cell.returns_here)
+        return SafeString(
+            f'{cell_html(plain, back_query)}<br><strong class="govuk-tag govuk-tag--red '
+            f'tracker-flag">{html_escape(cell.flag)}</strong>'
+        )
     value = cell.value
     if value is None or value == "":
         return SafeString("–")
