@@ -170,6 +170,18 @@ STATUS_BY_WORD = {
 }
 
 
+def repeat_problem(seen: dict[int, int], implementation_id: int, line: int) -> str:
+    """Whether a row names an item an earlier row named (one update per item in a file, changed
+    or not); otherwise remember the row's line for the next."""
+    if implementation_id in seen:
+        return (
+            f"it repeats line {seen[implementation_id]} (the same force and recommendation): "
+            "put one update per recommendation in a file"
+        )
+    seen[implementation_id] = line
+    return ""
+
+
 def plan_import(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -291,14 +303,9 @@ def plan_import(
             waiting=words,
             dependencies=dependencies,
         ):
-            if implementation.pk in seen:
-                problems.append(
-                    f"it repeats line {seen[implementation.pk]} (the same force and "
-                    "recommendation): put one update per recommendation in a file"
-                )
-                plan.errors[offset] = problems
+            if repeated := repeat_problem(seen, implementation.pk, offset):
+                plan.errors[offset] = [*problems, repeated]
                 continue
-            seen[implementation.pk] = offset
             plan.updates.append(
                 PlannedUpdate(
                     line=offset,
@@ -328,14 +335,10 @@ def plan_import(
                 problems.append(f"'{word}' is not a known dependency")
             else:
                 named.append(dependency)
-        if implementation is not None:
-            if implementation.pk in seen:
-                problems.append(
-                    f"it repeats line {seen[implementation.pk]} (the same force and "
-                    "recommendation): put one update per recommendation in a file"
-                )
-            else:
-                seen[implementation.pk] = offset
+        if implementation is not None and (
+            repeated := repeat_problem(seen, implementation.pk, offset)
+        ):
+            problems.append(repeated)
         if implementation is not None and status is not None and as_of is not None:
             try:
                 validate_progress_update(

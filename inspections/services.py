@@ -33,7 +33,7 @@ from .models import (
     User,
 )
 from .models.attention import ImplementationQuerySet
-from .text import normalise_newlines
+from .text import REASON_MAX, normalise_newlines
 from .validation import (
     text_problems,
     validate_addressees,
@@ -454,6 +454,50 @@ def delete_dependencies(*, dependencies: Iterable[Dependency]) -> None:
     for dependency in Dependency.objects.filter(pk__in=ids):
         dependency.delete()
     ForceImplementation.objects.filter(pk__in=waiting).refresh_next_actors()
+
+
+@transaction.atomic
+def correct_dependency_status(
+    *,
+    dependency: Dependency,
+    status: str,
+    on: datetime.date | None,
+    reason: str,
+    changed_by: User,
+) -> list[ForceImplementation]:
+    """Put right a delivery or withdrawal recorded by mistake (or a status that should have
+    been recorded): the reason is kept in the dependency's history, and every item that names
+    it comes back to the state that follows (awaiting it again, or needing review). Returns the
+    items whose state changed."""
+    if status not in DependencyStatus.values:
+        raise ValidationError({"status": "Choose pending, delivered or withdrawn."})
+    problems = text_problems(reason or "", REASON_MAX)
+    if not (reason or "").strip():
+        problems.append("Say why the status is being corrected: the reason is kept.")
+    if problems:
+        raise ValidationError({"reason": problems})
+    dependency = Dependency.objects.select_for_update().get(pk=dependency.pk)
+    if status == dependency.status:
+        now = dependency.get_status_display().lower()
+        raise ValidationError({"status": f"'{dependency.title}' is already {now}."})
+    if status != DependencyStatus.PENDING and on is None:
+        raise ValidationError({"on": "Give the date it was delivered or withdrawn."})
+    dependency.status = status
+    dependency.delivered_date = None if status == DependencyStatus.PENDING else on
+    dependency.full_clean()
+    record_author(dependency, changed_by)
+    dependency._change_reason = f"Status corrected: {reason.strip()}"  # type: ignore[attr-defined]
+    dependency.save()
+    naming = ForceImplementation.objects.filter(blocking_dependencies=dependency).distinct()
+    before = dict(naming.values_list("pk", "state"))
+    ForceImplementation.objects.filter(pk__in=list(before)).refresh_next_actors()
+    return [
+        item
+        for item in ForceImplementation.objects.filter(pk__in=list(before)).select_related(
+            "force", "recommendation__inspection"
+        )
+        if item.state != before[item.pk]
+    ]
 
 
 @transaction.atomic

@@ -33,6 +33,36 @@ from .text import (
     length_problem,
 )
 
+# No date the tracker records (an as-of, target, extension, meeting, letter or sent date) lies
+# before this, or more than this many years after today: a typing slip ('9999', '1023').
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_YEARS_AHEAD = 10
+
+
+def latest_date(today: datetime.date | None = None) -> datetime.date:
+    today = today or clock.today()
+    try:
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
+
+
+def date_range_problem(
+    value: datetime.date | None, subject: str, today: datetime.date | None = None
+) -> str:
+    """What is wrong with a date that is too early or too far ahead to be meant ('' if none)."""
+    if value is None:
+        return ""
+    if value < EARLIEST_DATE:
+        return f"{subject.capitalize()} must be on or after {EARLIEST_DATE:%-d %B %Y}."
+    latest = latest_date(today)
+    if value > latest:
+        return (
+            f"{subject.capitalize()} must be no more than {LATEST_YEARS_AHEAD} years ahead "
+            f"(by {latest:%-d %B %Y})."
+        )
+    return ""
+
 
 def validate_progress_update(
     *,
@@ -84,6 +114,15 @@ def validate_progress_update(
 
     if not permissions.can_record_update(author, implementation):
         add("__all__", f"You cannot record progress for {implementation.force.name}.")
+    if implementation.status == Status.COMPLETE and not permissions.can_sign_off(
+        author, implementation
+    ):
+        # A sign-off is the force lead's decision: only the force lead takes it back.
+        add(
+            "status",
+            f"The force lead signed this off as complete: only the force lead of "
+            f"{implementation.force.name} can reopen it.",
+        )
 
     evidence = (evidence_note or "").strip()
     if status == Status.COMPLETE:
@@ -134,6 +173,18 @@ def validate_target_date_change(
     problems = text_problems(reason or "", REASON_MAX)
     if problems:
         raise ValidationError({"target_date_reason": problems})
+    if problem := date_range_problem(new_date, "the target date"):
+        raise ValidationError({"target_date": problem})
+    due = implementation.due_date
+    if new_date is not None and due is not None and new_date > due and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "target_date_reason": (
+                    f"The target date is after the date the item falls due "
+                    f"({due:%-d %B %Y}): say why, or ask for more time instead."
+                )
+            }
+        )
     previous = implementation.target_date
     if previous is not None and new_date != previous and not (reason or "").strip():
         raise ValidationError(

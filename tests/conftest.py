@@ -179,7 +179,7 @@ def grow(cast, recommendation, forces: int, recommendations: int) -> None:
             services.set_target_date(
                 implementation=impl,
                 new_date=datetime.date(2025, 1, 1),
-                reason="",
+                reason="Planned with the force.",
                 changed_by=author,
             )
 
@@ -204,7 +204,10 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
     update_b = record(impl_b, cast.pcc_b, evidence_files=[SimpleUploadedFile("b.pdf", b"%PDF b")])
     for impl, user in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
         services.set_target_date(
-            implementation=impl, new_date=datetime.date(2025, 1, 1), reason="", changed_by=user
+            implementation=impl,
+            new_date=datetime.date(2025, 1, 1),
+            reason="Planned.",
+            changed_by=user,
         )
     stat_a = FirearmsStatistic.objects.create(
         force=cast.force_a, source="Test", year_ending=datetime.date(2023, 3, 31)

@@ -197,6 +197,7 @@ ADMIN_EXTRA = {
     ),
     "admin:inspections_forceimplementation_export": (lambda w: [], EVERYONE),
     "admin:inspections_dependency_close": (lambda w: [w["N"]["dependency"].pk], ADMIN_ONLY),
+    "admin:inspections_dependency_correct": (lambda w: [w["N"]["dependency"].pk], ADMIN_ONLY),
 }
 
 SITE = {

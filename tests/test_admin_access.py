@@ -32,7 +32,10 @@ def seeded(cast, impl_a, impl_b, dependency):
     record(impl_a, cast.pcc_a, Status.IN_PROGRESS, narrative="Alpha private narrative")
     record(impl_b, cast.pcc_b, Status.IN_PROGRESS, narrative="Beta private narrative")
     services.set_target_date(
-        implementation=impl_b, new_date=datetime.date(2025, 1, 1), reason="", changed_by=cast.pcc_b
+        implementation=impl_b,
+        new_date=datetime.date(2025, 1, 1),
+        reason="Planned.",
+        changed_by=cast.pcc_b,
     )
     return cast
 

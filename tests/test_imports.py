@@ -160,6 +160,14 @@ class TestCommand:
             run_import(tmp_path, as_csv(row(), row(narrative="Again.")))
         assert not ProgressUpdate.objects.exists()
 
+    def test_a_repeated_unchanged_row_is_refused_too(self, tmp_path, cast, impl_a, second):
+        run_import(tmp_path, as_csv(row()))
+        # The same, already recorded, row twice: it says nothing new, but a file that names an
+        # item twice is a mistake worth saying, whatever the rows say.
+        with pytest.raises(CommandError, match="Line 4: it repeats line 2"):
+            run_import(tmp_path, as_csv(row(), row(number="3"), row()))
+        assert ProgressUpdate.objects.count() == 1
+
     def test_every_bad_row_is_listed(self, tmp_path, cast, impl_a, second):
         data = as_csv(row(status="Nope"), row(number="3", as_of="soon"), row(number="77"))
         with pytest.raises(CommandError) as excinfo:

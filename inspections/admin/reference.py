@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -27,6 +28,7 @@ from inspections.models import (
     Recommendation,
     Region,
 )
+from inspections.text import REASON_MAX
 from inspections.widgets import BrowserDateInput
 
 from .base import TrackerAdmin
@@ -236,6 +238,25 @@ class CloseDependencyForm(forms.Form):
     url = forms.URLField(label="Link to what was published", required=False, assume_scheme="https")
 
 
+class CorrectDependencyForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What its status should be",
+        choices=DependencyStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(
+        label="Delivered or withdrawn on (not for pending)",
+        widget=BrowserDateInput(),
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Why it is being corrected",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the dependency's history.",
+    )
+
+
 @admin.register(Dependency)
 class DependencyAdmin(TrackerAdmin):
     list_display = [
@@ -284,6 +305,11 @@ class DependencyAdmin(TrackerAdmin):
                 "<path:object_id>/close/",
                 self.admin_site.admin_view(self.close_view),
                 name="inspections_dependency_close",
+            ),
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="inspections_dependency_correct",
             ),
             *super().get_urls(),
         ]
@@ -337,6 +363,44 @@ class DependencyAdmin(TrackerAdmin):
             "waiting": dependency.blocked_implementations.awaiting_dependency().count(),
         }
         return TemplateResponse(request, "admin/inspections/dependency/close.html", context)
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Put right a status recorded by mistake, after saying how many items it moves."""
+        dependency = self.get_object(request, object_id)
+        if dependency is None:
+            raise Http404("No such dependency.")
+        if not self.has_change_permission(request, dependency):
+            raise PermissionDenied
+        form = CorrectDependencyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.correct_dependency_status(
+                    dependency=dependency,
+                    status=form.cleaned_data["status"],
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                    changed_by=signed_in_user(request),
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                self.message_user(
+                    request,
+                    f"Status corrected. {len(moved)} item{pluralize(len(moved))} changed state.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:inspections_dependency_change", dependency.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Correct the status: {dependency.title}",
+            "dependency": dependency,
+            "form": form,
+            "opts": self.opts,
+            "naming": dependency.blocked_implementations.count(),
+        }
+        return TemplateResponse(request, "admin/inspections/dependency/correct.html", context)
 
 
 @admin.register(FirearmsStatistic)

@@ -151,6 +151,7 @@ class SentElsewhereForm(forms.Form):
     purpose = forms.ChoiceField(
         label="What is the letter?",
         choices=LetterPurpose.choices,
+        initial=LetterPurpose.RESPONSE,
         widget=forms.RadioSelect,
     )
     purpose_hints = {

@@ -21,8 +21,8 @@ class MeetingPackForm(forms.Form):
     as_at = forms.ChoiceField(
         label="What date are the figures as at?",
         choices=[
-            (AS_AT_MADE, "Today, the day the pack is made"),
-            (AS_AT_MEETING, "The meeting's date"),
+            (AS_AT_MADE, "As they stand when the pack is made"),
+            (AS_AT_MEETING, "As they will stand on the meeting's date"),
         ],
         initial=AS_AT_MADE,
         required=False,

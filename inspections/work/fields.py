@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from inspections.validation import date_range_problem
+
 
 class DateParts(forms.MultiWidget):
     template_name = "work/widgets/date_input.html"
@@ -70,12 +72,15 @@ class GovukDateField(forms.MultiValueField):
                 code="invalid",
             )
         try:
-            return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+            day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError as error:
             raise ValidationError(
                 f"{self.subject.capitalize()} must be a real date, for example 27 3 2024.",
                 code="invalid",
             ) from error
+        if problem := date_range_problem(day, self.subject):
+            raise ValidationError(problem, code="range")
+        return day
 
     def compress(self, data_list: list[Any]) -> Any:  # clean() does the whole job
         return data_list

@@ -203,7 +203,7 @@ class TargetDateForm(forms.Form):
                 reason=cleaned.get("reason", ""),
             )
         except ValidationError as error:
-            put_errors(self, error, {"target_date_reason": "reason"})
+            put_errors(self, error, {"target_date_reason": "reason", "target_date": "new_date"})
         return cleaned
 
 

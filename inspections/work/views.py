@@ -142,7 +142,7 @@ def change_target_date(
                 changed_by=request.user,
             )
         except ValidationError as error:
-            put_errors(form, error, {"target_date_reason": "reason"})
+            put_errors(form, error, {"target_date_reason": "reason", "target_date": "new_date"})
         else:
             messages.success(
                 request,
@@ -150,7 +150,14 @@ def change_target_date(
             )
             return redirect(back_to(request, implementation))
     context = item_context(request, implementation)
-    context.update({"form": form, "next": request.POST.get("next") or context["next"]})
+    context.update(
+        {
+            "form": form,
+            "next": request.POST.get("next") or context["next"],
+            "may_request_extension": not implementation.is_closed
+            and permissions.can_request_extension(request.user, implementation),
+        }
+    )
     return render(request, "work/target_date.html", context)
 
 
