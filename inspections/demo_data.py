@@ -487,7 +487,11 @@ def plan_target_dates(
     record_author(implementation, author)
     implementation.save(update_fields=["lead_officer", "updated_at"])
     services.set_target_date(
-        implementation=implementation, new_date=first, reason="", changed_by=author
+        implementation=implementation,
+        new_date=first,
+        # A first date after the deadline needs its reason, as on the page.
+        reason="" if first <= due else "The work runs past the deadline: agreed with the lead.",
+        changed_by=author,
     )
     created["target dates"] += 1
     if rng.random() < 0.5:

@@ -175,16 +175,6 @@ def validate_target_date_change(
         raise ValidationError({"target_date_reason": problems})
     if problem := date_range_problem(new_date, "the target date"):
         raise ValidationError({"target_date": problem})
-    due = implementation.due_date
-    if new_date is not None and due is not None and new_date > due and not (reason or "").strip():
-        raise ValidationError(
-            {
-                "target_date_reason": (
-                    f"The target date is after the date the item falls due "
-                    f"({due:%-d %B %Y}): say why, or ask for more time instead."
-                )
-            }
-        )
     previous = implementation.target_date
     if previous is not None and new_date != previous and not (reason or "").strip():
         raise ValidationError(
@@ -192,6 +182,17 @@ def validate_target_date_change(
                 "target_date_reason": (
                     f"Say why the target date is changing from {previous:%-d %B %Y}: "
                     "the reason is kept with the original date."
+                )
+            }
+        )
+    due = implementation.due_date
+    changed = new_date != implementation.target_date
+    if changed and new_date and due and new_date > due and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "target_date_reason": (
+                    f"The target date is after the date the item falls due "
+                    f"({due:%-d %B %Y}): say why, or ask for more time instead."
                 )
             }
         )

@@ -39,7 +39,7 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
     services.set_target_date(
         implementation=impl_a,
         new_date=datetime.date(2025, 3, 31),
-        reason="",
+        reason="Planned with the force.",
         changed_by=cast.pcc_a,
     )
     problems: list[str] = []
@@ -200,7 +200,7 @@ def test_target_date_is_changed_on_its_own_page_at_390px(cast, impl_a, page_as):
     services.set_target_date(
         implementation=impl_a,
         new_date=datetime.date(2025, 3, 31),
-        reason="",
+        reason="Planned with the force.",
         changed_by=cast.pcc_a,
     )
     problems: list[str] = []
@@ -286,7 +286,7 @@ def test_admin_implementation_form_keeps_an_existing_target_date(cast, impl_a, p
     services.set_target_date(
         implementation=impl_a,
         new_date=datetime.date(2027, 3, 31),
-        reason="",
+        reason="Planned with the force.",
         changed_by=cast.pcc_a,
     )
     page = page_as(cast.pcc_a)

@@ -1,0 +1,474 @@
+"""Every view of the same fact agrees, on random histories.
+
+Hypothesis builds a report (findings of every kind and form of deadline) and a history for two
+forces (updates of every status, dependencies delivered and corrected back, extensions asked for
+and decided, target dates, the inspectorate's closures, letters of both purposes, published), then
+reads each item's state, date it falls due and whether it is overdue, due soon or needs review
+from every view that shows them: the kept columns against a fresh computation, the dashboard's
+counts, the overdue and due-soon reports (their CSVs), the matrix (its CSV), the force page (its
+CSV), a meeting pack's snapshot, the digest, the s.55 tracker and the public pages. Each must
+agree with the others and with an oracle written here in plain Python from the design brief.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inspections import reminders, services
+from inspections.followup import services as followup
+from inspections.letters import queries as letter_queries
+from inspections.letters import services as letter_services
+from inspections.meetings import snapshot
+from inspections.models import (
+    CLOSED_STATUSES,
+    ClosureAction,
+    DeadlineKind,
+    Dependency,
+    DependencyStatus,
+    FindingKind,
+    ForceImplementation,
+    ItemState,
+    LetterPurpose,
+    RagRule,
+    Status,
+)
+from inspections.models.attention import Attention, kept_dates
+from inspections.models.deadlines import deadline_date
+from inspections.models.finding_words import finding_reference
+
+from .conftest import login
+from .downloads import csv_rows
+from .factories import DependencyFactory, InspectionFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 6)
+DUE_SOON_DAYS = 30
+STALE_DAYS = 90
+
+# What a random history is made of.
+deadline_forms = st.one_of(
+    st.tuples(st.just(DeadlineKind.DATE), st.integers(-900, 400)),
+    st.tuples(st.just(DeadlineKind.IMMEDIATE), st.just(0)),
+    st.tuples(st.just(DeadlineKind.WITHIN_MONTHS), st.integers(1, 48)),
+    st.tuples(st.just(DeadlineKind.BY_MONTH), st.integers(-900, 400)),
+    st.tuples(st.just(DeadlineKind.NONE), st.just(0)),
+)
+findings = st.lists(
+    st.tuples(st.sampled_from(FindingKind.values), deadline_forms), min_size=1, max_size=4
+)
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "update",
+                "update",
+                "update",
+                "deliver",
+                "correct",
+                "extension",
+                "target",
+                "closure",
+                "letter",
+            ]
+        ),
+        st.integers(0, 7),  # which item (or dependency)
+        st.integers(0, 6),  # which choice
+        st.integers(-1300, 600),  # a day, counted from TODAY
+    ),
+    max_size=14,
+)
+
+
+@dataclass
+class Compared:
+    histories: int = 0
+    views: Counter[str] = field(default_factory=Counter)
+
+
+COMPARED = Compared()
+
+
+def day(offset: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=offset)
+
+
+def build_report(published: datetime.date, shapes: list) -> list:
+    inspection = InspectionFactory(published=published)
+    numbers: Counter[str] = Counter()
+    made = []
+    for kind, (form, number) in shapes:
+        numbers[kind] += 1
+        entered = day(number) if form in (DeadlineKind.DATE, DeadlineKind.BY_MONTH) else None
+        made.append(
+            RecommendationFactory(
+                inspection=inspection,
+                kind=kind,
+                number=numbers[kind],
+                deadline_kind=form,
+                deadline=entered,
+                deadline_months=number if form == DeadlineKind.WITHIN_MONTHS else None,
+            )
+        )
+    return made
+
+
+STATUSES = [
+    Status.NOT_STARTED,
+    Status.IN_PROGRESS,
+    Status.AWAITING_DEPENDENCY,
+    Status.IMPLEMENTED,
+    Status.COMPLETE,
+    Status.NOT_APPLICABLE,
+    Status.IN_PROGRESS,
+]
+
+
+def apply(op: tuple, cast, items: list, deps: list, published: datetime.date) -> None:
+    """One step of a history, through the services. A step the rules refuse changes nothing."""
+    kind, which, choice, offset = op
+    item = ForceImplementation.objects.get(pk=items[which % len(items)].pk)
+    force_a = item.force_id == cast.force_a.pk
+    pcc, lead = (cast.pcc_a, cast.lead_a) if force_a else (cast.pcc_b, cast.lead_b)
+    when = max(published, min(TODAY, day(offset)))
+    dependency = Dependency.objects.get(pk=deps[which % len(deps)].pk)
+    if kind == "update":
+        status = STATUSES[choice]
+        author = lead if status == Status.COMPLETE or item.status == Status.COMPLETE else pcc
+        services.record_progress_update(
+            implementation=item,
+            author=author,
+            status=status,
+            as_of=when,
+            narrative=f"Step {choice} on {when}",
+            evidence_note="Seen." if status in CLOSED_STATUSES else "",
+            dependencies=[dependency] if status == Status.AWAITING_DEPENDENCY else [],
+        )
+    elif kind == "deliver" and dependency.is_pending:
+        services.close_dependency(
+            dependency=dependency,
+            status=DependencyStatus.WITHDRAWN if choice == 0 else DependencyStatus.DELIVERED,
+            on=when,
+            changed_by=cast.admin,
+        )
+    elif kind == "correct" and not dependency.is_pending:
+        services.correct_dependency_status(
+            dependency=dependency,
+            status=DependencyStatus.PENDING,
+            on=None,
+            reason="Recorded by mistake.",
+            changed_by=cast.admin,
+        )
+    elif kind == "extension":
+        request = followup.request_extension(
+            implementation=item, by=lead, requested_date=day(offset), reason="More time."
+        )
+        if choice < 5:
+            followup.decide_extension(request=request, by=pcc, approve=choice < 3, note="Done.")
+    elif kind == "target":
+        services.set_target_date(
+            implementation=item, new_date=day(offset), reason="Replanned.", changed_by=pcc
+        )
+    elif kind == "closure":
+        followup.record_closure(
+            implementation=item,
+            action=ClosureAction.CLOSED if choice < 4 else ClosureAction.REOPENED,
+            on=when,
+            letter=None,
+            url="https://www.justiceinspectorates.gov.uk/hmicfrs/letter/",
+            note="",
+            by=pcc,
+        )
+    elif kind == "letter":
+        force = item.force
+        sent = letter_services.record_letter_sent_elsewhere(
+            force=force,
+            inspection=item.recommendation.inspection,
+            sent_on=when,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="letter.pdf"),
+            purpose=LetterPurpose.RESPONSE if choice < 4 else LetterPurpose.PROGRESS,
+            author=pcc,
+        )
+        letter_services.publish_response(letter=sent, author=pcc)
+
+
+# --- the oracle: the design brief's definitions, in plain Python -------------------------------
+
+
+def falls_due(item: ForceImplementation) -> datetime.date | None:
+    approved = item.extension_requests.filter(state="approved").order_by("-decided_at", "-id")
+    if approved.exists():
+        return approved.first().requested_date
+    finding = item.recommendation
+    entered = finding.deadline if finding.deadline_kind != DeadlineKind.WITHIN_MONTHS else None
+    return (
+        deadline_date(
+            finding.deadline_kind, entered, finding.deadline_months, finding.inspection.published
+        )
+        or item.agreed_due_date
+    )
+
+
+def expected_state(item: ForceImplementation) -> str:
+    if (
+        item.status == Status.AWAITING_DEPENDENCY
+        and not item.blocking_dependencies.filter(status=DependencyStatus.PENDING).exists()
+    ):
+        return ItemState.NEEDS_REVIEW
+    return item.status
+
+
+@dataclass
+class Truth:
+    state: str
+    due: datetime.date | None
+    overdue: bool
+    due_soon: bool
+
+    @classmethod
+    def of(cls, item: ForceImplementation) -> Truth:
+        due = falls_due(item)
+        open_ = item.status not in CLOSED_STATUSES
+        return cls(
+            state=expected_state(item),
+            due=due,
+            overdue=open_ and due is not None and due < TODAY,
+            due_soon=open_
+            and due is not None
+            and TODAY <= due <= TODAY + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+
+
+def key(force_name: str, kind_words: str, number: str | int) -> tuple[str, str]:
+    return force_name, f"{kind_words} {number}"
+
+
+def check_views(cast, inspection, items: list) -> None:
+    """Every view of each fact against the oracle."""
+    truths = {}
+    for item in ForceImplementation.objects.filter(pk__in=[i.pk for i in items]).select_related(
+        "force", "recommendation__inspection"
+    ):
+        ref = finding_reference(item.recommendation.kind, item.recommendation.number)
+        truths[(item.force.name, ref)] = (item, Truth.of(item))
+
+    # 1. The kept columns, against a fresh computation of the same definitions.
+    fresh = {
+        row["pk"]: row
+        for row in ForceImplementation.objects.filter(pk__in=[i.pk for i in items])
+        .annotate(
+            fresh_state=Attention.state(),
+            fresh_actor=Attention.next_actor(),
+            fresh_due=kept_dates()["due_date"],
+        )
+        .values("pk", "state", "fresh_state", "next_actor", "fresh_actor", "due_date", "fresh_due")
+    }
+    for (_force, ref), (item, truth) in truths.items():
+        row = fresh[item.pk]
+        assert row["state"] == row["fresh_state"] == truth.state, (ref, row, truth)
+        assert row["next_actor"] == row["fresh_actor"], (ref, row)
+        assert row["due_date"] == row["fresh_due"] == truth.due, (ref, row, truth)
+    COMPARED.views["kept columns"] += 1
+
+    admin = login(cast.admin)
+    labels = dict(ItemState.choices)
+
+    # 2. The force pages (CSV): state, deadline and falls due, overdue.
+    for force in (cast.force_a, cast.force_b):
+        header, *rows = csv_rows(admin.get(reverse("force", args=[force.slug]), {"format": "csv"}))
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            item, truth = truths[key(force.name, cells["Finding"], cells["Number"])]
+            assert cells["Status"] == labels[truth.state]
+            assert cells["Falls due"] == (truth.due.isoformat() if truth.due else "")
+            assert cells["Overdue"] == ("Yes" if truth.overdue else "No")
+        assert len(rows) == sum(1 for f, _ in truths if f == force.name)
+    COMPARED.views["force page"] += 1
+
+    # 3. The matrix (CSV): each cell's state and overdue flag.
+    header, *rows = csv_rows(
+        admin.get(reverse("matrix"), {"inspection": inspection.slug, "format": "csv"})
+    )
+    columns = {
+        f"{c.split()[0].replace('Rec.', 'Recommendation').replace('CoC', 'Cause of concern')}"
+        f" {c.split()[1]}": n
+        for n, c in enumerate(header)
+        if n >= 2 and c not in ("Complete", "Overdue")
+    }
+    forces = {cast.force_a.name, cast.force_b.name}
+    assert {row[1] for row in rows if row[1] in forces} == forces
+    for row in (r for r in rows if r[1] in forces):  # the rows below are the totals
+        for ref, n in columns.items():
+            item, truth = truths[(row[1], ref)]
+            want = labels[truth.state] + (" (overdue)" if truth.overdue else "")
+            assert row[n] == want, (row[1], ref, row[n], want)
+    COMPARED.views["matrix"] += 1
+
+    # 4. The overdue and due-soon reports (CSV): exactly the items the oracle says.
+    listed_overdue = set()
+    for table in ("within-control", "awaiting-dependency", "awaiting-sign-off"):
+        header, *rows = csv_rows(
+            admin.get(
+                reverse("overdue"), {"format": "csv", "table": table, "inspection": inspection.slug}
+            )
+        )
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            listed_overdue.add(key(cells["Force"], cells["Finding"], cells["Number"]))
+            item, truth = truths[key(cells["Force"], cells["Finding"], cells["Number"])]
+            assert cells["Status"] == labels[truth.state]
+    assert listed_overdue == {k for k, (_i, t) in truths.items() if t.overdue}
+    header, *rows = csv_rows(
+        admin.get(
+            reverse("due-soon"),
+            {"format": "csv", "days": DUE_SOON_DAYS, "inspection": inspection.slug},
+        )
+    )
+    listed_soon = {
+        key(r[header.index("Force")], r[header.index("Finding")], r[header.index("Number")])
+        for r in rows
+    }
+    assert listed_soon == {k for k, (_i, t) in truths.items() if t.due_soon}
+    COMPARED.views["overdue report"] += 1
+    COMPARED.views["due-soon report"] += 1
+
+    # 5. The dashboard's counts.
+    counts = admin.get(reverse("dashboard"), {"inspection": inspection.slug}).context["counts"]
+    assert counts["overdue"] == len(listed_overdue)
+    assert counts["due_soon"] == len(listed_soon)
+    assert counts["needs_review"] == sum(
+        1 for _i, t in truths.values() if t.state == ItemState.NEEDS_REVIEW
+    )
+    assert counts["complete"] == sum(1 for _i, t in truths.values() if t.state == Status.COMPLETE)
+    COMPARED.views["dashboard"] += 1
+
+    # 6. A meeting pack's snapshot and the digest, for each force.
+    for force in (cast.force_a, cast.force_b):
+        mine = {ref: t for (f, ref), (_i, t) in truths.items() if f == force.name}
+        content = snapshot.build(
+            force=force,
+            region=None,
+            meeting_date=day(10),
+            rule=RagRule.OVERDUE,
+            today=TODAY,
+            previous=None,
+        )
+        assert {i["reference"] for i in content["overdue"]} == {
+            r for r, t in mine.items() if t.overdue
+        }
+        assert {i["reference"] for i in content["due_soon"]} == {
+            r for r, t in mine.items() if t.due_soon
+        }
+        assert dict(content["by_status"]) == {
+            label: sum(1 for t in mine.values() if labels[t.state] == label)
+            for label in labels.values()
+        }
+        digest = reminders.build_digest(force, TODAY, since=datetime.date(2000, 1, 1))
+        assert {i.recommendation.reference for i in digest.became_overdue} == {
+            r for r, t in mine.items() if t.overdue
+        }
+        assert {i.recommendation.reference for i in digest.due_soon} == {
+            r for r, t in mine.items() if t.due_soon
+        }
+        assert {i.recommendation.reference for i in digest.needs_review} == {
+            r for r, t in mine.items() if t.state == ItemState.NEEDS_REVIEW
+        }
+    COMPARED.views["meeting pack"] += 1
+    COMPARED.views["digest"] += 1
+
+    # 7. The s.55 response: the tracker, the public pages and the oracle.
+    due = inspection.response_due
+    tracked = {r.force.pk: r for r in letter_queries.responses(cast.admin, inspection, TODAY)}
+    for force in (cast.force_a, cast.force_b):
+        sent = sorted(
+            force.letters_elsewhere.filter(
+                inspection=inspection, purpose=LetterPurpose.RESPONSE, withdrawn_at=None
+            ).values_list("sent_on", flat=True)
+        )
+        response = tracked[force.pk]
+        assert response.issued_on == (sent[0] if sent else None)
+        if sent:
+            assert response.state == ("on_time" if sent[0] <= due else "late")
+        public = admin.get(reverse("public-force", args=[force.slug])).content.decode()
+        lateness = [max(0, (on - due).days) for on in sent]
+        for late in lateness:
+            if late:
+                assert f"{late} day{'s' if late != 1 else ''} late" in public
+        progress = force.letters_elsewhere.filter(
+            inspection=inspection, purpose=LetterPurpose.PROGRESS
+        )
+        for letter in progress:
+            assert letter.publication.days_late() == 0
+        assert public.count("Progress letter (not the s.55 response)") == progress.count()
+    COMPARED.views["s.55 tracker and public pages"] += 1
+
+
+@settings(
+    max_examples=int(os.environ.get("TRACKER_CONSISTENCY_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    published_offset=st.integers(-1500, -1),
+    shapes=findings,
+    ops=operations,
+)
+def test_every_view_of_a_fact_agrees(cast, settings_today, published_offset, shapes, ops):
+    published = day(published_offset)
+    with transaction.atomic():
+        report = build_report(published, shapes)
+        deps = [DependencyFactory(), DependencyFactory()]
+        for dependency in deps:
+            dependency.recommendations.add(*report)
+        items = list(
+            ForceImplementation.objects.filter(recommendation__in=report).order_by(
+                "force__name", "recommendation__kind", "recommendation__number"
+            )
+        )
+        for op in ops:
+            try:
+                with transaction.atomic():
+                    apply(op, cast, items, deps, published)
+            except ValidationError:
+                pass  # refused by the rules: nothing changed
+        check_views(cast, report[0].inspection, items)
+        COMPARED.histories += 1
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def settings_today(settings, tmp_path_factory):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+    settings.TRACKER_DUE_SOON_DAYS = DUE_SOON_DAYS
+    settings.TRACKER_STALE_AFTER_DAYS = STALE_DAYS
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+def test_the_consistency_test_compared_every_view():
+    """Runs after the property test in the same process (one file, one worker): it says what
+    was compared, so that a run that compared nothing cannot pass unseen."""
+    if COMPARED.histories == 0:
+        pytest.skip("the property test did not run in this process")
+    print(f"\n{COMPARED.histories} histories; views compared: {dict(COMPARED.views)}")
+    assert set(COMPARED.views) == {
+        "kept columns",
+        "force page",
+        "matrix",
+        "overdue report",
+        "due-soon report",
+        "dashboard",
+        "meeting pack",
+        "digest",
+        "s.55 tracker and public pages",
+    }
