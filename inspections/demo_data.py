@@ -353,6 +353,13 @@ def issue_demo_letters(
         },
         narratives={},
     )
+    # The letter as sent: its date and headings as printed, not in the house style.
+    letter = letter_services.keep_as_printed(
+        letter=letter,
+        author=author,
+        printed_date=plan["printed_date"],
+        headings={u["number"]: u["heading_as_sent"] for u in seed["updates"]},
+    )
     letter_services.issue_letter(
         letter=letter, author=author, issued_on=datetime.date.fromisoformat(plan["issued_on"])
     )

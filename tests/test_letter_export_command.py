@@ -1,15 +1,24 @@
 """manage.py export_letter: an issued letter exactly as issued, drafts only when asked, every
 force at once, and clear answers to bad arguments."""
 
+import datetime
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections.models import ProgressLetter
+from inspections.letters import content, render
+from inspections.models import LetterPurpose, ProgressLetter
 
-from .test_letters import FIREARMS, assert_reads_like_the_seed, fixed_today, pdf_text  # noqa: F401
+from .test_letters import (  # noqa: F401
+    FIREARMS,
+    assert_reads_like_the_seed,
+    fixed_today,
+    pdf_text,
+    squash,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
@@ -134,3 +143,40 @@ class TestExportCommand:
                 "--output",
                 "/nonexistent/folder/x.pdf",
             )
+
+
+SEED_LETTER = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_6655109d6b4f3a00.txt"
+
+
+@pytest.mark.skipif(not SEED_LETTER.exists(), reason="the seed letter is in ../shared")
+def test_the_demos_issued_letter_is_the_letter_as_sent_line_for_line():
+    """Every line of West Mercia's letter as sent, headings ('Recommendation 3 –') and date
+    ('04 September 2023') included, in order, in the issued letter's PDF; a new draft keeps the
+    house style."""
+    issued = ProgressLetter.objects.issued().get(
+        force__slug="west-mercia-police", inspection__slug=FIREARMS
+    )
+    with issued.pdf_file.open("rb") as handle:
+        text = squash(pdf_text(handle.read()))
+    lines = [squash(line) for line in SEED_LETTER.read_text(encoding="utf-8").splitlines()]
+    position = 0
+    for line in lines[1:]:  # the first is the web page's own "Skip to main content"
+        if not line:
+            continue
+        found = text.find(line, position)
+        assert found >= 0, f"{line[:70]!r} is not in the issued letter after {position}"
+        position = found + len(line)
+    draft = pdf_text(
+        render.pdf(
+            content.from_data(
+                issued.force,
+                issued.inspection,
+                datetime.date(2026, 12, 6),
+                purpose=LetterPurpose.PROGRESS,
+                since=issued.issued_on,
+            ).printable()
+        )
+    )
+    assert "Recommendation 3:" in draft
+    assert "Recommendation 3 –" not in draft
+    assert "6 December 2026" in draft

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from inspections.models import (
     Dependency,
+    FirearmsStatistic,
     ForceImplementation,
     Inspection,
     ItemState,
@@ -242,6 +243,21 @@ class TestNationalPicture:
         assert "Forces by status" in body
         national = client.get(reverse("recommendation", args=["firearms-2023", 1]))
         assert "has not been entered yet" in national.content.decode()
+
+    def test_force_figures_stand_beside_england_and_wales(self):
+        response = client_for("viewer").get(reverse("force", args=["gwent-police"]))
+        years = response.context["beside_national"]
+        national = FirearmsStatistic.objects.filter(force=None)
+        for year in years:
+            same_year = national.filter(year_ending=year.year_ending).order_by("source").last()
+            assert year.national == same_year
+        paired = [y for y in years if y.national is not None]
+        assert paired, "the reference data has England and Wales figures for Gwent's years"
+        body = response.content.decode()
+        figure = paired[-1].national.firearms_operations
+        assert figure >= 1000
+        assert f"{figure:,}" in body  # with its thousands separator
+        assert "England and Wales" in body
 
     def test_force_page_statistics(self):
         response = client_for("viewer").get(reverse("force", args=["gwent-police"]))

@@ -46,10 +46,16 @@ class Section:
     # The update the narrative comes from (None when there is none, or for a saved letter).
     update_id: int | None = None
     kind: str = FindingKind.RECOMMENDATION
+    # A letter as sent keeps its own heading ('Recommendation 3 –'); a draft uses the house style.
+    heading: str = ""
 
     @property
     def reference(self) -> str:
         return finding_reference(self.kind, self.number)
+
+    @property
+    def heading_text(self) -> str:
+        return self.heading or f"{self.reference}:"
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,9 @@ class LetterContent:
     valediction: str = ""
     logo: Picture | None = None
     signature: Picture | None = None
+    # A letter as sent keeps its date as printed ('04 September 2023'); a draft uses the house
+    # style ('6 December 2026').
+    printed_date: str = ""
 
     def printable(self) -> LetterContent:
         """The same letter with any control character dropped: Word and PDF files cannot hold
@@ -135,7 +144,7 @@ class LetterContent:
 
     @property
     def date_text(self) -> str:
-        return f"{self.letter_date:%d %B %Y}"
+        return self.printed_date or f"{self.letter_date:%-d %B %Y}"
 
 
 def ordinal(day: int) -> str:
@@ -362,7 +371,14 @@ def from_letter(letter: ProgressLetter) -> LetterContent:
         title=letter.title,
         opening=paragraphs(letter.opening),
         sections=[
-            Section(s.recommendation_id, s.number, s.recommendation_text, s.narrative, kind=s.kind)
+            Section(
+                s.recommendation_id,
+                s.number,
+                s.recommendation_text,
+                s.narrative,
+                kind=s.kind,
+                heading=s.heading,
+            )
             for s in sorted(letter.sections.all(), key=lambda s: (FINDING_ORDER[s.kind], s.number))
         ],
         closing=paragraphs(letter.closing),
@@ -376,6 +392,7 @@ def from_letter(letter: ProgressLetter) -> LetterContent:
         valediction=letter.valediction,
         logo=picture(letter.logo, f"Logo of {letter.letterhead_name or letter.force.name}"),
         signature=picture(letter.signature, f"Signature of {letter.signatory_name}"),
+        printed_date=letter.printed_date,
     )
 
 

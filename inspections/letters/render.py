@@ -63,8 +63,9 @@ def docx(content: LetterContent) -> bytes:
         document.add_paragraph(paragraph)
     for section in content.sections:
         heading = document.add_heading(level=2)
-        heading.add_run(f"{section.reference}: ")
+        heading.add_run(f"{section.heading_text} ")
         heading.add_run(section.recommendation_text)
+        heading.paragraph_format.keep_with_next = True  # a heading keeps its first paragraph
         document.add_paragraph(section.narrative or "No update has been recorded.")
     closing = [document.add_paragraph(paragraph) for paragraph in content.closing]
     if content.valediction:
@@ -83,12 +84,15 @@ def docx(content: LetterContent) -> bytes:
     for index, line in enumerate(content.signatory_title):
         title = document.add_paragraph(line)
         title.paragraph_format.space_after = Pt(0)
-        title.paragraph_format.keep_with_next = index < len(content.signatory_title) - 1
-    if content.cc:
-        cc = document.add_paragraph(f"cc\t{content.cc[0]}")
-        cc.paragraph_format.space_before = Pt(18)
-        for line in content.cc[1:]:
-            document.add_paragraph(f"\t{line}").paragraph_format.space_after = Pt(0)
+        # The cc list stays on the signature's page.
+        title.paragraph_format.keep_with_next = index < len(content.signatory_title) - 1 or bool(
+            content.cc
+        )
+    for index, line in enumerate(content.cc):
+        cc = document.add_paragraph(f"cc\t{line}" if index == 0 else f"\t{line}")
+        cc.paragraph_format.space_before = Pt(18 if index == 0 else 0)
+        cc.paragraph_format.space_after = Pt(0)
+        cc.paragraph_format.keep_with_next = index < len(content.cc) - 1
 
     buffer = io.BytesIO()
     document.save(buffer)

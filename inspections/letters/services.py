@@ -16,6 +16,7 @@ from inspections import clock, permissions
 from inspections.history import record_author
 from inspections.models import (
     ChiefConstableComments,
+    FindingKind,
     Force,
     Inspection,
     LetterPurpose,
@@ -27,6 +28,7 @@ from inspections.models import (
     Publication,
     User,
 )
+from inspections.validation import text_problems
 
 from . import content, queries, render
 
@@ -111,6 +113,34 @@ def draft_letter(
         for section in built.sections
     )
     return letter
+
+
+@transaction.atomic
+def keep_as_printed(
+    *, letter: ProgressLetter, author: User, printed_date: str, headings: Mapping[int, str]
+) -> ProgressLetter:
+    """Before a letter sent in another style is issued: keep its date and its findings' headings
+    exactly as printed (``headings`` by finding number), so the issued letter reproduces what
+    was sent rather than the house style."""
+    locked = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
+    require_editor(author, locked.force)
+    if locked.is_issued:
+        raise ValidationError("An issued letter cannot be changed.")
+    problems = [
+        problem
+        for text in (printed_date, *headings.values())
+        for problem in text_problems(text, 60)
+    ]
+    if problems:
+        raise ValidationError(problems)
+    locked.printed_date = printed_date.strip()
+    record_author(locked, author)
+    locked.save(update_fields=["printed_date", "updated_at"])
+    for section in locked.sections.all():
+        if section.number in headings and section.kind == FindingKind.RECOMMENDATION:
+            section.heading = headings[section.number].strip()
+            section.save(update_fields=["heading"])
+    return locked
 
 
 EDITABLE_FIELDS = (

@@ -77,6 +77,12 @@ class ProgressLetter(models.Model):
         max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT, editable=False
     )
     letter_date = models.DateField(help_text="The date printed on the letter.")
+    printed_date = PlainCharField(
+        max_length=40,
+        blank=True,
+        help_text="A letter sent in another style: its date exactly as printed ('04 September "
+        "2023'). Empty for the house style.",
+    )
     purpose = models.CharField(
         max_length=10,
         choices=LetterPurpose.choices,
@@ -284,6 +290,12 @@ class LetterSection(FindingReferences, models.Model):
         max_length=NARRATIVE_MAX, help_text="What the force has done and will do."
     )
     # The update the narrative was taken from, so that a newer one can be offered.
+    heading = PlainCharField(
+        max_length=60,
+        blank=True,
+        help_text="A letter sent in another style: its heading exactly as printed "
+        "('Recommendation 3 –'). Empty for the house style ('Recommendation 3:').",
+    )
     source_update = models.ForeignKey(
         "inspections.ProgressUpdate",
         on_delete=models.PROTECT,

@@ -65,6 +65,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             row.lead_officer,
         )
     statistics = queries.force_statistics(force)
+    beside_national = queries.statistics_beside_national(statistics)
     chart = charts.bar_chart(
         "operations-chart",
         f"Firearms operations in {force.name}, by year ending 31 March",
@@ -80,6 +81,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         "force": force,
         "rows": shown,
         "statistics": statistics,
+        "beside_national": beside_national,
         "chart": chart,
         "counts": counts,
         "letters": letter_queries.visible_letters(request.user)

@@ -264,7 +264,43 @@ def force_implementations(force: Force, today: datetime.date) -> ImplementationQ
 
 
 def force_statistics(force: Force) -> list[FirearmsStatistic]:
-    return list(FirearmsStatistic.objects.filter(force=force).order_by("year_ending", "source"))
+    return list(
+        FirearmsStatistic.objects.filter(force=force)
+        .select_related("force")
+        .order_by("year_ending", "source")
+    )
+
+
+@dataclass
+class YearFigures:
+    """One year's figures for a force beside England and Wales's (each its latest edition)."""
+
+    year_ending: datetime.date
+    force: FirearmsStatistic
+    national: FirearmsStatistic | None
+
+    @property
+    def pairs(self) -> list[tuple[str, FirearmsStatistic]]:
+        """(area, figures): the force's, then England and Wales's where entered."""
+        rows = [(self.force.force.name if self.force.force else "Force", self.force)]
+        if self.national is not None:
+            rows.append(("England and Wales", self.national))
+        return rows
+
+
+def statistics_beside_national(statistics: list[FirearmsStatistic]) -> list[YearFigures]:
+    """Each year of a force's figures (its latest edition) beside the England and Wales figures
+    for the same year (their latest edition): one query."""
+    years = latest_edition_per_year(statistics)
+    national = latest_edition_per_year(
+        list(
+            FirearmsStatistic.objects.filter(
+                force__isnull=True, year_ending__in=[s.year_ending for s in years]
+            ).order_by("year_ending", "source")
+        )
+    )
+    by_year = {s.year_ending: s for s in national}
+    return [YearFigures(s.year_ending, s, by_year.get(s.year_ending)) for s in years]
 
 
 def latest_edition_per_year(statistics: list[FirearmsStatistic]) -> list[FirearmsStatistic]:

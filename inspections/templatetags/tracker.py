@@ -40,6 +40,12 @@ def status_tag(status: str, label: str = "") -> SafeString:
 
 
 @register.filter
+def thousands(value: int | None) -> str:
+    """A count with thousands separators ('2,796'), or a dash when there is none."""
+    return "–" if value is None else f"{value:,}"
+
+
+@register.filter
 def date_or_dash(value: datetime.date | None) -> str:
     return f"{value:%-d %b %Y}" if value else "–"
 
