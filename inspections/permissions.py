@@ -219,6 +219,11 @@ def has_tracker_access(user: User | AnonymousUser) -> bool:
     return bool(anyone_signed_in(user))
 
 
+def can_agree_due_date(user: User, implementation: ForceImplementation) -> bool:
+    """The office agrees the date a finding without a deadline falls due: its PCC staff."""
+    return bool((is_pcc_staff & in_same_force).test(user, implementation))
+
+
 def can_change_target_date(user: User, implementation: ForceImplementation) -> bool:
     return user.has_perm("inspections.change_forceimplementation", implementation)
 

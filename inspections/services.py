@@ -37,6 +37,7 @@ from .text import REASON_MAX, normalise_newlines
 from .validation import (
     text_problems,
     validate_addressees,
+    validate_agreed_date,
     validate_progress_update,
     validate_scope_change,
     validate_target_date_change,
@@ -269,7 +270,29 @@ def refresh_current_status(*, implementation: ForceImplementation, changed_by: U
     implementation.save(update_fields=["status", "latest_update_on", "updated_at"])
     implementation.blocking_dependencies.set(blockers)
     ForceImplementation.objects.filter(pk=implementation.pk).refresh_kept()
-    implementation.refresh_from_db(fields=["next_actor", "due_date", "last_activity"])
+    implementation.refresh_from_db(fields=["next_actor", "state", "due_date", "last_activity"])
+
+
+@transaction.atomic
+def agree_due_date(
+    *,
+    implementation: ForceImplementation,
+    on: datetime.date,
+    reason: str,
+    agreed_by: User,
+) -> ForceImplementation:
+    """For a finding the report gave no deadline: the date the office agrees it falls due, with
+    the reason (kept in the item's history). From then on it can be overdue, and more time can
+    be asked for; the force's target date stays its own plan."""
+    locked = ForceImplementation.objects.select_for_update().get(pk=implementation.pk)
+    validate_agreed_date(implementation=locked, on=on, reason=reason, agreed_by=agreed_by)
+    locked.agreed_due_date = on
+    locked.agreed_due_reason = normalise_newlines(reason).strip()
+    record_author(locked, agreed_by)
+    locked.save(update_fields=["agreed_due_date", "agreed_due_reason", "updated_at"])
+    ForceImplementation.objects.filter(pk=locked.pk).refresh_dates()
+    locked.refresh_from_db(fields=["due_date"])
+    return locked
 
 
 @transaction.atomic

@@ -164,6 +164,32 @@ def text_problems(value: str, limit: int) -> list[str]:
     ]
 
 
+def validate_agreed_date(
+    *, implementation: ForceImplementation, on: datetime.date | None, reason: str, agreed_by: User
+) -> None:
+    """The office agrees a date only for a finding the report gave no deadline, with a reason."""
+    errors: dict[str, list[str]] = {}
+    if not permissions.can_agree_due_date(agreed_by, implementation):
+        errors.setdefault("__all__", []).append(
+            f"Only {implementation.force.name}'s PCC staff agree the date a finding falls due."
+        )
+    if implementation.recommendation.deadline_on is not None:
+        errors.setdefault("on", []).append(
+            "The report gives this finding a deadline: ask for more time instead."
+        )
+    if on is None:
+        errors.setdefault("on", []).append("Enter the date it falls due.")
+    elif problem := date_range_problem(on, "the date it falls due"):
+        errors.setdefault("on", []).append(problem)
+    problems = text_problems(reason or "", REASON_MAX)
+    if not (reason or "").strip():
+        problems.append("Say why this date was agreed: the reason is kept.")
+    if problems:
+        errors["reason"] = problems
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_target_date_change(
     *,
     implementation: ForceImplementation,

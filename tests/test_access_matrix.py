@@ -264,6 +264,7 @@ SITE = {
     "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200")),
     "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
+    "item-agreed-date": (lambda w: item_args(w), row("302 404 403 404 404 403 403")),
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
     # Follow-up: a force's people keep its actions and ask for time; its office decides and

@@ -452,3 +452,29 @@ def test_the_next_pack_lists_every_kind_of_change(cast, impl_a, recommendation):
     decided = next(c for c in second["changes"] if c["what"] == "Extension decided")
     assert decided["to"] == "Approved: falls due 30 June 2027"
     assert recommendation.reference not in [i["reference"] for i in second["overdue"]]
+
+
+def test_the_office_agrees_a_date_for_a_finding_without_a_deadline(cast):
+    afi = RecommendationFactory(
+        kind=FindingKind.AREA_FOR_IMPROVEMENT, deadline_kind=DeadlineKind.NONE, deadline=None
+    )
+    item = ForceImplementation.objects.get(force=cast.force_a, recommendation=afi)
+    url = reverse("item-agreed-date", args=[cast.force_a.slug, afi.inspection.slug, afi.ref])
+    assert login(cast.lead_a).get(url).status_code == 403
+    client = login(cast.pcc_a)
+    page = client.get(reverse("item", args=[cast.force_a.slug, afi.inspection.slug, afi.ref]))
+    assert "Agree a date" in page.content.decode()
+    fields = {"on_0": "31", "on_1": "3", "on_2": "2026"}
+    refused = client.post(url, fields)
+    assert refused.status_code == 400
+    assert "Say why this date was agreed" in refused.content.decode()
+    assert reload(item).due_date is None
+    assert client.post(url, {**fields, "reason": "Agreed at the March panel."}).status_code == 302
+    item = reload(item)
+    assert (item.agreed_due_date, item.due_date) == (datetime.date(2026, 3, 31),) * 2
+    assert ForceImplementation.objects.overdue(TODAY).filter(pk=item.pk).exists()
+    assert item.history.first().agreed_due_reason == "Agreed at the March panel."
+    # A finding the report gave a deadline has nothing to agree.
+    dated = RecommendationFactory(inspection=afi.inspection)
+    other = reverse("item-agreed-date", args=[cast.force_a.slug, afi.inspection.slug, dated.ref])
+    assert client.get(other).status_code == 404

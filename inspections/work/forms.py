@@ -174,6 +174,22 @@ class RecordUpdateForm(forms.Form):
         return cleaned
 
 
+class AgreedDateForm(forms.Form):
+    on = GovukDateField(label="The date it falls due", subject="the date it falls due")
+    reason = text_field(
+        "Why this date?",
+        REASON_MAX,
+        required=True,
+        hint="For example, the committee meeting that agreed it. Kept in the item's history.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = (
+            "Say why this date was agreed: the reason is kept."
+        )
+
+
 class TargetDateForm(forms.Form):
     new_date = GovukDateField(label="New target date", subject="the new target date")
     reason = text_field(

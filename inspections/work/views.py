@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -17,6 +17,7 @@ from inspections.models import ExtensionState, ForceImplementation, Status
 
 from . import queries
 from .forms import (
+    AgreedDateForm,
     RecordUpdateForm,
     ReviewDecision,
     ReviewForm,
@@ -51,6 +52,8 @@ def item_context(request: AuthenticatedHttpRequest, implementation: ForceImpleme
         "next": request.GET.get("next", ""),
         "may_record": permissions.can_record_update(user, implementation),
         "may_change_date": permissions.can_change_target_date(user, implementation),
+        "may_agree_date": implementation.recommendation.deadline_on is None
+        and permissions.can_agree_due_date(user, implementation),
         "may_review": implementation.status == Status.IMPLEMENTED
         and permissions.can_sign_off(user, implementation),
         "sees_notes": permissions.can_read_internal_notes(user, implementation),
@@ -159,6 +162,39 @@ def change_target_date(
         }
     )
     return render(request, "work/target_date.html", context)
+
+
+def agree_due_date(
+    request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str
+) -> HttpResponse:
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
+    if not permissions.can_agree_due_date(request.user, implementation):
+        raise PermissionDenied("Only the office's PCC staff agree the date a finding falls due.")
+    if implementation.recommendation.deadline_on is not None:
+        raise Http404("The report gives this finding a deadline: ask for more time instead.")
+    initial = {"on": implementation.agreed_due_date} if implementation.agreed_due_date else {}
+    form = AgreedDateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agree_due_date(
+                implementation=implementation,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                agreed_by=request.user,
+            )
+        except ValidationError as error:
+            put_errors(form, error, {})
+        else:
+            messages.success(request, f"It now falls due on {form.cleaned_data['on']:%-d %B %Y}.")
+            return redirect(back_to(request, implementation))
+    context = item_context(request, implementation)
+    context.update({"form": form, "next": request.POST.get("next") or context["next"]})
+    return render(
+        request,
+        "work/agreed_date.html",
+        context,
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
