@@ -169,7 +169,8 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
         implementation=impl_a, reviewer=cast.lead_a, sign_off=True, note="Seen the audit."
     )
     assert actor(impl_a) == ""
-    record(impl_a, cast.pcc_a, Status.IN_PROGRESS, as_of=clock.today())
+    # Only the force lead reopens what it signed off.
+    record(impl_a, cast.lead_a, Status.IN_PROGRESS, as_of=clock.today())
     assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
     assert actors_out_of_step() == []
     assert tallies_out_of_step() == []

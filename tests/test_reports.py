@@ -464,7 +464,7 @@ class TestAuditTrail:
         services.set_target_date(
             implementation=implementation,
             new_date=datetime.date(2027, 3, 1),
-            reason="",
+            reason="Planned with the force.",
             changed_by=pcc,
         )
         services.set_target_date(

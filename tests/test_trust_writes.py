@@ -24,7 +24,10 @@ def fixed_today(settings):
 
 def test_date_inputs_render_a_value_the_browser_accepts(cast, impl_a):
     services.set_target_date(
-        implementation=impl_a, new_date=datetime.date(2027, 3, 31), reason="", changed_by=cast.pcc_a
+        implementation=impl_a,
+        new_date=datetime.date(2027, 3, 31),
+        reason="Planned.",
+        changed_by=cast.pcc_a,
     )
     page = login(cast.pcc_a).get(
         reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk])
@@ -42,7 +45,7 @@ def test_saving_the_plan_from_a_stale_copy_keeps_the_latest_status(cast, impl_a)
         implementation=stale,
         lead_officer="Supt. Example",
         target_date=datetime.date(2025, 6, 30),
-        target_date_reason="",
+        target_date_reason="After the deadline: the refit is booked.",
         expected_version=stale.version,
         changed_by=cast.pcc_a,
     )

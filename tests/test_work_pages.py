@@ -55,7 +55,7 @@ class TestItemPage:
         services.set_target_date(
             implementation=impl_a,
             new_date=datetime.date(2025, 3, 31),
-            reason="",
+            reason="Planned with the force.",
             changed_by=cast.pcc_a,
         )
         page = login(cast.pcc_a).get(url("item", impl_a))
@@ -97,7 +97,7 @@ class TestRecordUpdate:
         services.set_target_date(
             implementation=impl_a,
             new_date=datetime.date(2027, 3, 31),
-            reason="",
+            reason="Planned with the force.",
             changed_by=cast.pcc_a,
         )
         client = login(cast.pcc_a)
@@ -169,11 +169,12 @@ class TestRecordUpdate:
 class TestTargetDate:
     def test_set_then_change_with_a_reason(self, cast, impl_a):
         client = login(cast.pcc_a)
-        data = {"new_date_0": "31", "new_date_1": "3", "new_date_2": "2025", "reason": ""}
+        # A first date before the item falls due (31 July 2024) needs no reason.
+        data = {"new_date_0": "31", "new_date_1": "3", "new_date_2": "2024", "reason": ""}
         assert client.post(url("item-target-date", impl_a), data).status_code == 302
         data = {"new_date_0": "30", "new_date_1": "6", "new_date_2": "2025", "reason": ""}
         response = client.post(url("item-target-date", impl_a), data)
-        assert "Say why the target date is changing from 31 March 2025" in (
+        assert "Say why the target date is changing from 31 March 2024" in (
             response.content.decode()
         )
         data["reason"] = "Training places moved"
@@ -182,7 +183,7 @@ class TestTargetDate:
         assert impl_a.target_date == datetime.date(2025, 6, 30)
         assert list(
             TargetDateRevision.objects.order_by("id").values_list("previous_date", "reason")
-        ) == [(None, ""), (datetime.date(2025, 3, 31), "Training places moved")]
+        ) == [(None, ""), (datetime.date(2024, 3, 31), "Training places moved")]
 
 
 class TestSignOff:
