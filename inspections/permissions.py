@@ -3,6 +3,7 @@ here. Scoping is a filter in the SQL, never a Python list of ids."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import rules
@@ -233,6 +234,25 @@ def can_read_internal_notes(user: User, implementation: ForceImplementation) -> 
     return bool(
         is_national_admin(user) or (is_force_user & in_same_force).test(user, implementation)
     )
+
+
+# Fields some roles may not read, by model: each with the test of who may. Every screen that shows
+# a record's fields (the service's pages, the admin's forms, inlines and past versions) leaves
+# out what ``unreadable_fields`` names; the access matrix plants a marker in each and looks for it
+# in every page each role can open.
+GUARDED_FIELDS: dict[str, dict[str, Callable[[User, ForceImplementation], bool]]] = {
+    "progressupdate": {"internal_note": lambda user, item: can_read_internal_notes(user, item)},
+}
+
+
+def unreadable_fields(user: User, model: type[Model], obj: Model | None) -> set[str]:
+    """The fields of ``model`` that ``user`` may not read on ``obj`` (a record of that model, or
+    the implementation it belongs to); every guarded field when there is no implementation."""
+    guarded = GUARDED_FIELDS.get(model._meta.model_name or "", {})
+    item = getattr(obj, "implementation", obj)
+    if not isinstance(item, ForceImplementation):
+        return set(guarded)
+    return {name for name, may_read in guarded.items() if not may_read(user, item)}
 
 
 def gets_digests(user: User) -> bool:

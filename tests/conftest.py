@@ -68,6 +68,11 @@ ADMIN_LISTS = [
 ]
 
 
+# What the access matrix's world writes in every field some roles may not read (internal notes),
+# for force A's records and force B's.
+GUARDED_MARKERS = {"A": "guarded-marker-alpha-7f3c", "B": "guarded-marker-beta-2d9e"}
+
+
 @pytest.fixture
 def today() -> datetime.date:
     return TODAY
@@ -200,8 +205,19 @@ def demo_db(django_db_setup, django_db_blocker):
 def world(cast, recommendation, impl_a, impl_b, dependency):
     """The access matrix's world: one of everything for force A and force B, and national
     records, each made through the services."""
-    update_a = record(impl_a, cast.pcc_a, evidence_files=[SimpleUploadedFile("a.pdf", b"%PDF a")])
-    update_b = record(impl_b, cast.pcc_b, evidence_files=[SimpleUploadedFile("b.pdf", b"%PDF b")])
+    # Each guarded field holds a marker that the access matrix looks for in every page.
+    update_a = record(
+        impl_a,
+        cast.pcc_a,
+        evidence_files=[SimpleUploadedFile("a.pdf", b"%PDF a")],
+        internal_note=GUARDED_MARKERS["A"],
+    )
+    update_b = record(
+        impl_b,
+        cast.pcc_b,
+        evidence_files=[SimpleUploadedFile("b.pdf", b"%PDF b")],
+        internal_note=GUARDED_MARKERS["B"],
+    )
     for impl, user in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
         services.set_target_date(
             implementation=impl,

@@ -111,12 +111,23 @@ class ScopedAdminMixin(ModelAdminBase):
     def _is_version_page(self, request: HttpRequest) -> bool:
         return getattr(request, VERSION_PAGE, False)
 
-    def _stored_field_names(self) -> list[str]:
+    def _stored_field_names(self, request: HttpRequest, obj: Model | None) -> list[str]:
+        hidden = self._unreadable(request, obj)
         return [
             f.name
             for f in self.model._meta.concrete_fields
-            if not f.primary_key and f.name != "password"
+            if not f.primary_key and f.name != "password" and f.name not in hidden
         ]
+
+    def _unreadable(self, request: HttpRequest, obj: Model | None) -> set[str]:
+        """Fields this person may not read on this record (none on an empty add form)."""
+        if obj is None:
+            return set()
+        return permissions.unreadable_fields(signed_in_user(request), self.model, obj)
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        hidden = self._unreadable(request, obj)
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
@@ -128,12 +139,16 @@ class ScopedAdminMixin(ModelAdminBase):
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
         if self._is_version_page(request):
-            return [(None, {"fields": self._stored_field_names()})]
-        return super().get_fieldsets(request, obj)
+            return [(None, {"fields": self._stored_field_names(request, obj)})]
+        hidden = self._unreadable(request, obj)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list:
         if self._is_version_page(request):
-            return self._stored_field_names()
+            return self._stored_field_names(request, obj)
         return list(self.readonly_fields_for(request, obj))
 
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list:

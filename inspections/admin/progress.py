@@ -112,6 +112,15 @@ class ProgressHistoryInline(ReadOnlyInline):
             .prefetch_related("dependencies", "files")
         )
 
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # obj is the implementation: every update shown belongs to it.
+        hidden = permissions.unreadable_fields(signed_in_user(request), ProgressUpdate, obj)
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        hidden = permissions.unreadable_fields(signed_in_user(request), ProgressUpdate, obj)
+        return [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
+
     @admin.display(description="Waiting on")
     def waiting(self, obj: ProgressUpdate) -> str:
         return ", ".join(d.title for d in obj.dependencies.all()) or "–"
@@ -353,8 +362,9 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
         fields = [*ProgressUpdateForm.Meta.fields, "evidence_file"]
         if obj is None:
             return fields
+        hidden = self._unreadable(request, obj)
         return [
-            *(f if f != "evidence_file" else "evidence" for f in fields),
+            *(f if f != "evidence_file" else "evidence" for f in fields if f not in hidden),
             "author",
             "created_at",
         ]
