@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -22,6 +24,10 @@ MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 # The sheet our exports name; a workbook with several sheets must have one called this.
 SHEET_NAME = "Progress updates"
 XLSX_MAGIC = b"PK\x03\x04"
+# Cells one row of a worksheet may hold, blank or not, before it is refused: a sheet of updates
+# has at most MAX_COLUMNS columns, and a saved workbook keeps few blank cells beyond its data.
+MAX_CELLS_PER_ROW = 1_000
+CHUNK = 64 * 1024
 
 
 class ImportFileError(Exception):
@@ -117,13 +123,13 @@ def read_xlsx(data: bytes) -> list[list[object]]:
             "The file looks like a zip archive but is not an Excel workbook (.xlsx)."
         ) from error
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            f"The workbook unpacks to {unpacked / 1024 / 1024:.0f} MB; the limit is "
-            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save the sheet of updates on its own."
-        )
+        raise unpacks_too_far(unpacked)
+    # Every part read once, as it inflates, before openpyxl reads any: what a file claims (its
+    # sizes, its rows' numbers) is never trusted, and the scan stops at the first excess.
+    scan_xlsx(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except READ_ERRORS as error:
         raise ImportFileError(
             "The file looks like a zip archive but is not an Excel workbook (.xlsx)."
         ) from error
@@ -140,10 +146,95 @@ def read_xlsx(data: bytes) -> list[list[object]]:
                 raise too_many_rows(line)
             table.append(checked_row(row, line))
         return table
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except READ_ERRORS as error:
         raise ImportFileError(f"The workbook cannot be read: {error}.") from error
     finally:
         workbook.close()
+
+
+# What reading a damaged workbook can raise (lxml's syntax errors are SyntaxErrors).
+READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    EOFError,
+)
+
+
+def unpacks_too_far(unpacked: int) -> ImportFileError:
+    return ImportFileError(
+        f"The workbook unpacks to more than {unpacked / 1024 / 1024:.0f} MB; the limit is "
+        f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save the sheet of updates on its own."
+    )
+
+
+class SheetScan:
+    """Counts a worksheet's rows and each row's cells as the XML is parsed, and stops at the
+    first one past the limits, whatever the row numbers in the file say."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.cells = 0
+        self.line = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "row":
+            self.rows += 1
+            self.cells = 0
+            claimed = attributes.get("r", "")
+            self.line = int(claimed) if claimed.isdigit() and len(claimed) < 8 else self.rows
+            if self.rows > MAX_ROWS + 1:
+                raise too_many_rows(self.line)
+        elif tag == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS_PER_ROW:
+                raise ImportFileError(
+                    f"Line {self.line} has more than {MAX_CELLS_PER_ROW:,} cells; a sheet of "
+                    f"updates has at most {MAX_COLUMNS} columns."
+                )
+
+
+def refuse_doctype(*_args: object) -> None:
+    raise ImportFileError(
+        "The workbook contains an XML document type declaration (DOCTYPE or ENTITY), which a "
+        "spreadsheet never needs. Save it again from Excel as a .xlsx workbook."
+    )
+
+
+def scan_xlsx(data: bytes) -> None:
+    """Read every XML part of a workbook as it inflates, in constant memory: refuse a document
+    type declaration (entities) anywhere, more bytes than the limit however the sizes were
+    declared, and a worksheet with more rows, or a row with more cells, than a sheet of updates
+    can have. Stops at the first problem."""
+    inflated = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                parser = expat.ParserCreate()
+                parser.StartDoctypeDeclHandler = refuse_doctype
+                parser.EntityDeclHandler = refuse_doctype
+                if member.filename.startswith("xl/worksheets/"):
+                    parser.StartElementHandler = SheetScan().start
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK):
+                        inflated += len(chunk)
+                        if inflated > MAX_UNPACKED_BYTES:
+                            raise unpacks_too_far(inflated)
+                        parser.Parse(chunk, False)
+                    parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise ImportFileError(
+            f"The workbook cannot be read: one of its parts is not well-formed XML ({error})."
+        ) from error
+    except READ_ERRORS as error:
+        raise ImportFileError(f"The workbook cannot be read: {error}.") from error
 
 
 def choose_sheet(workbook: Workbook) -> ReadOnlyWorksheet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -104,5 +105,51 @@ def evidence_file_problem(name: str, size: int) -> str | None:
         return (
             f"The file {name} is not a kind accepted as evidence. Upload one of: "
             f"{', '.join(allowed)}."
+        )
+    return None
+
+
+# How each kind of evidence file begins: a file whose content is not what its name says (a
+# script named .pdf, a page named .docx) is refused, whatever else it may also be.
+ZIP_MAGIC = (b"PK\x03\x04",)
+OLE_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF",),
+    "docx": ZIP_MAGIC,
+    "xlsx": ZIP_MAGIC,
+    "pptx": ZIP_MAGIC,
+    "odt": ZIP_MAGIC,
+    "ods": ZIP_MAGIC,
+    "doc": OLE_MAGIC,
+    "xls": OLE_MAGIC,
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+TEXT_KINDS = frozenset({"csv", "txt"})
+HEAD_BYTES = 8192
+
+
+def uploaded_file_problem(upload: Any) -> str | None:
+    """``evidence_file_problem``, and whether the file's first bytes are what its name says
+    (read, then rewound: nothing else is read)."""
+    name = str(getattr(upload, "name", "") or "the file").rsplit("/", 1)[-1]
+    if problem := evidence_file_problem(name, upload.size or 0):
+        return problem
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not head:
+        return f"The file {name} is empty."
+    if extension in TEXT_KINDS:
+        if b"\x00" in head:
+            return f"The file {name} is named .{extension} but is not a text file."
+        return None
+    expected = MAGIC.get(extension)
+    if expected is not None and not head.lstrip(b"\r\n\t ").startswith(expected):
+        return (
+            f"The file {name} is named .{extension} but its content is not a "
+            f"{extension.upper()} file. Upload the document itself."
         )
     return None

@@ -29,8 +29,8 @@ from .text import (
     NOTE_MAX,
     REASON_MAX,
     control_character_problem,
-    evidence_file_problem,
     length_problem,
+    uploaded_file_problem,
 )
 
 # No date the tracker records (an as-of, target, extension, meeting, letter or sent date) lies
@@ -96,8 +96,7 @@ def validate_progress_update(
         for problem in text_problems(value or "", limit):
             add(name, problem)
     for upload in evidence_files:
-        file_name = str(upload.name or "").rsplit("/", 1)[-1]
-        if file_problem := evidence_file_problem(file_name, upload.size or 0):
+        if file_problem := uploaded_file_problem(upload):
             add("evidence_files", file_problem)
     if as_of is None:
         add("as_of", "Give the date this update describes.")

@@ -60,7 +60,7 @@ def test_several_files_on_one_update(cast, impl_a):
         cast.pcc_a,
         evidence_files=[
             SimpleUploadedFile("minutes.pdf", b"%PDF minutes"),
-            SimpleUploadedFile("plan.docx", b"PK plan"),
+            SimpleUploadedFile("plan.docx", b"PK\x03\x04 plan"),
         ],
     )
     assert sorted(update.files.values_list("name", flat=True)) == ["minutes.pdf", "plan.docx"]

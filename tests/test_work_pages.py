@@ -110,7 +110,7 @@ class TestRecordUpdate:
                 "next": "/reports/overdue/",
                 "evidence_files": [
                     SimpleUploadedFile("a.pdf", b"%PDF a"),
-                    SimpleUploadedFile("b.docx", b"PK b"),
+                    SimpleUploadedFile("b.docx", b"PK\x03\x04 b"),
                 ],
             },
         )
@@ -263,7 +263,10 @@ def test_query_counts_do_not_grow_with_data(cast, recommendation, impl_a, page):
         return len(queries)
 
     record(
-        impl_a, cast.pcc_a, Status.IMPLEMENTED, evidence_files=[SimpleUploadedFile("a.pdf", b"a")]
+        impl_a,
+        cast.pcc_a,
+        Status.IMPLEMENTED,
+        evidence_files=[SimpleUploadedFile("a.pdf", b"%PDF a")],
     )
     small = count()
     grow(cast, recommendation, forces=3, recommendations=4)
@@ -273,7 +276,7 @@ def test_query_counts_do_not_grow_with_data(cast, recommendation, impl_a, page):
             cast.pcc_a,
             Status.IMPLEMENTED,
             as_of=datetime.date(2024, 1, day),
-            evidence_files=[SimpleUploadedFile(f"f{day}.pdf", b"a")],
+            evidence_files=[SimpleUploadedFile(f"f{day}.pdf", b"%PDF a")],
         )
     assert count() == small
 

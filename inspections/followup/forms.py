@@ -20,7 +20,7 @@ from inspections.models import (
 )
 from inspections.models.fields import PlainTextFormField
 from inspections.reports.filters import AddressForm, inspection_field
-from inspections.text import NOTE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
+from inspections.text import NOTE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
 from inspections.work.fields import GovukDateField
 from inspections.work.forms import put_errors, text_field
 
@@ -183,7 +183,7 @@ class ClosureForm(forms.Form):
 
     def clean_letter(self) -> Any:
         upload = self.cleaned_data.get("letter")
-        if upload is not None and (problem := evidence_file_problem(upload.name, upload.size)):
+        if upload is not None and (problem := uploaded_file_problem(upload)):
             raise ValidationError(problem)
         return upload
 

@@ -6,10 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
-from inspections.models.fields import PlainTextFormField, image_problem
+from inspections.models.fields import PlainTextFormField
 from inspections.models.letters import S55_STATES
+from inspections.pictures import image_problem
 from inspections.reports.filters import AddressForm
-from inspections.text import NARRATIVE_MAX, REASON_MAX, evidence_file_problem, validate_plain_text
+from inspections.text import NARRATIVE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
 from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
 
@@ -180,7 +181,7 @@ class SentElsewhereForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if problem := evidence_file_problem(upload.name, upload.size):
+        if problem := uploaded_file_problem(upload):
             raise forms.ValidationError(problem)
         return upload
 
@@ -246,7 +247,7 @@ class ChiefCommentsForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
-        if upload and (problem := evidence_file_problem(upload.name, upload.size)):
+        if upload and (problem := uploaded_file_problem(upload)):
             raise forms.ValidationError(problem)
         return upload
 

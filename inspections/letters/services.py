@@ -10,9 +10,10 @@ from collections.abc import Collection, Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from inspections import clock, permissions
+from inspections import clock, permissions, pictures
 from inspections.history import record_author
 from inspections.models import (
     ChiefConstableComments,
@@ -447,16 +448,37 @@ def save_letter_template(
     for name in TEMPLATE_TEXT_FIELDS:
         if name in values:
             setattr(template, name, values[name])
+    replaced = []
     for field, upload, remove in (
         ("logo", logo, remove_logo),
         ("signature", signature, remove_signature),
     ):
         if upload is not None:
+            if problem := pictures.image_problem(upload):
+                raise ValidationError({field: problem})
             name = (upload.name or field).rsplit("/", 1)[-1]
-            getattr(template, field).save(name, upload, save=False)
+            upload.seek(0)
+            kept = ContentFile(pictures.fitted(upload.read()), name=name)
+            replaced.append(getattr(template, field).name)
+            getattr(template, field).save(name, kept, save=False)
         elif remove:
+            replaced.append(getattr(template, field).name)
             setattr(template, field, "")
     template.full_clean()
     record_author(template, author)
     template.save()
+    stale = [name for name in replaced if name]
+    transaction.on_commit(lambda: delete_unused_pictures(stale))
     return template
+
+
+def delete_unused_pictures(names: Collection[str]) -> None:
+    """Delete replaced pictures from storage, unless a template or a letter (draft or issued)
+    still refers to one: letters keep copies of their own, so this is a safeguard."""
+    for name in names:
+        used = (
+            LetterTemplate.objects.filter(Q(logo=name) | Q(signature=name)).exists()
+            or ProgressLetter.objects.filter(Q(logo=name) | Q(signature=name)).exists()
+        )
+        if not used:
+            LetterTemplate._meta.get_field("logo").storage.delete(name)

@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 
+from inspections.pictures import image_problem
 from inspections.text import evidence_file_problem, normalise_newlines, validate_plain_text
 
 
@@ -59,32 +60,6 @@ class EvidenceFileValidator:
 
     def __hash__(self) -> int:
         return hash(type(self))
-
-
-IMAGE_MAX_BYTES = 1024 * 1024
-IMAGE_KINDS = {"PNG": "image/png", "JPEG": "image/jpeg"}
-
-
-def image_problem(upload: Any) -> str | None:
-    """Why an uploaded logo or signature cannot be used, or None: a PNG or JPEG of at most 1 MB
-    that really is an image (opened, not trusted by its name)."""
-    from PIL import Image, UnidentifiedImageError
-
-    name = str(getattr(upload, "name", "") or "the file").rsplit("/", 1)[-1]
-    if upload.size > IMAGE_MAX_BYTES:
-        return f"The image {name} is {upload.size / 1024 / 1024:.1f} MB; the limit is 1 MB."
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return f"The file {name} is not a picture this service can read: use a PNG or JPEG."
-    finally:
-        upload.seek(position)
-    if kind not in IMAGE_KINDS:
-        return f"The image {name} is a {kind}: use a PNG or JPEG."
-    return None
 
 
 @deconstructible
