@@ -30,14 +30,19 @@ def image_problem(upload: Any) -> str | None:
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Its size is checked below, from the header, before anything is decoded.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 kind, (width, height) = image.format, image.size
                 if too_large(width, height):
                     return size_problem(name, width, height)
                 image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return f"The image {name} claims more pixels than any picture here may have."
+    except Image.DecompressionBombError:
+        return (
+            f"The image {name} claims more pixels than any picture can have here: a logo or "
+            f"signature can be at most {MAX_SIDE:,} pixels a side and "
+            f"{MAX_PIXELS // 1_000_000} million pixels in all."
+        )
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         return f"The file {name} is not a picture this service can read: use a PNG or JPEG."
     finally:

@@ -59,6 +59,14 @@ def validate_plain_text(value: object) -> None:
         raise ValidationError(problem, code="control_character")
 
 
+def validate_one_line(value: object) -> None:
+    if isinstance(value, str) and (found := re.search(r"[\r\n\u2028\u2029\x85]", value)):
+        raise ValidationError(
+            f"Keep this to one line: remove the line break at character {found.start() + 1}.",
+            code="line_break",
+        )
+
+
 def length_problem(value: str, limit: int) -> str | None:
     if len(value) <= limit:
         return None

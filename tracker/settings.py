@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Every page needs a sign-in unless it is explicitly marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL in any field is refused with one clear 400 before a view (or the database) sees it.
+    "inspections.middleware.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +41,7 @@ from .spreadsheets import (
     ImplementationSheetResource,
     SheetCSV,
     SheetXLSX,
+    UpdateSheetConfirmForm,
     UpdateSheetImportForm,
     UpdateSheetResource,
     export_filename,
@@ -302,6 +304,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
 
     resource_classes = [UpdateSheetResource]
     import_form_class = UpdateSheetImportForm
+    confirm_form_class = UpdateSheetConfirmForm
     formats = [SheetCSV, SheetXLSX]
     skip_admin_log = True
 
@@ -314,6 +317,25 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
     def get_import_data_kwargs(self, **kwargs: Any) -> dict:
         # Confirming re-checks the whole file: if any row no longer passes, nothing is recorded.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """A confirmation that is not of a file this page previewed goes back to the import page
+        saying why, rather than to an empty page (or a server error)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm = self.create_confirm_form(request)
+        if not confirm.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in confirm.errors.items()
+            )
+            messages.error(
+                request,
+                f"Nothing was recorded: the confirmation did not match a previewed file "
+                f"({problems}). Choose the file again.",
+            )
+            return redirect("admin:inspections_progressupdate_import")
+        response: HttpResponse = super().process_import(request, **kwargs)
+        return response
 
     def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
@@ -166,3 +166,16 @@ class UpdateSheetImportForm(ImportForm):
         except importers.ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
         return upload
+
+
+class UpdateSheetConfirmForm(ConfirmImportForm):
+    """The confirmation of a previewed file: its format must be one the page offers (by its
+    place in the list), so a made-up value is a message, never a server error."""
+
+    FORMATS = 2  # SheetCSV, SheetXLSX, as ProgressUpdateAdmin.formats lists them
+
+    def clean_format(self) -> str:
+        value = str(self.cleaned_data["format"])
+        if not value.isdigit() or int(value) >= self.FORMATS:
+            raise forms.ValidationError("That is not a format this page offers.")
+        return value

@@ -15,7 +15,12 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 
 from inspections.pictures import image_problem
-from inspections.text import evidence_file_problem, normalise_newlines, validate_plain_text
+from inspections.text import (
+    evidence_file_problem,
+    normalise_newlines,
+    validate_one_line,
+    validate_plain_text,
+)
 
 
 class PlainTextFormField(forms.CharField):
@@ -43,7 +48,10 @@ class PlainTextField(PlainTextMixin, models.TextField):
 
 
 class PlainCharField(PlainTextMixin, models.CharField):
-    pass
+    """A line of text: a name or a title goes into email subjects and headers, where a line
+    break would break the message."""
+
+    default_validators: list[Callable[[Any], None]] = [validate_plain_text, validate_one_line]
 
 
 @deconstructible

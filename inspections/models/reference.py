@@ -40,7 +40,7 @@ RESPONSE_PERIOD_DAYS = 56
 
 
 class Region(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = PlainCharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     history = HistoricalRecords()
@@ -61,7 +61,7 @@ class ForceQuerySet(models.QuerySet["Force"]):
 
 
 class Force(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = PlainCharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in page addresses.")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
     governance = models.CharField(
