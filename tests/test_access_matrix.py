@@ -251,6 +251,11 @@ SITE = {
         lambda w: [w["publication_b"].uuid],
         row("200 200 200 200 200 200 200"),
     ),
+    # The check page before publishing updated comments: the office's PCC staff only.
+    "publication-comments": (
+        lambda w: [w["publication_b"].uuid],
+        row("302 404 404 200 403 403 403"),
+    ),
     "public-comments-file": (
         lambda w: [w["publication_b"].uuid],
         row("200 200 200 200 200 200 200"),

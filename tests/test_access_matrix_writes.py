@@ -81,6 +81,7 @@ WRITERS["password-reset"] = NOBODY  # it sends an email; it writes nothing
 WRITERS["item-update"] = FORCE_A_AND_ADMIN
 # A force's s.55 response is its PCC office's: recorded, withdrawn and published by its staff.
 WRITERS["letter-publish"] = row("- - - w - - -")
+WRITERS["publication-comments"] = row("- - - w - - -")
 WRITERS["letter-elsewhere-new"] = row("- w - w - - -")
 WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - -")
 WRITERS["letter-elsewhere-publish"] = row("- w - - - - -")

@@ -20,6 +20,7 @@ from inspections.models import (
     Dependency,
     Force,
     ForceImplementation,
+    LetterRecipient,
     LetterTemplate,
     ProgressLetter,
     ProgressUpdate,
@@ -381,3 +382,56 @@ def test_the_implementation_form_without_its_inline_rows_changes_nothing(cast, i
     assert response.status_code in (200, 400)
     impl_a.refresh_from_db()
     assert impl_a.lead_officer == ""
+
+
+def test_published_comments_are_a_frozen_copy_until_the_office_publishes_the_new_one(
+    cast, impl_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
+    )
+    inspection = impl_a.recommendation.inspection
+    record(impl_a, cast.pcc_a, narrative="Audit begun.")
+    letter_services.save_chief_comments(
+        force=cast.force_a,
+        inspection=inspection,
+        author=cast.lead_a,
+        received_on=datetime.date(2023, 8, 1),
+        text="The force accepts every recommendation.",
+    )
+    letter = letter_services.draft_letter(
+        force=cast.force_a, inspection=inspection, author=cast.pcc_a
+    )
+    letter = letter_services.issue_letter(
+        letter=letter, author=cast.pcc_a, issued_on=datetime.date(2023, 9, 1)
+    )
+    publication = letter_services.publish_response(
+        letter=letter, with_chief_comments=True, author=cast.pcc_a
+    )
+    public_url = reverse("public-comments", args=[publication.uuid])
+    anyone = login(cast.viewer)
+    assert "accepts every recommendation" in anyone.get(public_url).content.decode()
+    # The force lead edits the comments: nothing public changes.
+    letter_services.save_chief_comments(
+        force=cast.force_a,
+        inspection=inspection,
+        author=cast.lead_a,
+        received_on=datetime.date(2023, 8, 1),
+        text="The force accepts most recommendations.",
+    )
+    page = anyone.get(public_url).content.decode()
+    assert "accepts every recommendation" in page
+    assert "accepts most" not in page
+    # The office sees that they differ, checks, and publishes the new version.
+    office = login(cast.pcc_a)
+    comments_page = office.get(reverse("chief-comments", args=[cast.force_a.slug, inspection.slug]))
+    check_url = reverse("publication-comments", args=[publication.uuid])
+    assert check_url in comments_page.content.decode()
+    check = office.get(check_url).content.decode()
+    assert "accepts every recommendation" in check
+    assert "accepts most" in check
+    assert login(cast.lead_a).post(check_url).status_code == 403
+    assert office.post(check_url).status_code == 302
+    assert "accepts most" in anyone.get(public_url).content.decode()
+    assert office.post(check_url).status_code == 400  # nothing new to publish

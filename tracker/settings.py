@@ -115,6 +115,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays off for long analytical queries, not a web page's: on the
     # national dashboard it spent 500 of 590 ms compiling a query that runs in 70 ms.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default is what a new user tries first: two people saving at once wait for
+    # each other (write-ahead log, writers take the lock when their transaction begins, and
+    # wait up to 20 s) instead of one of them getting "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "inspections.User"

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -321,6 +321,8 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         """A confirmation that is not of a file this page previewed goes back to the import page
         saying why, rather than to an empty page (or a server error)."""
+        if request.method != "POST":  # as the library's own view: a confirmation is a POST
+            return HttpResponseNotAllowed(["POST"])
         if not self.has_import_permission(request):
             raise PermissionDenied
         confirm = self.create_confirm_form(request)

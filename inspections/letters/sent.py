@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
+from inspections.addresses import address
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     ChiefConstableComments,
@@ -17,6 +18,7 @@ from inspections.models import (
     LetterPurpose,
     LetterSentElsewhere,
     ProgressLetter,
+    Publication,
 )
 
 from . import queries, services
@@ -210,8 +212,52 @@ def chief_comments(request: AuthenticatedHttpRequest, force: str, inspection: st
             "comments": comments,
             "form": form if may_record else None,
             "evidence_max_mb": settings.TRACKER_EVIDENCE_MAX_MB,
+            "stale_publications": [
+                publication
+                for publication in Publication.objects.public().filter(
+                    force=chosen, inspection=report, chief_comments__isnull=False
+                )
+                if services.comments_changed_since_published(publication)
+            ]
+            if comments is not None and permissions.can_publish(request.user, chosen)
+            else [],
         },
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def republish_comments(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """The check page: the comments as published beside the comments as they now stand; the
+    office publishes the new version, or leaves the published one as it is."""
+    publication = get_object_or_404(
+        permissions.scope_queryset(request.user, Publication.objects.public())
+        .exclude(chief_comments=None)
+        .select_related("force", "inspection", "chief_comments"),
+        uuid=uuid,
+    )
+    if not permissions.can_publish(request.user, publication.force):
+        raise PermissionDenied("Only the force's PCC staff publish its comments.")
+    back = address("chief-comments", publication.force.slug, publication.inspection.slug)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            services.republish_comments(publication=publication, author=request.user)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, "Published: the public page now shows these comments.")
+            return redirect(back)
+    return render(
+        request,
+        "letters/republish_comments.html",
+        {
+            "publication": publication,
+            "current": publication.chief_comments,
+            "changed": services.comments_changed_since_published(publication),
+            "problems": problems,
+            "back": back,
+        },
+        status=400 if problems else 200,
     )
 
 

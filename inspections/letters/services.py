@@ -362,9 +362,65 @@ def publish_response(
         published_by=author,
         **kind,
     )
+    if chief_comments is not None:
+        freeze_comments(publication, chief_comments)
     publication.full_clean()
     publication.save()
     return publication
+
+
+def comments_fingerprint(comments: ChiefConstableComments) -> str:
+    """What the comments and the response say, as one hash: the published copy's, or the
+    current record's, to tell whether they differ."""
+    digest = hashlib.sha256()
+    for part in (str(comments.received_on), comments.text, comments.pcc_response):
+        digest.update(part.encode("utf-8") + b"\x1f")
+    if comments.file:
+        with comments.file.open("rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def freeze_comments(publication: Publication, comments: ChiefConstableComments) -> None:
+    """Copy the comments, the response and the file onto the publication as they stand now."""
+    publication.comments_received_on = comments.received_on
+    publication.comments_text = comments.text
+    publication.comments_response = comments.pcc_response
+    publication.comments_file_name = comments.file_name if comments.file else ""
+    if comments.file:
+        with comments.file.open("rb") as handle:
+            data = handle.read()
+        publication.comments_file.save(comments.file_name, ContentFile(data), save=False)
+    else:
+        publication.comments_file = ""
+    publication.comments_sha256 = comments_fingerprint(comments)
+    publication.comments_published_at = timezone.now()
+
+
+def comments_changed_since_published(publication: Publication) -> bool:
+    comments = publication.chief_comments
+    return comments is not None and comments_fingerprint(comments) != publication.comments_sha256
+
+
+@transaction.atomic
+def republish_comments(*, publication: Publication, author: User) -> Publication:
+    """After the check page: the public pages show the comments and the response as they now
+    stand. The copy published before is replaced (its history keeps it)."""
+    locked = Publication.objects.select_for_update().get(pk=publication.pk)
+    if not permissions.can_publish(author, locked.force):
+        raise PermissionDenied(f"Only {locked.force.name}'s PCC staff publish its comments.")
+    comments = ChiefConstableComments.objects.filter(
+        force=locked.force, inspection=locked.inspection
+    ).first()
+    if comments is None:
+        raise ValidationError("No chief constable's comments are recorded for this report.")
+    if locked.chief_comments_id == comments.pk and not comments_changed_since_published(locked):
+        raise ValidationError("The published comments are already the current ones.")
+    locked.chief_comments = comments
+    freeze_comments(locked, comments)
+    record_author(locked, author)
+    locked.save()
+    return locked
 
 
 @transaction.atomic

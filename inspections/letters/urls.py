@@ -34,6 +34,11 @@ urlpatterns = [
         name="chief-comments",
     ),
     path(
+        "publications/<uuid:uuid>/comments/",
+        sent.republish_comments,
+        name="publication-comments",
+    ),
+    path(
         "forces/<slug:force>/<slug:inspection>/chief-constable/file",
         sent.chief_comments_file,
         name="chief-comments-file",

@@ -101,6 +101,10 @@ class PublicationQuerySet(models.QuerySet["Publication"]):
         )
 
 
+def published_comments_upload_to(instance: "Publication", filename: str) -> str:
+    return f"published/{instance.uuid}/{filename}"
+
+
 class Publication(models.Model):
     """A s.55 response published on the service's public pages: an issued letter, or a letter
     sent elsewhere. A letter sent elsewhere that is withdrawn leaves the public pages with it."""
@@ -132,8 +136,19 @@ class Publication(models.Model):
         blank=True,
         related_name="publications",
         help_text="Published with the response: the chief constable's comments and the PCC's "
-        "response to them, as they stand (their later edits show too).",
+        "response to them. The public pages show the copy kept when they were published.",
     )
+    # The chief constable's comments and the office's response as published: a frozen copy
+    # (with its hash), so a later edit changes nothing public until the office publishes it.
+    comments_received_on = models.DateField(null=True, blank=True, editable=False)
+    comments_text = models.TextField(blank=True, editable=False)
+    comments_response = models.TextField(blank=True, editable=False)
+    comments_file = models.FileField(
+        upload_to=published_comments_upload_to, max_length=255, blank=True, editable=False
+    )
+    comments_file_name = models.CharField(max_length=255, blank=True, editable=False)
+    comments_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    comments_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     office_url = models.URLField(
         max_length=500, blank=True, help_text="Where the office also published it, if anywhere."
     )

@@ -92,10 +92,12 @@ def comments(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def comments_file(request: HttpRequest, uuid: str) -> FileResponse:
+    # The copy published, never the record as it is now.
     publication = get_object_or_404(
-        published().exclude(chief_comments=None).exclude(chief_comments__file=""), uuid=uuid
+        published().exclude(chief_comments=None).exclude(comments_file=""), uuid=uuid
     )
-    stored = publication.chief_comments
-    if stored is None:  # excluded by the query above
-        raise Http404("No such comments.")
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.file_name)
+    return FileResponse(
+        publication.comments_file.open("rb"),
+        as_attachment=True,
+        filename=publication.comments_file_name,
+    )
