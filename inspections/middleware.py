@@ -5,23 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 
 class RefuseNulCharacters:
-    """A NUL character in an address's query, a form field or a field's name: no text column
-    can store it (PostgreSQL refuses it outright), so every view would fail on it in its own
-    way. Answered here with one clear 400 naming the field; nothing is changed."""
+    """A NUL character in an address's query (a filter, a search term, an autocomplete's term):
+    no text column can hold it (PostgreSQL refuses it outright), so every view would fail on it
+    in its own way. Answered here with one clear 400 naming the parameter; nothing is changed.
+    A form's fields say it themselves, beside the field (``validate_plain_text``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            named = nul_field(request)
-        except MultiPartParserError:
-            named = None  # the view's own form says what is wrong with the upload
+        named = nul_field(request)
         if named is not None:
             return render(
                 request,
@@ -40,12 +37,8 @@ class RefuseNulCharacters:
 
 
 def nul_field(request: HttpRequest) -> str | None:
-    """The name of the first field (query or form) holding a NUL, shown without it."""
-    sources = [request.GET]
-    if request.method == "POST":
-        sources.append(request.POST)
-    for source in sources:
-        for name, values in source.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                return name.replace("\x00", "")
+    """The name of the first query parameter holding a NUL, shown without it."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "")
     return None

@@ -135,6 +135,27 @@ class ResponseFilterForm(AddressForm):
         return rows
 
 
+class NewLetterForm(forms.Form):
+    """Which report a new draft is on: one addressed to the force, by its address name. A value
+    that is not a slug (a NUL, say) is refused before any query."""
+
+    inspection = forms.SlugField(max_length=100)
+
+    def __init__(self, *args: Any, force: Force, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.force = force
+
+    def clean_inspection(self) -> Inspection:
+        found = (
+            Inspection.objects.addressed_to(self.force)
+            .filter(slug=self.cleaned_data["inspection"])
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError("Choose the inspection the letter answers.")
+        return found
+
+
 class SentElsewhereForm(forms.Form):
     """A response the office sent outside the tracker."""
 

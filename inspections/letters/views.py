@@ -31,7 +31,7 @@ from inspections.reports.tables_shared import (
 
 from . import content, queries, services
 from . import render as rendering
-from .forms import IssueForm, LetterForm, ResponseFilterForm, add_errors
+from .forms import IssueForm, LetterForm, NewLetterForm, ResponseFilterForm, add_errors
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -75,14 +75,11 @@ def letter_new(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     force = user.force
     if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff can draft its letters.")
-    inspection = (
-        Inspection.objects.addressed_to(force)
-        .filter(slug=request.POST.get("inspection", ""))
-        .first()
-    )
-    if inspection is None:
+    chosen = NewLetterForm(request.POST, force=force)
+    if not chosen.is_valid():
         messages.error(request, "Choose the inspection the letter answers.")
         return redirect("letters")
+    inspection = chosen.cleaned_data["inspection"]
     try:
         letter = services.draft_letter(force=force, inspection=inspection, author=user)
     except (ValidationError, content.LetterDataError) as error:

@@ -70,7 +70,7 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
     first = tmp_path / "training-plan.pdf"
     first.write_bytes(b"%PDF-1.4 plan")
     second = tmp_path / "minutes.docx"
-    second.write_bytes(b"PK minutes")
+    second.write_bytes(b"PK\x03\x04 minutes")
     page.get_by_label("In progress").check()
     page.get_by_label("Day").fill("3")
     page.get_by_label("Month").fill("11")
