@@ -436,3 +436,12 @@ def test_published_comments_are_a_frozen_copy_until_the_office_publishes_the_new
     assert office.post(check_url).status_code == 302
     assert "accepts most" in anyone.get(public_url).content.decode()
     assert office.post(check_url).status_code == 400  # nothing new to publish
+
+
+def test_a_deployment_without_trusted_proxies_is_warned(settings):
+    from django.core.checks import run_checks
+
+    settings.TRACKER_TRUSTED_PROXIES = []
+    assert "tracker.W001" in [m.id for m in run_checks(include_deployment_checks=True)]
+    settings.TRACKER_TRUSTED_PROXIES = ["10.0.0.5"]
+    assert "tracker.W001" not in [m.id for m in run_checks(include_deployment_checks=True)]
