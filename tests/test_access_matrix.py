@@ -223,6 +223,11 @@ SITE = {
     "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
     "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
     "letter-publish": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403")),
+    "letter-response": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403")),
+    "letter-elsewhere-response": (
+        lambda w: [w["elsewhere_a"].uuid],
+        row("302 200 403 404 404 403 403"),
+    ),
     "letter-elsewhere-new": (lambda w: [], row("302 200 403 200 403 403 403")),
     "letter-elsewhere": (lambda w: [w["elsewhere_a"].uuid], row("302 200 200 404 404 200 200")),
     "letter-elsewhere-file": (

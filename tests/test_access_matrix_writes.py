@@ -85,6 +85,8 @@ WRITERS["publication-comments"] = row("- - - w - - -")
 WRITERS["letter-elsewhere-new"] = row("- w - w - - -")
 WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - -")
 WRITERS["letter-elsewhere-publish"] = row("- w - - - - -")
+WRITERS["letter-response"] = row("- - - w - - -")
+WRITERS["letter-elsewhere-response"] = row("- w - - - - -")
 # The chief constable's comments reach the office from the force: either of its people records.
 WRITERS["chief-comments"] = row("- w w - - - -")
 # The office's letter template is its PCC staff's.

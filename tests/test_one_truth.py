@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from inspections import permissions, services
@@ -478,3 +479,49 @@ def test_the_office_agrees_a_date_for_a_finding_without_a_deadline(cast):
     dated = RecommendationFactory(inspection=afi.inspection)
     other = reverse("item-agreed-date", args=[cast.force_a.slug, afi.inspection.slug, dated.ref])
     assert client.get(other).status_code == 404
+
+
+def test_the_office_chooses_another_letter_as_its_response(cast, impl_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    inspection = impl_a.recommendation.inspection
+    first = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=inspection,
+        sent_on=datetime.date(2023, 8, 1),
+        file=ContentFile(b"%PDF-1.4 wrong office", name="first.pdf"),
+        author=cast.pcc_a,
+    )
+    second = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=inspection,
+        sent_on=datetime.date(2023, 10, 20),
+        file=ContentFile(b"%PDF-1.4 the real one", name="second.pdf"),
+        purpose=LetterPurpose.PROGRESS,
+        author=cast.pcc_a,
+    )
+    mine = next(
+        r
+        for r in letter_queries.responses(cast.admin, inspection, TODAY)
+        if r.force == cast.force_a
+    )
+    assert mine.issued_on == datetime.date(2023, 8, 1)
+    client = login(cast.pcc_a)
+    url = reverse("letter-elsewhere-response", args=[second.uuid])
+    assert url in client.get(reverse("letter-elsewhere", args=[second.uuid])).content.decode()
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "Say why this letter is the response" in refused.content.decode()
+    assert client.post(url, {"reason": "The first went to the wrong office."}).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.purpose, second.purpose) == (LetterPurpose.PROGRESS, LetterPurpose.RESPONSE)
+    assert second.history.first().history_change_reason == (
+        "Chosen as the s.55 response: The first went to the wrong office."
+    )
+    mine = next(
+        r
+        for r in letter_queries.responses(cast.admin, inspection, TODAY)
+        if r.force == cast.force_a
+    )
+    assert (mine.issued_on, mine.state) == (datetime.date(2023, 10, 20), "late")
+    assert login(cast.lead_a).post(url, {"reason": "x"}).status_code == 403

@@ -207,6 +207,18 @@ class SentElsewhereForm(forms.Form):
         return upload
 
 
+class ChooseResponseForm(forms.Form):
+    reason = PlainTextFormField(
+        label="Why is this letter the response?",
+        max_length=REASON_MAX,
+        validators=[validate_plain_text],
+        help_text="For example, the first letter was sent to the wrong office. Kept in the "
+        "letters' history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this letter is the response: the reason is kept."},
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = PlainTextFormField(
         label="Why is the record withdrawn?",

@@ -77,6 +77,23 @@ def sent_responses(
     )
 
 
+def response_letter(
+    force: Force, inspection: Inspection
+) -> ProgressLetter | LetterSentElsewhere | None:
+    """The letter that is the force's s.55 response to a report: the earliest sent whose
+    purpose is the response (``sent_responses``), or None."""
+    issued, elsewhere = sent_responses(force, inspection)
+    candidates: list[tuple[datetime.date, ProgressLetter | LetterSentElsewhere]] = [
+        (letter.issued_on, letter)
+        for letter in issued.order_by("issued_on", "issued_at")[:1]
+        if letter.issued_on is not None
+    ]
+    candidates += [
+        (sent.sent_on, sent) for sent in elsewhere.order_by("sent_on", "recorded_at")[:1]
+    ]
+    return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
+
 def latest_letter_sent_on(force: Force, inspection: Inspection) -> datetime.date | None:
     """The date of the latest letter sent on a report, of either purpose (issued here, or
     recorded as sent elsewhere and not withdrawn): what a progress letter reports since."""

@@ -17,12 +17,20 @@ from inspections.models import (
     Inspection,
     LetterPurpose,
     LetterSentElsewhere,
+    LetterStatus,
     ProgressLetter,
     Publication,
 )
 
 from . import queries, services
-from .forms import ChiefCommentsForm, PublishForm, SentElsewhereForm, WithdrawForm, add_errors
+from .forms import (
+    ChiefCommentsForm,
+    ChooseResponseForm,
+    PublishForm,
+    SentElsewhereForm,
+    WithdrawForm,
+    add_errors,
+)
 
 
 def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsewhere:
@@ -81,6 +89,9 @@ def letter_elsewhere(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
             "publication": published,
             "can_withdraw": may_act and not record.is_withdrawn,
             "can_publish": may_act and not record.is_withdrawn and published is None,
+            "can_choose_response": may_act
+            and not record.is_withdrawn
+            and queries.response_letter(record.force, record.inspection) != record,
         },
     )
 
@@ -258,6 +269,44 @@ def republish_comments(request: AuthenticatedHttpRequest, uuid: str) -> HttpResp
             "back": back,
         },
         status=400 if problems else 200,
+    )
+
+
+def letter_response(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    letter = get_object_or_404(
+        queries.visible_letters(request.user).filter(status=LetterStatus.ISSUED), uuid=uuid
+    )
+    return choose_response(request, letter)
+
+
+def letter_elsewhere_response(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    return choose_response(request, sent_or_404(request, uuid))
+
+
+def choose_response(
+    request: AuthenticatedHttpRequest, letter: ProgressLetter | LetterSentElsewhere
+) -> HttpResponse:
+    """The check page: which letter counts as the s.55 response now, which would instead, and
+    why (kept in history)."""
+    if not permissions.can_edit_letters(request.user, letter.force):
+        raise PermissionDenied("Only the force's PCC staff choose which letter is its response.")
+    current = queries.response_letter(letter.force, letter.inspection)
+    form = ChooseResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choose_response(
+                letter=letter, reason=form.cleaned_data["reason"], author=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Done: this letter is now the s.55 response.")
+            return redirect(letter.get_absolute_url())
+    return render(
+        request,
+        "letters/choose_response.html",
+        {"letter": letter, "current": current, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -29,6 +29,7 @@ from inspections.models import (
     Publication,
     User,
 )
+from inspections.text import REASON_MAX
 from inspections.validation import text_problems
 
 from . import content, queries, render
@@ -255,6 +256,44 @@ def discard_draft(*, letter: ProgressLetter, author: User) -> None:
         raise ValidationError("An issued letter cannot be discarded.")
     record_author(letter, author)
     letter.delete()
+
+
+@transaction.atomic
+def choose_response(
+    *, letter: ProgressLetter | LetterSentElsewhere, reason: str, author: User
+) -> ProgressLetter | LetterSentElsewhere:
+    """After the check page: this letter (issued, or sent elsewhere and not withdrawn) is the
+    office's s.55 response to its report; every other letter on it becomes a progress letter.
+    The reason is kept in each changed letter's history."""
+    require_editor(author, letter.force)
+    if isinstance(letter, ProgressLetter) and not letter.is_issued:
+        raise ValidationError("Only a letter that was sent can be the response: issue it first.")
+    if isinstance(letter, LetterSentElsewhere) and letter.is_withdrawn:
+        raise ValidationError("A withdrawn letter cannot be the response.")
+    problems = text_problems(reason or "", REASON_MAX)
+    if not (reason or "").strip():
+        problems.append("Say why this letter is the response: the reason is kept.")
+    if problems:
+        raise ValidationError({"reason": problems})
+    why = f"Chosen as the s.55 response: {reason.strip()}"
+    others: list[ProgressLetter | LetterSentElsewhere] = [
+        *ProgressLetter.objects.issued()
+        .select_for_update()
+        .filter(force=letter.force, inspection=letter.inspection),
+        *LetterSentElsewhere.objects.current()
+        .select_for_update()
+        .filter(force=letter.force, inspection=letter.inspection),
+    ]
+    for other in others:
+        chosen = type(other) is type(letter) and other.pk == letter.pk
+        purpose = LetterPurpose.RESPONSE if chosen else LetterPurpose.PROGRESS
+        if other.purpose != purpose:
+            other.purpose = purpose
+            record_author(other, author)
+            other._change_reason = why  # type: ignore[union-attr]  # simple-history's hook
+            other.save(update_fields=["purpose"])
+    letter.refresh_from_db(fields=["purpose"])
+    return letter
 
 
 # --- responses sent elsewhere, and publication ------------------------------------------------

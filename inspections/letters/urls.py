@@ -11,6 +11,12 @@ urlpatterns = [
     path("letters/<uuid:uuid>/discard/", views.letter_discard, name="letter-discard"),
     path("letters/<uuid:uuid>/letter.<str:fmt>", views.letter_download, name="letter-download"),
     path("letters/<uuid:uuid>/publish/", sent.letter_publish, name="letter-publish"),
+    path("letters/<uuid:uuid>/response/", sent.letter_response, name="letter-response"),
+    path(
+        "letters/sent-elsewhere/<uuid:uuid>/response/",
+        sent.letter_elsewhere_response,
+        name="letter-elsewhere-response",
+    ),
     path("letters/sent-elsewhere/new/", sent.letter_elsewhere_new, name="letter-elsewhere-new"),
     path("letters/sent-elsewhere/<uuid:uuid>/", sent.letter_elsewhere, name="letter-elsewhere"),
     path(

@@ -130,6 +130,9 @@ def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseB
             "body": rendering.html(built, standalone=False),
             "can_edit": can_edit,
             "changes": changes_since(letter),
+            "can_choose_response": letter.is_issued
+            and permissions.can_edit_letters(request.user, letter.force)
+            and queries.response_letter(letter.force, letter.inspection) != letter,
         },
     )
 

@@ -191,9 +191,12 @@ class ProgressLetter(models.Model):
         return f"{self.force.name}: letter on {self.inspection.title} ({state})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # An integrity guard: an issued letter is the record of what was sent.
+        # An integrity guard: an issued letter is the record of what was sent. Its purpose is
+        # how the tracker counts it, not part of what was sent, so the office may choose it.
+        purpose_only = set(kwargs.get("update_fields") or ()) == {"purpose"}
         if (
             not self._state.adding
+            and not purpose_only
             and type(self).objects.filter(pk=self.pk, status=LetterStatus.ISSUED).exists()
         ):
             raise FrozenLetterError("An issued letter cannot be changed; draft a new one.")
