@@ -32,7 +32,7 @@ from inspections.text import REASON_MAX
 from inspections.widgets import BrowserDateInput
 
 from .base import TrackerAdmin
-from .forms import InspectionForm, RecommendationForm
+from .forms import InspectionForm, RecommendationForm, attach_errors
 
 
 @admin.register(Region)
@@ -331,9 +331,7 @@ class DependencyAdmin(TrackerAdmin):
                     changed_by=signed_in_user(request),
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                attach_errors(form, error)
             else:
                 forces = len({implementation.force_id for implementation in moved})
                 self.message_user(
@@ -382,9 +380,7 @@ class DependencyAdmin(TrackerAdmin):
                     changed_by=signed_in_user(request),
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                attach_errors(form, error)
             else:
                 self.message_user(
                     request,
