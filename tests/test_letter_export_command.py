@@ -4,13 +4,14 @@ force at once, and clear answers to bad arguments."""
 import datetime
 import hashlib
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from inspections.letters import content, render
-from inspections.models import LetterPurpose, ProgressLetter
+from inspections.models import Force, Inspection, LetterPurpose, ProgressLetter
 
 from .test_letters import (  # noqa: F401
     FIREARMS,
@@ -180,3 +181,33 @@ def test_the_demos_issued_letter_is_the_letter_as_sent_line_for_line():
     assert "Recommendation 3:" in draft
     assert "Recommendation 3 –" not in draft
     assert "6 December 2026" in draft
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's text, in order (pdftotext ends each page with a form feed)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return [squash(page) for page in text.split("\x0c") if page.strip()]
+
+
+@pytest.mark.parametrize("force", ["gwent-police", "west-mercia-police"])
+def test_blocks_that_belong_together_stay_on_one_page(force):
+    """Checked page by page: each finding's heading with the start of its narrative, and the
+    last paragraph, the signatory and the whole cc list together."""
+    issued = ProgressLetter.objects.issued().filter(force__slug=force, inspection__slug=FIREARMS)
+    if issued.exists():
+        built = content.from_letter(issued.get()).printable()
+    else:  # a draft as it would be made today
+        chosen = Force.objects.get(slug=force)
+        inspection = Inspection.objects.get(slug=FIREARMS)
+        built = content.from_data(chosen, inspection, datetime.date(2026, 12, 6)).printable()
+    pages = pdf_pages(render.pdf(built))
+    last = next(page for page in reversed(pages) if squash(built.cc[-1]) in page)
+    assert squash(built.signatory_name) in last
+    assert all(squash(line) in last for line in built.cc)
+    assert squash(built.closing[-1])[:60] in last
+    for section in built.sections:
+        heading = squash(f"{section.heading_text} {section.recommendation_text}")[:40]
+        narrative = squash(section.narrative or "No update has been recorded.")[:30]
+        assert any(heading in page and narrative in page for page in pages), section.reference
