@@ -22,19 +22,40 @@ def attempt(client: Client, password: str, url: str = "/sign-in/"):
     return client.post(url, {"username": "someone", "password": password})
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-key-value-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.police.uk",
+}
+
+
 def test_deploy_check_reports_nothing(tmp_path):
+    """The deployment docs/deploy.md describes, behind its load balancer."""
     result = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-secret-key-value-0123456789",
-        DJANGO_ALLOWED_HOSTS="tracker.example.police.uk",
+        **PRODUCTION,
+        TRACKER_TRUSTED_PROXIES="10.0.0.5",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_trusted_proxies(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        TRACKER_TRUSTED_PROXIES="",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode != 0
+    assert "tracker.W001" in result.stderr + result.stdout
 
 
 def test_pages_carry_the_security_headers(someone):
