@@ -525,3 +525,33 @@ def test_the_office_chooses_another_letter_as_its_response(cast, impl_a, setting
     )
     assert (mine.issued_on, mine.state) == (datetime.date(2023, 10, 20), "late")
     assert login(cast.lead_a).post(url, {"reason": "x"}).status_code == 403
+
+
+def test_a_second_letter_issued_as_the_response_is_asked_about(cast, impl_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
+    )
+    inspection = impl_a.recommendation.inspection
+    record(impl_a, cast.pcc_a, narrative="Armoury audit done.")
+    first = letter_services.draft_letter(
+        force=cast.force_a, inspection=inspection, author=cast.pcc_a
+    )
+    letter_services.issue_letter(
+        letter=first, author=cast.pcc_a, issued_on=datetime.date(2023, 9, 1)
+    )
+    second = letter_services.draft_letter(
+        force=cast.force_a, inspection=inspection, author=cast.pcc_a
+    )
+    fields = {name: getattr(second, name) for name in letter_services.EDITABLE_FIELDS}
+    second = letter_services.update_draft(
+        letter=second,
+        author=cast.pcc_a,
+        version=second.version,
+        fields={**fields, "purpose": LetterPurpose.RESPONSE},
+        narratives={},
+    )
+    with pytest.raises(ValidationError, match="already sent on 1 September 2023"):
+        letter_services.issue_letter(letter=second, author=cast.pcc_a, issued_on=TODAY)
+    second.refresh_from_db()
+    assert not second.is_issued

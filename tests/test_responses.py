@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from inspections.letters import queries
 from inspections.letters import services as letter_services
-from inspections.models import LetterRecipient, LetterSentElsewhere, Publication
+from inspections.models import LetterPurpose, LetterRecipient, LetterSentElsewhere, Publication
 
 from .conftest import TODAY, login, record
 from .downloads import body, csv_rows
@@ -61,11 +61,26 @@ def test_a_letter_sent_elsewhere_counts_and_a_withdrawn_one_does_not(cast, recom
     assert LetterSentElsewhere.objects.get().withdrawn_reason == "Wrong file"  # kept
 
 
-def test_the_earlier_of_issued_and_sent_elsewhere_counts(cast, recommendation):
+def test_a_second_response_is_asked_about_and_then_chosen(cast, recommendation):
     inspection = recommendation.inspection
     send_elsewhere(cast, inspection, on=datetime.date(2023, 11, 30))
     assert state_of(cast, inspection, cast.force_a) == "late"
-    send_elsewhere(cast, inspection, on=datetime.date(2023, 8, 1))
+    # An earlier letter found later: it is not silently counted, the office is asked.
+    with pytest.raises(ValidationError, match="already sent on 30 November 2023"):
+        send_elsewhere(cast, inspection, on=datetime.date(2023, 8, 1))
+    earlier = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=inspection,
+        sent_on=datetime.date(2023, 8, 1),
+        file=SimpleUploadedFile("signed.pdf", b"%PDF signed"),
+        purpose=LetterPurpose.PROGRESS,
+        author=cast.pcc_a,
+        today=TODAY,
+    )
+    assert state_of(cast, inspection, cast.force_a) == "late"
+    letter_services.choose_response(
+        letter=earlier, reason="The August letter was the response.", author=cast.pcc_a
+    )
     assert state_of(cast, inspection, cast.force_a) == "on_time"
 
 

@@ -227,6 +227,8 @@ def issue_letter(
         raise ValidationError({"issued_on": "The issue date is before the report was published."})
     if any(not section.narrative.strip() for section in locked.sections.all()):
         raise ValidationError("Every recommendation needs a narrative before the letter is issued.")
+    if locked.purpose == LetterPurpose.RESPONSE:
+        refuse_second_response(locked.force, locked.inspection)
     built = content.from_letter(locked)
     # Stored without surrounding whitespace, as all the tracker's text is, so that a backup
     # restored from XML (which trims text values) keeps the exact bytes the hash covers.
@@ -256,6 +258,21 @@ def discard_draft(*, letter: ProgressLetter, author: User) -> None:
         raise ValidationError("An issued letter cannot be discarded.")
     record_author(letter, author)
     letter.delete()
+
+
+def refuse_second_response(force: Force, inspection: Inspection) -> None:
+    """At most one letter on a report is the s.55 response: a second one is asked about, never
+    counted silently (the office can make it the response from its page afterwards)."""
+    current = queries.response_letter(force, inspection)
+    if current is not None:
+        sent = getattr(current, "issued_on", None) or getattr(current, "sent_on", None)
+        raise ValidationError(
+            {
+                "purpose": f"The s.55 response to this report was already sent on "
+                f"{sent:%-d %B %Y}. Record this as a progress letter, or make it the response "
+                "from its page afterwards."
+            }
+        )
 
 
 @transaction.atomic
@@ -325,6 +342,8 @@ def record_letter_sent_elsewhere(
         )
     if problems:
         raise ValidationError(problems)
+    if purpose == LetterPurpose.RESPONSE:
+        refuse_second_response(force, inspection)
     data = file.read()
     file.seek(0)
     record = LetterSentElsewhere(
