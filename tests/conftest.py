@@ -117,6 +117,15 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
+def home_secretary(db) -> LetterRecipient:
+    """The letters' recipient, as the reference data gives it (a letter cannot be drafted
+    without one)."""
+    return LetterRecipient.objects.create(
+        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
+    )
+
+
+@pytest.fixture
 def recommendation(cast: Cast) -> Recommendation:
     """A local recommendation of an inspection published 11 July 2023, due 31 July 2024."""
     return RecommendationFactory(inspection=InspectionFactory(slug="firearms"), number=2)

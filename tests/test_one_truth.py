@@ -22,7 +22,6 @@ from inspections.models import (
     ForceImplementation,
     ItemState,
     LetterPurpose,
-    LetterRecipient,
     RagRule,
     Recommendation,
     Status,
@@ -309,11 +308,9 @@ def test_matrix_cells_name_their_finding(cast, recommendation):
 # --- letters have a purpose -------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("home_secretary")
 def test_a_progress_letter_is_never_a_late_response(cast, impl_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    LetterRecipient.objects.create(
-        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
-    )
     inspection = impl_a.recommendation.inspection
     record(impl_a, cast.pcc_a, narrative="Armoury audit done.")
     first = letter_services.draft_letter(
@@ -527,11 +524,9 @@ def test_the_office_chooses_another_letter_as_its_response(cast, impl_a, setting
     assert login(cast.lead_a).post(url, {"reason": "x"}).status_code == 403
 
 
+@pytest.mark.usefixtures("home_secretary")
 def test_a_second_letter_issued_as_the_response_is_asked_about(cast, impl_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    LetterRecipient.objects.create(
-        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
-    )
     inspection = impl_a.recommendation.inspection
     record(impl_a, cast.pcc_a, narrative="Armoury audit done.")
     first = letter_services.draft_letter(

@@ -20,7 +20,6 @@ from inspections.models import (
     Dependency,
     Force,
     ForceImplementation,
-    LetterRecipient,
     LetterTemplate,
     ProgressLetter,
     ProgressUpdate,
@@ -385,13 +384,11 @@ def test_the_implementation_form_without_its_inline_rows_changes_nothing(cast, i
     assert impl_a.lead_officer == ""
 
 
+@pytest.mark.usefixtures("home_secretary")
 def test_published_comments_are_a_frozen_copy_until_the_office_publishes_the_new_one(
     cast, impl_a, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    LetterRecipient.objects.create(
-        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
-    )
     inspection = impl_a.recommendation.inspection
     record(impl_a, cast.pcc_a, narrative="Audit begun.")
     letter_services.save_chief_comments(

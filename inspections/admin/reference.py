@@ -314,12 +314,33 @@ class DependencyAdmin(TrackerAdmin):
             *super().get_urls(),
         ]
 
-    def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def changeable_dependency(self, request: HttpRequest, object_id: str) -> Dependency:
         dependency = self.get_object(request, object_id)
-        if dependency is None:
+        if not isinstance(dependency, Dependency):
             raise Http404("No such dependency.")
         if not self.has_change_permission(request, dependency):
             raise PermissionDenied
+        return dependency
+
+    def status_page(
+        self,
+        request: HttpRequest,
+        dependency: Dependency,
+        form: forms.Form,
+        template: str,
+        **extra: Any,
+    ) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "dependency": dependency,
+            "form": form,
+            "opts": self.opts,
+            **extra,
+        }
+        return TemplateResponse(request, f"admin/inspections/dependency/{template}", context)
+
+    def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        dependency = self.changeable_dependency(request, object_id)
         form = CloseDependencyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -352,23 +373,18 @@ class DependencyAdmin(TrackerAdmin):
                         messages.WARNING,
                     )
                 return redirect("admin:inspections_dependency_change", dependency.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Record delivery: {dependency.title}",
-            "dependency": dependency,
-            "form": form,
-            "opts": self.opts,
-            "waiting": dependency.blocked_implementations.awaiting_dependency().count(),
-        }
-        return TemplateResponse(request, "admin/inspections/dependency/close.html", context)
+        return self.status_page(
+            request,
+            dependency,
+            form,
+            "close.html",
+            title=f"Record delivery: {dependency.title}",
+            waiting=dependency.blocked_implementations.awaiting_dependency().count(),
+        )
 
     def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Put right a status recorded by mistake, after saying how many items it moves."""
-        dependency = self.get_object(request, object_id)
-        if dependency is None:
-            raise Http404("No such dependency.")
-        if not self.has_change_permission(request, dependency):
-            raise PermissionDenied
+        dependency = self.changeable_dependency(request, object_id)
         form = CorrectDependencyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -388,15 +404,14 @@ class DependencyAdmin(TrackerAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:inspections_dependency_change", dependency.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Correct the status: {dependency.title}",
-            "dependency": dependency,
-            "form": form,
-            "opts": self.opts,
-            "naming": dependency.blocked_implementations.count(),
-        }
-        return TemplateResponse(request, "admin/inspections/dependency/correct.html", context)
+        return self.status_page(
+            request,
+            dependency,
+            form,
+            "correct.html",
+            title=f"Correct the status: {dependency.title}",
+            naming=dependency.blocked_implementations.count(),
+        )
 
 
 @admin.register(FirearmsStatistic)

@@ -20,7 +20,6 @@ from inspections.models import (
     ForceImplementation,
     ItemState,
     LetterPurpose,
-    LetterRecipient,
     Publication,
     Recommendation,
     Status,
@@ -51,13 +50,11 @@ def narrow(page, problems: list[str], state: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+@pytest.mark.usefixtures("home_secretary")
 def test_a_progress_letter_is_published_as_one(
     cast, recommendation, impl_a, page_as, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path
-    LetterRecipient.objects.create(
-        key="home-secretary", name="Name", office="Home Secretary", address="2 Marsham Street"
-    )
     record(impl_a, cast.pcc_a, narrative="Armoury audit done.")
     response = letter_services.draft_letter(
         force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
