@@ -3,11 +3,13 @@ real forms, the database checked after each step, axe on every page and state, a
 wide without sideways scroll: PCC staff publish a progress letter, which the public page lists as
 a progress letter, never a late response; a national administrator adds an area for improvement
 with no deadline in the admin; a national administrator corrects a dependency recorded as
-delivered by mistake."""
+delivered by mistake; PCC staff agree the date an AFI falls due, make a later letter their s.55
+response, and publish the chief constable's updated comments after the check page."""
 
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from inspections import services
@@ -144,4 +146,128 @@ def test_a_dependency_delivered_by_mistake_is_corrected(cast, impl_a, dependency
     dependency = Dependency.objects.get(pk=dependency.pk)
     assert dependency.status == DependencyStatus.PENDING
     assert ForceImplementation.objects.get(pk=impl_a.pk).state == ItemState.AWAITING_DEPENDENCY
+    assert problems == []
+
+
+def test_the_office_agrees_a_date_for_an_afi(cast, recommendation, page_as):
+    afi = ForceImplementation.objects.get(
+        force=cast.force_a,
+        recommendation=services.save_recommendation(
+            recommendation=Recommendation(
+                inspection=recommendation.inspection,
+                kind=FindingKind.AREA_FOR_IMPROVEMENT,
+                number=5,
+                scope="local",
+                addressee="chief_constables",
+                deadline_kind=DeadlineKind.NONE,
+                text="The force should improve its armoury records.",
+            )
+        ),
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    rec = afi.recommendation
+    page.goto(reverse("item", args=[cast.force_a.slug, rec.inspection.slug, rec.ref]))
+    page.get_by_role("link", name="Agree a date it falls due").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "agree a date")
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Agree the date").click()
+    page.wait_for_load_state("networkidle")
+    assert "Say why this date was agreed" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "agree a date with errors")
+    narrow(page, problems, "agree a date with errors")
+    page.get_by_label("Why this date?").fill("Agreed at the March panel.")
+    page.get_by_role("button", name="Agree the date").click()
+    page.wait_for_load_state("networkidle")
+    item = ForceImplementation.objects.get(pk=afi.pk)
+    assert (item.agreed_due_date, item.due_date) == (datetime.date(2027, 3, 31),) * 2
+    assert "31 March 2027" in page.locator("main").inner_text()
+    assert problems == []
+
+
+def test_the_office_makes_a_later_letter_its_response(
+    cast, recommendation, page_as, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    inspection = recommendation.inspection
+    letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=inspection,
+        sent_on=datetime.date(2023, 8, 1),
+        file=ContentFile(b"%PDF-1.4 wrong office", name="first.pdf"),
+        author=cast.pcc_a,
+    )
+    second = letter_services.record_letter_sent_elsewhere(
+        force=cast.force_a,
+        inspection=inspection,
+        sent_on=datetime.date(2023, 10, 20),
+        file=ContentFile(b"%PDF-1.4 the real one", name="second.pdf"),
+        purpose=LetterPurpose.PROGRESS,
+        author=cast.pcc_a,
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("letter-elsewhere", args=[second.uuid]))
+    page.get_by_role("link", name="Make this letter the s.55 response").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "choose the response")
+    narrow(page, problems, "choose the response")
+    page.get_by_label("Why is this letter the response?").fill(
+        "The first went to the wrong office."
+    )
+    page.get_by_role("button", name="Make it the response").click()
+    page.wait_for_load_state("networkidle")
+    second.refresh_from_db()
+    assert second.purpose == LetterPurpose.RESPONSE
+    assert "now the s.55 response" in page.locator(".govuk-notification-banner").inner_text()
+    assert problems == []
+
+
+@pytest.mark.usefixtures("home_secretary")
+def test_updated_comments_are_published_after_the_check_page(
+    cast, recommendation, impl_a, page_as, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    inspection = recommendation.inspection
+    record(impl_a, cast.pcc_a, narrative="Audit begun.")
+    letter_services.save_chief_comments(
+        force=cast.force_a,
+        inspection=inspection,
+        author=cast.lead_a,
+        received_on=datetime.date(2023, 8, 1),
+        text="The force accepts every recommendation.",
+    )
+    letter = letter_services.draft_letter(
+        force=cast.force_a, inspection=inspection, author=cast.pcc_a
+    )
+    letter = letter_services.issue_letter(
+        letter=letter, author=cast.pcc_a, issued_on=datetime.date(2023, 9, 1)
+    )
+    publication = letter_services.publish_response(
+        letter=letter, with_chief_comments=True, author=cast.pcc_a
+    )
+    letter_services.save_chief_comments(
+        force=cast.force_a,
+        inspection=inspection,
+        author=cast.lead_a,
+        received_on=datetime.date(2023, 8, 1),
+        text="The force accepts most recommendations.",
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("chief-comments", args=[cast.force_a.slug, inspection.slug]))
+    page.get_by_role("link", name="Check and publish the updated comments").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "republish comments")
+    narrow(page, problems, "republish comments")
+    page.get_by_role("button", name="Publish the updated comments").click()
+    page.wait_for_load_state("networkidle")
+    publication.refresh_from_db()
+    assert publication.comments_text == "The force accepts most recommendations."
+    public = page_as(None)
+    public.goto(reverse("public-comments", args=[publication.uuid]))
+    assert "accepts most" in public.locator("main").inner_text()
     assert problems == []
