@@ -1,6 +1,10 @@
 """Sign-in that slows down password guessing: after repeated failures for a username, or from
 one address, further attempts are refused for a while, with a message saying so.
 
+Every attempt is stored before the counts are read (count, then check), so simultaneous
+guesses cannot all slip under the limit; failures on usernames that do not exist never lock out
+real accounts at the same address; password-reset emails are limited per address and per client.
+
 Kept hand-written rather than django-axes: axes 8.3.1 (the newest) declares support up to
 Django 6.0, and this is all the tracker needs: counts kept in the database so every app server
 agrees, usernames counted in their canonical form, the client address taken only from a trusted
@@ -11,16 +15,17 @@ from __future__ import annotations
 import datetime
 import ipaddress
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import SignInFailure
+from .models import PasswordResetRequest, SignInFailure, User
 from .models.users import canonical_username
 
 
@@ -63,17 +68,43 @@ def lockout_window() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.TRACKER_SIGN_IN_LOCKOUT_MINUTES)
 
 
-def is_locked(username: str, ip: str | None) -> bool:
-    recent = SignInFailure.objects.filter(at__gte=timezone.now() - lockout_window())
-    if recent.filter(username=username).count() >= settings.TRACKER_SIGN_IN_MAX_FAILURES:
-        return True
-    return bool(ip and recent.filter(ip_address=ip).count() >= settings.TRACKER_SIGN_IN_MAX_PER_IP)
+def account_exists(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()
 
 
-def record_failure(username: str, ip: str | None) -> None:
+@dataclass(frozen=True)
+class Attempt:
+    """One sign-in attempt, already counted as a failure before its password is checked."""
+
+    row: SignInFailure
+    # Refused unchecked: too many failures for this username, or against real accounts from
+    # this address.
+    locked: bool
+    # This address has made too many attempts on usernames that do not exist: a wrong password
+    # is answered like a locked account, so that nobody can tell which usernames exist, while a
+    # right one still signs in (unknown usernames never lock out colleagues at one address).
+    guessing_names: bool
+
+
+def begin_attempt(username: str, ip: str | None) -> Attempt:
+    """Count first, then check: the attempt is stored before the counts are read, so of several
+    guesses made at the same moment only those within the limit see a count that lets them on
+    (each sees the others that were stored before it counted)."""
+    since = timezone.now() - lockout_window()
     # Failures older than the window count for nothing: prune them as new ones arrive.
-    SignInFailure.objects.filter(at__lt=timezone.now() - lockout_window()).delete()
-    SignInFailure.objects.create(username=username, ip_address=ip)
+    SignInFailure.objects.filter(at__lt=since).delete()
+    row = SignInFailure.objects.create(
+        username=username, ip_address=ip, known_account=account_exists(username)
+    )
+    recent = SignInFailure.objects.filter(at__gte=since)
+    locked = recent.filter(username=username).count() > settings.TRACKER_SIGN_IN_MAX_FAILURES
+    guessing_names = False
+    if ip:
+        from_here = recent.filter(ip_address=ip)
+        limit = settings.TRACKER_SIGN_IN_MAX_PER_IP
+        locked = locked or from_here.filter(known_account=True).count() > limit
+        guessing_names = from_here.filter(known_account=False).count() > limit
+    return Attempt(row=row, locked=locked, guessing_names=guessing_names)
 
 
 def unlock(usernames: Iterable[str]) -> int:
@@ -81,6 +112,15 @@ def unlock(usernames: Iterable[str]) -> int:
     keys = {canonical_username(name) for name in usernames}
     deleted, _ = SignInFailure.objects.filter(username__in=keys).delete()
     return deleted
+
+
+def too_many_attempts() -> ValidationError:
+    return ValidationError(
+        "Too many failed attempts to sign in. Wait "
+        f"{settings.TRACKER_SIGN_IN_LOCKOUT_MINUTES} minutes and try again, or ask a "
+        "national administrator to unlock your account.",
+        code="throttled",
+    )
 
 
 class ThrottledSignInMixin:
@@ -91,22 +131,22 @@ class ThrottledSignInMixin:
         # The field has already refused what no username can hold (a NUL byte, say); such a
         # value is neither counted nor looked up.
         username = throttle_key(self.cleaned_data.get("username"))
-        ip = client_ip(self.request)
-        if username and is_locked(username, ip):
-            raise ValidationError(
-                "Too many failed attempts to sign in. Wait "
-                f"{settings.TRACKER_SIGN_IN_LOCKOUT_MINUTES} minutes and try again, or ask a "
-                "national administrator to unlock your account.",
-                code="throttled",
-            )
-        try:
+        if not username:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+            return cleaned
+        attempt = begin_attempt(username, client_ip(self.request))
+        if attempt.locked:
+            # A refused attempt was never checked, so it is not a failure: the lock lasts its
+            # window from the last real one, however often a locked account is tried.
+            attempt.row.delete()
+            raise too_many_attempts()
+        try:
+            cleaned = super().clean()  # type: ignore[misc]
         except ValidationError:
-            if username:
-                record_failure(username, ip)
+            if attempt.guessing_names:
+                raise too_many_attempts() from None
             raise
-        if username:
-            SignInFailure.objects.filter(username=username).delete()
+        SignInFailure.objects.filter(username=username).delete()
         return cleaned
 
 
@@ -116,3 +156,29 @@ class SignInForm(ThrottledSignInMixin, AuthenticationForm):
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     pass
+
+
+def reset_email_allowed(email: str, ip: str | None) -> bool:
+    """Whether to send the password-reset email asked for now. Stored before counting, like a
+    sign-in attempt, so that requests at the same moment cannot all slip under the limit."""
+    since = timezone.now() - datetime.timedelta(minutes=settings.TRACKER_PASSWORD_RESET_MINUTES)
+    PasswordResetRequest.objects.filter(at__lt=since).delete()
+    address = canonical_username(email)[:254]
+    PasswordResetRequest.objects.create(email=address, ip_address=ip)
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    if recent.filter(email=address).count() > settings.TRACKER_PASSWORD_RESET_MAX_PER_ADDRESS:
+        return False
+    return not (
+        ip and recent.filter(ip_address=ip).count() > settings.TRACKER_PASSWORD_RESET_MAX_PER_CLIENT
+    )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Sends at most a few reset emails an hour to one address, and to one client, and answers
+    every request with the same page whether or not an email went (nobody learns whether an
+    address has an account, or whether they were limited)."""
+
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        # PasswordResetView passes everything by keyword, the request included.
+        if reset_email_allowed(self.cleaned_data["email"], client_ip(kwargs.get("request"))):
+            super().save(**kwargs)

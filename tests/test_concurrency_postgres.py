@@ -10,6 +10,7 @@ import datetime
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +21,9 @@ from inspections.models import (
     ForceImplementation,
     Inspection,
     ProgressLetter,
+    SignInFailure,
     Status,
+    User,
 )
 
 from .conftest import login
@@ -144,3 +147,22 @@ def test_two_edits_of_a_draft_letter_at_once(cast, impl_a):
     assert draft.closing in {"Closing A", "Closing B"}
     assert ProgressLetter.objects.count() == 1
     assert ForceImplementation.objects.get(pk=impl_a.pk).updates.count() == 1
+
+
+def test_guesses_at_the_same_moment_cannot_beat_the_sign_in_limit(db):
+    User.objects.create_user(username="target", password="a-long-passphrase-9", role="viewer")
+    for _ in range(settings.TRACKER_SIGN_IN_MAX_FAILURES - 1):
+        SignInFailure.objects.create(username="target", ip_address="192.0.2.1")
+
+    def guess() -> str:
+        response = Client().post("/sign-in/", {"username": "target", "password": "guess"})
+        return "checked" if "Too many" not in response.content.decode() else "refused"
+
+    results = at_once(*[guess] * 4)
+    # One more guess was allowed, so at most one of the four was checked; the others were
+    # refused, and the count of real failures is exactly at the limit.
+    assert results.count("checked") <= 1, results
+    assert results.count("refused") >= 3, results
+    assert SignInFailure.objects.filter(username="target").count() <= (
+        settings.TRACKER_SIGN_IN_MAX_FAILURES
+    )

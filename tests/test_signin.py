@@ -176,3 +176,80 @@ def test_another_forces_item_is_answered_as_if_it_did_not_exist(cast, impl_b):
     text = response.content.decode()
     assert "Select a valid choice" in text
     assert cast.force_b.name not in text
+
+
+def test_failures_on_unknown_usernames_do_not_lock_out_known_ones_at_that_address(lead, settings):
+    settings.TRACKER_SIGN_IN_MAX_PER_IP = 3
+    client = Client()
+    for name in ("nobody.1", "nobody.2", "nobody.3"):
+        assert "Too many" not in attempt(client, name).content.decode()
+    assert not SignInFailure.objects.filter(known_account=True).exists()
+    # Whoever is guessing names is now told only "too many", right or wrong, so nothing says
+    # which usernames exist...
+    assert "Too many" in attempt(client, "nobody.4").content.decode()
+    assert "Too many" in attempt(client, "gwent.lead").content.decode()
+    # ...while a colleague at the same address with the right password still signs in.
+    assert attempt(client, "gwent.lead", PASSWORD).status_code == 302
+
+
+def test_failures_against_real_accounts_from_one_address_lock_that_address(db, settings):
+    settings.TRACKER_SIGN_IN_MAX_PER_IP = 3
+    people = [
+        User.objects.create_user(username=f"person.{n}", password=PASSWORD, role="viewer")
+        for n in range(5)
+    ]
+    client = Client()
+    for person in people[:3]:
+        assert "Too many" not in attempt(client, person.username).content.decode()
+    response = attempt(client, people[3].username, PASSWORD)
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    # From another address the same person signs in.
+    assert (
+        attempt(client, people[4].username, PASSWORD, REMOTE_ADDR="192.0.2.99").status_code == 302
+    )
+
+
+def test_a_locked_account_tried_again_and_again_stays_locked_only_for_its_window(lead):
+    client = Client()
+    for _ in range(5):
+        attempt(client, "gwent.lead")
+    for _ in range(10):
+        assert "Too many" in attempt(client, "gwent.lead").content.decode()
+    # Refused attempts were never checked, so they are not failures that lengthen the lock.
+    assert SignInFailure.objects.filter(username="gwent.lead").count() == 5
+    SignInFailure.objects.update(at="2000-01-01T00:00:00Z")
+    assert attempt(client, "gwent.lead", PASSWORD).status_code == 302
+
+
+def reset(client, email, **headers):
+    return client.post(reverse("password-reset"), {"email": email}, **headers)
+
+
+def test_password_reset_emails_are_limited_per_address_with_the_same_answer(db, mailoutbox):
+    User.objects.create_user(
+        username="gwent.pcc", email="pcc@gwent.example", password=PASSWORD, role="viewer"
+    )
+    answers = {
+        reset(Client(), "pcc@gwent.example", REMOTE_ADDR=f"192.0.2.{n}")["Location"]
+        for n in range(20)
+    }
+    assert answers == {reverse("password-reset-sent")}
+    assert len(mailoutbox) == 3
+    # An address with no account is answered the same way, and sends nothing.
+    assert reset(Client(), "nobody@example.com")["Location"] == reverse("password-reset-sent")
+    assert len(mailoutbox) == 3
+
+
+def test_password_reset_requests_are_limited_per_client(db, mailoutbox, settings):
+    for n in range(12):
+        User.objects.create_user(
+            username=f"p{n}", email=f"p{n}@force.example", password=PASSWORD, role="viewer"
+        )
+    client = Client()
+    for n in range(12):
+        assert reset(client, f"p{n}@force.example").status_code == 302
+    assert len(mailoutbox) == settings.TRACKER_PASSWORD_RESET_MAX_PER_CLIENT
+    # Another client is not held back by the first.
+    reset(Client(), "p11@force.example", REMOTE_ADDR="192.0.2.200")
+    assert len(mailoutbox) == settings.TRACKER_PASSWORD_RESET_MAX_PER_CLIENT + 1

@@ -250,6 +250,10 @@ TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "90"))
 TRACKER_SIGN_IN_MAX_FAILURES = 5
 TRACKER_SIGN_IN_MAX_PER_IP = 30
 TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
+# Password-reset emails: at most this many an hour to one address, and asked for by one client.
+TRACKER_PASSWORD_RESET_MAX_PER_ADDRESS = 3
+TRACKER_PASSWORD_RESET_MAX_PER_CLIENT = 10
+TRACKER_PASSWORD_RESET_MINUTES = 60
 # The load balancers' own addresses: only a request arriving from one of them has its
 # X-Forwarded-For believed (the address it added), so a client cannot choose its own address.
 TRACKER_TRUSTED_PROXIES = [

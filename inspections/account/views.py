@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from inspections import permissions
 from inspections.history import record_author
 from inspections.http import AuthenticatedHttpRequest
+from inspections.signin import ThrottledPasswordResetForm
 
 from .forms import DigestForm
 
@@ -41,6 +42,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 )
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="account/password_reset.html",
+    form_class=ThrottledPasswordResetForm,
     email_template_name="emails/password_reset.txt",
     subject_template_name="emails/password_reset_subject.txt",
     success_url=reverse_lazy("password-reset-sent"),

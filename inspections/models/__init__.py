@@ -55,7 +55,7 @@ from .reference import (
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .statistics import FirearmsStatistic
-from .users import DigestDelivery, SignInFailure, User
+from .users import DigestDelivery, PasswordResetRequest, SignInFailure, User
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -99,6 +99,7 @@ __all__ = [
     "MeetingPack",
     "OutboundEmail",
     "OverdueKind",
+    "PasswordResetRequest",
     "ProgressLetter",
     "ProgressUpdate",
     "Publication",

@@ -39,13 +39,38 @@ class SignInFailure(models.Model):
 
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    known_account = models.BooleanField(
+        default=True,
+        help_text="Whether the username belonged to an account. Failures on unknown usernames "
+        "never lock out the people who share their address.",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(
+                fields=["ip_address", "known_account", "at"], name="signin_failure_by_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset email, kept for an hour so that nobody can flood a
+    mailbox: requests are counted per address asked for and per client."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
 
 
 def canonical_username(value: str) -> str:
