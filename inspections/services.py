@@ -189,9 +189,11 @@ def record_progress_update(
     evidence_files: Sequence[File] = (),
     dependencies: Iterable[Dependency] = (),
     today: datetime.date | None = None,
+    returned: bool = False,
 ) -> ProgressUpdate:
     """Append an update, with its evidence files, and make the implementation's status that of
-    its latest update. It never touches the target date: that has its own service."""
+    its latest update. It never touches the target date: that has its own service. ``returned``
+    only from the force lead's review (``review_implementation``)."""
     # Lock the implementation so two updates saved together cannot both compute its status
     # from a stale view of the other.
     implementation = (
@@ -222,6 +224,7 @@ def record_progress_update(
         as_of=as_of,
         evidence_note=normalise_newlines(evidence_note or "").strip(),
         internal_note=normalise_newlines(internal_note or "").strip(),
+        returned=returned,
     )
     record_author(update, author)
     update.save()
@@ -412,6 +415,7 @@ def review_implementation(
             status=Status.IN_PROGRESS,
             narrative=narrative,
             internal_note=f"Returned by the force lead: {note.strip()}",
+            returned=True,
             as_of=today,
             today=today,
         )

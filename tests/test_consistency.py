@@ -83,6 +83,7 @@ operations = st.lists(
                 "closure",
                 "letter",
                 "agree",
+                "review",
             ]
         ),
         st.integers(0, 7),  # which item (or dependency)
@@ -205,6 +206,11 @@ def apply(op: tuple, cast, items: list, deps: list, published: datetime.date) ->
         services.agree_due_date(
             implementation=item, on=day(offset), reason="Agreed at the panel.", agreed_by=pcc
         )
+    elif kind == "review" and item.status == Status.IMPLEMENTED:
+        # The force lead signs it off or sends it back to PCC staff.
+        services.review_implementation(
+            implementation=item, reviewer=lead, sign_off=choice < 2, note="Needs the audit."
+        )
     elif kind == "letter":
         force = item.force
         sent = letter_services.record_letter_sent_elsewhere(
@@ -241,6 +247,9 @@ def expected_state(item: ForceImplementation) -> str:
         and not item.blocking_dependencies.filter(status=DependencyStatus.PENDING).exists()
     ):
         return ItemState.NEEDS_REVIEW
+    latest = item.updates.order_by("-as_of", "-created_at", "-id").first()
+    if item.status == Status.IN_PROGRESS and latest and latest.returned:
+        return ItemState.RETURNED
     return item.status
 
 

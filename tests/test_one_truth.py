@@ -550,3 +550,30 @@ def test_a_second_letter_issued_as_the_response_is_asked_about(cast, impl_a, set
         letter_services.issue_letter(letter=second, author=cast.pcc_a, issued_on=TODAY)
     second.refresh_from_db()
     assert not second.is_issued
+
+
+def test_a_returned_item_reads_returned_everywhere_until_the_next_update(cast, impl_a):
+    record(impl_a, cast.pcc_a, Status.IMPLEMENTED, as_of=TODAY - datetime.timedelta(days=3))
+    services.review_implementation(
+        implementation=impl_a, reviewer=cast.lead_a, sign_off=False, note="Attach the audit."
+    )
+    impl_a = reload(impl_a)
+    assert impl_a.state == ItemState.RETURNED
+    # It is the force's to act on, like any item in progress.
+    assert impl_a.next_actor == "within_control"
+    client = login(cast.admin)
+    inspection = impl_a.recommendation.inspection.slug
+    matrix = csv_rows(client.get(reverse("matrix"), {"inspection": inspection, "format": "csv"}))
+    assert next(r for r in matrix if r[1] == cast.force_a.name)[2].startswith(
+        "Returned to PCC staff"
+    )
+    force = csv_rows(client.get(reverse("force", args=[cast.force_a.slug]), {"format": "csv"}))
+    assert force[1][force[0].index("Status")] == "Returned to PCC staff"
+    item_url = reverse("item", args=[cast.force_a.slug, inspection, impl_a.recommendation.ref])
+    page = login(cast.pcc_a).get(item_url).content.decode()
+    assert "Returned to PCC staff" in page and "Attach the audit." in page
+    # Whoever may not read internal notes sees that it was returned, not the comment.
+    page = login(cast.viewer).get(item_url).content.decode()
+    assert "Returned to PCC staff" in page and "Attach the audit." not in page
+    record(impl_a, cast.pcc_a, Status.IN_PROGRESS, as_of=TODAY)
+    assert reload(impl_a).state == ItemState.IN_PROGRESS

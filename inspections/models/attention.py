@@ -119,12 +119,25 @@ class Attention:
     @classmethod
     def state(cls) -> Case:
         """What every view calls the item's state (``ItemState``): its status, except that an
-        item awaiting dependencies none of which is still pending needs review. Kept in the
+        item awaiting dependencies none of which is still pending needs review, and one whose
+        latest update sent it back to PCC staff is returned (a fact about that update). Kept in the
         ``state`` column beside ``next_actor``, in the same UPDATE."""
+        from .progress import LATEST_FIRST, ProgressUpdate
+
+        latest_returned = Subquery(
+            ProgressUpdate.objects.filter(implementation=OuterRef("pk"))
+            .order_by(*LATEST_FIRST)
+            .values("returned")[:1],
+            output_field=BooleanField(),
+        )
         return Case(
             When(
                 Q(status=Status.AWAITING_DEPENDENCY) & ~Q(cls.pending_blockers()),
                 then=Value(ItemState.NEEDS_REVIEW),
+            ),
+            When(
+                Q(status=Status.IN_PROGRESS) & Q(latest_returned),
+                then=Value(ItemState.RETURNED),
             ),
             default=F("status"),
             output_field=models.CharField(),

@@ -77,10 +77,12 @@ class Status(models.TextChoices):
 class ItemState(models.TextChoices):
     """What every page, export, pack and letter says an item's state is: its status, except that
     an item awaiting dependencies that have all been delivered or withdrawn is the force's to
-    review. Kept in ``ForceImplementation.state`` (``Attention.state``), the one definition."""
+    review, and an item whose latest update is the force lead sending it back is returned.
+    Kept in ``ForceImplementation.state`` (``Attention.state``), the one definition."""
 
     NOT_STARTED = Status.NOT_STARTED.value, Status.NOT_STARTED.label
     IN_PROGRESS = Status.IN_PROGRESS.value, Status.IN_PROGRESS.label
+    RETURNED = "returned", "Returned to PCC staff"
     AWAITING_DEPENDENCY = Status.AWAITING_DEPENDENCY.value, Status.AWAITING_DEPENDENCY.label
     NEEDS_REVIEW = "needs_review", "Dependency delivered: review"
     IMPLEMENTED = Status.IMPLEMENTED.value, Status.IMPLEMENTED.label

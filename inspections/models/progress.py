@@ -75,7 +75,8 @@ class ForceImplementation(models.Model):
         default=ItemState.NOT_STARTED,
         editable=False,
         help_text="The status, or 'Dependency delivered: review' when nothing it waits on is "
-        "still pending.",
+        "still pending, or 'Returned to PCC staff' while the force lead's return is the latest "
+        "update.",
     )
     agreed_due_date = models.DateField(
         null=True,
@@ -270,6 +271,11 @@ class ProgressUpdate(models.Model):
         blank=True,
         help_text="For the force and the office only: never goes into a letter or an export.",
     )
+    returned = models.BooleanField(
+        default=False,
+        help_text="The force lead sent the item back to PCC staff with this update (its internal "
+        "note is the comment). While it is the latest update the item is 'Returned to PCC staff'.",
+    )
     dependencies = models.ManyToManyField(
         Dependency,
         related_name="progress_updates",
@@ -288,6 +294,10 @@ class ProgressUpdate(models.Model):
                 name="update_status_valid", condition=Q(status__in=Status.values)
             ),
             models.CheckConstraint(name="update_has_narrative", condition=~Q(narrative="")),
+            models.CheckConstraint(
+                name="update_returned_is_in_progress",
+                condition=Q(returned=False) | Q(status=Status.IN_PROGRESS),
+            ),
             models.CheckConstraint(
                 name="update_closing_status_has_evidence",
                 condition=~Q(status__in=sorted(EVIDENCED_STATUSES)) | ~Q(evidence_note=""),

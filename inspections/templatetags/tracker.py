@@ -23,6 +23,7 @@ SHORT_WORDS = 10
 STATUS_TAGS: dict[str, str] = {
     ItemState.NOT_STARTED: "govuk-tag--grey",
     ItemState.IN_PROGRESS: "govuk-tag--turquoise",
+    ItemState.RETURNED: "govuk-tag--red",
     ItemState.AWAITING_DEPENDENCY: "govuk-tag--yellow",
     ItemState.NEEDS_REVIEW: "govuk-tag--pink",
     ItemState.IMPLEMENTED: "govuk-tag--purple",
