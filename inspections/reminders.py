@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -15,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .addresses import address
+from .addresses import absolute, item_url
 from .letters.queries import ResponseReminder, response_reminders
 from .models import (
     FORCE_ROLES,
@@ -31,10 +30,6 @@ from .models import (
     User,
 )
 from .models.attention import due_soon_window
-
-
-def absolute(path: str) -> str:
-    return f"{settings.TRACKER_BASE_URL}{path}"
 
 
 @dataclass
@@ -328,16 +323,6 @@ def queue_response_due(inspection: Inspection) -> str:
         )
     OutboundEmail.objects.bulk_create(queued)
     return topic
-
-
-def item_url(implementation: ForceImplementation) -> str:
-    recommendation = implementation.recommendation
-    return item_path(implementation.force.slug, recommendation.inspection.slug, recommendation.ref)
-
-
-def item_path(force_slug: str, inspection_slug: str, ref: str) -> str:
-    """The address of a force's item page: where one finding is worked on."""
-    return address("item", force_slug, inspection_slug, ref)
 
 
 def dependency_topic(dependency: Dependency) -> str:

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from inspections import clock, permissions
+from inspections.addresses import item_url
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ActionStatus, ExtensionState, LocalAction
-from inspections.reminders import item_url
 from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import (
     BadInput,

@@ -112,6 +112,14 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         """The reports a force must answer: every national one, and those naming it."""
         return self.filter(Q(addressed_to=AddressedTo.EVERY_FORCE) | Q(forces=force)).distinct()
 
+    def with_items_for(self, force: "Force") -> "InspectionQuerySet":
+        """The reports a force has items on, newest first (real ones before samples)."""
+        return (
+            self.filter(recommendations__implementations__force=force)
+            .distinct()
+            .order_by("is_sample", "-published", "title")
+        )
+
     def default_choice(self) -> "Inspection | None":
         """What pages show when nobody chose: the latest real report, never a sample one."""
         return self.order_by("is_sample", "-published", "title").first()

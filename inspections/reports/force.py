@@ -89,6 +89,6 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         .order_by("-letter_date", "-created_at"),
         "can_draft": permissions.can_edit_letters(request.user, force),
         "may_update_several": permissions.can_record_for_force(request.user, force),
-        "update_inspection": Inspection.objects.default_choice(),
+        "update_inspections": Inspection.objects.with_items_for(force),
     }
     return respond(request, "reports/force.html", context, [table], force.slug, today)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from inspections import clock
+from inspections.addresses import item_path, item_url
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Inspection,
@@ -15,7 +16,6 @@ from inspections.models import (
     Recommendation,
     Scope,
 )
-from inspections.reminders import item_url
 
 from . import charts, queries, streams
 from .tables import Cell, Column, Table
@@ -94,7 +94,8 @@ def recommendation_page(
         .prefetch_related("dependencies"),
         inspection__slug=inspection,
     )
-    picture = queries.recommendation_picture(request.user, recommendation)
+    items = queries.recommendation_items(request.user, recommendation)
+    picture = queries.recommendation_picture(items)
     table = Table(
         "forces",
         "Forces by status",
@@ -103,6 +104,22 @@ def recommendation_page(
     for state in ItemState:
         forces = picture[state.value]
         table.add(state_cell(state.value), len(forces), "; ".join(f.name for f in forces))
+    # Each force's own item, where it is worked on: the way back from the national picture.
+    each = Table(
+        "items",
+        "Each force's item",
+        [Column("Force"), Column("Status"), Column("Falls due"), Column("Latest update")],
+    )
+    for implementation in items:
+        each.add(
+            Cell(
+                implementation.force.name,
+                url=item_path(implementation.force.slug, recommendation.inspection.slug, ref),
+            ),
+            state_cell(implementation.state),
+            implementation.due_date,
+            implementation.latest_update_on,
+        )
     chart = None
     if recommendation.scope == Scope.LOCAL:
         chart = charts.bar_chart(
@@ -117,4 +134,4 @@ def recommendation_page(
         "local": recommendation.scope == Scope.LOCAL,
     }
     stem = f"{recommendation.inspection.slug}-{slugify(recommendation.reference)}"
-    return respond(request, "reports/recommendation.html", context, [table], stem, today)
+    return respond(request, "reports/recommendation.html", context, [table, each], stem, today)

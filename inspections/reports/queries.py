@@ -311,14 +311,19 @@ def latest_edition_per_year(statistics: list[FirearmsStatistic]) -> list[Firearm
     return [by_year[year] for year in sorted(by_year)]
 
 
-def recommendation_picture(user: User, recommendation: Recommendation) -> dict[str, list[Force]]:
-    rows = (
+def recommendation_items(user: User, recommendation: Recommendation) -> list[ForceImplementation]:
+    """Each force's item for one finding, as far as the user may see, by force name."""
+    return list(
         implementations(user)
         .filter(recommendation=recommendation)
         .select_related("force")
         .order_by("force__name")
     )
+
+
+def recommendation_picture(items: list[ForceImplementation]) -> dict[str, list[Force]]:
+    """The forces of ``recommendation_items`` by state."""
     picture: dict[str, list[Force]] = {state.value: [] for state in ItemState}
-    for implementation in rows:
+    for implementation in items:
         picture[implementation.state].append(implementation.force)
     return picture

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from inspections.addresses import address
+from inspections.addresses import address, item_path
 from inspections.models import (
     DependencyStatus,
     ForceImplementation,
@@ -28,7 +28,6 @@ from inspections.models import (
 )
 from inspections.models.attention import waiting_on_list
 from inspections.models.finding_words import FindingReferences, finding_label, finding_short_words
-from inspections.reminders import item_path
 
 FIELDS = (
     "pk",

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from inspections.addresses import absolute, item_url
 from inspections.models import ItemState
 from inspections.reports.tables import Cell, Table
 
@@ -148,8 +149,6 @@ def page_link(query: str, parameter: str, number: int) -> str:
 @register.filter
 def item_link(implementation: object) -> str:
     """The full address of an implementation's item page, for emails."""
-    from inspections.reminders import absolute, item_url
-
     return absolute(item_url(implementation))  # type: ignore[arg-type]
 
 

@@ -93,6 +93,20 @@ class RecordUpdateForm(forms.Form):
         self.implementation = implementation
         self.author = author
         self.fields["as_of"].initial = clock.today()
+        # The update starts from the latest narrative, to edit: most updates change part of it.
+        self.fields["narrative"].initial = (
+            implementation.updates.latest_first().values_list("narrative", flat=True).first() or ""
+        )
+        self.fields["narrative"].help_text = (
+            "This text goes into the force's letter. It starts as the latest update's: change "
+            "it to say where things stand now."
+            if self.fields["narrative"].initial
+            else "This text goes into the force's letter."
+        )
+        self.fields["status"].error_messages["required"] = "Choose where the item stands now."
+        self.fields["narrative"].error_messages["required"] = (
+            "Say what has been done and what happens next: it goes into the force's letter."
+        )
         allowed = [
             (value, label)
             for value, label in Status.choices
@@ -171,7 +185,19 @@ class RecordUpdateForm(forms.Form):
                 {"__all__": "status", "evidence_note": evidence_field or "status"},
                 skip=set(self.errors),
             )
+        self.ask_for_files_again()
         return cleaned
+
+    def ask_for_files_again(self) -> None:
+        """A browser never sends chosen files a second time, and none is kept from a page with
+        errors: say so beside the field, naming the files, rather than drop them silently."""
+        chosen = [f.name for f in self.files.getlist("evidence_files")] if self.files else []
+        if chosen and self.errors and "evidence_files" not in self.errors:
+            self.add_error(
+                "evidence_files",
+                "Choose your evidence files again: files are not kept when a page has errors "
+                f"(you chose {', '.join(chosen)}).",
+            )
 
 
 class AgreedDateForm(forms.Form):

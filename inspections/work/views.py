@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from inspections import clock, permissions, services
+from inspections.addresses import item_url
 from inspections.followup import queries as followup
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ExtensionState, ForceImplementation, Status
@@ -34,12 +35,6 @@ def back_to(request: AuthenticatedHttpRequest, implementation: ForceImplementati
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
-    return item_path(implementation)
-
-
-def item_path(implementation: ForceImplementation) -> str:
-    from inspections.reminders import item_url
-
     return item_url(implementation)
 
 
@@ -109,6 +104,7 @@ def record_update(
             )
         except ValidationError as error:
             put_errors(form, error, {"__all__": "status"})
+            form.ask_for_files_again()
         else:
             messages.success(
                 request,
