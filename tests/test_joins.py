@@ -50,7 +50,8 @@ def test_files_chosen_on_a_page_with_errors_are_named_and_asked_for_again(cast, 
         "Choose your evidence files again: files are not kept when a page has errors (you "
         "chose audit.pdf, minutes.txt)."
     ]
-    assert not ProgressUpdate.objects.exists() and not EvidenceFile.objects.exists()
+    assert not ProgressUpdate.objects.exists()
+    assert not EvidenceFile.objects.exists()
 
 
 def test_no_status_chosen_says_what_to_do(cast, impl_a):
