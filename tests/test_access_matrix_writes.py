@@ -113,8 +113,8 @@ WRITERS["extensions"] = NOBODY
 # Forms that sign people in and out: they write sessions and sign-in failures, never data.
 AUTH_FORMS = {"sign-in", "sign-out", "admin:login", "admin:logout"}
 
-# Tables that record sessions and failed sign-ins rather than the tracker's data.
-NOT_DATA = {"sessions.session", "inspections.signinfailure"}
+# Tables that record sessions, failed sign-ins and reset requests rather than the data.
+NOT_DATA = {"sessions.session", "inspections.signinfailure", "inspections.passwordresetrequest"}
 
 
 def fingerprint() -> str:

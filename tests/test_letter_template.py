@@ -1,6 +1,7 @@
 """The office's letter template: kept by its PCC staff, used by every new draft (letterhead,
 logo, reference, salutation, valediction, signatory and signature image, copies), in every
-layout; drafts already made and issued letters keep what they were made with."""
+layout; drafts follow it until they are issued, except where the draft itself was changed;
+issued letters keep what they were issued with."""
 
 import datetime
 import io
@@ -107,6 +108,33 @@ def test_changing_the_template_leaves_made_letters_alone(cast, recommendation, r
         force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
     )
     assert (second.reference, second.valediction) == ("Our ref: NEW", "")
+
+
+def test_a_draft_made_before_the_template_follows_it_until_issued(cast, recommendation, ready):
+    draft = letter_services.draft_letter(
+        force=cast.force_a, inspection=recommendation.inspection, author=cast.pcc_a
+    )
+    assert draft.letterhead_name == ""
+    # The office changes one thing on the draft itself: that edit is kept.
+    letter_services.update_draft(
+        letter=draft,
+        author=cast.pcc_a,
+        fields={"valediction": "With best wishes,"},
+        narratives={},
+        version=draft.version,
+    )
+    keep_template(cast)
+    draft.refresh_from_db()
+    assert draft.letterhead_name == "Office of the Police and Crime Commissioner for Alphashire"
+    assert draft.reference == "Our ref: PCC/HMICFRS/23"
+    assert draft.signatory_name == "Pat Example"
+    assert draft.cc == "Alphashire Chief Constable\nHMICFRS"
+    assert draft.valediction == "With best wishes,"
+    assert draft.logo.read() == png()
+    assert draft.version == 3
+    text = pdf_text(render.pdf(content.from_letter(draft)))
+    assert "Our ref: PCC/HMICFRS/23" in text
+    assert "Pat Example" in text
 
 
 def test_without_a_template_the_letter_is_as_before(cast, recommendation, ready):

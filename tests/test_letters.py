@@ -266,7 +266,8 @@ class TestDraftingAndIssuing:
         client = client_for("gwent.pcc")
         form = client.get(reverse("letter-edit", args=[letter.uuid])).context["form"]
         data = {name: form[name].value() or "" for name in form.fields}
-        data["letter_date"] = "2026-11-20"
+        del data["letter_date"]
+        data.update(letter_date_0="20", letter_date_1="11", letter_date_2="2026")
         data["closing"] = "A new closing paragraph."
         section = letter.sections.get(number=5)
         data[f"section_{section.pk}"] = "An edited narrative for recommendation 5."
@@ -282,7 +283,8 @@ class TestDraftingAndIssuing:
         client = client_for("gwent.pcc")
         form = client.get(reverse("letter-edit", args=[letter.uuid])).context["form"]
         data = {name: form[name].value() or "" for name in form.fields}
-        data["letter_date"] = "2026-11-20"
+        del data["letter_date"]
+        data.update(letter_date_0="20", letter_date_1="11", letter_date_2="2026")
         first = {**data, "closing": "First person's closing."}
         second = {**data, "closing": "Second person's closing."}
         assert client.post(reverse("letter-edit", args=[letter.uuid]), first).status_code == 302

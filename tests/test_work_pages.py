@@ -138,7 +138,7 @@ class TestRecordUpdate:
             ({"as_of_1": ""}, "The date must include a month."),
             ({"as_of_0": "31", "as_of_1": "2"}, "The date must be a real date"),
             ({"as_of_2": "2031"}, "is in the future"),
-            ({"narrative": ""}, "This field is required."),
+            ({"narrative": ""}, "Say what has been done and what happens next"),
             ({"status": "awaiting_dependency"}, "Name at least one pending dependency"),
             ({"status": "not_applicable"}, "Say why this recommendation does not apply"),
             ({"status": "complete", "completion_evidence": "x"}, "Select a valid choice"),
@@ -207,10 +207,17 @@ class TestSignOff:
         client = login(cast.lead_a)
         response = client.post(url("item-review", implemented), {"decision": "sign_off"})
         assert "Describe the evidence" in response.content.decode()
+        decision = {"decision": "sign_off", "evidence_note": "Training records seen"}
+        # Signing off is final, so it is checked first: nothing changes yet.
+        response = client.post(url("item-review", implemented), decision)
+        assert response.status_code == 200
+        assert "Check before you sign off" in response.content.decode()
+        implemented.refresh_from_db()
+        assert implemented.status == Status.IMPLEMENTED
+        assert not mail.outbox
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                url("item-review", implemented),
-                {"decision": "sign_off", "evidence_note": "Training records seen"},
+                url("item-review", implemented), {**decision, "confirmed": "True"}
             )
         assert response.status_code == 302
         implemented.refresh_from_db()
@@ -238,7 +245,7 @@ class TestSignOff:
         assert url("item", implemented) in mail.outbox[0].body
 
     def test_only_the_forces_lead_decides(self, cast, implemented):
-        data = {"decision": "sign_off", "evidence_note": "x"}
+        data = {"decision": "sign_off", "evidence_note": "x", "confirmed": "True"}
         assert login(cast.pcc_a).post(url("item-review", implemented), data).status_code == 403
         assert login(cast.lead_b).post(url("item-review", implemented), data).status_code == 404
         assert login(cast.admin).post(url("item-review", implemented), data).status_code == 403

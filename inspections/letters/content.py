@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.files import FieldFile
@@ -327,7 +328,7 @@ def from_data(
             f"{force.name} has recorded no progress updates on {inspection.title} yet."
         )
     to = recipient()
-    office = LetterTemplate.objects.filter(force=force).first() or LetterTemplate(force=force)
+    office = office_template(force)
     return LetterContent(
         force_name=force.name,
         inspection_title=inspection.title,
@@ -343,20 +344,40 @@ def from_data(
         ),
         sections=sections,
         closing=paragraphs(default_closing(force)),
-        signatory_name=office.signatory_name
-        or force.commissioner_name
-        or "[Commissioner's name not entered]",
-        signatory_title=lines(office.signatory_title)
-        or [force.commissioner_title or "Commissioner", force.short_name],
-        cc=lines(office.cc or default_cc(force, inspection)),
-        letterhead_name=office.office_name,
-        letterhead_address=lines(office.office_address),
-        reference=office.reference,
-        salutation=office.salutation,
-        valediction=office.valediction,
+        **from_template(force, inspection, office),
         logo=picture(office.logo, f"Logo of {office.office_name or force.name}"),
         signature=picture(office.signature, "Signature"),
     )
+
+
+def office_template(force: Force) -> LetterTemplate:
+    return LetterTemplate.objects.filter(force=force).first() or LetterTemplate(force=force)
+
+
+def from_template(force: Force, inspection: Inspection, office: LetterTemplate) -> dict[str, Any]:
+    """What a letter takes from the office's template (or, where the office has not filled it
+    in, from the force's record), as ``LetterContent`` holds it."""
+    return {
+        "signatory_name": office.signatory_name
+        or force.commissioner_name
+        or "[Commissioner's name not entered]",
+        "signatory_title": lines(office.signatory_title)
+        or [force.commissioner_title or "Commissioner", force.short_name],
+        "cc": lines(office.cc or default_cc(force, inspection)),
+        "letterhead_name": office.office_name,
+        "letterhead_address": lines(office.office_address),
+        "reference": office.reference,
+        "salutation": office.salutation,
+        "valediction": office.valediction,
+    }
+
+
+def template_fields(force: Force, inspection: Inspection, office: LetterTemplate) -> dict[str, str]:
+    """``from_template`` as a draft letter's fields store it (lines joined)."""
+    return {
+        name: "\n".join(value) if isinstance(value, list) else value
+        for name, value in from_template(force, inspection, office).items()
+    }
 
 
 def from_letter(letter: ProgressLetter) -> LetterContent:

@@ -11,8 +11,6 @@ from inspections.models.letters import S55_STATES
 from inspections.pictures import image_problem
 from inspections.reports.filters import AddressForm
 from inspections.text import NARRATIVE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
-from inspections.validation import date_range_problem
-from inspections.widgets import BrowserDateInput
 from inspections.work.fields import GovukDateField
 
 from .services import EDITABLE_FIELDS, TEMPLATE_TEXT_FIELDS
@@ -48,12 +46,12 @@ class LetterForm(forms.ModelForm):
     """Every paragraph of a draft, plus each recommendation's narrative as its own field."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    letter_date = GovukDateField(label="Date on the letter", subject="the date on the letter")
 
     class Meta:
         model = ProgressLetter
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "letter_date": BrowserDateInput(),
             "letterhead_address": forms.Textarea(attrs={"rows": 3}),
             "recipient_address": forms.Textarea(attrs={"rows": 4}),
             "opening": forms.Textarea(attrs={"rows": 8}),
@@ -95,12 +93,6 @@ class LetterForm(forms.ModelForm):
             self.fields[name] = field
             self.section_fields.append((section, name))
         govuk(self)
-
-    def clean_letter_date(self) -> Any:
-        day = self.cleaned_data.get("letter_date")
-        if problem := date_range_problem(day, "the date on the letter"):
-            raise forms.ValidationError(problem)
-        return day
 
     def narratives(self) -> dict[int, str]:
         return {section.pk: self.cleaned_data[name] for section, name in self.section_fields}

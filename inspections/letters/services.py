@@ -553,12 +553,20 @@ def save_letter_template(
     remove_logo: bool = False,
     remove_signature: bool = False,
 ) -> LetterTemplate:
-    """Keep the office's letter template: every new draft starts from it (drafts already made,
-    and issued letters, keep what they were made with)."""
+    """Keep the office's letter template: every new draft starts from it, and drafts already
+    made follow it in every part the office has not changed on the draft itself (issued
+    letters keep what they were issued with)."""
     require_editor(author, force)
     template = LetterTemplate.objects.select_for_update().filter(
         force=force
     ).first() or LetterTemplate(force=force)
+    drafts = list(
+        ProgressLetter.objects.drafts()
+        .select_for_update(of=("self",))
+        .select_related("inspection", "force")
+        .filter(force=force)
+    )
+    before = {d.pk: content.template_fields(force, d.inspection, template) for d in drafts}
     for name in TEMPLATE_TEXT_FIELDS:
         if name in values:
             setattr(template, name, values[name])
@@ -581,9 +589,63 @@ def save_letter_template(
     template.full_clean()
     record_author(template, author)
     template.save()
+    pictures_changed = [
+        field
+        for field, upload, remove in (
+            ("logo", logo, remove_logo),
+            ("signature", signature, remove_signature),
+        )
+        if upload is not None or remove
+    ]
+    for draft in drafts:
+        replaced += follow_template(
+            draft=draft,
+            template=template,
+            before=before[draft.pk],
+            pictures=pictures_changed,
+            author=author,
+        )
     stale = [name for name in replaced if name]
     transaction.on_commit(lambda: delete_unused_pictures(stale))
     return template
+
+
+def follow_template(
+    *,
+    draft: ProgressLetter,
+    template: LetterTemplate,
+    before: Mapping[str, str],
+    pictures: Collection[str],
+    author: User,
+) -> list[str]:
+    """Give a draft the template's new values where it still holds what the old template gave
+    it (an edit made on the draft is kept), and its new pictures. The draft's version moves on,
+    so a page open on the old draft is asked to reload rather than overwrite. Returns the
+    names of the draft's own pictures that were replaced."""
+    after = content.template_fields(draft.force, draft.inspection, template)
+    changed = [
+        name
+        for name, value in after.items()
+        if value != before[name] and getattr(draft, name) == before[name]
+    ]
+    for name in changed:
+        setattr(draft, name, after[name])
+    replaced = [getattr(draft, name).name for name in pictures if getattr(draft, name)]
+    for name in pictures:
+        stored = getattr(template, name)
+        if stored:
+            stored.open("rb")
+            with stored:
+                data = stored.read()
+            extension = "png" if data.startswith(b"\x89PNG") else "jpg"
+            getattr(draft, name).save(f"{name}.{extension}", ContentFile(data), save=False)
+        else:
+            setattr(draft, name, "")
+    if changed or pictures:
+        draft.version += 1
+        record_author(draft, author)
+        draft.save()
+    return replaced
 
 
 def delete_unused_pictures(names: Collection[str]) -> None:

@@ -191,7 +191,7 @@ class RecordUpdateForm(forms.Form):
     def ask_for_files_again(self) -> None:
         """A browser never sends chosen files a second time, and none is kept from a page with
         errors: say so beside the field, naming the files, rather than drop them silently."""
-        chosen = [f.name for f in self.files.getlist("evidence_files")] if self.files else []
+        chosen = [str(f.name) for f in self.files.getlist("evidence_files")] if self.files else []
         if chosen and self.errors and "evidence_files" not in self.errors:
             self.add_error(
                 "evidence_files",
@@ -272,6 +272,14 @@ class ReviewForm(forms.Form):
         NOTE_MAX,
         hint="PCC staff are emailed this at once.",
     )
+    # Signing off closes the item for good (only a force lead reopens it): it is checked first.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def needs_check(self) -> bool:
+        return self.cleaned_data.get(
+            "decision"
+        ) == ReviewDecision.SIGN_OFF and not self.cleaned_data.get("confirmed")
 
     def clean(self) -> dict[str, Any]:
         super().clean()

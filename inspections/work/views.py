@@ -211,7 +211,10 @@ def review(
     if not permissions.can_sign_off(request.user, implementation):
         raise PermissionDenied("Only the force lead can sign off or return an item.")
     form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    template = "work/review.html"
+    if request.method == "POST" and form.is_valid() and form.needs_check:
+        template = "work/review_check.html"
+    elif request.method == "POST" and form.is_valid():
         sign_off = form.cleaned_data["decision"] == ReviewDecision.SIGN_OFF
         note = form.cleaned_data["evidence_note" if sign_off else "comment"]
         try:
@@ -238,7 +241,7 @@ def review(
             "latest": queries.timeline(implementation).first(),
         }
     )
-    return render(request, "work/review.html", context)
+    return render(request, template, context)
 
 
 def several_updates(request: AuthenticatedHttpRequest, force: str, inspection: str) -> HttpResponse:

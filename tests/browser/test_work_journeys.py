@@ -181,6 +181,11 @@ def test_force_lead_returns_one_item_and_signs_another_off(cast, impl_a, page_as
     page.get_by_label("What shows the work is done?").fill("Intranet page and briefing log.")
     page.get_by_role("button", name="Confirm the decision").click()
     page.wait_for_load_state("networkidle")
+    # Signing off is final: a check page first.
+    audit(page, problems, "sign-off check")
+    assert "Intranet page and briefing log." in page.content()
+    page.get_by_role("button", name="Sign off as complete").click()
+    page.wait_for_load_state("networkidle")
     assert "Nothing is awaiting sign-off." in page.content()
 
     impl_a.refresh_from_db()
