@@ -304,6 +304,16 @@ SITE = {
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
         row("302 200 200 404 404 403 200"),
     ),
+    "force-sheet": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 403 200")),
+    "force-sheet-download": (
+        lambda w: [w["A"]["force"].slug],
+        row("302 200 200 404 404 403 200"),
+    ),
+    # A key that was never staged for anyone: back to the upload page, saying so.
+    "force-sheet-check": (
+        lambda w: [w["A"]["force"].slug, "6f1c2b1e-52a4-4c59-9d0e-2d0f7c0e5a11"],
+        row("302 302 302 404 404 403 302"),
+    ),
     "account": (lambda w: [], EVERYONE),
     "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),

@@ -276,16 +276,17 @@ class TestAdmin:
         assert book.sheetnames == ["Progress updates"]  # the name the import looks for
         sheet = book.active
         values = [[c.value for c in r] for r in sheet.iter_rows()]
-        assert values[0] == HEADER
+        # The import's columns, with what each finding is beside its number.
+        assert values[0] == [*HEADER[:3], "Finding", "What it asks", *HEADER[3:]]
         assert len(values) == 3  # Alphashire's two recommendations only
         assert all(v[0] == "Alphashire Police" for v in values[1:])
-        narrative_cell = next(v for v in values[1:] if v[2] in (2, "2"))[5]
+        narrative_cell = next(v for v in values[1:] if v[2] in (2, "2"))[7]
         assert narrative_cell == "'=SUM(A1:A9) is not a formula"  # neutralised for Excel
         # Edit one row, upload the sheet back: only the edited row becomes a new update.
         row_3 = next(i for i, v in enumerate(values) if v[2] in (3, "3"))
-        sheet.cell(row=row_3 + 1, column=4, value="In progress")
-        sheet.cell(row=row_3 + 1, column=5, value="2024-05-01")
-        sheet.cell(row=row_3 + 1, column=6, value="Started on recommendation 3.")
+        sheet.cell(row=row_3 + 1, column=6, value="In progress")
+        sheet.cell(row=row_3 + 1, column=7, value="2024-05-01")
+        sheet.cell(row=row_3 + 1, column=8, value="Started on recommendation 3.")
         buffer = io.BytesIO()
         book.save(buffer)
         response = self.upload(client, buffer.getvalue(), "sheet.xlsx", "1")

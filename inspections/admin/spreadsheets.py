@@ -8,7 +8,7 @@ from typing import Any
 import tablib
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
@@ -17,7 +17,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
 from inspections import clock, importers, sheets
-from inspections.models import ForceImplementation, ProgressUpdate, User
+from inspections.models import ForceImplementation, User
 from inspections.reports.exports import safe_text
 
 
@@ -103,14 +103,9 @@ class ImplementationSheetResource(resources.Resource):
     def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
         if queryset is None:
             queryset = ForceImplementation.objects.none()
-        latest = ProgressUpdate.objects.latest_first().prefetch_related("dependencies")
-        rows = importers.sheet_rows(
-            queryset.select_related("force", "recommendation__inspection").prefetch_related(
-                Prefetch("updates", queryset=latest, to_attr="latest_updates")
-            )
-        )
+        rows = importers.sheet_implementations(queryset)
         # The sheet name the import looks for, so the file goes back in as it came out.
-        dataset = tablib.Dataset(headers=list(importers.COLUMNS), title=sheets.SHEET_NAME)
+        dataset = tablib.Dataset(headers=list(importers.SHEET_COLUMNS), title=sheets.SHEET_NAME)
         for row in rows:
             dataset.append([safe_text(value) if value is not None else "" for value in row])
         return dataset

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 
-from inspections import clock, permissions
+from inspections import clock, importers, permissions
 from inspections.models import Dependency, ForceImplementation, Status, User
 from inspections.models.fields import PlainTextFormField
 from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX, validate_plain_text
@@ -350,3 +350,42 @@ class SeveralUpdatesForm(forms.Form):
         for key, messages in error.message_dict.items():
             for message in messages:
                 self.add_error(f"status_{key}" if f"status_{key}" in self.fields else None, message)
+
+
+class SheetDownloadForm(forms.Form):
+    """Which of the force's items to download, and as what (from the page's query string)."""
+
+    inspection = forms.SlugField(required=False)
+    format = forms.ChoiceField(choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], required=False)
+
+    def clean_format(self) -> str:
+        return self.cleaned_data.get("format") or "xlsx"
+
+
+class SheetUploadForm(forms.Form):
+    sheet = forms.FileField(
+        label="Upload the sheet",
+        help_text="The sheet you downloaded, as .xlsx or .csv, with your changes. Nothing is "
+        "recorded until you have checked every change on the next page.",
+        error_messages={"required": "Choose the sheet to upload."},
+    )
+
+    def clean_sheet(self) -> tuple[bytes, str]:
+        """The file's bytes and its kind, once the reader has accepted it as a whole."""
+        upload = self.cleaned_data["sheet"]
+        name = str(upload.name or "")
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension not in ("xlsx", "csv"):
+            raise ValidationError("The sheet must be an .xlsx or .csv file.")
+        if upload.size > importers.MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{importers.MAX_BYTES // 1024 // 1024} MB."
+            )
+        data = upload.read()
+        try:
+            headers, _rows = importers.read_table(data, name)
+            importers.column_positions(headers)
+        except importers.ImportFileError as error:
+            raise ValidationError(str(error)) from error
+        return data, extension

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Prefetch
-from openpyxl import Workbook
 
 from inspections import importers
-from inspections.models import Force, ForceImplementation, Inspection, ProgressUpdate
-from inspections.text import formula_safe
+from inspections.models import Force, ForceImplementation, Inspection
 
 
 class Command(BaseCommand):
@@ -42,26 +37,8 @@ class Command(BaseCommand):
             if inspection is None:
                 raise CommandError(f"No inspection '{options['inspection']}'.")
             implementations = implementations.filter(recommendation__inspection=inspection)
-        latest = ProgressUpdate.objects.latest_first().prefetch_related("dependencies")
-        rows = importers.sheet_rows(
-            implementations.select_related("force", "recommendation__inspection")
-            .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
-            .order_by("recommendation__inspection__published", "recommendation__number")
-        )
-        cells = [[formula_safe(v) if v is not None else "" for v in row] for row in rows]
-        if output.suffix.lower() == ".csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(importers.COLUMNS)
-            writer.writerows(cells)
-            output.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
-        else:
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("Progress updates")
-            sheet.append(list(importers.COLUMNS))
-            for row in cells:
-                sheet.append(row)
-            book.save(output)
+        rows = importers.sheet_implementations(implementations)
+        output.write_bytes(importers.sheet_file(rows, output.suffix.lower().lstrip(".")))
         self.stdout.write(
             self.style.SUCCESS(f"Wrote {len(rows)} rows for {force.name} to {output}.")
         )
