@@ -6,30 +6,26 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from inspections import permissions
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [
-        ("Dashboard", reverse("dashboard")),
-        ("Overdue", reverse("overdue")),
-        ("Due soon", reverse("due-soon")),
-        ("Dependencies", reverse("dependencies")),
-        ("Actions", reverse("actions")),
-        ("Extensions", reverse("extensions")),
-        ("Meeting packs", reverse("meeting-packs")),
-        ("Matrix", reverse("matrix")),
-        ("s.55 responses", reverse("responses")),
-        ("Letters", reverse("letters")),
-        ("Search", reverse("search")),
-    ]
+    items = [("Dashboard", reverse("dashboard"))]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))
+    items.append(("Reports", reverse("reports")))
+    if user.force_id:
         items.append(("Sign-off", reverse("sign-off")))
-    if user.is_national_admin:
-        items.append(("Audit trail", reverse("audit")))
-    items.append(("Data entry", reverse("admin:index")))
+    items += [
+        ("Letters", reverse("letters")),
+        ("Meeting packs", reverse("meeting-packs")),
+        ("Search", reverse("search")),
+    ]
+    if permissions.may_enter_data(user):
+        items.append(("Data entry", reverse("admin:index")))
     path = request.path
     nav = [
         {

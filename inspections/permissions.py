@@ -29,6 +29,7 @@ from .models import (
     Publication,
     Recommendation,
     Region,
+    Role,
     TargetDateRevision,
     User,
 )
@@ -283,6 +284,12 @@ def can_record_chief_comments(user: User, force: Force) -> bool:
 def can_respond_to_chief_comments(user: User, force: Force) -> bool:
     """The response to them is the local policing body's."""
     return can_edit_letters(user, force)
+
+
+def may_enter_data(user: User) -> bool:
+    """Offered the admin (the back office): national administrators, and PCC staff, who keep
+    their force's record (commissioner, chief constable) there. Nobody else needs it."""
+    return user.is_national_admin or user.role == Role.PCC_STAFF
 
 
 def can_read_audit_trail(user: User) -> bool:

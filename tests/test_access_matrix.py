@@ -202,6 +202,7 @@ ADMIN_EXTRA = {
 
 SITE = {
     "dashboard": (lambda w: [], EVERYONE),
+    "reports": (lambda w: [], EVERYONE),
     "overdue": (lambda w: [], EVERYONE),
     "due-soon": (lambda w: [], EVERYONE),
     "dependencies": (lambda w: [], EVERYONE),

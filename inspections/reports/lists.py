@@ -8,9 +8,10 @@ import datetime
 
 from django.http import JsonResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 
-from inspections import clock
+from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
 from inspections.letters import queries as letter_queries
 from inspections.models import (
@@ -41,6 +42,15 @@ OVERDUE_SHEETS = {
     OverdueKind.AWAITING_DEPENDENCY: "Overdue - awaiting dependency",
     OverdueKind.AWAITING_SIGN_OFF: "Overdue - awaiting sign-off",
 }
+
+
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Every report, with what each answers: one navigation item instead of eight."""
+    return render(
+        request,
+        "reports/index.html",
+        {"may_audit": permissions.can_read_audit_trail(request.user)},
+    )
 
 
 @handles_bad_input

@@ -6,6 +6,7 @@ from . import audit_trail, force, lists, national
 
 urlpatterns = [
     path("", lists.dashboard, name="dashboard"),
+    path("reports/", lists.report_index, name="reports"),
     path("reports/overdue/", lists.overdue, name="overdue"),
     path("reports/dependencies/", lists.dependencies, name="dependencies"),
     path("reports/due-soon/", lists.due_soon, name="due-soon"),
