@@ -82,3 +82,37 @@ def test_the_force_page_offers_several_updates_for_every_report_the_force_has(ca
         assert reverse("several-updates", args=[cast.force_a.slug, slug]) in page
     page = login(cast.viewer).get(reverse("force", args=[cast.force_a.slug])).content.decode()
     assert "update-several" not in page
+
+
+def test_the_chief_constables_comments_are_reached_from_the_item_force_page_and_letter(
+    cast, impl_a, home_secretary
+):
+    from inspections.letters import services as letter_services
+
+    inspection = impl_a.recommendation.inspection
+    comments_url = reverse("chief-comments", args=[cast.force_a.slug, inspection.slug])
+    client = login(cast.pcc_a)
+    item_page = client.get(reverse("item", args=item_args(impl_a))).content.decode()
+    assert comments_url in item_page
+    assert "Not recorded for this report" in item_page
+    force_page = client.get(reverse("force", args=[cast.force_a.slug])).content.decode()
+    assert comments_url in force_page
+    record(impl_a, cast.pcc_a, narrative="Trained.")
+    letter = letter_services.draft_letter(
+        force=cast.force_a, inspection=inspection, author=cast.pcc_a
+    )
+    check = client.get(reverse("letter-issue", args=[letter.uuid])).content.decode()
+    assert comments_url in check
+    assert "Section 55 expects the chief constable's comments" in check
+    letter_services.save_chief_comments(
+        force=cast.force_a,
+        inspection=inspection,
+        author=cast.lead_a,
+        received_on=datetime.date(2023, 8, 1),
+        text="The force accepts every recommendation.",
+    )
+    check = client.get(reverse("letter-issue", args=[letter.uuid])).content.decode()
+    assert "Received on 1 August 2023" in check
+    assert "Section 55 expects" not in check
+    force_page = client.get(reverse("force", args=[cast.force_a.slug])).content.decode()
+    assert "received 1 August 2023" in force_page

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from inspections import permissions
 from inspections.models import (
+    ChiefConstableComments,
     Force,
     Inspection,
     LetterPurpose,
@@ -193,3 +194,19 @@ def response_reminders(
             if since < mark <= today:
                 reminders.append(ResponseReminder(inspection, due, kind))
     return reminders
+
+
+def chief_comments_on(force_id: int, inspection_id: int) -> ChiefConstableComments | None:
+    """The chief constable's comments on one report of the force, if the office recorded them."""
+    return ChiefConstableComments.objects.filter(
+        force_id=force_id, inspection_id=inspection_id
+    ).first()
+
+
+def chief_comments_received(force: Force) -> dict[int, datetime.date]:
+    """When the chief constable's comments on each report reached the office, by report."""
+    return dict(
+        ChiefConstableComments.objects.filter(force=force).values_list(
+            "inspection_id", "received_on"
+        )
+    )

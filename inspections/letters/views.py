@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
-    ChiefConstableComments,
     Inspection,
     LetterRecipient,
     LetterSentElsewhere,
@@ -119,9 +118,7 @@ def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseB
         {
             "letter": letter,
             "newer": content.newer_updates(letter) if not letter.is_issued else {},
-            "chief_comments": ChiefConstableComments.objects.filter(
-                force=letter.force_id, inspection=letter.inspection_id
-            ).first(),
+            "chief_comments": queries.chief_comments_on(letter.force_id, letter.inspection_id),
             "recipient": recipient_check(letter) if not letter.is_issued else None,
             "publication": publication,
             "can_publish": letter.is_issued
@@ -227,7 +224,12 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBa
     return render(
         request,
         "letters/issue.html",
-        {"letter": letter, "form": form, "empty_sections": empty},
+        {
+            "letter": letter,
+            "form": form,
+            "empty_sections": empty,
+            "chief_comments": queries.chief_comments_on(letter.force_id, letter.inspection_id),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

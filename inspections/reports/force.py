@@ -64,6 +64,8 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             row.latest_update_on,
             row.lead_officer,
         )
+    reports_of_force = list(Inspection.objects.with_items_for(force))
+    received = letter_queries.chief_comments_received(force)
     statistics = queries.force_statistics(force)
     beside_national = queries.statistics_beside_national(statistics)
     chart = charts.bar_chart(
@@ -89,6 +91,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         .order_by("-letter_date", "-created_at"),
         "can_draft": permissions.can_edit_letters(request.user, force),
         "may_update_several": permissions.can_record_for_force(request.user, force),
-        "update_inspections": Inspection.objects.with_items_for(force),
+        "update_inspections": reports_of_force,
+        "chief_comments": [(report, received.get(report.pk)) for report in reports_of_force],
     }
     return respond(request, "reports/force.html", context, [table], force.slug, today)

@@ -14,6 +14,7 @@ from inspections import clock, permissions, services
 from inspections.addresses import item_url
 from inspections.followup import queries as followup
 from inspections.http import AuthenticatedHttpRequest
+from inspections.letters import queries as letter_queries
 from inspections.models import ExtensionState, ForceImplementation, Status
 
 from . import queries
@@ -80,6 +81,9 @@ def item(request: AuthenticatedHttpRequest, force: str, inspection: str, ref: st
             "may_request_extension": not implementation.is_closed
             and permissions.can_request_extension(user, implementation),
             "may_record_closure": permissions.can_record_closure(user, implementation),
+            "chief_comments": letter_queries.chief_comments_on(
+                implementation.force_id, implementation.recommendation.inspection_id
+            ),
         }
     )
     return render(request, "work/item.html", context)
