@@ -34,7 +34,11 @@ def draft(cast, impl_a, recommendation):
 
 def form_data(client, letter) -> dict:
     form = client.get(reverse("letter-edit", args=[letter.uuid])).context["form"]
-    return {name: form[name].value() or "" for name in form.fields}
+    data = {name: form[name].value() or "" for name in form.fields}
+    # The date is three boxes: day, month and year.
+    day = data.pop("letter_date")
+    data.update(letter_date_0=day.day, letter_date_1=day.month, letter_date_2=day.year)
+    return data
 
 
 def test_a_draft_is_fresh_until_a_newer_update_with_other_words(cast, impl_a, draft):

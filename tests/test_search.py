@@ -52,3 +52,47 @@ def test_query_count_does_not_grow(cast, recommendation, impl_a):
     small = count()
     grow(cast, recommendation, forces=3, recommendations=3)
     assert count() == small
+
+
+@pytest.mark.parametrize(
+    ("written", "searched"),
+    [
+        ("Inspection of the armouries completed", "armoury"),
+        ("The stores were audited in March", "audit"),
+        ("Officers trained on the new policy", "training officer"),
+    ],
+)
+def test_words_are_found_in_their_other_forms(cast, impl_a, impl_b, written, searched):
+    record(impl_a, cast.pcc_a, narrative=written)
+    record(impl_b, cast.pcc_b, narrative=written)
+    mine = search(cast.pcc_a, searched)
+    assert written in mine
+    # Stemming widens the words, never the scope.
+    assert "Betashire Police" not in mine
+
+
+def test_a_letter_edited_after_drafting_is_found_by_its_new_words(cast, impl_a, home_secretary):
+    from inspections.letters import services as letter_services
+
+    record(impl_a, cast.pcc_a, narrative="Original words.")
+    letter = letter_services.draft_letter(
+        force=cast.force_a, inspection=impl_a.recommendation.inspection, author=cast.pcc_a
+    )
+    section = letter.sections.get()
+    letter_services.update_draft(
+        letter=letter,
+        author=cast.pcc_a,
+        version=letter.version,
+        fields={},
+        narratives={section.pk: "Firearms licensing backlogs cleared."},
+    )
+    assert "Letters (1)" in search(cast.pcc_a, "backlog licensed")
+    # Its old words were taken out of the index with them.
+    assert "Letters (0)" in search(cast.pcc_a, "original")
+
+
+def test_search_punctuation_is_not_a_query_language(cast, impl_a):
+    record(impl_a, cast.pcc_a, narrative="Armoury audit booked")
+    for hostile in ('" OR 1=1 --', "armoury*", "{narrative}: audit", "NEAR(a b)", "'; DROP"):
+        response = login(cast.pcc_a).get(reverse("search"), {"q": hostile})
+        assert response.status_code == 200, hostile

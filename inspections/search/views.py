@@ -1,16 +1,18 @@
 """Search the service's own pages: recommendations, narratives, internal notes and letters,
-scoped like everything else (another force's words are never found)."""
+scoped like everything else (another force's words are never found), with stemming on both
+databases (``fulltext``)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from inspections import permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import ForceImplementation, LetterSection, ProgressUpdate
+from inspections.models import ForceImplementation, LetterSection, ProgressUpdate, Recommendation
+
+from . import fulltext
 
 LIMIT = 50
 
@@ -31,24 +33,22 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         words = form.cleaned_data["q"]
         user = request.user
         notes = permissions.sees_internal_notes_anywhere(user)
-        text_match = Q(narrative__icontains=words) | Q(evidence_note__icontains=words)
-        if notes:
-            text_match |= Q(internal_note__icontains=words)
+        update_columns = ("narrative", "evidence_note", *(("internal_note",) if notes else ()))
+        findings = Recommendation.objects.filter(
+            fulltext.matching(Recommendation, ("text", "short_title"), words)
+        )
         context.update(
             {
                 "words": words,
                 "items": list(
                     permissions.scope_queryset(user, ForceImplementation.objects.all())
-                    .filter(
-                        Q(recommendation__text__icontains=words)
-                        | Q(recommendation__short_title__icontains=words)
-                    )
+                    .filter(recommendation__in=findings)
                     .select_related("force", "recommendation__inspection")
                     .order_by("force__name", "recommendation__number")[:LIMIT]
                 ),
                 "updates": list(
                     permissions.scope_queryset(user, ProgressUpdate.objects.all())
-                    .filter(text_match)
+                    .filter(fulltext.matching(ProgressUpdate, update_columns, words))
                     .select_related(
                         "author",
                         "implementation__force",
@@ -58,7 +58,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ),
                 "sections": list(
                     permissions.scope_queryset(user, LetterSection.objects.all())
-                    .filter(narrative__icontains=words)
+                    .filter(fulltext.matching(LetterSection, ("narrative",), words))
                     .select_related("letter__force", "letter__inspection")
                     .order_by("-letter__letter_date", "-id")[:LIMIT]
                 ),
