@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .addresses import absolute, item_url
-from .letters.queries import ResponseReminder, response_reminders
 from .models import (
     FORCE_ROLES,
     Dependency,
@@ -30,6 +29,7 @@ from .models import (
     User,
 )
 from .models.attention import due_soon_window
+from .responses.queries import ResponseReminder, response_reminders
 
 
 @dataclass

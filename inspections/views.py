@@ -5,9 +5,12 @@ from __future__ import annotations
 import mimetypes
 from pathlib import PurePosixPath
 
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import FileResponse, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from . import permissions
 from .http import AuthenticatedHttpRequest
@@ -28,3 +31,31 @@ def evidence_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
         filename=name,
         content_type=content_type,
     )
+
+
+# Once every migration is applied it stays so for this process's code: checked once.
+_migrated = False
+
+
+@login_not_required
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers and every migration is applied, 503
+    saying which is not. Outside sign-in, and outside the HTTPS redirect (settings)."""
+    global _migrated
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        problems.append("the database does not answer")
+    else:
+        if not _migrated:
+            executor = MigrationExecutor(connection)
+            waiting = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if waiting:
+                problems.append(f"{len(waiting)} migration{'s'[: len(waiting) != 1]} not applied")
+            _migrated = not waiting
+    if problems:
+        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok"})

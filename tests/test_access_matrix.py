@@ -328,6 +328,8 @@ SITE = {
     ),
     "password-reset-complete": (lambda w: [], row("200 200 200 200 200 200 200")),
     "sign-in": (lambda w: [], row("200 200 200 200 200 200 200")),
+    # For load balancers: no sign-in, and nothing in it but whether the service is ready.
+    "healthz": (lambda w: [], row("200 200 200 200 200 200 200")),
     # Signing out is a POST; anyone not signed in is sent to sign in first.
     "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),
 }

@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 
 from inspections import reminders, services
 from inspections.followup import services as followup
-from inspections.letters import queries as letter_queries
 from inspections.letters import services as letter_services
 from inspections.meetings import snapshot
 from inspections.models import (
@@ -47,6 +46,7 @@ from inspections.models import (
 from inspections.models.attention import Attention, kept_dates
 from inspections.models.deadlines import deadline_date
 from inspections.models.finding_words import finding_reference
+from inspections.responses import queries as letter_queries
 
 from .conftest import login
 from .downloads import csv_rows

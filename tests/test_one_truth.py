@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from inspections import permissions, services
 from inspections.followup import services as followup
-from inspections.letters import queries as letter_queries
 from inspections.letters import services as letter_services
 from inspections.meetings import services as meeting_services
 from inspections.meetings import snapshot
@@ -27,6 +26,7 @@ from inspections.models import (
     Status,
 )
 from inspections.models.deadlines import add_months, deadline_date
+from inspections.responses import queries as letter_queries
 from inspections.validation import validate_progress_update
 
 from .conftest import login, record

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inspections.letters import queries
 from inspections.letters import services as letter_services
 from inspections.models import LetterPurpose, LetterRecipient, LetterSentElsewhere, Publication
+from inspections.responses import queries
 
 from .conftest import TODAY, login, record
 from .downloads import body, csv_rows

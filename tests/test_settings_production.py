@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "TRACKER_TODAY"))
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -49,6 +53,19 @@ def test_production_starts_with_its_settings(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_production_refuses_a_fixed_date(tmp_path):
+    result = manage(
+        "check",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="tracker.example.police.uk",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        TRACKER_TODAY="2026-01-01",
+    )
+    assert result.returncode != 0
+    assert "unset TRACKER_TODAY" in result.stderr
+
+
 def test_debug_flag_must_be_a_boolean():
     result = manage("check", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
@@ -62,7 +79,11 @@ def test_a_bucket_moves_files_to_shared_object_storage(tmp_path):
         "settings.STORAGES['default']['OPTIONS']['bucket_name'], "
         "settings.STORAGES['default']['OPTIONS']['default_acl'])"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "TRACKER_TODAY"))
+    }
     clean.update(
         DJANGO_SETTINGS_MODULE="tracker.settings",
         DJANGO_STORAGE_BUCKET="tracker-files",

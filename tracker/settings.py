@@ -227,6 +227,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer's health check speaks plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -268,8 +270,14 @@ TRACKER_EVIDENCE_EXTENSIONS = os.environ.get(
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Demo logins share a published password: never on a production system.
 TRACKER_ALLOW_DEMO_DATA = DEBUG
-# Fix "today" (YYYY-MM-DD) for a training copy; unset in real use.
+# Fix "today" (YYYY-MM-DD) for a training copy; unset in real use. Refused in production, where
+# a stray variable would freeze every deadline, reminder and s.55 clock.
 TRACKER_TODAY = os.environ.get("TRACKER_TODAY") or None
+if TRACKER_TODAY and not DEBUG:
+    raise ImproperlyConfigured(
+        "Production mode (DJANGO_DEBUG=false) keeps honest dates: unset TRACKER_TODAY, which "
+        "fixes today's date and is for training copies only."
+    )
 
 LOGGING = {
     "version": 1,

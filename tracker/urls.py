@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
+    path("healthz/", views.healthz, name="healthz"),
     path("", include("inspections.account.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),

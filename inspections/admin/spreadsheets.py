@@ -17,8 +17,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
 from inspections import clock, importers, sheets
+from inspections.exports import safe_text
 from inspections.models import ForceImplementation, User
-from inspections.reports.exports import safe_text
 
 
 def sheet_fields() -> dict[str, Field]:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inspections import clock
+from inspections.formfields import GovukDateField, put_errors, text_field
 from inspections.models import (
     ActionStatus,
     ClosureAction,
@@ -21,8 +22,6 @@ from inspections.models import (
 from inspections.models.fields import PlainTextFormField
 from inspections.reports.filters import AddressForm, inspection_field
 from inspections.text import NOTE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
-from inspections.work.fields import GovukDateField
-from inspections.work.forms import put_errors, text_field
 
 from .validation import (
     validate_action,

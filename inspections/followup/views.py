@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from inspections import clock, permissions
 from inspections.addresses import item_url
+from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ActionStatus, ExtensionState, LocalAction
-from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import (
     BadInput,
     export_format,
@@ -25,9 +25,9 @@ from inspections.reports.tables_shared import (
     page_of,
     respond,
 )
+from inspections.tables import Cell, Column, Table
 from inspections.work import queries as work_queries
-from inspections.work.forms import put_errors
-from inspections.work.views import item_context
+from inspections.work.context import item_context
 
 from . import queries, services
 from .forms import (

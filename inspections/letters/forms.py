@@ -5,13 +5,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from inspections.formfields import GovukDateField
 from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField
 from inspections.models.letters import S55_STATES
 from inspections.pictures import image_problem
 from inspections.reports.filters import AddressForm
 from inspections.text import NARRATIVE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
-from inspections.work.fields import GovukDateField
 
 from .services import EDITABLE_FIELDS, TEMPLATE_TEXT_FIELDS
 

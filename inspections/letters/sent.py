@@ -21,8 +21,9 @@ from inspections.models import (
     ProgressLetter,
     Publication,
 )
+from inspections.responses import queries
 
-from . import queries, services
+from . import services
 from .forms import (
     ChiefCommentsForm,
     ChooseResponseForm,

@@ -29,10 +29,11 @@ from inspections.models import (
     Publication,
     User,
 )
+from inspections.responses import queries
 from inspections.text import REASON_MAX
 from inspections.validation import text_problems
 
-from . import content, queries, render
+from . import content, render
 
 
 class StaleLetterError(Exception):

@@ -20,15 +20,16 @@ from inspections.models import (
     ProgressLetter,
 )
 from inspections.models.letters import S55_STATES
-from inspections.reports.tables import Cell, Column, Table
 from inspections.reports.tables_shared import (
     BadInput,
     chosen_inspection,
     handles_bad_input,
     respond,
 )
+from inspections.responses import queries
+from inspections.tables import Cell, Column, Table
 
-from . import content, queries, services
+from . import content, services
 from . import render as rendering
 from .forms import IssueForm, LetterForm, NewLetterForm, ResponseFilterForm, add_errors
 

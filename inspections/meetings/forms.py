@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from inspections.formfields import GovukDateField
 from inspections.models import Force, RagRule, Region, User
-from inspections.work.fields import GovukDateField
 
 from .snapshot import AS_AT_MADE, AS_AT_MEETING, rag_definition
 

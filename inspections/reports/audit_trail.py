@@ -12,11 +12,11 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     User,
 )
+from inspections.tables import Column, Table
 
 from .filters import (
     AuditFilterForm,
 )
-from .tables import Column, Table
 from .tables_shared import (
     BadInput,
     handles_bad_input,

@@ -6,13 +6,13 @@ from django.http.response import HttpResponseBase
 
 from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.letters import queries as letter_queries
 from inspections.models import (
     Inspection,
 )
+from inspections.responses import queries as letter_queries
+from inspections.tables import Column, Table
 
 from . import charts, queries, rows, streams
-from .tables import Column, Table
 from .tables_shared import (
     export_format,
     handles_bad_input,

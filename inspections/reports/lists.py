@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.letters import queries as letter_queries
 from inspections.models import (
     OverdueKind,
 )
 from inspections.models.attention import due_soon_window
+from inspections.responses import queries as letter_queries
+from inspections.tables import Cell, Column, Table
 
 from . import queries
 from .filters import (
@@ -27,7 +28,6 @@ from .filters import (
     inspection_matches,
 )
 from .streams import Extra
-from .tables import Cell, Column, Table
 from .tables_shared import (
     BadInput,
     fill_implementations,

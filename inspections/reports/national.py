@@ -16,9 +16,9 @@ from inspections.models import (
     Recommendation,
     Scope,
 )
+from inspections.tables import Cell, Column, Table
 
 from . import charts, queries, streams
-from .tables import Cell, Column, Table
 from .tables_shared import (
     chosen_inspection,
     force_url,

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from inspections import exports
 from inspections.addresses import address
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
@@ -24,10 +25,10 @@ from inspections.models import (
     User,
 )
 from inspections.models.attention import ImplementationQuerySet
+from inspections.tables import Cell, Column, Table
 
-from . import exports, rows, streams
+from . import rows, streams
 from .filters import ImplementationFilter, InspectionChoiceForm
-from .tables import Cell, Column, Table
 
 PER_PAGE = 50
 

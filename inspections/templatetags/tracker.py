@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from inspections.addresses import absolute, item_url
 from inspections.models import ItemState
-from inspections.reports.tables import Cell, Table
+from inspections.tables import Cell, Table
 
 register = template.Library()
 

@@ -10,12 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 
 from inspections import clock, importers, permissions
+from inspections.formfields import GovukDateField, MultipleFileField, put_errors, text_field
 from inspections.models import Dependency, ForceImplementation, Status, User
-from inspections.models.fields import PlainTextFormField
-from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX, validate_plain_text
+from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX
 from inspections.validation import validate_progress_update, validate_target_date_change
-
-from .fields import GovukDateField, MultipleFileField
 
 # What each status means for the person choosing it (shown as the radio's hint).
 STATUS_HINTS = {
@@ -27,31 +25,6 @@ STATUS_HINTS = {
     Status.COMPLETE: "Signed off by the force lead, with evidence.",
     Status.NOT_APPLICABLE: "The recommendation does not apply to this force.",
 }
-
-
-def text_field(label: str, limit: int, *, required: bool = False, hint: str = "") -> forms.Field:
-    return PlainTextFormField(
-        label=label,
-        required=required,
-        max_length=limit,
-        help_text=hint,
-        validators=[validate_plain_text],
-        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
-    )
-
-
-def put_errors(
-    form: forms.Form,
-    error: ValidationError,
-    aliases: dict[str, str],
-    skip: set[str] | frozenset[str] = frozenset(),
-) -> None:
-    for field, messages in error.message_dict.items():
-        name = aliases.get(field, field)
-        if name in skip:
-            continue
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class RecordUpdateForm(forms.Form):

@@ -13,11 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from inspections import clock, permissions, services
 from inspections.addresses import item_url
 from inspections.followup import queries as followup
+from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
-from inspections.letters import queries as letter_queries
-from inspections.models import ExtensionState, ForceImplementation, Status
+from inspections.models import ExtensionState, ForceImplementation
+from inspections.responses import queries as letter_queries
 
 from . import queries
+from .context import item_context
 from .forms import (
     AgreedDateForm,
     RecordUpdateForm,
@@ -25,7 +27,6 @@ from .forms import (
     ReviewForm,
     SeveralUpdatesForm,
     TargetDateForm,
-    put_errors,
 )
 
 
@@ -37,23 +38,6 @@ def back_to(request: AuthenticatedHttpRequest, implementation: ForceImplementati
     ):
         return wanted
     return item_url(implementation)
-
-
-def item_context(request: AuthenticatedHttpRequest, implementation: ForceImplementation) -> dict:
-    user = request.user
-    return {
-        "item": implementation,
-        "recommendation": implementation.recommendation,
-        "force": implementation.force,
-        "next": request.GET.get("next", ""),
-        "may_record": permissions.can_record_update(user, implementation),
-        "may_change_date": permissions.can_change_target_date(user, implementation),
-        "may_agree_date": implementation.recommendation.deadline_on is None
-        and permissions.can_agree_due_date(user, implementation),
-        "may_review": implementation.status == Status.IMPLEMENTED
-        and permissions.can_sign_off(user, implementation),
-        "sees_notes": permissions.can_read_internal_notes(user, implementation),
-    }
 
 
 def item(request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str) -> HttpResponse:

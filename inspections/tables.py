@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exports import Field, Kind, Sheet
+from inspections.exports import Field, Kind, Sheet
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Reads for letters and the s.55 response tracker."""
+"""Reads for letters, the s.55 response tracker and the chief constable's comments."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Form fields for the GOV.UK patterns the service's own pages use: the three-field date input
-(which never asks a browser to parse a date) and an input that takes several files."""
+"""Form fields for the GOV.UK patterns every feature's pages use: the three-field date input
+(which never asks a browser to parse a date), an input that takes several files, a plain-text
+area, and a service's refusal put beside the fields it names. A neutral home below the
+features, so that no feature imports another's forms."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from inspections.models.fields import PlainTextFormField
+from inspections.text import validate_plain_text
 from inspections.validation import date_range_problem
 
 
@@ -100,3 +104,28 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+def text_field(label: str, limit: int, *, required: bool = False, hint: str = "") -> forms.Field:
+    return PlainTextFormField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=hint,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
+    )
+
+
+def put_errors(
+    form: forms.Form,
+    error: ValidationError,
+    aliases: dict[str, str],
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> None:
+    for field, messages in error.message_dict.items():
+        name = aliases.get(field, field)
+        if name in skip:
+            continue
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
