@@ -50,7 +50,8 @@ def server_env(database_url: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "TRACKER_TODAY": "2026-11-21",
+        # No TRACKER_TODAY: production mode refuses a fixed date, so the servers use the real
+        # one (the data was built for 2026-11-21; the pages cost the same either way).
         "DJANGO_LOG_LEVEL": "WARNING",
     }
 

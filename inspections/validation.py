@@ -5,7 +5,8 @@ rules hold whatever the entry route (admin, import, command line)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -64,6 +65,26 @@ def date_range_problem(
     return ""
 
 
+# One broken rule: the field it belongs to, and what to do about it.
+Problem = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    """A progress update as someone proposes it, before any rule has passed."""
+
+    implementation: ForceImplementation
+    author: User
+    status: str
+    narrative: str
+    as_of: datetime.date | None
+    evidence_note: str
+    internal_note: str
+    evidence_files: list[File]
+    dependencies: list[Dependency]
+    today: datetime.date
+
+
 def validate_progress_update(
     *,
     implementation: ForceImplementation,
@@ -78,80 +99,132 @@ def validate_progress_update(
     today: datetime.date | None = None,
 ) -> None:
     """Raise a ValidationError keyed by field naming every broken rule at once."""
-    today = today or clock.today()
+    draft = UpdateDraft(
+        implementation=implementation,
+        author=author,
+        status=status,
+        narrative=narrative or "",
+        as_of=as_of,
+        evidence_note=(evidence_note or "").strip(),
+        internal_note=internal_note or "",
+        evidence_files=list(evidence_files),
+        dependencies=list(dependencies),
+        today=today or clock.today(),
+    )
     errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if status not in Status.values:
-        add("status", f"'{status}' is not a status. Choose one of: {', '.join(Status.labels)}.")
-    if not (narrative or "").strip():
-        add("narrative", "Write the narrative: it is what goes into the letter.")
-    for name, value, limit in (
-        ("narrative", narrative, NARRATIVE_MAX),
-        ("evidence_note", evidence_note, NOTE_MAX),
-        ("internal_note", internal_note, NOTE_MAX),
-    ):
-        for problem in text_problems(value or "", limit):
-            add(name, problem)
-    for upload in evidence_files:
-        if file_problem := uploaded_file_problem(upload):
-            add("evidence_files", file_problem)
-    if as_of is None:
-        add("as_of", "Give the date this update describes.")
-    else:
-        if as_of > today:
-            add("as_of", f"The as-of date {as_of:%-d %B %Y} is in the future.")
-        published = implementation.recommendation.inspection.published
-        if as_of < published:
-            add(
-                "as_of",
-                f"The as-of date {as_of:%-d %B %Y} is before the report was published "
-                f"({published:%-d %B %Y}).",
-            )
-
-    if not permissions.can_record_update(author, implementation):
-        add("__all__", f"You cannot record progress for {implementation.force.name}.")
-    if implementation.status == Status.COMPLETE and not permissions.can_sign_off(
-        author, implementation
-    ):
-        # A sign-off is the force lead's decision: only the force lead takes it back.
-        add(
-            "status",
-            f"The force lead signed this off as complete: only the force lead of "
-            f"{implementation.force.name} can reopen it.",
-        )
-
-    evidence = (evidence_note or "").strip()
-    if status == Status.COMPLETE:
-        if not permissions.can_sign_off(author, implementation):
-            add(
-                "status",
-                "Only the force lead (chief constable) of "
-                f"{implementation.force.name} can mark a recommendation complete.",
-            )
-        if not evidence:
-            add("evidence_note", "Describe the evidence that shows this is complete.")
-    elif status == Status.NOT_APPLICABLE and not evidence:
-        add("evidence_note", "Say why this recommendation does not apply to the force.")
-
-    named = list(dependencies)
-    if status == Status.AWAITING_DEPENDENCY:
-        if not named:
-            add("dependencies", "Name at least one pending dependency this is waiting on.")
-        for dependency in named:
-            if dependency.status != DependencyStatus.PENDING:
-                add(
-                    "dependencies",
-                    f"'{dependency.title}' is {dependency.get_status_display().lower()}, "
-                    "so it cannot be what this is waiting on.",
-                )
-    elif named:
-        add("dependencies", "Only an 'awaiting dependency' update names dependencies.")
-
+    for rule in UPDATE_RULES:
+        for field, message in rule(draft):
+            errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
+
+
+def update_text_problems(draft: UpdateDraft) -> list[Problem]:
+    problems: list[Problem] = []
+    if draft.status not in Status.values:
+        problems.append(
+            (
+                "status",
+                f"'{draft.status}' is not a status. Choose one of: {', '.join(Status.labels)}.",
+            )
+        )
+    if not draft.narrative.strip():
+        problems.append(("narrative", "Write the narrative: it is what goes into the letter."))
+    for name, value, limit in (
+        ("narrative", draft.narrative, NARRATIVE_MAX),
+        ("evidence_note", draft.evidence_note, NOTE_MAX),
+        ("internal_note", draft.internal_note, NOTE_MAX),
+    ):
+        problems += [(name, problem) for problem in text_problems(value, limit)]
+    problems += [
+        ("evidence_files", problem)
+        for upload in draft.evidence_files
+        if (problem := uploaded_file_problem(upload))
+    ]
+    return problems
+
+
+def update_date_problems(draft: UpdateDraft) -> list[Problem]:
+    if draft.as_of is None:
+        return [("as_of", "Give the date this update describes.")]
+    problems: list[Problem] = []
+    if draft.as_of > draft.today:
+        problems.append(("as_of", f"The as-of date {draft.as_of:%-d %B %Y} is in the future."))
+    published = draft.implementation.recommendation.inspection.published
+    if draft.as_of < published:
+        problems.append(
+            (
+                "as_of",
+                f"The as-of date {draft.as_of:%-d %B %Y} is before the report was published "
+                f"({published:%-d %B %Y}).",
+            )
+        )
+    return problems
+
+
+def update_author_problems(draft: UpdateDraft) -> list[Problem]:
+    implementation, author = draft.implementation, draft.author
+    force = implementation.force.name
+    problems: list[Problem] = []
+    if not permissions.can_record_update(author, implementation):
+        problems.append(("__all__", f"You cannot record progress for {force}."))
+    lead = permissions.can_sign_off(author, implementation)
+    if implementation.status == Status.COMPLETE and not lead:
+        # A sign-off is the force lead's decision: only the force lead takes it back.
+        problems.append(
+            (
+                "status",
+                f"The force lead signed this off as complete: only the force lead of {force} "
+                "can reopen it.",
+            )
+        )
+    if draft.status == Status.COMPLETE and not lead:
+        problems.append(
+            (
+                "status",
+                f"Only the force lead (chief constable) of {force} can mark a recommendation "
+                "complete.",
+            )
+        )
+    return problems
+
+
+def update_evidence_problems(draft: UpdateDraft) -> list[Problem]:
+    if draft.evidence_note:
+        return []
+    if draft.status == Status.COMPLETE:
+        return [("evidence_note", "Describe the evidence that shows this is complete.")]
+    if draft.status == Status.NOT_APPLICABLE:
+        return [("evidence_note", "Say why this recommendation does not apply to the force.")]
+    return []
+
+
+def update_dependency_problems(draft: UpdateDraft) -> list[Problem]:
+    if draft.status != Status.AWAITING_DEPENDENCY:
+        if draft.dependencies:
+            return [("dependencies", "Only an 'awaiting dependency' update names dependencies.")]
+        return []
+    if not draft.dependencies:
+        return [("dependencies", "Name at least one pending dependency this is waiting on.")]
+    return [
+        (
+            "dependencies",
+            f"'{dependency.title}' is {dependency.get_status_display().lower()}, so it cannot "
+            "be what this is waiting on.",
+        )
+        for dependency in draft.dependencies
+        if dependency.status != DependencyStatus.PENDING
+    ]
+
+
+# Every rule of a progress update, each run on every update; their problems all reported at once.
+UPDATE_RULES: tuple[Callable[[UpdateDraft], list[Problem]], ...] = (
+    update_text_problems,
+    update_date_problems,
+    update_author_problems,
+    update_evidence_problems,
+    update_dependency_problems,
+)
 
 
 def text_problems(value: str, limit: int) -> list[str]:
