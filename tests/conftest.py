@@ -2,6 +2,7 @@
 force lead for each, a national administrator and a viewer; and a fixed 'today'."""
 
 import datetime
+import sqlite3
 from dataclasses import dataclass
 
 import pytest
@@ -34,6 +35,19 @@ from .factories import (
 )
 
 TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is built from the models, not by running every migration (a third of
+    the suite's time went on that; test_migrations.py still runs them from zero). What only a
+    migration makes is made here: the full-text search index."""
+    from django.db import connection
+
+    from inspections.search import fulltext
+
+    with django_db_blocker.unblock():
+        fulltext.create(connection)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -198,13 +212,36 @@ def grow(cast, recommendation, forces: int, recommendations: int) -> None:
             )
 
 
+# On SQLite, the demo database as first loaded in this process, copied back for each later
+# module that asks for it (milliseconds, where loading it again takes seconds).
+_demo_copy: list[sqlite3.Connection] = []
+
+
+def load_demo_once() -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        call_command("load_reference_data", verbosity=0)
+        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+        return
+    connection.ensure_connection()
+    live = connection.connection
+    if _demo_copy:
+        _demo_copy[0].backup(live)
+        return
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    live.backup(copy)
+    _demo_copy.append(copy)
+
+
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     """The reference and demo data, loaded once for a module with 'today' fixed, and removed
     after it. Tests see it through the usual per-test transaction, so their writes roll back."""
     with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0)
-        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+        load_demo_once()
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

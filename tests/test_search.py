@@ -96,3 +96,11 @@ def test_search_punctuation_is_not_a_query_language(cast, impl_a):
     for hostile in ('" OR 1=1 --', "armoury*", "{narrative}: audit", "NEAR(a b)", "'; DROP"):
         response = login(cast.pcc_a).get(reverse("search"), {"q": hostile})
         assert response.status_code == 200, hostile
+
+
+def test_the_index_can_be_rebuilt_from_the_rows(cast, impl_a):
+    from django.core.management import call_command
+
+    record(impl_a, cast.pcc_a, narrative="Armouries inspected")
+    call_command("rebuild_search_index", verbosity=0)
+    assert "Armouries inspected" in search(cast.pcc_a, "armoury")
