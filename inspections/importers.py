@@ -32,13 +32,12 @@ from .models import (
 )
 from .models.finding_words import parse_written_reference
 from .models.reference import finding_order
-from .sheets import (  # noqa: F401 (the reader's names, used through this module too)
-    MAX_BYTES,
-    SHEET_NAME,
-    ImportFileError,
-    is_blank,
-    read_table,
-)
+
+# The reader's names, used through this module too (explicitly re-exported).
+from .sheets import MAX_BYTES as MAX_BYTES
+from .sheets import SHEET_NAME, is_blank
+from .sheets import ImportFileError as ImportFileError
+from .sheets import read_table as read_table
 from .text import formula_safe, normalise_newlines, unformula
 from .validation import validate_progress_update
 

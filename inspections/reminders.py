@@ -93,7 +93,8 @@ class Digest:
         }
 
 
-def listed(queryset: QuerySet) -> QuerySet:
+def in_digest_order(queryset: QuerySet) -> QuerySet:
+    """Items as a digest lists them: by report and finding, each with its finding."""
     return queryset.select_related("recommendation__inspection").order_by(
         "recommendation__inspection__slug", "recommendation__number"
     )
@@ -107,10 +108,10 @@ def build_digest(force: Force, today: datetime.date, since: datetime.date) -> Di
         today=today,
         since=since,
         # Due before today, but not before the previous digest: these crossed the line.
-        became_overdue=list(listed(items.overdue(today).filter(due_date__gte=since))),
-        due_soon=list(listed(items.due_soon(today))),
-        needs_review=list(listed(items.needs_review())),
-        stale=list(listed(items.stale(today))),
+        became_overdue=list(in_digest_order(items.overdue(today).filter(due_date__gte=since))),
+        due_soon=list(in_digest_order(items.due_soon(today))),
+        needs_review=list(in_digest_order(items.needs_review())),
+        stale=list(in_digest_order(items.stale(today))),
         updates=list(
             ProgressUpdate.objects.filter(implementation__force=force, created_at__date__gte=since)
             .select_related("implementation__recommendation", "author")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from inspections.formfields import GovukDateField
 from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
 from inspections.models.fields import PlainTextFormField
-from inspections.models.letters import S55_STATES
+from inspections.models.letters import S55State
 from inspections.pictures import image_problem
 from inspections.reports.filters import AddressForm
 from inspections.text import NARRATIVE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
@@ -111,7 +111,7 @@ class ResponseFilterForm(AddressForm):
     state = forms.ChoiceField(
         label="State",
         required=False,
-        choices=[("", "Every state"), *S55_STATES.items()],
+        choices=[("", "Every state"), *S55State.choices],
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     sort = forms.ChoiceField(
@@ -128,7 +128,7 @@ class ResponseFilterForm(AddressForm):
         state = self.cleaned_data.get("state")
         if state:
             rows = [row for row in rows if row.state == state]
-        order = list(S55_STATES)
+        order = list(S55State.values)
         if self.cleaned_data.get("sort") == "state":
             rows = sorted(rows, key=lambda row: (order.index(row.state), row.force.name))
         return rows

@@ -19,7 +19,7 @@ from inspections.models import (
     LetterSentElsewhere,
     ProgressLetter,
 )
-from inspections.models.letters import S55_STATES
+from inspections.models.letters import S55State
 from inspections.reports.tables_shared import (
     BadInput,
     chosen_inspection,
@@ -311,7 +311,7 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             Cell(row.force.name, url=reverse("force", args=[row.force.slug])),
             row.force.region.name,
             row.due,
-            Cell(S55_STATES[row.state]),
+            Cell(S55State(row.state).label),
             row.issued_on,
             late_by.days if late_by.days > 0 else None,
             Cell("Read the letter", url=row.letter_url) if row.letter_url else Cell(""),

@@ -25,6 +25,7 @@ from .choices import (
     Scope,
     Status,
 )
+from .finding_words import parse_reference
 from .findings import ExtensionRequest, InspectorateClosure, LocalAction
 from .letters import (
     FrozenLetterError,
@@ -51,7 +52,6 @@ from .reference import (
     Inspection,
     Recommendation,
     Region,
-    parse_reference,
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .statistics import FirearmsStatistic

@@ -32,7 +32,7 @@ from .choices import (
     OverdueKind,
     Status,
 )
-from .reference import Dependency, Force, Recommendation
+from .reference import Dependency, Recommendation
 
 if TYPE_CHECKING:
     # For the queryset's type parameter below (a string: progress.py imports this module).
@@ -344,6 +344,3 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
                 output_field=BooleanField(),
             )
         )
-
-    def for_force(self, force: Force) -> "ImplementationQuerySet":
-        return self.filter(force=force)

@@ -15,12 +15,8 @@ from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 
 from .choices import FindingKind, LetterPurpose
 from .fields import ImageFileValidator, PlainCharField, PlainTextField
-from .reference import (
-    FindingReferences,
-    Force,
-    Inspection,
-    Recommendation,
-)
+from .finding_words import FindingReferences
+from .reference import Force, Inspection, Recommendation
 
 
 class LetterRecipient(models.Model):
@@ -326,14 +322,16 @@ class LetterSection(FindingReferences, models.Model):
         super().save(*args, **kwargs)
 
 
-# A force's s.55 response, in the order a manager reads them: what needs chasing first.
-S55_STATES = {
-    "missing": "Not sent, past the deadline",
-    "due_soon": "Due soon",
-    "not_yet": "Not yet due",
-    "late": "Sent late",
-    "on_time": "Sent on time",
-}
+class S55State(models.TextChoices):
+    """A force's s.55 response, in the order a manager reads them: what needs chasing first."""
+
+    MISSING = "missing", "Not sent, past the deadline"
+    DUE_SOON = "due_soon", "Due soon"
+    NOT_YET = "not_yet", "Not yet due"
+    LATE = "late", "Sent late"
+    ON_TIME = "on_time", "Sent on time"
+
+
 S55_DUE_SOON_DAYS = 14
 
 
@@ -348,11 +346,11 @@ def s55_state(
     """(code, words) for a force's s.55 response to an inspection."""
     if issued_on is None:
         if today > due:
-            return "missing", f"Not yet issued: {(today - due).days} days past the deadline"
+            return S55State.MISSING, f"Not yet issued: {(today - due).days} days past the deadline"
         if (due - today).days <= S55_DUE_SOON_DAYS:
-            return "due_soon", f"Not yet issued: due by {due:%-d %B %Y}"
-        return "not_yet", f"Not yet issued: due by {due:%-d %B %Y}"
+            return S55State.DUE_SOON, f"Not yet issued: due by {due:%-d %B %Y}"
+        return S55State.NOT_YET, f"Not yet issued: due by {due:%-d %B %Y}"
     late = s55_days_late(issued_on, due)
     if not late:
-        return "on_time", f"Issued on time, {issued_on:%-d %B %Y}"
-    return "late", f"Issued late, {issued_on:%-d %B %Y} ({late} days late)"
+        return S55State.ON_TIME, f"Issued on time, {issued_on:%-d %B %Y}"
+    return S55State.LATE, f"Issued late, {issued_on:%-d %B %Y} ({late} days late)"

@@ -98,7 +98,7 @@ def sum_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return with_overdue_total(totals)
 
 
-def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
+def with_row_fields(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
     """What a table row of implementations shows, fetched with the rows in one query: the latest
     narrative by a subquery on the latest-update index and what it waits on (its state is a
     kept column)."""
@@ -117,7 +117,7 @@ def listed(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
 def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, QuerySet]:
     """One ordered queryset per kind of overdue item (each paginated or exported whole)."""
     return {
-        kind.value: listed(queryset.overdue_of_kind(today, kind)).order_by(
+        kind.value: with_row_fields(queryset.overdue_of_kind(today, kind)).order_by(
             "due_date",
             "force__name",
             "recommendation__inspection__slug",
@@ -154,13 +154,13 @@ def overdue_totals(user: User, area: tuple[str, str], today: datetime.date) -> d
 
 
 def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) -> QuerySet:
-    return listed(queryset.due_soon(today, days)).order_by(
+    return with_row_fields(queryset.due_soon(today, days)).order_by(
         "due_date", "force__name", "recommendation__number", "pk"
     )
 
 
 def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
-    return listed(queryset.needs_review()).order_by(
+    return with_row_fields(queryset.needs_review()).order_by(
         "force__name", "recommendation__inspection__slug", "recommendation__number", "pk"
     )
 
@@ -249,7 +249,7 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
 def force_implementations(force: Force, today: datetime.date) -> ImplementationQuerySet:
     """The force's implementations, each with its overdue and stale flags and what its table row
     shows (``listed``). Each one's whole history is on its item page."""
-    return listed(
+    return with_row_fields(
         ForceImplementation.objects.filter(force=force)
         .with_overdue_flag(today)
         .with_stale_flag(today)

@@ -6,8 +6,9 @@ A page's rows (``page_rows``) carry what they wait on and their finding's words,
 rows (a page has few). An export's (``export_rows``) look both up once in bulk instead, so its one
 big query stays plain: a subquery per row costs more than the lookups over tens of thousands.
 
-Needs a queryset from ``queries.listed`` (its latest narrative, whether it needs review, what it
-waits on) and, for ``flags``, one annotated ``with_overdue_flag`` and ``with_stale_flag``."""
+Needs a queryset from ``queries.with_row_fields`` (its latest narrative, whether it needs
+review, what it waits on) and, for ``flags``, one annotated ``with_overdue_flag`` and
+``with_stale_flag``."""
 
 from __future__ import annotations
 

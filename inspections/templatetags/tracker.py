@@ -47,11 +47,6 @@ def thousands(value: int | None) -> str:
     return "–" if value is None else f"{value:,}"
 
 
-@register.filter
-def date_or_dash(value: datetime.date | None) -> str:
-    return f"{value:%-d %b %Y}" if value else "–"
-
-
 def cell_html(cell: Cell, back_query: str = "") -> SafeString:
     """One cell's content. ``back_query`` is ``next=<this page>``, added to links to task pages
     so that work done there comes back here, filters and all. (The standard library's escape,

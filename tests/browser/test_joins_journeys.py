@@ -1,0 +1,144 @@
+"""The joins between pages, in Debian's chromium through the real forms, the database checked
+after each step, axe on every page and state, and at 320 px wide without sideways scroll: a
+force's spreadsheet round trip on service pages with two edited rows (recorded as of today); an
+update that fails validation and names the files to choose again; the force page to an item,
+an update and back; a returned item read as returned."""
+
+import datetime
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from inspections import services
+from inspections.models import ItemState, ProgressUpdate, Status
+
+from ..conftest import TODAY, record
+from ..factories import RecommendationFactory
+from .test_one_truth_journeys import narrow
+from .test_work_journeys import audit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+def test_the_spreadsheet_round_trip_on_service_pages(cast, impl_a, page_as, tmp_path):
+    third = RecommendationFactory(inspection=impl_a.recommendation.inspection, number=3)
+    impl_3 = third.implementations.get(force=cast.force_a)
+    record(impl_a, cast.pcc_a, narrative="Training booked.", as_of=datetime.date(2024, 9, 4))
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("force", args=[cast.force_a.slug]))
+    page.get_by_role("link", name="From a spreadsheet").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Update from a spreadsheet"
+    audit(page, problems, "sheet page")
+    narrow(page, problems, "sheet page")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Every item, as Excel (.xlsx)").click()
+    path = tmp_path / "sheet.xlsx"
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        number = str(row[2].value)
+        if number == "2":
+            row[header.index("Narrative")].value = "Training delivered to every officer."
+        if number == "3":
+            row[header.index("Status")].value = "In progress"
+            row[header.index("Narrative")].value = "Policy drafted."
+    book.save(path)
+    # A file that is not a sheet first: a message on the page, nothing kept.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    page.get_by_label("Upload the sheet").set_input_files(str(notes))
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "The sheet must be an .xlsx or .csv file."
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    audit(page, problems, "sheet page with an error")
+    page.get_by_label("Upload the sheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Check the changes"
+    assert page.locator("text=recorded as of today").count() == 2
+    assert not ProgressUpdate.objects.filter(narrative="Policy drafted.").exists()
+    audit(page, problems, "check page")
+    narrow(page, problems, "check page")
+    page.get_by_role("button", name="Record 2 updates").click()
+    page.wait_for_load_state("networkidle")
+    assert "2 updates recorded." in page.locator(".govuk-notification-banner").inner_text()
+    assert impl_a.updates.latest("id").as_of == TODAY
+    assert impl_3.updates.get().narrative == "Policy drafted."
+    assert impl_3.updates.get().as_of == TODAY
+    assert problems == [], "\n".join(problems)
+
+
+def test_an_update_with_errors_names_the_files_to_choose_again(cast, impl_a, page_as, tmp_path):
+    record(impl_a, cast.pcc_a, narrative="Training booked.")
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("force", args=[cast.force_a.slug]))
+    # The force page's row goes to the force's own item.
+    page.locator(
+        f'a[href^="{reverse("item", args=[cast.force_a.slug, "firearms", 2])}"]'
+    ).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Recommendation 2"
+    page.get_by_role("link", name="Record an update").click()
+    page.wait_for_load_state("networkidle")
+    # It starts from the latest narrative.
+    assert page.get_by_label("What has been done, and what happens next").input_value() == (
+        "Training booked."
+    )
+    audit(page, problems, "update form")
+    evidence = tmp_path / "audit.pdf"
+    evidence.write_bytes(b"%PDF-1.4 audit")
+    page.get_by_label("What has been done, and what happens next").fill("")
+    page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
+    page.get_by_role("button", name="Save the update").click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Say what has been done and what happens next" in summary
+    assert "Choose your evidence files again" in summary
+    assert "audit.pdf" in summary
+    audit(page, problems, "update form with errors")
+    narrow(page, problems, "update form with errors")
+    assert ProgressUpdate.objects.count() == 1
+    page.get_by_label("What has been done, and what happens next").fill("Training delivered.")
+    page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
+    page.get_by_role("button", name="Save the update").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Recommendation 2"
+    latest = impl_a.updates.latest("id")
+    assert latest.narrative == "Training delivered."
+    assert list(latest.files.values_list("name", flat=True)) == ["audit.pdf"]
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_returned_item_reads_returned_with_its_comment(cast, impl_a, page_as):
+    record(impl_a, cast.pcc_a, Status.IMPLEMENTED, narrative="All trained.")
+    services.review_implementation(
+        implementation=impl_a, reviewer=cast.lead_a, sign_off=False, note="Attach the records."
+    )
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("force", args=[cast.force_a.slug]))
+    assert "Returned to PCC staff" in page.locator("main").inner_text()
+    audit(page, problems, "force page with a returned item")
+    page.goto(reverse("item", args=[cast.force_a.slug, "firearms", 2]))
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "Returned to PCC staff" in banner
+    assert "Attach the records." in banner
+    audit(page, problems, "returned item")
+    narrow(page, problems, "returned item")
+    impl_a.refresh_from_db()
+    assert impl_a.state == ItemState.RETURNED
+    assert problems == [], "\n".join(problems)
