@@ -10,6 +10,7 @@ import rules
 from django.db.models import Model, Q, QuerySet
 
 from .models import (
+    AddressedTo,
     ChiefConstableComments,
     Dependency,
     EvidenceFile,
@@ -129,7 +130,8 @@ def is_national_admin(user: User) -> bool:
 
 
 @rules.predicate
-def is_viewer(user: User) -> bool:
+def sees_every_force(user: User) -> bool:
+    """Reads every force's items: the viewer and national administrators."""
     return user.is_authenticated and user.is_active and user.sees_all_forces
 
 
@@ -140,7 +142,7 @@ def is_force_user(user: User) -> bool:
 
 @rules.predicate
 def is_pcc_staff(user: User) -> bool:
-    return is_force_user(user) and user.role == "pcc_staff"
+    return is_force_user(user) and user.role == Role.PCC_STAFF
 
 
 @rules.predicate
@@ -161,9 +163,9 @@ def is_national_record(user: User, obj: Model | None) -> bool:
     return obj is None or force_id_of(obj) is None
 
 
-anyone_signed_in = is_viewer | is_force_user
+anyone_signed_in = sees_every_force | is_force_user
 may_read_own_force = is_force_user & in_same_force
-may_read_force_data = is_viewer | may_read_own_force
+may_read_force_data = sees_every_force | may_read_own_force
 may_work_on_force_data = is_national_admin | (is_force_user & in_same_force)
 
 for model_name in ("region", "inspection", "recommendation", "dependency", "letterrecipient"):
@@ -178,7 +180,7 @@ rules.add_perm("inspections.delete_force", is_national_admin)
 
 rules.add_perm(
     "inspections.view_firearmsstatistic",
-    is_viewer | (is_force_user & (in_same_force | is_national_record)),
+    sees_every_force | (is_force_user & (in_same_force | is_national_record)),
 )
 for action in ("add", "change", "delete"):
     rules.add_perm(f"inspections.{action}_firearmsstatistic", is_national_admin)
@@ -286,6 +288,22 @@ def can_respond_to_chief_comments(user: User, force: Force) -> bool:
     return can_edit_letters(user, force)
 
 
+def can_enter_reports(user: User) -> bool:
+    """May enter a new report and its findings: national administrators any report, PCC staff
+    a report addressed to their own force alone (``can_enter_report``)."""
+    return bool(is_national_admin(user) or is_pcc_staff(user))
+
+
+def can_enter_report(user: User, inspection: Inspection) -> bool:
+    """May enter, change and publish this draft report."""
+    if is_national_admin(user):
+        return True
+    if not is_pcc_staff(user) or inspection.addressed_to != AddressedTo.CHOSEN_FORCES:
+        return False
+    named = {force.pk for force in inspection.forces.all()} if inspection.pk else set()
+    return not inspection.pk or named == {user.force_id}
+
+
 def may_enter_data(user: User) -> bool:
     """Offered the admin (the back office): national administrators, and PCC staff, who keep
     their force's record (commissioner, chief constable) there. Nobody else needs it."""
@@ -339,4 +357,4 @@ def can_make_pack(user: User, *, force: Force | None, region: Region | None) -> 
 def can_read_pack(user: User, pack: MeetingPack) -> bool:
     if pack.force is not None:
         return bool(may_read_force_data.test(user, pack.force))
-    return bool(is_viewer(user) or is_national_admin(user))
+    return bool(sees_every_force(user) or is_national_admin(user))

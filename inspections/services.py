@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import clock, reminders
@@ -22,6 +23,7 @@ from .models import (
     Dependency,
     DependencyStatus,
     EvidenceFile,
+    FindingKind,
     Force,
     ForceImplementation,
     Inspection,
@@ -55,7 +57,12 @@ def sync_implementations(
     Limited to the given recommendations or forces when passed, so that adding one force or one
     recommendation touches only its own rows. Returns how many implementations were created.
     """
-    rec_qs = Recommendation.objects.local().select_related("inspection")
+    # A draft report has no items until it is published to forces.
+    rec_qs = (
+        Recommendation.objects.local()
+        .filter(inspection__released_at__isnull=False)
+        .select_related("inspection")
+    )
     force_qs = Force.objects.all()
     if recommendations is not None:
         rec_qs = rec_qs.filter(pk__in=[r.pk for r in recommendations])
@@ -127,7 +134,7 @@ def save_recommendation(*, recommendation: Recommendation) -> Recommendation:
 
 @transaction.atomic
 def save_inspection(
-    *, inspection: Inspection, forces: Collection[Force] | None = None
+    *, inspection: Inspection, forces: Collection[Force] | None = None, draft: bool = False
 ) -> Inspection:
     """Save a report, and who it is addressed to when ``forces`` is given: each addressed force
     gets an implementation of every local finding, and a force no longer addressed loses its
@@ -143,7 +150,14 @@ def save_inspection(
         if inspection._state.adding
         else Inspection.objects.filter(pk=inspection.pk).values_list("published", flat=True).first()
     )
+    if inspection._state.adding and not draft:
+        inspection.released_at = timezone.now()
     inspection.save()
+    if inspection.is_draft:
+        # Entered, not yet published to forces: no items, no notices (publish_to_forces).
+        if forces is not None:
+            inspection.forces.set(forces)
+        return inspection
     if forces is not None:
         inspection.forces.set(forces)
         addressed = Force.objects.addressed_by(inspection)
@@ -165,6 +179,62 @@ def save_inspection(
         topic = reminders.queue_response_due(inspection)
         transaction.on_commit(lambda: reminders.send_outbox(about=topic))
     return inspection
+
+
+@transaction.atomic
+def save_draft_report(
+    *,
+    inspection: Inspection,
+    forces: Collection[Force],
+    findings: Sequence[Recommendation],
+    removed: Sequence[Recommendation] = (),
+    author: User,
+) -> Inspection:
+    """Keep a report being entered, with all its findings, as a draft: every finding checked
+    (numbers unique within their kind, deadlines in the report's words, a recommendation under
+    a cause of concern of the same report), nothing released to forces. ``findings`` may name
+    their cause of concern by an unsaved finding of the same list."""
+    if not inspection.is_draft and inspection.pk:
+        raise ValidationError("This report has been published to forces: change it in the admin.")
+    validate_addressees(
+        inspection=inspection, addressed_to=inspection.addressed_to, forces=list(forces)
+    )
+    record_author(inspection, author)
+    save_inspection(inspection=inspection, forces=forces, draft=True)
+    # Causes of concern first, so that the recommendations under them can point at them.
+    ordered = sorted(findings, key=lambda f: f.kind != FindingKind.CAUSE_OF_CONCERN)
+    for finding in ordered:
+        finding.inspection = inspection
+        try:
+            finding.full_clean()
+        except ValidationError as error:
+            raise ValidationError(f"{finding.reference}: {' '.join(error.messages)}") from error
+        record_author(finding, author)
+        finding.save()
+    # Removed last: nothing saved above may still point at them.
+    for finding in removed:
+        if finding.pk and finding.inspection_id == inspection.pk:
+            finding.delete()
+    return inspection
+
+
+@transaction.atomic
+def publish_to_forces(*, inspection: Inspection, by: User) -> int:
+    """Release a draft report: each addressed force gets an item for every local finding, and
+    its PCC staff are told the date their s.55 response is due. Returns the forces told."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not locked.is_draft:
+        raise ValidationError("This report has already been published to forces.")
+    if not locked.recommendations.exists():
+        raise ValidationError("Add the report's findings before publishing it to forces.")
+    locked.released_at = timezone.now()
+    record_author(locked, by)
+    locked.save(update_fields=["released_at"])
+    sync_implementations(recommendations=locked.recommendations.all())
+    topic = reminders.queue_response_due(locked)
+    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    inspection.released_at = locked.released_at
+    return Force.objects.addressed_by(locked).count()
 
 
 @transaction.atomic

@@ -15,12 +15,18 @@ from inspections.followup import services as followup_services
 from inspections.letters import services as letter_services
 from inspections.meetings import services as meeting_services
 from inspections.models import (
+    AddressedTo,
+    Addressee,
+    DeadlineKind,
+    FindingKind,
     FirearmsStatistic,
     Force,
     ForceImplementation,
+    Inspection,
     LetterRecipient,
     Recommendation,
     Role,
+    Scope,
     Status,
     TargetDateRevision,
     User,
@@ -349,8 +355,30 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         rag_rule="overdue",
         by=cast.admin,
     )
+    # A report PCC staff of force A are entering, not yet published to forces.
+    draft_a = services.save_draft_report(
+        inspection=Inspection(
+            title="Draft PEEL for Alphashire",
+            slug="draft-peel-a",
+            published=datetime.date(2026, 11, 3),
+            addressed_to=AddressedTo.CHOSEN_FORCES,
+        ),
+        forces=[cast.force_a],
+        findings=[
+            Recommendation(
+                kind=FindingKind.AREA_FOR_IMPROVEMENT,
+                number=1,
+                scope=Scope.LOCAL,
+                deadline_kind=DeadlineKind.NONE,
+                addressee=Addressee.CHIEF_CONSTABLES,
+                text="The force should improve its call handling.",
+            )
+        ],
+        author=cast.pcc_a,
+    )
     return {
         "cast": cast,
+        "draft_a": draft_a,
         "A": {
             "force": cast.force_a,
             "forceimplementation": impl_a,

@@ -4,6 +4,7 @@ they come from adding forces and local recommendations through the services."""
 import datetime
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections import services
@@ -57,6 +58,9 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"An inspection of test subject {n}")
     slug = factory.Sequence(lambda n: f"inspection-{n}")
     published = datetime.date(2023, 7, 11)
+    # Published to forces, as every report was before drafts existed (test_report_entry.py
+    # enters drafts through the pages).
+    released_at = factory.LazyFunction(timezone.now)
 
     @classmethod
     def _create(cls, model_class: type, *args, forces=None, **kwargs) -> Inspection:

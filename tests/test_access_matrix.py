@@ -203,6 +203,10 @@ ADMIN_EXTRA = {
 SITE = {
     "dashboard": (lambda w: [], EVERYONE),
     "reports": (lambda w: [], EVERYONE),
+    # National administrators enter any report; PCC staff one addressed to their force alone.
+    "report-new": (lambda w: [], row("302 200 403 200 403 403 200")),
+    "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
+    "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
     "overdue": (lambda w: [], EVERYONE),
     "due-soon": (lambda w: [], EVERYONE),
     "dependencies": (lambda w: [], EVERYONE),

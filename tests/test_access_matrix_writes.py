@@ -95,6 +95,9 @@ WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-agreed-date"] = NOBODY  # the world's finding has a deadline: nothing to agree
 WRITERS["item-review"] = row("- - w - - - -")
+WRITERS["report-new"] = row("- w - w - - w")
+WRITERS["report-edit"] = row("- w - - - - w")
+WRITERS["report-publish"] = row("- w - - - - w")
 # Uploading stages the file for its sender; nothing is recorded until the check page.
 WRITERS["force-sheet"] = FORCE_A_AND_ADMIN
 WRITERS["letter-new"] = row("- w - w - - -")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("inspections.account.urls")),
+    path("", include("inspections.entry.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),
     path("", include("inspections.meetings.urls")),

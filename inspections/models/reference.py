@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.lookups import Exact
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NOTE_MAX
@@ -108,9 +107,21 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
     def real(self) -> "InspectionQuerySet":
         return self.filter(is_sample=False)
 
+    def released(self) -> "InspectionQuerySet":
+        """Published to forces: not a draft still being entered."""
+        return self.filter(released_at__isnull=False)
+
+    def drafts(self) -> "InspectionQuerySet":
+        return self.filter(released_at__isnull=True)
+
     def addressed_to(self, force: Force) -> "InspectionQuerySet":
-        """The reports a force must answer: every national one, and those naming it."""
-        return self.filter(Q(addressed_to=AddressedTo.EVERY_FORCE) | Q(forces=force)).distinct()
+        """The reports a force must answer: every national one, and those naming it, once
+        published to forces."""
+        return (
+            self.released()
+            .filter(Q(addressed_to=AddressedTo.EVERY_FORCE) | Q(forces=force))
+            .distinct()
+        )
 
     def with_items_for(self, force: "Force") -> "InspectionQuerySet":
         """The reports a force has items on, newest first (real ones before samples)."""
@@ -121,8 +132,9 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         )
 
     def default_choice(self) -> "Inspection | None":
-        """What pages show when nobody chose: the latest real report, never a sample one."""
-        return self.order_by("is_sample", "-published", "title").first()
+        """What pages show when nobody chose: the latest real report, never a sample one or
+        a draft."""
+        return self.released().order_by("is_sample", "-published", "title").first()
 
 
 class Inspection(models.Model):
@@ -158,6 +170,13 @@ class Inspection(models.Model):
         related_name="addressed_inspections",
         help_text="For a report to chosen forces: which forces. Leave empty for every force.",
     )
+    released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was published to forces: until then it is a draft being entered, with "
+        "no items and no s.55 notices.",
+    )
 
     history = HistoricalRecords(m2m_fields=[forces])
     objects = InspectionQuerySet.as_manager()
@@ -183,6 +202,10 @@ class Inspection(models.Model):
     @property
     def list_name(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.released_at is None
 
     @property
     def response_due(self) -> datetime.date | None:
@@ -409,10 +432,6 @@ class Recommendation(FindingReferences, models.Model):
         return bool(self.text.strip())
 
     @property
-    def is_local(self) -> bool:
-        return self.scope == Scope.LOCAL
-
-    @property
     def deadline_on(self) -> datetime.date | None:
         """The deadline as a date (none for a finding without one)."""
         if self.deadline_kind in DATED_DEADLINES:
@@ -436,9 +455,6 @@ class Recommendation(FindingReferences, models.Model):
         if self.deadline_kind in (DeadlineKind.WITHIN_MONTHS, DeadlineKind.BY_MONTH):
             return f"{words} (by {self.deadline:%-d %B %Y})" if self.deadline else words
         return words
-
-    def get_admin_url(self) -> str:
-        return reverse("admin:inspections_recommendation_change", args=[self.pk])
 
 
 class DependencyQuerySet(models.QuerySet["Dependency"]):

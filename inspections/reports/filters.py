@@ -27,10 +27,13 @@ SUGGESTIONS = 10
 
 
 def inspection_matches(words: str) -> QuerySet[Inspection]:
-    """Inspections whose title or short name contains what was typed, latest first."""
-    return Inspection.objects.filter(
-        Q(title__icontains=words) | Q(short_title__icontains=words) | Q(slug__iexact=words)
-    ).order_by("is_sample", "-published", "title")
+    """Published inspections whose title or short name contains what was typed, latest first
+    (a draft being entered is nobody's to report on yet)."""
+    return (
+        Inspection.objects.released()
+        .filter(Q(title__icontains=words) | Q(short_title__icontains=words) | Q(slug__iexact=words))
+        .order_by("is_sample", "-published", "title")
+    )
 
 
 class InspectionField(forms.CharField):
@@ -42,9 +45,11 @@ class InspectionField(forms.CharField):
         words = (super().clean(value) or "").strip()
         if not words:
             return None
-        exact = Inspection.objects.filter(
-            Q(slug__iexact=words) | Q(title__iexact=words) | Q(short_title__iexact=words)
-        ).first()
+        exact = (
+            Inspection.objects.released()
+            .filter(Q(slug__iexact=words) | Q(title__iexact=words) | Q(short_title__iexact=words))
+            .first()
+        )
         if exact is not None:
             return exact
         found = list(inspection_matches(words)[: SUGGESTIONS + 1])

@@ -13,9 +13,7 @@ from django.urls import reverse
 
 from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import (
-    OverdueKind,
-)
+from inspections.models import Inspection, OverdueKind
 from inspections.models.attention import due_soon_window
 from inspections.responses import queries as letter_queries
 from inspections.tables import Cell, Column, Table
@@ -46,10 +44,20 @@ OVERDUE_SHEETS = {
 
 def report_index(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Every report, with what each answers: one navigation item instead of eight."""
+    user = request.user
+    drafts = [
+        report
+        for report in Inspection.objects.drafts().prefetch_related("forces")
+        if permissions.can_enter_report(user, report)
+    ]
     return render(
         request,
         "reports/index.html",
-        {"may_audit": permissions.can_read_audit_trail(request.user)},
+        {
+            "may_audit": permissions.can_read_audit_trail(user),
+            "may_enter": permissions.can_enter_reports(user),
+            "drafts": drafts,
+        },
     )
 
 

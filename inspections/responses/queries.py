@@ -32,7 +32,7 @@ def visible_letters(user: User) -> QuerySet[ProgressLetter]:
 def default_response_inspection(today: datetime.date) -> Inspection | None:
     """The latest real inspection whose s.55 deadline has passed, else the latest real one;
     a sample inspection only when there is nothing else."""
-    latest_first = Inspection.objects.order_by("-published", "title")
+    latest_first = Inspection.objects.released().order_by("-published", "title")
     candidates = latest_first.real() if latest_first.real().exists() else latest_first
     # response_due < today, i.e. published + 55 days < today.
     cutoff = today - datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)

@@ -1,0 +1,226 @@
+"""The report and its findings, as one page of fields: the report's own, then a row per finding
+(more rows on request), each checked as the model checks it before anything is kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.text import slugify
+
+from inspections.formfields import GovukDateField
+from inspections.models import (
+    AddressedTo,
+    FindingKind,
+    Force,
+    Inspection,
+    Recommendation,
+    Scope,
+)
+
+GOVUK = {
+    forms.TextInput: "govuk-input",
+    forms.NumberInput: "govuk-input govuk-input--width-3",
+    forms.URLInput: "govuk-input",
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+}
+
+
+def govuk(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        for widget, css in GOVUK.items():
+            if type(field.widget) is widget:
+                field.widget.attrs.setdefault("class", css)
+
+
+class ReportForm(forms.ModelForm):
+    """The report: what it is called, when it was published, who it is addressed to."""
+
+    published = GovukDateField(label="Published on", subject="the publication date")
+
+    class Meta:
+        model = Inspection
+        fields = ["title", "short_title", "published", "url", "summary", "addressed_to", "forces"]
+        labels = {
+            "title": "Title of the report",
+            "short_title": "Short title (optional)",
+            "url": "Where the report can be read (optional)",
+            "summary": "What the inspection examined (optional)",
+            "addressed_to": "Who the report is addressed to",
+            "forces": "Which forces",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "forces": forms.CheckboxSelectMultiple,
+            "addressed_to": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, own_force: Force | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # PCC staff enter reports addressed to their own force alone: nothing to choose.
+        self.own_force = own_force
+        if own_force is not None:
+            del self.fields["addressed_to"]
+            del self.fields["forces"]
+        else:
+            field = self.fields["forces"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = Force.objects.order_by("name")
+            field.required = False
+        govuk(self)
+
+    def chosen_forces(self) -> list[Force]:
+        if self.own_force is not None:
+            return [self.own_force]
+        return list(self.cleaned_data.get("forces") or [])
+
+    def save(self, commit: bool = False) -> Inspection:
+        report: Inspection = super().save(commit=False)
+        if self.own_force is not None:
+            report.addressed_to = AddressedTo.CHOSEN_FORCES
+        if not report.slug:
+            report.slug = unique_slug(report.short_title or report.title)
+        return report
+
+
+def unique_slug(words: str) -> str:
+    base = slugify(words)[:90] or "report"
+    slug, n = base, 2
+    while Inspection.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class FindingForm(forms.ModelForm):
+    """One finding, as the report words it."""
+
+    under = forms.IntegerField(
+        label="Under cause of concern number (optional)",
+        required=False,
+        min_value=1,
+        help_text="For a recommendation the report makes under a cause of concern.",
+        widget=forms.NumberInput,
+    )
+    deadline = GovukDateField(
+        label="The date (for 'by a date' or 'by the end of a month')",
+        subject="the deadline",
+        required=False,
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "kind",
+            "number",
+            "short_title",
+            "scope",
+            "addressee",
+            "deadline_kind",
+            "deadline",
+            "deadline_months",
+            "text",
+        ]
+        labels = {
+            "kind": "Kind",
+            "number": "Number in the report",
+            "short_title": "Short title (optional)",
+            "scope": "Who acts on it",
+            "addressee": "Addressed to",
+            "deadline_kind": "Deadline, in the report's words",
+            "deadline_months": "Number of months (for 'within a number of months')",
+            "text": "Its full wording",
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cause = self.instance.cause_of_concern if self.instance.pk else None
+        if cause is not None:
+            self.fields["under"].initial = cause.number
+        self.fields["scope"].initial = Scope.LOCAL
+        govuk(self)
+
+    def validate_constraints(self) -> None:
+        # A row's deadline is worked out from the report's publication date, which the row
+        # does not know: the constraints are checked with it when the report is kept
+        # (services.save_draft_report), and a refusal there names the finding.
+        return
+
+
+class BaseFindingFormSet(BaseModelFormSet):
+    def removing(self, form: forms.BaseForm) -> bool:
+        """Whether the row's 'Remove' box is ticked."""
+        return (
+            bool(self.can_delete and form.cleaned_data.get("DELETE"))
+            if hasattr(form, "cleaned_data")
+            else False
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[tuple[str, int], int] = {}
+        for index, form in enumerate(self.forms, start=1):
+            blank = not form.has_changed() and not form.instance.pk
+            if blank or self.removing(form) or not form.is_valid():
+                continue
+            key = (form.cleaned_data["kind"], form.cleaned_data["number"])
+            if key in seen:
+                form.add_error(
+                    "number",
+                    f"Finding {index} repeats finding {seen[key]}: each kind is numbered once.",
+                )
+            else:
+                seen[key] = index
+        causes = {number for kind, number in seen if kind == FindingKind.CAUSE_OF_CONCERN}
+        for form in self.forms:
+            under = form.cleaned_data.get("under") if hasattr(form, "cleaned_data") else None
+            if under and under not in causes:
+                form.add_error("under", f"There is no cause of concern {under} on this page.")
+
+    def findings(self) -> tuple[list[Recommendation], list[Recommendation]]:
+        """The findings to keep, each pointing at its cause of concern, and those removed. A
+        blank extra row is no finding."""
+        kept: list[tuple[forms.ModelForm[Recommendation], Recommendation]] = []
+        removed: list[Recommendation] = []
+        for form in self.forms:
+            if self.removing(form):
+                if form.instance.pk:
+                    removed.append(form.instance)
+            elif form.has_changed() or form.instance.pk:
+                kept.append((form, form.save(commit=False)))
+        causes = {
+            finding.number: finding
+            for _form, finding in kept
+            if finding.kind == FindingKind.CAUSE_OF_CONCERN
+        }
+        for row, finding in kept:
+            under = row.cleaned_data.get("under")
+            finding.cause_of_concern = causes.get(under) if under else None
+        return [finding for _form, finding in kept], removed
+
+
+FindingFormSet = modelformset_factory(
+    Recommendation, form=FindingForm, formset=BaseFindingFormSet, extra=0, can_delete=True
+)
+
+
+def findings_formset(
+    data: Any = None, *, report: Inspection | None, rows: int = 3
+) -> BaseFindingFormSet:
+    queryset = (
+        report.recommendations.select_related("cause_of_concern")
+        if report is not None and report.pk
+        else Recommendation.objects.none()
+    )
+    formset = FindingFormSet(data, queryset=queryset, prefix="finding")
+    assert isinstance(formset, BaseFindingFormSet)
+    formset.extra = rows if data is None else 0
+    return formset
+
+
+def refused(form: forms.BaseForm, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)

@@ -1,0 +1,100 @@
+"""Enter a report and all its findings on one page, check them, publish them to forces."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from inspections import permissions, services
+from inspections.http import AuthenticatedHttpRequest
+from inspections.models import Force, Inspection
+
+from .forms import ReportForm, findings_formset, refused
+
+# Blank rows offered for findings on a new report, and added by "Add another finding".
+NEW_ROWS = 5
+
+
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_enter_reports(request.user):
+        raise PermissionDenied("National administrators and PCC staff enter reports.")
+    return entry_page(request, Inspection())
+
+
+def report_edit(request: AuthenticatedHttpRequest, inspection: str) -> HttpResponse:
+    return entry_page(request, draft_or_404(request, inspection))
+
+
+def draft_or_404(request: AuthenticatedHttpRequest, slug: str) -> Inspection:
+    report = get_object_or_404(Inspection.objects.drafts(), slug=slug)
+    if not permissions.can_enter_report(request.user, report):
+        raise PermissionDenied("This report is entered by the national administrators.")
+    return report
+
+
+def own_force(request: AuthenticatedHttpRequest) -> Force | None:
+    """PCC staff enter reports for their own force alone."""
+    return None if permissions.is_national_admin(request.user) else request.user.force
+
+
+def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpResponse:
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "add_row" in data:
+        rows = data.get("finding-TOTAL_FORMS") or "0"
+        data["finding-TOTAL_FORMS"] = str(int(rows) + 1 if rows.isdigit() else 1)
+    form = ReportForm(data, instance=report, own_force=own_force(request))
+    findings = findings_formset(data, report=report, rows=NEW_ROWS if not report.pk else 1)
+    if data is not None and "add_row" not in data and form.is_valid() and findings.is_valid():
+        kept, removed = findings.findings()
+        if not kept:
+            refused(form, ValidationError("Enter at least one finding of the report."))
+        else:
+            try:
+                with transaction.atomic():
+                    saved = services.save_draft_report(
+                        inspection=form.save(),
+                        forces=form.chosen_forces(),
+                        findings=kept,
+                        removed=removed,
+                        author=request.user,
+                    )
+            except ValidationError as error:
+                refused(form, error)
+            else:
+                return redirect("report-publish", saved.slug)
+    context = {"form": form, "findings": findings, "report": report}
+    return render(
+        request,
+        "entry/report.html",
+        context,
+        status=400 if data and (form.errors or findings.total_error_count()) else 200,
+    )
+
+
+def report_publish(request: AuthenticatedHttpRequest, inspection: str) -> HttpResponse:
+    """The check page: everything entered, and who will be told; then publish to forces."""
+    report = draft_or_404(request, inspection)
+    forces = list(Force.objects.addressed_by(report).order_by("name"))
+    problem = ""
+    if request.method == "POST":
+        try:
+            told = services.publish_to_forces(inspection=report, by=request.user)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(
+                request,
+                f"{report.title} published to {told} force{'s'[: told != 1]}: their PCC staff "
+                "have been told when the s.55 response is due.",
+            )
+            return redirect("matrix")
+    context = {
+        "report": report,
+        "findings": report.recommendations.select_related("cause_of_concern"),
+        "forces": forces,
+        "problem": problem,
+    }
+    return render(request, "entry/publish.html", context)
