@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from inspections.models import (
     ActionStatus,
@@ -98,6 +99,7 @@ def build(
                 slug=f"bench-{n:03d}",
                 published=start + datetime.timedelta(days=n * 7 // scale),
                 summary="A synthetic report made for the benchmark.",
+                released_at=timezone.now(),
             )
             for n in range(1, INSPECTIONS * scale + 1)
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .demo_force_report import ensure_force_report
@@ -278,6 +279,7 @@ def ensure_sample_inspection(today: datetime.date, created: Counter[str]) -> Ins
             "is_sample": True,
             "inspectorate": "HMICFRS",
             "published": today - datetime.timedelta(days=45),
+            "released_at": timezone.now(),
         },
     )
     if made:

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import services
@@ -73,6 +74,8 @@ def load_reference_data() -> Counter[str]:
                 "published": datetime.date.fromisoformat(row["published"]),
                 "url": row["url"],
                 "summary": row["summary"],
+                # Published reports: forces act on them from the start.
+                "released_at": timezone.now(),
             },
         )
         inspections[row["slug"]] = inspection

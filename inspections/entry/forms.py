@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from inspections.formfields import GovukDateField
 from inspections.models import (
     AddressedTo,
+    Addressee,
+    DeadlineKind,
     FindingKind,
     Force,
     Inspection,
@@ -140,8 +142,19 @@ class FindingForm(forms.ModelForm):
         cause = self.instance.cause_of_concern if self.instance.pk else None
         if cause is not None:
             self.fields["under"].initial = cause.number
-        self.fields["scope"].initial = Scope.LOCAL
+        for name, value in self.row_defaults().items():
+            self.fields[name].initial = value
         govuk(self)
+
+    @staticmethod
+    def row_defaults() -> dict[str, str]:
+        """What most findings are: a local recommendation for chief constables, by a date."""
+        return {
+            "kind": FindingKind.RECOMMENDATION,
+            "scope": Scope.LOCAL,
+            "addressee": Addressee.CHIEF_CONSTABLES,
+            "deadline_kind": DeadlineKind.DATE,
+        }
 
     def validate_constraints(self) -> None:
         # A row's deadline is worked out from the report's publication date, which the row

@@ -12,7 +12,7 @@ from inspections import permissions, services
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Force, Inspection
 
-from .forms import ReportForm, findings_formset, refused
+from .forms import FindingForm, ReportForm, findings_formset, refused
 
 # Blank rows offered for findings on a new report, and added by "Add another finding".
 NEW_ROWS = 5
@@ -44,7 +44,12 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "add_row" in data:
         rows = data.get("finding-TOTAL_FORMS") or "0"
-        data["finding-TOTAL_FORMS"] = str(int(rows) + 1 if rows.isdigit() else 1)
+        index = int(rows) if rows.isdigit() else 0
+        data["finding-TOTAL_FORMS"] = str(index + 1)
+        # The new row starts as every new row does (a local recommendation for chief
+        # constables), so that leaving it empty still means "no finding".
+        for name, value in FindingForm.row_defaults().items():
+            data[f"finding-{index}-{name}"] = value
     form = ReportForm(data, instance=report, own_force=own_force(request))
     findings = findings_formset(data, report=report, rows=NEW_ROWS if not report.pk else 1)
     if data is not None and "add_row" not in data and form.is_valid() and findings.is_valid():

@@ -373,11 +373,12 @@ class Recommendation(FindingReferences, models.Model):
         """Say which field a deadline form is missing or should not have, before the
         constraints do, then keep the date the form means (``resolve_deadline``)."""
         if (
-            self.kind == FindingKind.AREA_FOR_IMPROVEMENT
+            self.kind in (FindingKind.AREA_FOR_IMPROVEMENT, FindingKind.CAUSE_OF_CONCERN)
             and self.deadline_kind == DeadlineKind.DATE
             and self.deadline is None
         ):
-            # Areas for improvement carry no deadline in a report: none unless one is given.
+            # Areas for improvement carry no deadline in a report, and a cause of concern's are
+            # its recommendations': none unless one is given.
             self.deadline_kind = DeadlineKind.NONE
         kind = self.deadline_kind
         if kind in (DeadlineKind.DATE, DeadlineKind.BY_MONTH) and self.deadline is None:

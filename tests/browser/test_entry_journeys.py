@@ -1,0 +1,95 @@
+"""A national administrator enters a PEEL-style report on the service pages, in Debian's
+chromium through the real form: a cause of concern, two recommendations under it and four areas
+for improvement on one page, checked, then published to the forces; the database checked
+afterwards, axe on every page and state, 320 px without sideways scroll, and the actions
+(clicks and choices, typing apart) counted against the admin's 27 for one report and three
+findings."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from inspections.models import FindingKind, ForceImplementation, Inspection
+
+from ..conftest import TODAY
+from .test_one_truth_journeys import narrow
+from .test_work_journeys import audit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
+    problems: list[str] = []
+    actions = 0
+    page = page_as(cast.admin)
+    page.goto(reverse("reports"))
+    page.get_by_role("link", name="Add a report and its findings").click()
+    actions += 1
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "new report")
+    narrow(page, problems, "new report")
+    page.get_by_label("Title of the report").fill("PEEL 2025: an inspection of Alphashire Police")
+    page.locator("#id_short_title").fill("PEEL 2025 Alphashire")
+    page.locator("#id_published_0").fill("3")
+    page.locator("#id_published_1").fill("11")
+    page.locator("#id_published_2").fill("2026")
+    page.get_by_label("Chosen forces").check()
+    page.get_by_label("Alphashire Police").check()
+    actions += 2
+    findings = [
+        (FindingKind.CAUSE_OF_CONCERN, "1", "", "Crime is not recorded accurately."),
+        (FindingKind.RECOMMENDATION, "1", "1", "Within six months the force should audit."),
+        (FindingKind.RECOMMENDATION, "2", "1", "Within six months the force should train."),
+        (FindingKind.AREA_FOR_IMPROVEMENT, "1", "", "The force should improve call handling."),
+        (FindingKind.AREA_FOR_IMPROVEMENT, "2", "", "The force should improve supervision."),
+        (FindingKind.AREA_FOR_IMPROVEMENT, "3", "", "The force should improve its data."),
+        (FindingKind.AREA_FOR_IMPROVEMENT, "4", "", "The force should improve its wellbeing."),
+    ]
+    for index, (kind, number, under, text) in enumerate(findings):
+        if page.locator(f"#id_finding-{index}-kind").count() == 0:
+            page.get_by_role("button", name="Add another finding").click()
+            actions += 1
+            page.wait_for_load_state("networkidle")
+        if kind != FindingKind.RECOMMENDATION:
+            page.locator(f"#id_finding-{index}-kind").select_option(kind)
+            actions += 1
+        page.locator(f"#id_finding-{index}-number").fill(number)
+        if under:
+            page.locator(f"#id_finding-{index}-under").fill(under)
+            page.locator(f"#id_finding-{index}-deadline_kind").select_option("within_months")
+            page.locator(f"#id_finding-{index}-deadline_months").fill("6")
+            actions += 1
+        page.locator(f"#id_finding-{index}-text").fill(text)
+    audit(page, problems, "new report, filled in")
+    page.get_by_role("button", name="Save and check").click()
+    actions += 1
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Check the report before publishing it", (
+        page.locator(".govuk-error-summary").all_inner_texts()
+    )
+    audit(page, problems, "check page")
+    narrow(page, problems, "check page")
+    report = Inspection.objects.get(slug="peel-2025-alphashire")
+    assert report.is_draft
+    assert report.recommendations.count() == 7
+    assert not ForceImplementation.objects.filter(recommendation__inspection=report).exists()
+    assert not mail.outbox
+    page.get_by_role("button", name="Publish to 1 force").click()
+    actions += 1
+    page.wait_for_load_state("networkidle")
+    assert "published to 1 force" in page.locator(".govuk-notification-banner").inner_text()
+    report.refresh_from_db()
+    assert not report.is_draft
+    items = ForceImplementation.objects.filter(recommendation__inspection=report)
+    assert {item.force_id for item in items} == {cast.force_a.pk}
+    assert items.count() == 7
+    under = report.recommendations.filter(cause_of_concern__isnull=False)
+    assert under.count() == 2
+    # The admin took 27 actions for a report and three findings; this is seven findings.
+    assert actions < 20, actions
+    assert problems == [], "\n".join(problems)
