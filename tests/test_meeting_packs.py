@@ -44,7 +44,14 @@ def download(client, pack: MeetingPack, fmt: str) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def make(client, force, when: datetime.date, rule: str = RagRule.OVERDUE, as_at: str = ""):
+def make(
+    client,
+    force,
+    when: datetime.date,
+    rule: str = RagRule.OVERDUE,
+    as_at: str = "",
+    marking: str = "",
+):
     return client.post(
         reverse("meeting-packs"),
         {
@@ -52,6 +59,7 @@ def make(client, force, when: datetime.date, rule: str = RagRule.OVERDUE, as_at:
             **date_fields("meeting_date", when),
             "rag_rule": rule,
             **({"as_at": as_at} if as_at else {}),
+            **({"marking": marking} if marking else {}),
         },
     )
 
@@ -92,7 +100,7 @@ def test_two_packs_a_meeting_apart(cast, impl_a):
     assert "Armoury audit under way." in word
     assert "Waiting on national guidance." in word
     assert "This is the first pack" in word
-    pdf = pdf_text(download(client, first, "pdf"))
+    pdf = " ".join(pdf_text(download(client, first, "pdf")).split())
     assert f"Alphashire Police, meeting of {said}" in pdf
     assert "Armoury audit under way." in pdf
 
@@ -120,6 +128,47 @@ def test_two_packs_a_meeting_apart(cast, impl_a):
     # The first pack is kept as it was made.
     first.refresh_from_db()
     assert first.snapshot == content
+
+
+def test_the_pack_is_a_committee_paper_in_the_briefs_order(cast, impl_a):
+    """Cover (letterhead, marking), what changed first, then the counts, the extension
+    requests, each overdue item with its RAG, days overdue and dates, due soon, completed; the
+    same on screen as in the files, with no force column in one force's pack."""
+    from inspections.letters import services as letter_services
+
+    letter_services.save_letter_template(
+        force=cast.force_a,
+        author=cast.pcc_a,
+        values={"office_name": "Office of the PCC for Alphashire", "office_address": "1 High St"},
+    )
+    record(impl_a, cast.pcc_a, narrative="Armoury audit under way.")
+    client = login(cast.pcc_a)
+    make(client, cast.force_a, TODAY, marking="official_sensitive")
+    pack = MeetingPack.objects.get()
+    item = pack.snapshot["overdue"][0]
+    due = datetime.date.fromisoformat(item["due"])
+    as_at = datetime.date.fromisoformat(pack.snapshot["as_at"])
+    assert item["days_overdue"] == (as_at - due).days > 0
+    order = [
+        "What changed since the last pack",
+        "Where the findings stand",
+        "Extension requests for decision",
+        "Overdue (1)",
+        "Due soon",
+        "Completed since the last pack",
+    ]
+    pdf = " ".join(pdf_text(download(client, pack, "pdf")).split())
+    word = docx_text(download(client, pack, "docx"))
+    page = client.get(reverse("meeting-pack", args=[pack.uuid])).content.decode()
+    for text in (pdf, word, page):
+        assert "OFFICIAL-SENSITIVE" in text
+        assert "Office of the PCC for Alphashire" in text
+        places = [text.index(heading) for heading in order]
+        assert places == sorted(places), places
+        assert f"{item['days_overdue']} days overdue" in text
+        assert "Owner: not named" not in text
+    # One force's pack has no column that would say the same force on every row.
+    assert '<th scope="col" class="govuk-table__header">Force</th>' not in page
 
 
 def test_the_office_keeps_its_rag_rule(cast, impl_a):

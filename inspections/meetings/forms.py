@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from inspections.formfields import GovukDateField
-from inspections.models import Force, RagRule, Region, User
+from inspections.models import Force, Marking, RagRule, Region, User
 
 from .snapshot import AS_AT_MADE, AS_AT_MEETING, rag_definition
 
@@ -32,6 +32,14 @@ class MeetingPackForm(forms.Form):
         AS_AT_MADE: "What is overdue and due soon now. Usual for a pack sent before the meeting.",
         AS_AT_MEETING: "What will be overdue by the meeting if nothing changes. The pack says so.",
     }
+    marking = forms.ChoiceField(
+        label="Protective marking",
+        choices=Marking.choices,
+        initial=Marking.OFFICIAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Printed on the cover and on every page of the pack.",
+    )
     rag_rule = forms.ChoiceField(
         label="How are red, amber and green decided?",
         choices=RagRule.choices,
@@ -52,6 +60,9 @@ class MeetingPackForm(forms.Form):
             area.choices = [(f"force:{user.force.slug}", user.force.name)]
             area.initial = f"force:{user.force.slug}"
         self.rag_hints = {rule.value: rag_definition(rule) for rule in RagRule}
+
+    def clean_marking(self) -> str:
+        return self.cleaned_data.get("marking") or Marking.NONE
 
     def clean_as_at(self) -> str:
         # Not chosen: as at the day the pack is made, as the brief's default.

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from inspections.templatetags import tracker
@@ -43,100 +44,29 @@ def pdf(snapshot: dict[str, Any]) -> bytes:
 
 
 def docx(snapshot: dict[str, Any]) -> bytes:
+    """The committee paper in Word, in the order of meetings/paper.html (screen and PDF)."""
     document = Document()
     document.core_properties.title = title(snapshot)
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(title(snapshot), level=0)
+    marking = snapshot.get("marking", "")
+    if marking:
+        for section in document.sections:
+            header = section.header.paragraphs[0]
+            header.text = marking
+            header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cover(document, snapshot)
+    one_force = bool(snapshot.get("one_force"))
     previous = snapshot.get("previous")
-    document.add_paragraph(
-        f"Made on {long_date(snapshot['made_on'])}. "
-        + as_at_sentence(snapshot)
-        + (
-            f"Changes are since the pack for the meeting of {long_date(previous['meeting_date'])}."
-            if previous
-            else "This is the first pack: there is nothing earlier to compare with."
-        )
-    )
-    document.add_heading("How red, amber and green are decided", level=1)
-    document.add_paragraph(snapshot["rag_definition"])
-
-    document.add_heading("Where the findings stand", level=1)
-    table(document, ["State", "Findings"], [*snapshot["by_status"], ["All", snapshot["total"]]])
-    table(document, ["RAG", "Findings"], snapshot["by_rag"])
-
-    document.add_heading("Completed since the last pack", level=1)
-    if snapshot["completed_since"]:
-        table(
-            document,
-            ["Force", "Finding", "Status"],
-            [[i["force"], finding(i), i["status_label"]] for i in snapshot["completed_since"]],
-        )
-    else:
-        document.add_paragraph(
-            "Nothing was completed since the last pack."
-            if previous
-            else "This is the first pack: there is nothing earlier to compare with."
-        )
-
-    document.add_heading("Extension requests for decision", level=1)
-    if snapshot["extensions"]:
-        table(
-            document,
-            ["Force", "Finding", "Falls due", "Asked for", "Why", "Asked by"],
-            [
-                [
-                    e["force"],
-                    f"{e['inspection']}: {e['reference']}",
-                    long_date(e["due_before"]),
-                    long_date(e["requested"]),
-                    e["reason"],
-                    f"{e['asked_by']}, {long_date(e['asked_on'])}",
-                ]
-                for e in snapshot["extensions"]
-            ],
-        )
-    else:
-        document.add_paragraph("No extension request is awaiting decision.")
-
-    document.add_heading("Overdue", level=1)
-    if snapshot["overdue"]:
-        for item in snapshot["overdue"]:
-            document.add_heading(f"{item['force']}: {finding(item)}", level=2)
-            document.add_paragraph(
-                f"Due {long_date(item['due'])}. {item['status_label']}. "
-                f"Owner: {item['owner'] or 'not named'}."
-                + (f" Waiting on: {item['reason']}." if item["reason"] else "")
-                + (f" Local actions: {item['actions']}." if item["actions"] else "")
-            )
-            document.add_paragraph(
-                f"Latest update ({long_date(item['latest_on'])}): {item['narrative']}"
-                if item["narrative"]
-                else "No update has been recorded."
-            )
-    else:
-        document.add_paragraph("Nothing is overdue.")
-
-    document.add_heading("Due soon", level=1)
-    if snapshot["due_soon"]:
-        table(
-            document,
-            ["Force", "Finding", "Falls due", "Status", "Owner"],
-            [
-                [i["force"], finding(i), long_date(i["due"]), i["status_label"], i["owner"]]
-                for i in snapshot["due_soon"]
-            ],
-        )
-    else:
-        document.add_paragraph("Nothing falls due soon.")
+    first = "This is the first pack: there is nothing earlier to compare with."
 
     document.add_heading("What changed since the last pack", level=1)
     if snapshot["changes"]:
         table(
             document,
-            ["Force", "Finding", "Change", "Was", "Now"],
+            [*([] if one_force else ["Force"]), "Finding", "Change", "Was", "Now"],
             [
                 [
-                    c["force"],
+                    *([] if one_force else [c["force"]]),
                     f"{c['inspection']}: {c['reference']}",
                     c.get("what", "Status"),
                     c["from"],
@@ -146,14 +76,118 @@ def docx(snapshot: dict[str, Any]) -> bytes:
             ],
         )
     else:
-        document.add_paragraph(
-            "Nothing changed since the last pack."
-            if previous
-            else "This is the first pack: there is nothing earlier to compare with."
+        document.add_paragraph("Nothing changed since the last pack." if previous else first)
+
+    document.add_heading("Where the findings stand", level=1)
+    document.add_paragraph(f"{snapshot['rag_rule_label']} RAG. {snapshot['rag_definition']}")
+    table(
+        document,
+        ["State", "Findings"],
+        [*[row for row in snapshot["by_status"] if row[1]], ["All", snapshot["total"]]],
+    )
+    table(document, ["RAG", "Findings"], snapshot["by_rag"])
+    if snapshot.get("by_force"):
+        document.add_heading("Each force", level=1)
+        table(
+            document,
+            ["Force", "Findings", "Overdue", "Red", "Complete"],
+            [
+                [f["force"], f["total"], f["overdue"], f["red"], f["complete"]]
+                for f in snapshot["by_force"]
+            ],
         )
+
+    document.add_heading("Extension requests for decision", level=1)
+    for e in snapshot["extensions"]:
+        document.add_heading(
+            f"{'' if one_force else e['force'] + ': '}{e['inspection']}, {e['reference']}",
+            level=2,
+        )
+        document.add_paragraph(
+            f"Falls due {long_date(e['due_before'])}; asked for {long_date(e['requested'])} by "
+            f"{e['asked_by']} on {long_date(e['asked_on'])}."
+        )
+        document.add_paragraph(printable(e["reason"]))
+    if not snapshot["extensions"]:
+        document.add_paragraph("No extension request is awaiting decision.")
+
+    document.add_heading(f"Overdue ({len(snapshot['overdue'])})", level=1)
+    for item in snapshot["overdue"]:
+        overdue_item(document, item, one_force)
+    if not snapshot["overdue"]:
+        document.add_paragraph("Nothing is overdue.")
+
+    if not one_force:
+        document.add_paragraph(
+            "A region's paper lists only the exceptions (what is overdue, and the extension "
+            "requests). What falls due soon and what was completed are on the pack's page in "
+            "the tracker."
+        )
+    else:
+        document.add_heading(f"Due soon ({len(snapshot['due_soon'])})", level=1)
+        if snapshot["due_soon"]:
+            table(
+                document,
+                ["Finding", "Falls due", "State"],
+                [
+                    [finding(i), long_date(i["due"]), i["status_label"]]
+                    for i in snapshot["due_soon"]
+                ],
+            )
+        else:
+            document.add_paragraph("Nothing falls due soon.")
+        document.add_heading("Completed since the last pack", level=1)
+        for i in snapshot["completed_since"]:
+            document.add_paragraph(f"{finding(i)} ({i['status_label'].lower()})", "List Bullet")
+        if not snapshot["completed_since"]:
+            document.add_paragraph(
+                "Nothing was completed since the last pack." if previous else first
+            )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def cover(document: Any, snapshot: dict[str, Any]) -> None:
+    if snapshot.get("marking"):
+        marking = document.add_paragraph()
+        marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        marking.add_run(snapshot["marking"]).bold = True
+    letterhead = snapshot.get("letterhead") or {}
+    if letterhead.get("name"):
+        document.add_paragraph("\n".join([letterhead["name"], *letterhead.get("address", [])]))
+    document.add_heading(title(snapshot), level=0)
+    previous = snapshot.get("previous")
+    document.add_paragraph(
+        f"Meeting of {long_date(snapshot['meeting_date'])}. Made on "
+        f"{long_date(snapshot['made_on'])}. " + as_at_sentence(snapshot)
+    )
+    document.add_paragraph(
+        f"Changes are since the pack for the meeting of {long_date(previous['meeting_date'])}."
+        if previous
+        else "This is the first pack: there is nothing earlier to compare with."
+    )
+    document.add_page_break()
+
+
+def overdue_item(document: Any, item: dict[str, Any], one_force: bool) -> None:
+    document.add_heading(f"{'' if one_force else item['force'] + ': '}{finding(item)}", level=2)
+    days = item.get("days_overdue") or 0
+    facts = [
+        f"RAG: {item['rag'].capitalize()}." if item.get("rag") else "",
+        f"{item['status_label']}" + (f", {days} day{'s'[: days != 1]} overdue." if days else "."),
+        f"Deadline {long_date(item.get('deadline'))}; falls due {long_date(item['due'])}"
+        + (f"; the force's target {long_date(item['target'])}." if item.get("target") else "."),
+        f"Owner: {item['owner']}." if item["owner"] else "",
+        f"Waiting on: {item['reason']}." if item["reason"] else "",
+        f"Local actions: {item['actions']}." if item["actions"] else "",
+    ]
+    document.add_paragraph(" ".join(fact for fact in facts if fact))
+    document.add_paragraph(
+        f"Latest update ({long_date(item['latest_on'])}): {printable(item['narrative'])}"
+        if item["narrative"]
+        else "No update has been recorded."
+    )
 
 
 def finding(item: dict[str, Any]) -> str:

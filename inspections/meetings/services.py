@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from inspections import clock
-from inspections.models import Force, MeetingPack, RagRule, Region, User
+from inspections.models import Force, Marking, MeetingPack, RagRule, Region, User
 
 from . import render, snapshot
 
@@ -39,6 +39,7 @@ def make_meeting_pack(
     meeting_date: datetime.date,
     rag_rule: str,
     as_at: str = snapshot.AS_AT_MADE,
+    marking: str = Marking.NONE,
     by: User,
 ) -> MeetingPack:
     """A pack for a force or a region, compared with the area's previous pack. Once made it is
@@ -47,6 +48,8 @@ def make_meeting_pack(
         raise ValidationError("A pack is for one force or one region.")
     if as_at not in snapshot.AS_AT_WORDS:
         raise ValidationError({"as_at": "Choose the date the figures are as at."})
+    if marking not in Marking.values:
+        raise ValidationError({"marking": "Choose the protective marking, or none."})
     if rag_rule not in RagRule.values:
         raise ValidationError({"rag_rule": "Choose how red, amber and green are decided."})
     today = clock.today()
@@ -64,6 +67,7 @@ def make_meeting_pack(
         today=today,
         previous=previous.snapshot if previous else None,
         as_at=as_at,
+        marking=marking,
     )
     pack = MeetingPack(
         force=force,

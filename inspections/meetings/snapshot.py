@@ -23,7 +23,9 @@ from inspections.models import (
     ForceImplementation,
     InspectorateClosure,
     ItemState,
+    LetterTemplate,
     LocalAction,
+    Marking,
     ProgressUpdate,
     Rag,
     RagRule,
@@ -94,6 +96,7 @@ def build(
     today: datetime.date,
     previous: dict[str, Any] | None,
     as_at: str = AS_AT_MADE,
+    marking: str = Marking.NONE,
 ) -> dict[str, Any]:
     """The pack's content. Its own queries, whatever the number of items: the items (one, with
     their state, overdue and due-soon flags from ``Attention``), what they wait on, their
@@ -175,8 +178,7 @@ def build(
             or row["recommendation__inspection__title"],
             "reference": finding_reference(kind, number),
             "column": f"{FINDING_WORDS[kind][1]} {number}",
-            "words": row["recommendation__short_title"]
-            or " ".join(row["recommendation__text"].split()[:12]),
+            "words": finding_title(row["recommendation__short_title"], row["recommendation__text"]),
             "status": row["state"],
             "status_label": ItemState(row["state"]).label,
             "deadline": iso(row["deadline_on"]),
@@ -184,6 +186,7 @@ def build(
             "target": iso(target),
             "owner": row["lead_officer"],
             "rag": rag_of(rule, row["state"], row["is_overdue"], row["is_due_soon"]),
+            "days_overdue": (on - due).days if row["is_overdue"] and due else 0,
             "latest_on": iso(row["latest_update_on"]),
             "narrative": row["latest_narrative"] or "",
             "reason": "; ".join(waiting.get(pk, []))
@@ -232,8 +235,23 @@ def build(
     before = previous_facts(previous)
     statuses = Counter(item["status"] for item in items)
     rags = Counter(item["rag"] for item in items)
+    office = LetterTemplate.objects.filter(force=force).first() if force is not None else None
     return {
         "area": force.name if force is not None else f"{region} region",
+        # The cover: the office's letterhead (a force's pack), and the marking it chose.
+        "letterhead": (
+            {
+                "name": office.office_name if office else "",
+                "address": [
+                    line
+                    for line in (office.office_address if office else "").splitlines()
+                    if line.strip()
+                ],
+            }
+        ),
+        "marking": Marking(marking).label if marking != Marking.NONE else "",
+        "one_force": force is not None,
+        "by_force": [] if force is not None else summary_by_force(items),
         "meeting_date": meeting_date.isoformat(),
         "made_on": today.isoformat(),
         "as_at": on.isoformat(),
@@ -267,6 +285,30 @@ def build(
         # What each item stood at, so the next pack can say what changed.
         "facts": facts,
     }
+
+
+def finding_title(short_title: str, text: str) -> str:
+    """What a pack calls a finding: its short title, else its first sentence (at most 30
+    words, and then said to go on), never cut mid-sentence without saying so."""
+    if short_title.strip():
+        return short_title.strip()
+    first = text.strip().split(". ")[0].rstrip(".")
+    words = first.split()
+    if len(words) > 30:
+        return " ".join(words[:30]) + " …"
+    return first + ("." if first else "")
+
+
+def summary_by_force(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A region's pack: each force's findings, overdue, red and completed, by force name."""
+    forces: dict[str, Counter[str]] = {}
+    for item in items:
+        counted = forces.setdefault(item["force"], Counter())
+        counted["total"] += 1
+        counted["overdue"] += bool(item["overdue"])
+        counted["red"] += item["rag"] == Rag.RED
+        counted["complete"] += item["status"] in CLOSED_STATUSES
+    return [{"force": name, **counts} for name, counts in sorted(forces.items())]
 
 
 def iso(day: datetime.date | None) -> str | None:

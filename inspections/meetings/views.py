@@ -13,6 +13,7 @@ from inspections import permissions
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import MeetingPack
 
+from . import render as render_files
 from . import services
 from .forms import MeetingPackForm
 
@@ -47,6 +48,7 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 meeting_date=form.cleaned_data["meeting_date"],
                 rag_rule=form.cleaned_data["rag_rule"],
                 as_at=form.cleaned_data["as_at"],
+                marking=form.cleaned_data["marking"],
                 by=user,
             )
             messages.success(
@@ -83,7 +85,12 @@ def pack_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     return render(
         request,
         "meetings/detail.html",
-        {"pack": pack, "content": pack.snapshot, "previous_uuid": previous_uuid},
+        {
+            "pack": pack,
+            "content": pack.snapshot,
+            "previous_uuid": previous_uuid,
+            "paper_title": render_files.title(pack.snapshot),
+        },
     )
 
 

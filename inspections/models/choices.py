@@ -177,6 +177,15 @@ class RagRule(models.TextChoices):
     COMPLETION = "completion", "Completion-based"
 
 
+class Marking(models.TextChoices):
+    """The protective marking an office prints on its meeting pack (Government Security
+    Classifications)."""
+
+    NONE = "none", "No marking"
+    OFFICIAL = "official", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
+
+
 class Rag(models.TextChoices):
     RED = "red", "Red"
     AMBER = "amber", "Amber"

@@ -69,9 +69,9 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     page.get_by_role("button", name="Save and check").click()
     actions += 1
     page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Check the report before publishing it", (
-        page.locator(".govuk-error-summary").all_inner_texts()
-    )
+    assert page.locator("h1").inner_text() == "Check the report before publishing it", page.locator(
+        ".govuk-error-summary"
+    ).all_inner_texts()
     audit(page, problems, "check page")
     narrow(page, problems, "check page")
     report = Inspection.objects.get(slug="peel-2025-alphashire")
