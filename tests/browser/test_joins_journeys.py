@@ -116,7 +116,8 @@ def test_an_update_with_errors_names_the_files_to_choose_again(cast, impl_a, pag
     page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
     page.get_by_role("button", name="Save the update").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Recommendation 2"
+    # Back where the journey started: the force page.
+    assert page.locator("h1").inner_text() == "Alphashire Police"
     latest = impl_a.updates.latest("id")
     assert latest.narrative == "Training delivered."
     assert list(latest.files.values_list("name", flat=True)) == ["audit.pdf"]
