@@ -207,6 +207,7 @@ SITE = {
     "report-new": (lambda w: [], row("302 200 403 200 403 403 200")),
     "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
     "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
+    "dependency-delivered": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
     "overdue": (lambda w: [], EVERYONE),
     "due-soon": (lambda w: [], EVERYONE),
     "dependencies": (lambda w: [], EVERYONE),

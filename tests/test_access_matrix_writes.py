@@ -98,6 +98,8 @@ WRITERS["item-review"] = row("- - w - - - -")
 WRITERS["report-new"] = row("- w - w - - w")
 WRITERS["report-edit"] = row("- w - - - - w")
 WRITERS["report-publish"] = row("- w - - - - w")
+# Its first POST only shows the check page naming the forces to be emailed.
+WRITERS["dependency-delivered"] = ADMIN
 # Uploading stages the file for its sender; nothing is recorded until the check page.
 WRITERS["force-sheet"] = FORCE_A_AND_ADMIN
 WRITERS["letter-new"] = row("- w - w - - -")

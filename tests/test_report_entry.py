@@ -171,3 +171,36 @@ def test_a_published_report_is_no_longer_a_draft_to_enter(cast, recommendation):
     report = recommendation.inspection
     assert not report.is_draft
     assert login(cast.admin).get(reverse("report-edit", args=[report.slug])).status_code == 404
+
+
+def test_recording_a_dependency_delivered_names_who_is_emailed_first(
+    cast, impl_a, impl_b, dependency, django_capture_on_commit_callbacks
+):
+    from inspections.models import DependencyStatus, ItemState, Status
+
+    from .conftest import record
+
+    for item, author in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
+        record(item, author, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    client = login(cast.admin)
+    url = reverse("dependency-delivered", args=[dependency.key])
+    assert dependency.key in client.get(reverse("dependencies")).content.decode()
+    data = {"status": "delivered", "on_0": "20", "on_1": "11", "on_2": "2026"}
+    check = client.post(url, data)
+    page = check.content.decode()
+    assert "Check before you record it" in page
+    assert "Alphashire Police (1 item)" in page
+    assert "Betashire Police (1 item)" in page
+    dependency.refresh_from_db()
+    assert dependency.status == DependencyStatus.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**data, "confirmed": "True"})
+    assert done["Location"] == reverse("dependencies")
+    dependency.refresh_from_db()
+    assert dependency.status == DependencyStatus.DELIVERED
+    impl_a.refresh_from_db()
+    assert impl_a.state == ItemState.NEEDS_REVIEW
+    assert len(mail.outbox) >= 1
+    # Recorded once: it is no longer pending, so the page is gone.
+    assert client.get(url).status_code == 404
+    assert login(cast.pcc_a).get(url).status_code == 403

@@ -15,6 +15,7 @@ from inspections.models import (
     AddressedTo,
     Addressee,
     DeadlineKind,
+    DependencyStatus,
     FindingKind,
     Force,
     Inspection,
@@ -237,3 +238,25 @@ def findings_formset(
 def refused(form: forms.BaseForm, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
+
+
+class DeliveryForm(forms.Form):
+    """National or regional work delivered (or withdrawn): what happened, when, where."""
+
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (DependencyStatus.DELIVERED, "Delivered"),
+            (DependencyStatus.WITHDRAWN, "Withdrawn"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it was delivered or withdrawn."},
+    )
+    on = GovukDateField(label="On what date", subject="the date")
+    url = forms.URLField(
+        label="Link to what was published (optional)",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

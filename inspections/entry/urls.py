@@ -6,4 +6,9 @@ urlpatterns = [
     path("inspections/new/", views.report_new, name="report-new"),
     path("inspections/<slug:inspection>/entry/", views.report_edit, name="report-edit"),
     path("inspections/<slug:inspection>/publish/", views.report_publish, name="report-publish"),
+    path(
+        "dependencies/<slug:key>/delivered/",
+        views.dependency_delivered,
+        name="dependency-delivered",
+    ),
 ]

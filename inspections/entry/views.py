@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from inspections import permissions, services
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Force, Inspection
+from inspections.reports import queries as report_queries
 
-from .forms import FindingForm, ReportForm, findings_formset, refused
+from . import queries
+from .forms import DeliveryForm, FindingForm, ReportForm, findings_formset, refused
 
 # Blank rows offered for findings on a new report, and added by "Add another finding".
 NEW_ROWS = 5
@@ -103,3 +105,37 @@ def report_publish(request: AuthenticatedHttpRequest, inspection: str) -> HttpRe
         "problem": problem,
     }
     return render(request, "entry/publish.html", context)
+
+
+def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    """Record national or regional work delivered or withdrawn: the form, then a check page
+    naming every force that will be emailed, then the record."""
+    if not permissions.is_national_admin(request.user):
+        raise PermissionDenied("National administrators record what national work delivered.")
+    dependency = get_object_or_404(report_queries.pending_dependencies(), key=key)
+    form = DeliveryForm(request.POST or None)
+    template = "entry/delivered.html"
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["confirmed"]:
+            template = "entry/delivered_check.html"
+        else:
+            try:
+                moved = services.close_dependency(
+                    dependency=dependency,
+                    status=form.cleaned_data["status"],
+                    on=form.cleaned_data["on"],
+                    url=form.cleaned_data["url"],
+                    changed_by=request.user,
+                )
+            except ValidationError as error:
+                refused(form, error)
+            else:
+                forces = len({item.force_id for item in moved})
+                messages.success(
+                    request,
+                    f"Recorded. {len(moved)} item{'s'[: len(moved) != 1]} in {forces} "
+                    f"force{'s'[: forces != 1]} now need review; those forces have been emailed.",
+                )
+                return redirect("dependencies")
+    context = {"dependency": dependency, "form": form, "forces": list(queries.freed_by(dependency))}
+    return render(request, template, context, status=400 if form.errors else 200)

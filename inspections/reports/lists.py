@@ -221,7 +221,13 @@ def dependencies(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         sheet_name="Needs review",
     )
     fill_implementations(request, review_table, queries.needs_review(filterset.qs))
-    context = {"filter": filterset}
+    context = {
+        "filter": filterset,
+        # National administrators record national work delivered, from here.
+        "pending_to_record": (
+            queries.pending_dependencies() if permissions.is_national_admin(request.user) else []
+        ),
+    }
     return respond(
         request,
         "reports/dependencies.html",

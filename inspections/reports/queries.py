@@ -14,6 +14,7 @@ from inspections import permissions
 from inspections.models import (
     ActorTally,
     Dependency,
+    DependencyStatus,
     FirearmsStatistic,
     Force,
     ForceImplementation,
@@ -327,3 +328,8 @@ def recommendation_picture(items: list[ForceImplementation]) -> dict[str, list[F
     for implementation in items:
         picture[implementation.state].append(implementation.force)
     return picture
+
+
+def pending_dependencies() -> QuerySet[Dependency]:
+    """National and regional work not yet delivered or withdrawn, by title."""
+    return Dependency.objects.filter(status=DependencyStatus.PENDING).order_by("title")
