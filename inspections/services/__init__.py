@@ -1,0 +1,59 @@
+"""Every write that touches several models, in a transaction, with keyword-only typed
+arguments: one module per subject, the same names as ever through this package
+(``services.record_progress_update``).
+
+reports: inspections, findings, drafts and publishing to forces, forces.
+items: progress updates, the force lead's review, target and agreed dates, the plan.
+dependencies: national and regional work delivered, withdrawn, corrected, deleted."""
+
+from .dependencies import (
+    close_dependency,
+    correct_dependency_status,
+    delete_dependencies,
+)
+from .items import (
+    LEAD_OFFICER_MAX,
+    STALE_EDIT_MESSAGE,
+    UpdateEntry,
+    agree_due_date,
+    record_progress_update,
+    record_several_updates,
+    record_update_from,
+    refresh_current_status,
+    review_implementation,
+    set_target_date,
+    update_implementation_plan,
+)
+from .reports import (
+    publish_to_forces,
+    remove_implementations,
+    save_draft_report,
+    save_force,
+    save_inspection,
+    save_recommendation,
+    sync_implementations,
+)
+
+__all__ = [
+    "LEAD_OFFICER_MAX",
+    "STALE_EDIT_MESSAGE",
+    "UpdateEntry",
+    "agree_due_date",
+    "close_dependency",
+    "correct_dependency_status",
+    "delete_dependencies",
+    "publish_to_forces",
+    "record_progress_update",
+    "record_several_updates",
+    "record_update_from",
+    "refresh_current_status",
+    "remove_implementations",
+    "review_implementation",
+    "save_draft_report",
+    "save_force",
+    "save_inspection",
+    "save_recommendation",
+    "set_target_date",
+    "sync_implementations",
+    "update_implementation_plan",
+]
