@@ -223,9 +223,12 @@ def dependencies(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     fill_implementations(request, review_table, queries.needs_review(filterset.qs))
     context = {
         "filter": filterset,
-        # National administrators record national work delivered, from here.
+        # National administrators record national work delivered, from here (the whole list,
+        # so only on the unfiltered page: a filtered one shows what the filters choose).
         "pending_to_record": (
-            queries.pending_dependencies() if permissions.is_national_admin(request.user) else []
+            queries.pending_dependencies()
+            if permissions.is_national_admin(request.user) and not chosen
+            else []
         ),
     }
     return respond(

@@ -3,12 +3,11 @@ pages work under the strict Content-Security-Policy."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.urls import reverse
 
 from inspections.models import Dependency, ForceImplementation, Recommendation, User
 
-from ..conftest import ADMIN_LISTS
+from ..conftest import ADMIN_LISTS, load_demo_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +33,8 @@ def check(page, path: str) -> list[str]:
 
 @pytest.fixture
 def demo(db):
-    call_command("load_reference_data", verbosity=0)
-    call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
+    # Loaded once per process on SQLite and copied back after (tests/conftest.py).
+    load_demo_once()
 
 
 def test_admin_screens_for_pcc_staff(demo, page_as):

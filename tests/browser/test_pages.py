@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from inspections.models import ProgressLetter
 
+from ..conftest import load_demo_once
 from .test_admin_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,8 +31,8 @@ REPORT_LINKS = {"Matrix": "Compliance matrix"}
 @pytest.fixture
 def demo(db, settings):
     settings.TRACKER_TODAY = "2026-11-21"
-    call_command("load_reference_data", verbosity=0)
-    call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
+    # Loaded once per process on SQLite and copied back after (tests/conftest.py).
+    load_demo_once()
 
 
 def sign_in(page, username: str) -> None:
