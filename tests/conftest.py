@@ -226,9 +226,8 @@ _demo_copy: list[sqlite3.Connection] = []
 def load_demo_once() -> None:
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        call_command("load_reference_data", verbosity=0)
-        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+    if connection.vendor == "postgresql":
+        load_demo_once_postgres(connection)
         return
     connection.ensure_connection()
     live = connection.connection
@@ -240,6 +239,41 @@ def load_demo_once() -> None:
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     live.backup(copy)
     _demo_copy.append(copy)
+
+
+# On PostgreSQL, the demo data as first loaded, kept in a schema of copies beside the tables.
+DEMO_SCHEMA = "demo_copy"
+
+
+def load_demo_once_postgres(connection) -> None:
+    """Load the demo data the first time; after that, put back the copy kept then (every table
+    emptied, then filled from its copy, in one transaction: foreign keys are checked at the end;
+    sequences moved on past the copied rows)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    tables = sorted(t for t in connection.introspection.table_names() if t != "django_migrations")
+    quoted = [connection.ops.quote_name(t) for t in tables]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [DEMO_SCHEMA])
+        kept = cursor.fetchone() is not None
+    if not kept:
+        call_command("load_reference_data", verbosity=0)
+        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {DEMO_SCHEMA}")
+            for table in quoted:
+                cursor.execute(f"CREATE TABLE {DEMO_SCHEMA}.{table} AS TABLE public.{table}")
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in quoted)}")
+        for table in quoted:
+            cursor.execute(f"INSERT INTO public.{table} SELECT * FROM {DEMO_SCHEMA}.{table}")
+        models = apps.get_models(include_auto_created=True)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")
