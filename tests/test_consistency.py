@@ -107,6 +107,7 @@ VIEWS = frozenset(
         "meeting pack",
         "digest",
         "s.55 tracker and public pages",
+        "recommendation page",
     }
 )
 
@@ -278,6 +279,20 @@ def key(force_name: str, kind_words: str, number: str | int) -> tuple[str, str]:
     return force_name, f"{kind_words} {number}"
 
 
+def check_recommendation_pages(admin, inspection, truths: dict, labels: dict) -> None:
+    """Each force's state and the date it falls due, as a finding's national page lists them."""
+    for (force_name, ref), (item, truth) in truths.items():
+        header, *rows = csv_rows(
+            admin.get(
+                reverse("recommendation", args=[inspection.slug, item.recommendation.ref]),
+                {"format": "csv", "table": "items"},
+            )
+        )
+        cells = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == force_name)
+        assert cells["Status"] == labels[truth.state], (ref, cells, truth)
+        assert cells["Falls due"] == (truth.due.isoformat() if truth.due else ""), (ref, cells)
+
+
 def check_views(cast, inspection, items: list) -> set[str]:
     """Every view of each fact against the oracle; the names of the views compared."""
     compared: set[str] = set()
@@ -437,6 +452,10 @@ def check_views(cast, inspection, items: list) -> set[str]:
             assert letter.publication.days_late() == 0
         assert public.count("Progress letter (not the s.55 response)") == progress.count()
     compared.add("s.55 tracker and public pages")
+
+    # 9. Each finding's national page, whose table links each force to its item.
+    check_recommendation_pages(admin, inspection, truths, labels)
+    compared.add("recommendation page")
     return compared
 
 
