@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from inspections import clock, reminders, services
+from inspections.entry.forms import DeliveryForm, delivery_recorded
 from inspections.history import record_author
 from inspections.http import signed_in_user
 from inspections.models import (
@@ -225,17 +226,14 @@ class RecommendationAdmin(TrackerAdmin):
         services.save_recommendation(recommendation=obj)
 
 
-class CloseDependencyForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What happened",
-        choices=[
-            (DependencyStatus.DELIVERED, "Delivered"),
-            (DependencyStatus.WITHDRAWN, "Withdrawn"),
-        ],
-        widget=forms.RadioSelect,
+class CloseDependencyForm(DeliveryForm):
+    """The service page's form, in the admin's own date widget, and recorded at once (the
+    service page checks first, naming the forces to be emailed)."""
+
+    on = forms.DateField(  # type: ignore[assignment]  # the admin keeps its own date widget
+        label="On what date", widget=BrowserDateInput(), initial=clock.today
     )
-    on = forms.DateField(label="On what date", widget=BrowserDateInput(), initial=clock.today)
-    url = forms.URLField(label="Link to what was published", required=False, assume_scheme="https")
+    confirmed = None  # type: ignore[assignment]
 
 
 class CorrectDependencyForm(forms.Form):
@@ -354,13 +352,7 @@ class DependencyAdmin(TrackerAdmin):
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                forces = len({implementation.force_id for implementation in moved})
-                self.message_user(
-                    request,
-                    f"Recorded. {len(moved)} items in {forces} forces now need review; "
-                    "those forces have been emailed.",
-                    messages.SUCCESS,
-                )
+                self.message_user(request, delivery_recorded(moved), messages.SUCCESS)
                 unsent = OutboundEmail.objects.unsent().filter(
                     about=reminders.dependency_topic(dependency)
                 )

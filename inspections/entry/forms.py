@@ -18,6 +18,7 @@ from inspections.models import (
     DependencyStatus,
     FindingKind,
     Force,
+    ForceImplementation,
     Inspection,
     Recommendation,
     Scope,
@@ -260,3 +261,12 @@ class DeliveryForm(forms.Form):
         widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def delivery_recorded(moved: list[ForceImplementation]) -> str:
+    """What recording a dependency delivered (or withdrawn) did, for the page that did it."""
+    forces = len({item.force_id for item in moved})
+    return (
+        f"Recorded. {len(moved)} item{'s'[: len(moved) != 1]} in {forces} "
+        f"force{'s'[: forces != 1]} now need review; those forces have been emailed."
+    )

@@ -14,7 +14,14 @@ from inspections.models import Force, Inspection
 from inspections.reports import queries as report_queries
 
 from . import queries
-from .forms import DeliveryForm, FindingForm, ReportForm, findings_formset, refused
+from .forms import (
+    DeliveryForm,
+    FindingForm,
+    ReportForm,
+    delivery_recorded,
+    findings_formset,
+    refused,
+)
 
 # Blank rows offered for findings on a new report, and added by "Add another finding".
 NEW_ROWS = 5
@@ -130,12 +137,7 @@ def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpRes
             except ValidationError as error:
                 refused(form, error)
             else:
-                forces = len({item.force_id for item in moved})
-                messages.success(
-                    request,
-                    f"Recorded. {len(moved)} item{'s'[: len(moved) != 1]} in {forces} "
-                    f"force{'s'[: forces != 1]} now need review; those forces have been emailed.",
-                )
+                messages.success(request, delivery_recorded(moved))
                 return redirect("dependencies")
     context = {"dependency": dependency, "form": form, "forces": list(queries.freed_by(dependency))}
     return render(request, template, context, status=400 if form.errors else 200)
