@@ -93,3 +93,42 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     # The admin took 27 actions for a report and three findings; this is seven findings.
     assert actions < 20, actions
     assert problems == [], "\n".join(problems)
+
+
+def test_a_national_administrator_records_a_dependency_delivered(
+    cast, impl_a, impl_b, dependency, page_as
+):
+    from inspections.models import DependencyStatus, ItemState, Status
+
+    from ..conftest import record
+
+    for item, author in ((impl_a, cast.pcc_a), (impl_b, cast.pcc_b)):
+        record(item, author, Status.AWAITING_DEPENDENCY, dependencies=[dependency])
+    problems: list[str] = []
+    page = page_as(cast.admin)
+    page.goto(reverse("dependencies"))
+    page.get_by_text("Record a dependency delivered or withdrawn").click()
+    page.get_by_role("link", name=dependency.title).click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "record delivery")
+    narrow(page, problems, "record delivery")
+    page.get_by_label("Delivered").check()
+    page.locator("#id_on_0").fill("20")
+    page.locator("#id_on_1").fill("11")
+    page.locator("#id_on_2").fill("2026")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Check before you record it"
+    assert "Alphashire Police (1 item)" in page.content()
+    audit(page, problems, "record delivery, check")
+    narrow(page, problems, "record delivery, check")
+    dependency.refresh_from_db()
+    assert dependency.status == DependencyStatus.PENDING
+    page.get_by_role("button", name="Record it and email 2 forces").click()
+    page.wait_for_load_state("networkidle")
+    assert "now need review" in page.locator(".govuk-notification-banner").inner_text()
+    dependency.refresh_from_db()
+    assert dependency.status == DependencyStatus.DELIVERED
+    impl_a.refresh_from_db()
+    assert impl_a.state == ItemState.NEEDS_REVIEW
+    assert problems == [], "\n".join(problems)
