@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from .models import (
+    AccessEvent,
     Dependency,
     ExtensionRequest,
     FirearmsStatistic,
@@ -144,6 +145,38 @@ KINDS: dict[str, tuple[type[Model], Describer]] = {
 }
 
 
+# Sign-ins, invitations, approvals, role changes and removals: kept as access events.
+ACCESS_KIND = "access"
+KIND_NAMES = [*KINDS, ACCESS_KIND]
+
+
+def access_changes(
+    *,
+    username: str,
+    since: datetime.date | None,
+    until: datetime.date | None,
+    limit: int,
+) -> list[Change]:
+    events = AccessEvent.objects.select_related("actor", "subject", "force")
+    if username:
+        events = events.filter(Q(actor__username=username) | Q(subject__username=username))
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return [
+        Change(
+            event.at,
+            event.actor.username if event.actor else "nobody signed in",
+            event.get_kind_display(),
+            ACCESS_KIND,
+            str(event.subject or event.force or ""),
+            event.detail,
+        )
+        for event in events.order_by("-at", "-pk")[:limit]
+    ]
+
+
 def history_manager(model: type[Model]) -> Any:
     """The model's simple-history manager (added to the class at run time)."""
     return model.history  # type: ignore[attr-defined]
@@ -197,4 +230,7 @@ def changes(
                 details,
             )
         )
-    return result
+    if not kind or kind == ACCESS_KIND:
+        result += access_changes(username=username, since=since, until=until, limit=limit)
+        result.sort(key=lambda change: change.when, reverse=True)
+    return result[:limit]

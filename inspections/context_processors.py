@@ -11,19 +11,21 @@ from inspections import permissions
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not permissions.has_tracker_access(user):
         return {}
     items = [("Dashboard", reverse("dashboard"))]
     if user.force_id:
         items.append(("My force", reverse("force", args=[user.force.slug])))
     items.append(("Reports", reverse("reports")))
-    if user.force_id:
+    if user.is_force_user:
         items.append(("Sign-off", reverse("sign-off")))
     items += [
         ("Letters", reverse("letters")),
         ("Meeting packs", reverse("meeting-packs")),
         ("Search", reverse("search")),
     ]
+    if permissions.can_manage_people(user):
+        items.append(("People", reverse("people")))
     if permissions.may_enter_data(user):
         items.append(("Data entry", reverse("admin:index")))
     path = request.path

@@ -23,6 +23,7 @@ from .models import (
     LetterRecipient,
     LetterSection,
     LetterSentElsewhere,
+    LetterStatus,
     LocalAction,
     MeetingPack,
     ProgressLetter,
@@ -32,6 +33,7 @@ from .models import (
     Region,
     Role,
     TargetDateRevision,
+    TenantForce,
     User,
 )
 
@@ -51,6 +53,7 @@ FORCE_PATHS: dict[type[Model], str] = {
     LetterSection: "letter__force",
     LetterSentElsewhere: "force",
     Publication: "force",
+    TenantForce: "force",
     ChiefConstableComments: "force",
     LocalAction: "force",
     ExtensionRequest: "force",
@@ -84,15 +87,24 @@ def force_id_of(obj: Model) -> int | None:
     return getattr(obj, "force_id", None)
 
 
+# Drafts some readers of a force may not see: letters as sent, never as drafted.
+DRAFTS: dict[type[Model], Q] = {
+    ProgressLetter: ~Q(status=LetterStatus.ISSUED),
+    LetterSection: ~Q(letter__status=LetterStatus.ISSUED),
+}
+
+
 def scope_queryset[QS: QuerySet[Any]](user: User | AnonymousUser, queryset: QS) -> QS:
     """Only the rows this user may see (the queryset keeps its own type and methods)."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.sees_all_forces:
         return queryset
-    if not user.is_force_user:
+    if not user.reads_one_force:
         return queryset.none()
     model = queryset.model
+    if model in DRAFTS and not user.reads_drafts:
+        queryset = queryset.exclude(DRAFTS[model])
     if model in SHARED_MODELS:
         return queryset
     if model is FirearmsStatistic:
@@ -108,7 +120,7 @@ def scope_condition(user: User | AnonymousUser, path: str) -> Q:
     """The same scoping as scope_queryset, as a condition on a related path (for counts)."""
     if user.is_authenticated and user.is_active and user.sees_all_forces:
         return Q()
-    if user.is_authenticated and user.is_active and user.is_force_user:
+    if user.is_authenticated and user.is_active and user.reads_one_force:
         return Q(**{path: user.force_id})
     return Q(pk__in=[])
 
@@ -141,6 +153,18 @@ def is_force_user(user: User) -> bool:
 
 
 @rules.predicate
+def reads_one_force(user: User) -> bool:
+    """Reads one force's items: its PCC staff and force lead, its office administrators and
+    its scrutiny members (panel or audit committee)."""
+    return user.is_authenticated and user.is_active and user.reads_one_force
+
+
+@rules.predicate
+def is_office_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_office_admin
+
+
+@rules.predicate
 def is_pcc_staff(user: User) -> bool:
     return is_force_user(user) and user.role == Role.PCC_STAFF
 
@@ -163,8 +187,8 @@ def is_national_record(user: User, obj: Model | None) -> bool:
     return obj is None or force_id_of(obj) is None
 
 
-anyone_signed_in = sees_every_force | is_force_user
-may_read_own_force = is_force_user & in_same_force
+anyone_signed_in = sees_every_force | reads_one_force
+may_read_own_force = reads_one_force & in_same_force
 may_read_force_data = sees_every_force | may_read_own_force
 may_work_on_force_data = is_national_admin | (is_force_user & in_same_force)
 
@@ -199,8 +223,19 @@ for action in ("add", "change", "delete"):
     rules.add_perm(f"inspections.{action}_user", is_national_admin)
 
 # Letters are the PCC's: their staff draft, edit and issue them; force leads read them first.
-rules.add_perm("inspections.view_progressletter", may_read_force_data)
-rules.add_perm("inspections.view_lettersection", may_read_force_data)
+
+
+@rules.predicate
+def reads_this_letter(user: User, obj: Model | None) -> bool:
+    """Scrutiny members and office administrators read letters as sent, never drafts."""
+    if obj is None or user.reads_drafts:
+        return True
+    letter = obj.letter if isinstance(obj, LetterSection) else obj
+    return isinstance(letter, ProgressLetter) and letter.status == LetterStatus.ISSUED
+
+
+rules.add_perm("inspections.view_progressletter", may_read_force_data & reads_this_letter)
+rules.add_perm("inspections.view_lettersection", may_read_force_data & reads_this_letter)
 may_write_letters = is_pcc_staff & in_same_force
 
 # Signing off is the force lead's alone: not even a superuser may mark another force complete.
@@ -304,6 +339,16 @@ def can_enter_report(user: User, inspection: Inspection) -> bool:
     return not inspection.pk or named == {user.force_id}
 
 
+def may_use_admin(user: User | AnonymousUser) -> bool:
+    """The admin screens are the national administrators' and the force's working people's;
+    office administrators manage people on the service's pages, and scrutiny reads there."""
+    return (
+        isinstance(user, User)
+        and has_tracker_access(user)
+        and (user.sees_all_forces or user.is_force_user)
+    )
+
+
 def may_enter_data(user: User) -> bool:
     """Offered the admin (the back office): national administrators, and PCC staff, who keep
     their force's record (commissioner, chief constable) there. Nobody else needs it."""
@@ -358,3 +403,46 @@ def can_read_pack(user: User, pack: MeetingPack) -> bool:
     if pack.force is not None:
         return bool(may_read_force_data.test(user, pack.force))
     return bool(sees_every_force(user) or is_national_admin(user))
+
+
+# --- people: invitations, approvals, roles and removals --------------------------------------
+
+
+def can_manage_people(user: User | AnonymousUser) -> bool:
+    """May open the people pages: national administrators (everyone) and office administrators
+    (their own force's people)."""
+    return bool(is_national_admin(user) or is_office_admin(user))
+
+
+def manageable_roles(user: User) -> list[Role]:
+    """The roles this person may give: an office administrator its force's roles, a national
+    administrator every role."""
+    if is_national_admin(user):
+        return [role for role in Role if role != Role.PENDING]
+    if is_office_admin(user):
+        return [Role.PCC_STAFF, Role.FORCE_LEAD, Role.OFFICE_ADMIN, Role.SCRUTINY]
+    return []
+
+
+def people_of(user: User) -> QuerySet[User]:
+    """The accounts this person manages: everyone for a national administrator; their own
+    force's people for an office administrator; nobody otherwise."""
+    if is_national_admin(user):
+        return User.objects.all()
+    if is_office_admin(user):
+        return User.objects.filter(force=user.force_id)
+    return User.objects.none()
+
+
+def can_manage_person(user: User, person: User) -> bool:
+    """Never oneself (nobody removes or demotes their own access by mistake), never a
+    superuser unless one is a national administrator."""
+    if person.pk == user.pk:
+        return False
+    if is_national_admin(user):
+        return True
+    return (
+        bool(is_office_admin(user))
+        and person.force_id == user.force_id
+        and (not person.is_superuser)
+    )

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from inspections import services
 from inspections.followup import services as followup_services
@@ -31,6 +32,7 @@ from inspections.models import (
     TargetDateRevision,
     User,
 )
+from inspections.services import people as people_services
 
 from .factories import (
     DependencyFactory,
@@ -108,6 +110,8 @@ class Cast:
     lead_b: User
     admin: User
     viewer: User
+    scrutiny_a: User
+    office_a: User
 
     def by_role(self) -> dict[str, User]:
         return {
@@ -117,6 +121,8 @@ class Cast:
             "lead_b": self.lead_b,
             "admin": self.admin,
             "viewer": self.viewer,
+            "scrutiny_a": self.scrutiny_a,
+            "office_a": self.office_a,
         }
 
 
@@ -133,6 +139,8 @@ def cast(db) -> Cast:
         lead_b=UserFactory(username="lead_b", role=Role.FORCE_LEAD, force=force_b),
         admin=UserFactory(username="admin", role=Role.NATIONAL_ADMIN),
         viewer=UserFactory(username="viewer", role=Role.VIEWER),
+        scrutiny_a=UserFactory(username="scrutiny_a", role=Role.SCRUTINY, force=force_a),
+        office_a=UserFactory(username="office_a", role=Role.OFFICE_ADMIN, force=force_a),
     )
 
 
@@ -410,9 +418,20 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         ],
         author=cast.pcc_a,
     )
+    invitation_a, invitation_token = people_services.invite(
+        by=cast.office_a,
+        email="new.officer@alphashire.example",
+        first_name="Nia",
+        last_name="Newcomer",
+        role=Role.PCC_STAFF,
+        force=cast.force_a,
+        now=timezone.now(),
+    )
     return {
         "cast": cast,
         "draft_a": draft_a,
+        "invitation_a": invitation_a,
+        "invitation_token": invitation_token,
         "A": {
             "force": cast.force_a,
             "forceimplementation": impl_a,

@@ -3,7 +3,8 @@ and national records, against a table of the expected answer. The URL list comes
 configuration: a URL that is not in the table fails, so nothing can be added unguarded.
 
 Roles, in the order of each row: anonymous, PCC staff of A, force lead of A, PCC staff of B,
-force lead of B, viewer, national administrator. "4xx" means 403 or 404 (refused either way)."""
+force lead of B, viewer, national administrator, scrutiny member of A (panel or audit
+committee), office administrator of A. "4xx" means 403 or 404 (refused either way)."""
 
 import re
 
@@ -16,7 +17,17 @@ from .conftest import GUARDED_MARKERS, login
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anon", "pcc_a", "lead_a", "pcc_b", "lead_b", "viewer", "admin"]
+ROLES = [
+    "anon",
+    "pcc_a",
+    "lead_a",
+    "pcc_b",
+    "lead_b",
+    "viewer",
+    "admin",
+    "scrutiny_a",
+    "office_a",
+]
 
 
 def row(spec: str) -> dict[str, str]:
@@ -42,171 +53,217 @@ def all_url_names() -> set[str]:
 
 # --- the table --------------------------------------------------------------------------------
 
-EVERYONE = row("302 200 200 200 200 200 200")
-ADMIN_ONLY = row("302 403 403 403 403 403 200")
-NOBODY = row("302 403 403 403 403 403 403")
+EVERYONE = row("302 200 200 200 200 200 200 200 200")
+ADMIN_ONLY = row("302 403 403 403 403 403 200 403 403")
+NOBODY = row("302 403 403 403 403 403 403 403 403")
+# The admin screens send scrutiny members and office administrators to the admin's sign-in:
+# they read on the service's pages and manage people there.
+PEOPLE_MANAGERS = row("302 403 403 403 403 403 200 403 200")
+ADMIN_EVERYONE = row("302 200 200 200 200 200 200 302 302")
+ADMIN_SCREEN_ONLY = row("302 403 403 403 403 403 200 302 302")
+ADMIN_SCREEN_NOBODY = row("302 403 403 403 403 403 403 302 302")
 
 # Admin screens: for each model, the changelist, the add form, then per object (of force A,
 # force B or national) its change page, history, one historical version and delete page.
 ADMIN = {
     "region": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "inspection": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "recommendation": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "dependency": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "letterrecipient": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "force": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 200"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 200 302 302"),
         },
         "B": {
-            "change": row("302 404 404 200 200 200 200"),
-            "history": row("302 4xx 4xx 200 200 200 200"),
-            "version": row("302 4xx 4xx 200 200 200 200"),
-            "delete": row("302 4xx 4xx 403 403 403 200"),
+            "change": row("302 404 404 200 200 200 200 302 302"),
+            "history": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "version": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "delete": row("302 4xx 4xx 403 403 403 200 302 302"),
         },
     },
     "firearmsstatistic": {
-        "list": EVERYONE,
-        "add": ADMIN_ONLY,
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_ONLY,
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 200"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 200 302 302"),
         },
-        "N": {"change": EVERYONE, "history": EVERYONE, "version": EVERYONE, "delete": ADMIN_ONLY},
+        "N": {
+            "change": ADMIN_EVERYONE,
+            "history": ADMIN_EVERYONE,
+            "version": ADMIN_EVERYONE,
+            "delete": ADMIN_SCREEN_ONLY,
+        },
     },
     "forceimplementation": {
-        "list": EVERYONE,
-        "add": NOBODY,
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_NOBODY,
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 403"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 403 302 302"),
         },
         "B": {
-            "change": row("302 404 404 200 200 200 200"),
-            "history": row("302 4xx 4xx 200 200 200 200"),
-            "version": row("302 4xx 4xx 200 200 200 200"),
-            "delete": row("302 4xx 4xx 403 403 403 403"),
+            "change": row("302 404 404 200 200 200 200 302 302"),
+            "history": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "version": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "delete": row("302 4xx 4xx 403 403 403 403 302 302"),
         },
     },
     "progressupdate": {
-        "list": EVERYONE,
-        "add": row("302 200 200 200 200 403 200"),
+        "list": ADMIN_EVERYONE,
+        "add": row("302 200 200 200 200 403 200 302 302"),
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 403"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 403 302 302"),
         },
         "B": {
-            "change": row("302 404 404 200 200 200 200"),
-            "history": row("302 4xx 4xx 200 200 200 200"),
-            "version": row("302 4xx 4xx 200 200 200 200"),
-            "delete": row("302 4xx 4xx 403 403 403 403"),
+            "change": row("302 404 404 200 200 200 200 302 302"),
+            "history": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "version": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "delete": row("302 4xx 4xx 403 403 403 403 302 302"),
         },
     },
     "targetdaterevision": {
-        "list": EVERYONE,
-        "add": NOBODY,
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_NOBODY,
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 403"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 403 302 302"),
         },
     },
     "progressletter": {
-        "list": EVERYONE,
-        "add": NOBODY,
+        "list": ADMIN_EVERYONE,
+        "add": ADMIN_SCREEN_NOBODY,
         "A": {
-            "change": row("302 200 200 404 404 200 200"),
-            "history": row("302 200 200 4xx 4xx 200 200"),
-            "version": row("302 200 200 4xx 4xx 200 200"),
-            "delete": row("302 403 403 4xx 4xx 403 403"),
+            "change": row("302 200 200 404 404 200 200 302 302"),
+            "history": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "version": row("302 200 200 4xx 4xx 200 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 403 302 302"),
         },
         "B": {
-            "change": row("302 404 404 200 200 200 200"),
-            "history": row("302 4xx 4xx 200 200 200 200"),
-            "version": row("302 4xx 4xx 200 200 200 200"),
-            "delete": row("302 4xx 4xx 403 403 403 403"),
+            "change": row("302 404 404 200 200 200 200 302 302"),
+            "history": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "version": row("302 4xx 4xx 200 200 200 200 302 302"),
+            "delete": row("302 4xx 4xx 403 403 403 403 302 302"),
         },
     },
     "user": {
-        "list": ADMIN_ONLY,
-        "add": ADMIN_ONLY,
+        "list": ADMIN_SCREEN_ONLY,
+        "add": ADMIN_SCREEN_ONLY,
         "A": {
-            "change": row("302 403 403 4xx 4xx 403 200"),
-            "history": row("302 403 403 4xx 4xx 403 200"),
-            "version": row("302 403 403 403 403 403 200"),
-            "delete": row("302 403 403 4xx 4xx 403 200"),
-            "password_change": row("302 403 403 4xx 4xx 403 200"),
+            "change": row("302 403 403 4xx 4xx 403 200 302 302"),
+            "history": row("302 403 403 4xx 4xx 403 200 302 302"),
+            "version": row("302 403 403 403 403 403 200 302 302"),
+            "delete": row("302 403 403 4xx 4xx 403 200 302 302"),
+            "password_change": row("302 403 403 4xx 4xx 403 200 302 302"),
         },
         "N": {
-            "change": row("302 4xx 4xx 4xx 4xx 403 200"),
-            "history": row("302 4xx 4xx 4xx 4xx 403 200"),
-            "version": row("302 403 403 403 403 403 200"),
-            "delete": row("302 4xx 4xx 4xx 4xx 403 200"),
-            "password_change": row("302 4xx 4xx 4xx 4xx 403 200"),
+            "change": row("302 4xx 4xx 4xx 4xx 403 200 302 302"),
+            "history": row("302 4xx 4xx 4xx 4xx 403 200 302 302"),
+            "version": row("302 403 403 403 403 403 200 302 302"),
+            "delete": row("302 4xx 4xx 4xx 4xx 403 200 302 302"),
+            "password_change": row("302 4xx 4xx 4xx 4xx 403 200 302 302"),
         },
     },
 }
 
 ADMIN_EXTRA = {
-    "admin:index": (lambda w: [], EVERYONE),
-    "admin:app_list": (lambda w: ["inspections"], EVERYONE),
-    "admin:login": (lambda w: [], row("200 302 302 302 302 302 302")),
-    "admin:logout": (lambda w: [], row("302 405 405 405 405 405 405")),
-    "admin:password_change": (lambda w: [], EVERYONE),
-    "admin:password_change_done": (lambda w: [], EVERYONE),
-    "admin:jsi18n": (lambda w: [], EVERYONE),
-    "admin:autocomplete": (lambda w: [], row("302 403 403 403 403 403 403")),
-    "admin:view_on_site": (lambda w: [1, w["N"]["region"].pk], row("302 404 404 404 404 404 404")),
-    "admin:inspections_progressupdate_import": (lambda w: [], row("302 200 200 200 200 403 200")),
+    "admin:index": (lambda w: [], ADMIN_EVERYONE),
+    "admin:app_list": (lambda w: ["inspections"], ADMIN_EVERYONE),
+    # Those the admin is not for are shown its sign-in, saying they are not authorised.
+    "admin:login": (lambda w: [], row("200 302 302 302 302 302 302 200 200")),
+    "admin:logout": (lambda w: [], row("302 405 405 405 405 405 405 302 302")),
+    "admin:password_change": (lambda w: [], ADMIN_EVERYONE),
+    "admin:password_change_done": (lambda w: [], ADMIN_EVERYONE),
+    "admin:jsi18n": (lambda w: [], ADMIN_EVERYONE),
+    "admin:autocomplete": (lambda w: [], row("302 403 403 403 403 403 403 302 302")),
+    "admin:view_on_site": (
+        lambda w: [1, w["N"]["region"].pk],
+        row("302 404 404 404 404 404 404 302 302"),
+    ),
+    "admin:inspections_progressupdate_import": (
+        lambda w: [],
+        row("302 200 200 200 200 403 200 302 302"),
+    ),
     # Takes only the confirmation POST (whose rights the access test of import covers).
     "admin:inspections_progressupdate_process_import": (
         lambda w: [],
-        row("302 405 405 405 405 405 405"),
+        row("302 405 405 405 405 405 405 302 302"),
     ),
-    "admin:inspections_forceimplementation_export": (lambda w: [], EVERYONE),
-    "admin:inspections_dependency_close": (lambda w: [w["N"]["dependency"].pk], ADMIN_ONLY),
-    "admin:inspections_dependency_correct": (lambda w: [w["N"]["dependency"].pk], ADMIN_ONLY),
+    "admin:inspections_forceimplementation_export": (lambda w: [], ADMIN_EVERYONE),
+    "admin:inspections_dependency_close": (lambda w: [w["N"]["dependency"].pk], ADMIN_SCREEN_ONLY),
+    "admin:inspections_dependency_correct": (
+        lambda w: [w["N"]["dependency"].pk],
+        ADMIN_SCREEN_ONLY,
+    ),
 }
 
 SITE = {
     "dashboard": (lambda w: [], EVERYONE),
     "reports": (lambda w: [], EVERYONE),
     # National administrators enter any report; PCC staff one addressed to their force alone.
-    "report-new": (lambda w: [], row("302 200 403 200 403 403 200")),
-    "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
-    "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200")),
+    "report-new": (lambda w: [], row("302 200 403 200 403 403 200 403 403")),
+    "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
+    "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "dependency-delivered": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
     "overdue": (lambda w: [], EVERYONE),
     "due-soon": (lambda w: [], EVERYONE),
@@ -217,126 +274,153 @@ SITE = {
     "audit": (lambda w: [], ADMIN_ONLY),
     "inspection-suggestions": (lambda w: [], EVERYONE),
     "recommendation": (lambda w: [w["N"]["inspection"].slug, 2], EVERYONE),
-    "force": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200")),
+    "force": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200 200 200")),
     "evidence-file": (
         lambda w: [w["update_a"].files.get().uuid],
-        row("302 200 200 404 404 200 200"),
+        row("302 200 200 404 404 200 200 200 200"),
     ),
-    "letter": (lambda w: [w["letter_a"].uuid], row("302 200 200 404 404 200 200")),
-    "letter-edit": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
-    "letter-download": (lambda w: [w["letter_b"].uuid, "pdf"], row("302 404 404 200 200 200 200")),
-    "letter-new": (lambda w: [], row("302 405 405 405 405 405 405")),
-    "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
-    "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403")),
-    "letter-publish": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403")),
-    "letter-response": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403")),
+    # Letter A is a draft: scrutiny members and office administrators read letters as sent.
+    "letter": (lambda w: [w["letter_a"].uuid], row("302 200 200 404 404 200 200 404 404")),
+    "letter-edit": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403 404 404")),
+    "letter-download": (
+        lambda w: [w["letter_b"].uuid, "pdf"],
+        row("302 404 404 200 200 200 200 404 404"),
+    ),
+    "letter-new": (lambda w: [], row("302 405 405 405 405 405 405 405 405")),
+    "letter-issue": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403 404 404")),
+    "letter-discard": (lambda w: [w["letter_a"].uuid], row("302 200 403 404 404 403 403 404 404")),
+    "letter-publish": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403 404 404")),
+    "letter-response": (lambda w: [w["letter_b"].uuid], row("302 404 404 200 403 403 403 404 404")),
     "letter-elsewhere-response": (
         lambda w: [w["elsewhere_a"].uuid],
-        row("302 200 403 404 404 403 403"),
+        row("302 200 403 404 404 403 403 403 403"),
     ),
-    "letter-elsewhere-new": (lambda w: [], row("302 200 403 200 403 403 403")),
-    "letter-elsewhere": (lambda w: [w["elsewhere_a"].uuid], row("302 200 200 404 404 200 200")),
+    "letter-elsewhere-new": (lambda w: [], row("302 200 403 200 403 403 403 403 403")),
+    "letter-elsewhere": (
+        lambda w: [w["elsewhere_a"].uuid],
+        row("302 200 200 404 404 200 200 200 200"),
+    ),
     "letter-elsewhere-file": (
         lambda w: [w["elsewhere_a"].uuid],
-        row("302 200 200 404 404 200 200"),
+        row("302 200 200 404 404 200 200 200 200"),
     ),
     "letter-elsewhere-withdraw": (
         lambda w: [w["elsewhere_a"].uuid],
-        row("302 200 403 404 404 403 403"),
+        row("302 200 403 404 404 403 403 403 403"),
     ),
     "letter-elsewhere-publish": (
         lambda w: [w["elsewhere_a"].uuid],
-        row("302 200 403 404 404 403 403"),
+        row("302 200 403 404 404 403 403 403 403"),
     ),
-    "letter-template": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 200 200")),
+    "letter-template": (
+        lambda w: [w["A"]["force"].slug],
+        row("302 200 200 404 404 200 200 200 200"),
+    ),
     "chief-comments": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
-        row("302 200 200 404 404 200 200"),
+        row("302 200 200 404 404 200 200 200 200"),
     ),
     "chief-comments-file": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
-        row("302 200 200 404 404 200 200"),
+        row("302 200 200 404 404 200 200 200 200"),
     ),
     # The public pages: published responses only, to anyone.
     "public-comments": (
         lambda w: [w["publication_b"].uuid],
-        row("200 200 200 200 200 200 200"),
+        row("200 200 200 200 200 200 200 200 200"),
     ),
     # The check page before publishing updated comments: the office's PCC staff only.
     "publication-comments": (
         lambda w: [w["publication_b"].uuid],
-        row("302 404 404 200 403 403 403"),
+        row("302 404 404 200 403 403 403 404 404"),
     ),
     "public-comments-file": (
         lambda w: [w["publication_b"].uuid],
-        row("200 200 200 200 200 200 200"),
+        row("200 200 200 200 200 200 200 200 200"),
     ),
-    "public-responses": (lambda w: [], row("200 200 200 200 200 200 200")),
-    "public-force": (lambda w: [w["B"]["force"].slug], row("200 200 200 200 200 200 200")),
+    "public-responses": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "public-force": (lambda w: [w["B"]["force"].slug], row("200 200 200 200 200 200 200 200 200")),
     "public-letter": (
         lambda w: [w["publication_b"].uuid],
-        row("200 200 200 200 200 200 200"),
+        row("200 200 200 200 200 200 200 200 200"),
     ),
-    "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200")),
-    "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
-    "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
-    "item-agreed-date": (lambda w: item_args(w), row("302 404 403 404 404 403 403")),
-    "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403")),
+    "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200 200 200")),
+    "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
+    "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
+    "item-agreed-date": (lambda w: item_args(w), row("302 404 403 404 404 403 403 403 403")),
+    "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403 403 403")),
     "sign-off": (lambda w: [], EVERYONE),
     # Follow-up: a force's people keep its actions and ask for time; its office decides and
     # records the inspectorate's letters (national administrators too).
     "actions": (lambda w: [], EVERYONE),
     # A force's packs are read like its data; a region's by viewers and administrators.
     "meeting-packs": (lambda w: [], EVERYONE),
-    "meeting-pack": (lambda w: [w["pack_a"].uuid], row("302 200 200 404 404 200 200")),
+    "meeting-pack": (lambda w: [w["pack_a"].uuid], row("302 200 200 404 404 200 200 200 200")),
     "meeting-pack-file": (
         lambda w: [w["pack_region"].uuid, "pdf"],
-        row("302 404 404 404 404 200 200"),
+        row("302 404 404 404 404 200 200 404 404"),
     ),
     "extensions": (lambda w: [], EVERYONE),
-    "action-new": (lambda w: item_args(w), row("302 200 200 404 404 403 200")),
+    "action-new": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
     "action-edit": (
         lambda w: [*item_args(w), w["action_a"].uuid],
-        row("302 200 200 404 404 403 200"),
+        row("302 200 200 404 404 403 200 403 403"),
     ),
-    "extension-new": (lambda w: item_args(w), row("302 200 200 404 404 403 403")),
-    "extension-decide": (lambda w: [w["extension_a"].uuid], row("302 200 403 404 404 403 403")),
-    "closure-new": (lambda w: item_args(w), row("302 200 403 404 404 403 200")),
+    "extension-new": (lambda w: item_args(w), row("302 200 200 404 404 403 403 403 403")),
+    "extension-decide": (
+        lambda w: [w["extension_a"].uuid],
+        row("302 200 403 404 404 403 403 403 403"),
+    ),
+    "closure-new": (lambda w: item_args(w), row("302 200 403 404 404 403 200 403 403")),
     "closure-letter": (
         lambda w: [*item_args(w), w["closure_a"].uuid],
-        row("302 200 200 404 404 200 200"),
+        row("302 200 200 404 404 200 200 200 200"),
     ),
     "several-updates": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
-        row("302 200 200 404 404 403 200"),
+        row("302 200 200 404 404 403 200 403 403"),
     ),
-    "force-sheet": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 403 200")),
+    "force-sheet": (lambda w: [w["A"]["force"].slug], row("302 200 200 404 404 403 200 403 403")),
     "force-sheet-download": (
         lambda w: [w["A"]["force"].slug],
-        row("302 200 200 404 404 403 200"),
+        row("302 200 200 404 404 403 200 403 403"),
     ),
     # A key that was never staged for anyone: back to the upload page, saying so.
     "force-sheet-check": (
         lambda w: [w["A"]["force"].slug, "6f1c2b1e-52a4-4c59-9d0e-2d0f7c0e5a11"],
-        row("302 302 302 404 404 403 302"),
+        row("302 302 302 404 404 403 302 403 403"),
     ),
     "account": (lambda w: [], EVERYONE),
+    # People: an office administrator manages its own force's, a national administrator anyone's.
+    "people": (lambda w: [], PEOPLE_MANAGERS),
+    "people-invite": (lambda w: [], PEOPLE_MANAGERS),
+    "person": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
+    "person-remove": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
+    "invitation-withdraw": (
+        lambda w: [w["invitation_a"].uuid],
+        row("302 405 405 405 405 405 405 405 405"),
+    ),
+    # The one-time link in an invitation email: opened before its reader has an account.
+    "invitation": (
+        lambda w: [w["invitation_token"]],
+        row("200 200 200 200 200 200 200 200 200"),
+    ),
     "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),
     "password-change-done": (lambda w: [], EVERYONE),
     # Reaching these needs no sign-in: that is their point.
-    "password-reset": (lambda w: [], row("200 200 200 200 200 200 200")),
-    "password-reset-sent": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "password-reset": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "password-reset-sent": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
     "password-reset-confirm": (
         lambda w: ["MQ", "not-a-token"],
-        row("200 200 200 200 200 200 200"),
+        row("200 200 200 200 200 200 200 200 200"),
     ),
-    "password-reset-complete": (lambda w: [], row("200 200 200 200 200 200 200")),
-    "sign-in": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "password-reset-complete": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "sign-in": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
     # For load balancers: no sign-in, and nothing in it but whether the service is ready.
-    "healthz": (lambda w: [], row("200 200 200 200 200 200 200")),
+    "healthz": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
     # Signing out is a POST; anyone not signed in is sent to sign in first.
-    "sign-out": (lambda w: [], row("302 405 405 405 405 405 405")),
+    "sign-out": (lambda w: [], row("302 405 405 405 405 405 405 405 405")),
 }
 
 
@@ -409,6 +493,8 @@ MAY_NOT_READ_NOTES = {
     "lead_b": "A",
     "viewer": "AB",
     "admin": "",
+    "scrutiny_a": "AB",
+    "office_a": "AB",
 }
 
 

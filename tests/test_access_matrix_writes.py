@@ -23,12 +23,12 @@ from .test_access_matrix import ROLES, clients, expected_urls, row
 
 pytestmark = pytest.mark.django_db
 
-NOBODY = row("- - - - - - -")
-ADMIN = row("- - - - - - w")
-FORCE_A_AND_ADMIN = row("- w w - - - w")
-FORCE_B_AND_ADMIN = row("- - - w w - w")
-FORCE_PEOPLE_AND_ADMIN = row("- w w w w - w")
-SIGNED_IN = row("- w w w w w w")
+NOBODY = row("- - - - - - - - -")
+ADMIN = row("- - - - - - w - -")
+FORCE_A_AND_ADMIN = row("- w w - - - w - -")
+FORCE_B_AND_ADMIN = row("- - - w w - w - -")
+FORCE_PEOPLE_AND_ADMIN = row("- w w w w - w - -")
+SIGNED_IN = row("- w w w w w w - -")
 
 # Who may write through the form that posts to each URL of the access table. History and
 # version pages are read-only for everyone: history is corrected by new records, not reverts.
@@ -75,53 +75,64 @@ WRITERS["admin:inspections_dependency_close"] = ADMIN
 WRITERS["admin:inspections_dependency_correct"] = ADMIN
 WRITERS["admin:password_change"] = SIGNED_IN
 # A person's own digest setting and password: only their own row changes.
-WRITERS["account"] = row("- w w w w - -")
+WRITERS["account"] = row("- w w w w - - - -")
 WRITERS["password-change"] = SIGNED_IN
 WRITERS["password-reset"] = NOBODY  # it sends an email; it writes nothing
 WRITERS["item-update"] = FORCE_A_AND_ADMIN
 # A force's s.55 response is its PCC office's: recorded, withdrawn and published by its staff.
-WRITERS["letter-publish"] = row("- - - w - - -")
-WRITERS["publication-comments"] = row("- - - w - - -")
-WRITERS["letter-elsewhere-new"] = row("- w - w - - -")
-WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - -")
-WRITERS["letter-elsewhere-publish"] = row("- w - - - - -")
-WRITERS["letter-response"] = row("- - - w - - -")
-WRITERS["letter-elsewhere-response"] = row("- w - - - - -")
+WRITERS["letter-publish"] = row("- - - w - - - - -")
+WRITERS["publication-comments"] = row("- - - w - - - - -")
+WRITERS["letter-elsewhere-new"] = row("- w - w - - - - -")
+WRITERS["letter-elsewhere-withdraw"] = row("- w - - - - - - -")
+WRITERS["letter-elsewhere-publish"] = row("- w - - - - - - -")
+WRITERS["letter-response"] = row("- - - w - - - - -")
+WRITERS["letter-elsewhere-response"] = row("- w - - - - - - -")
 # The chief constable's comments reach the office from the force: either of its people records.
-WRITERS["chief-comments"] = row("- w w - - - -")
+WRITERS["chief-comments"] = row("- w w - - - - - -")
 # The office's letter template is its PCC staff's.
-WRITERS["letter-template"] = row("- w - - - - -")
+WRITERS["letter-template"] = row("- w - - - - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-agreed-date"] = NOBODY  # the world's finding has a deadline: nothing to agree
-WRITERS["item-review"] = row("- - w - - - -")
-WRITERS["report-new"] = row("- w - w - - w")
-WRITERS["report-edit"] = row("- w - - - - w")
-WRITERS["report-publish"] = row("- w - - - - w")
+WRITERS["item-review"] = row("- - w - - - - - -")
+WRITERS["report-new"] = row("- w - w - - w - -")
+WRITERS["report-edit"] = row("- w - - - - w - -")
+WRITERS["report-publish"] = row("- w - - - - w - -")
 # Its first POST only shows the check page naming the forces to be emailed.
 WRITERS["dependency-delivered"] = ADMIN
 # Uploading stages the file for its sender; nothing is recorded until the check page.
 WRITERS["force-sheet"] = FORCE_A_AND_ADMIN
-WRITERS["letter-new"] = row("- w - w - - -")
-WRITERS["letter-edit"] = row("- w - - - - -")
-WRITERS["letter-issue"] = row("- w - - - - -")
-WRITERS["letter-discard"] = row("- w - - - - -")
+WRITERS["letter-new"] = row("- w - w - - - - -")
+WRITERS["letter-edit"] = row("- w - - - - - - -")
+WRITERS["letter-issue"] = row("- w - - - - - - -")
+WRITERS["letter-discard"] = row("- w - - - - - - -")
 WRITERS["action-new"] = FORCE_A_AND_ADMIN
 WRITERS["action-edit"] = FORCE_A_AND_ADMIN
-WRITERS["extension-new"] = row("- w w - - - -")
+WRITERS["extension-new"] = row("- w w - - - - - -")
 # Its first POST only shows the check page; the decision is the confirming POST's.
-WRITERS["extension-decide"] = row("- w - - - - -")
-WRITERS["closure-new"] = row("- w - - - - w")
+WRITERS["extension-decide"] = row("- w - - - - - - -")
+WRITERS["closure-new"] = row("- w - - - - w - -")
 # An office makes its own force's packs; a national administrator any force's or region's.
-WRITERS["meeting-packs"] = row("- w - w - - w")
+WRITERS["meeting-packs"] = row("- w - w - - w - -")
 WRITERS["actions"] = NOBODY
 WRITERS["extensions"] = NOBODY
+# People: an office administrator its own force's, a national administrator anyone's.
+PEOPLE_MANAGERS = row("- - - - - - w - w")
+for name in ("people-invite", "person", "person-remove", "invitation-withdraw"):
+    WRITERS[name] = PEOPLE_MANAGERS
+# Whoever holds an invitation's one-time link may accept it: that is the link's point.
+WRITERS["invitation"] = row("w w w w w w w w w")
 
 # Forms that sign people in and out: they write sessions and sign-in failures, never data.
 AUTH_FORMS = {"sign-in", "sign-out", "admin:login", "admin:logout"}
 
 # Tables that record sessions, failed sign-ins and reset requests rather than the data.
-NOT_DATA = {"sessions.session", "inspections.signinfailure", "inspections.passwordresetrequest"}
+NOT_DATA = {
+    "sessions.session",
+    "inspections.signinfailure",
+    "inspections.passwordresetrequest",
+    "inspections.accessevent",
+}
 
 
 def fingerprint() -> str:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Every page needs a sign-in unless it is explicitly marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Someone signed in without a role yet sees only that they are waiting for approval.
+    "inspections.people.middleware.WaitingForApproval",
     # A NUL in any field is refused with one clear 400 before a view (or the database) sees it.
     "inspections.middleware.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -256,6 +258,8 @@ TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
 TRACKER_PASSWORD_RESET_MAX_PER_ADDRESS = 3
 TRACKER_PASSWORD_RESET_MAX_PER_CLIENT = 10
 TRACKER_PASSWORD_RESET_MINUTES = 60
+# How long an invitation's one-time link works.
+TRACKER_INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))
 # The load balancers' own addresses: only a request arriving from one of them has its
 # X-Forwarded-For believed (the address it added), so a client cannot choose its own address.
 TRACKER_TRUSTED_PROXIES = [

@@ -1,25 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from inspections import views
-from inspections.signin import AdminSignInForm, SignInForm
+from inspections.account import views as account_views
+from inspections.signin import AdminSignInForm
 
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="registration/sign_in.html", authentication_form=SignInForm
-        ),
-        name="sign-in",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-in/", account_views.sign_in, name="sign-in"),
+    path("sign-out/", account_views.sign_out, name="sign-out"),
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("inspections.account.urls")),
+    path("", include("inspections.people.urls")),
     path("", include("inspections.entry.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from inspections import permissions
 from inspections.history import record_author
 from inspections.http import AuthenticatedHttpRequest
-from inspections.signin import ThrottledPasswordResetForm
+from inspections.models import AccessEventKind, User
+from inspections.services.people import record_access_event
+from inspections.signin import SignInForm, ThrottledPasswordResetForm, client_ip
 
 from .forms import DigestForm
 
@@ -57,3 +60,40 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="account/password_reset_complete.html"
 )
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, throttled by its form, with each sign-in in the access trail."""
+
+    template_name = "registration/sign_in.html"
+    authentication_form = SignInForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        if isinstance(user, User):
+            record_access_event(
+                kind=AccessEventKind.SIGNED_IN,
+                actor=user,
+                subject=user,
+                detail="With a username and password",
+                ip_address=client_ip(self.request),
+            )
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        user = request.user
+        if isinstance(user, User):
+            record_access_event(
+                kind=AccessEventKind.SIGNED_OUT,
+                actor=user,
+                subject=user,
+                ip_address=client_ip(request),
+            )
+        return super().post(request, *args, **kwargs)
+
+
+sign_in = SignInView.as_view()
+sign_out = SignOutView.as_view()

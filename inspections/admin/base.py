@@ -27,6 +27,14 @@ admin.site.site_title = "Recommendation tracker"
 admin.site.index_title = "Enter and review progress"
 
 
+def may_use_admin(request: HttpRequest) -> bool:
+    return permissions.may_use_admin(request.user)
+
+
+# Who may open the admin at all is the permissions module's decision, not ``is_staff``'s.
+admin.site.has_permission = may_use_admin  # type: ignore[method-assign]
+
+
 # Set on a request for a past version's page, which shows every stored field read-only.
 VERSION_PAGE = "_tracker_version_page"
 

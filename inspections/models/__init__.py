@@ -4,6 +4,8 @@ from .choices import (
     FINDING_ORDER,
     FINDING_WORDS,
     FORCE_ROLES,
+    ONE_FORCE_READERS,
+    ONE_FORCE_ROLES,
     OVERDUE_KIND_STATUSES,
     ActionStatus,
     AddressedTo,
@@ -39,6 +41,14 @@ from .letters import (
 )
 from .meetings import MeetingPack
 from .outbox import OutboundEmail
+from .people import (
+    INVITABLE_ROLES,
+    AccessEvent,
+    AccessEventKind,
+    Invitation,
+    InvitationState,
+    TenantForce,
+)
 from .progress import (
     ActorTally,
     AppendOnlyError,
@@ -64,7 +74,12 @@ __all__ = [
     "FINDING_ORDER",
     "FINDING_WORDS",
     "FORCE_ROLES",
+    "INVITABLE_ROLES",
+    "ONE_FORCE_READERS",
+    "ONE_FORCE_ROLES",
     "OVERDUE_KIND_STATUSES",
+    "AccessEvent",
+    "AccessEventKind",
     "ActionStatus",
     "ActorTally",
     "AddressedTo",
@@ -89,6 +104,8 @@ __all__ = [
     "Governance",
     "Inspection",
     "InspectorateClosure",
+    "Invitation",
+    "InvitationState",
     "ItemState",
     "LetterPurpose",
     "LetterRecipient",
@@ -114,6 +131,7 @@ __all__ = [
     "SignInFailure",
     "Status",
     "TargetDateRevision",
+    "TenantForce",
     "User",
     "parse_reference",
     "s55_state",

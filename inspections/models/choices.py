@@ -8,9 +8,18 @@ class Role(models.TextChoices):
     FORCE_LEAD = "force_lead", "Chief constable / force lead"
     NATIONAL_ADMIN = "national_admin", "National administrator"
     VIEWER = "viewer", "Viewer"
+    OFFICE_ADMIN = "office_admin", "Office administrator"
+    SCRUTINY = "scrutiny", "Scrutiny member (panel or audit committee)"
+    # Signed in through a tenant the office uses, waiting for the office to give them a role.
+    PENDING = "pending", "Waiting for approval"
 
 
+# The roles that work on a force's items (record, sign off, write letters).
 FORCE_ROLES = frozenset({Role.PCC_STAFF, Role.FORCE_LEAD})
+# The roles that read one force's items and nothing of any other force's.
+ONE_FORCE_READERS = FORCE_ROLES | {Role.OFFICE_ADMIN, Role.SCRUTINY}
+# Every role that belongs to exactly one force.
+ONE_FORCE_ROLES = ONE_FORCE_READERS | {Role.PENDING}
 
 
 class Governance(models.TextChoices):

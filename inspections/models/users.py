@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from .choices import FORCE_ROLES, DigestFrequency, Role
+from .choices import FORCE_ROLES, ONE_FORCE_READERS, ONE_FORCE_ROLES, DigestFrequency, Role
 from .fields import PlainCharField
 
 
@@ -110,7 +110,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
-        help_text="Required for PCC staff and force leads; empty for national roles.",
+        help_text="Required for every role of one force; empty for national roles.",
     )
     job_title = PlainCharField(max_length=200, blank=True)
     # Every role signs in to the admin screens too (what each may do there is decided by its
@@ -140,12 +140,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_force_matches_role",
                 condition=(
-                    Q(role__in=sorted(FORCE_ROLES), force__isnull=False)
-                    | (~Q(role__in=sorted(FORCE_ROLES)) & Q(force__isnull=True))
+                    Q(role__in=sorted(ONE_FORCE_ROLES), force__isnull=False)
+                    | (~Q(role__in=sorted(ONE_FORCE_ROLES)) & Q(force__isnull=True))
                 ),
                 violation_error_message=(
-                    "PCC staff and force leads need a force; national administrators and "
-                    "viewers must not have one."
+                    "PCC staff, force leads, office administrators and scrutiny members need a "
+                    "force; national administrators and viewers must not have one."
                 ),
             ),
             models.CheckConstraint(name="user_role_valid", condition=Q(role__in=Role.values)),
@@ -170,6 +170,21 @@ class User(AbstractUser):
     @property
     def is_force_lead(self) -> bool:
         return self.role == Role.FORCE_LEAD and not self.is_superuser
+
+    @property
+    def reads_one_force(self) -> bool:
+        """Reads one force's items (its workers, its office administrators and scrutiny)."""
+        return self.role in ONE_FORCE_READERS and not self.is_superuser
+
+    @property
+    def is_office_admin(self) -> bool:
+        return self.role == Role.OFFICE_ADMIN and not self.is_superuser
+
+    @property
+    def reads_drafts(self) -> bool:
+        """Draft letters are the office's and the force's working papers: scrutiny members and
+        office administrators read what was sent."""
+        return self.is_superuser or self.role not in {Role.SCRUTINY, Role.OFFICE_ADMIN}
 
     @property
     def sees_all_forces(self) -> bool:

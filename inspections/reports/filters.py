@@ -213,7 +213,7 @@ class AuditFilterForm(AddressForm):
     kind = forms.ChoiceField(
         label="Kind of record",
         required=False,
-        choices=[("", "Every kind"), *((kind, kind) for kind in audit_trail.KINDS)],
+        choices=[("", "Every kind"), *((kind, kind) for kind in audit_trail.KIND_NAMES)],
     )
     since = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"])
     until = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d"])

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite, name="people-invite"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/remove/", views.person_remove, name="person-remove"),
+    path(
+        "people/invitations/<uuid:uuid>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    # The one-time link an invitation email carries: opened before its reader has an account.
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+]

@@ -1,0 +1,213 @@
+"""The people pages: an office administrator invites, approves, changes the role of and removes
+its own force's people; a national administrator anyone's. Access is decided in permissions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from inspections import permissions
+from inspections.formfields import put_errors
+from inspections.http import AuthenticatedHttpRequest
+from inspections.models import AccessEvent, Force, Invitation, Role, User
+from inspections.services import people as people_services
+
+from .forms import ROLE_HINTS, AcceptForm, InviteForm, RoleForm
+
+
+def errors_onto(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        put_errors(form, error, {})
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def managing(request: AuthenticatedHttpRequest) -> None:
+    if not permissions.can_manage_people(request.user):
+        raise PermissionDenied(
+            "Only office administrators and national administrators manage people."
+        )
+
+
+class PeopleFilter(forms.Form):
+    force = forms.ModelChoiceField(
+        queryset=Force.objects.order_by("name"), required=False, to_field_name="slug"
+    )
+
+
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    managing(request)
+    user = request.user
+    everyone = permissions.people_of(user).select_related("force")
+    invitations = Invitation.objects.select_related("force", "invited_by")
+    events = AccessEvent.objects.select_related("actor", "subject", "force")
+    chosen: Force | None = None
+    filter_form = PeopleFilter(request.GET or None)
+    if permissions.is_national_admin(user):
+        if filter_form.is_valid():
+            chosen = filter_form.cleaned_data["force"]
+        if chosen is not None:
+            everyone = everyone.filter(force=chosen)
+            invitations = invitations.filter(force=chosen)
+            events = events.filter(force=chosen)
+    else:
+        invitations = invitations.filter(force=user.force_id)
+        events = events.filter(force=user.force_id)
+    now = timezone.now()
+    ordered = everyone.order_by("last_name", "first_name", "username")
+    return render(
+        request,
+        "people/list.html",
+        {
+            "waiting": [p for p in ordered if p.is_active and p.role == Role.PENDING],
+            "active": [p for p in ordered if p.is_active and p.role != Role.PENDING],
+            "removed": [p for p in ordered if not p.is_active],
+            "invitations": list(invitations.open_at(now).order_by("expires_at")),
+            "events": list(events[:20]),
+            "filter_form": filter_form if permissions.is_national_admin(user) else None,
+            "chosen": chosen,
+        },
+    )
+
+
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    managing(request)
+    form = InviteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = people_services.invite(
+                by=request.user,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                role=Role(form.cleaned_data["role"]),
+                force=form.chosen_force(),
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}. The link works once, until "
+                f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+            )
+            return redirect("people")
+    return render(
+        request,
+        "people/invite.html",
+        {"form": form, "hints": ROLE_HINTS, "days": settings.TRACKER_INVITATION_DAYS},
+    )
+
+
+def person_or_404(request: AuthenticatedHttpRequest, pk: int) -> User:
+    managing(request)
+    person = get_object_or_404(permissions.people_of(request.user).select_related("force"), pk=pk)
+    if not permissions.can_manage_person(request.user, person):
+        raise PermissionDenied("You cannot change your own access. Ask another administrator.")
+    return person
+
+
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = person_or_404(request, pk)
+    form = RoleForm(request.POST or None, user=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        waiting = person.role == Role.PENDING
+        try:
+            people_services.change_role(
+                by=request.user,
+                person=person,
+                role=Role(form.cleaned_data["role"]),
+                force=form.chosen_force(),
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            verb = "approved as" if waiting else "is now"
+            messages.success(request, f"{person} {verb} {person.get_role_display()}.")
+            return redirect("people")
+    history = AccessEvent.objects.filter(Q(subject=person) | Q(actor=person)).select_related(
+        "actor", "subject"
+    )[:20]
+    return render(
+        request,
+        "people/person.html",
+        {"person": person, "form": form, "hints": ROLE_HINTS, "history": history},
+    )
+
+
+def person_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = person_or_404(request, pk)
+    if request.method == "POST":
+        people_services.remove(by=request.user, person=person)
+        messages.success(
+            request,
+            f"{person} can no longer sign in. Everything they recorded stays, in their name.",
+        )
+        return redirect("people")
+    return render(request, "people/remove.html", {"person": person})
+
+
+@require_POST
+def invitation_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    managing(request)
+    scoped = Invitation.objects.all()
+    if not permissions.is_national_admin(request.user):
+        scoped = scoped.filter(force=request.user.force_id)
+    invitation = get_object_or_404(scoped, uuid=uuid)
+    try:
+        people_services.withdraw_invitation(
+            by=request.user, invitation=invitation, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("people")
+
+
+@login_not_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation by choosing a username and password."""
+    found = people_services.invitation_for(token)
+    now = timezone.now()
+    if found is None:
+        return render(request, "people/invitation_gone.html", {"problem": None}, status=404)
+    state = found.state_at(now)
+    if state in people_services.INVITATION_GONE:
+        return render(
+            request,
+            "people/invitation_gone.html",
+            {"problem": people_services.INVITATION_GONE[state]},
+            status=410,
+        )
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = people_services.accept_invitation(
+                invitation=found,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                now=now,
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.get_full_name()}. You are signed in.")
+            return redirect("dashboard")
+    return render(
+        request,
+        "people/invitation.html",
+        {"invitation": found, "form": form, "token": token},
+    )

@@ -1,0 +1,236 @@
+"""People: invitations sent and accepted, people approved, their roles changed and their access
+removed, each recorded in the access trail with who did it. Nothing anybody recorded is ever
+deleted: removing someone deactivates the account, which ends their sessions at once (Django's
+backend refuses an inactive account on every request)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from inspections import reminders
+from inspections.addresses import absolute
+from inspections.history import record_author
+from inspections.models import (
+    ONE_FORCE_ROLES,
+    AccessEvent,
+    AccessEventKind,
+    Force,
+    Invitation,
+    InvitationState,
+    OutboundEmail,
+    Role,
+    User,
+)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def record_access_event(
+    *,
+    kind: AccessEventKind,
+    actor: User | None = None,
+    subject: User | None = None,
+    force: Force | None = None,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AccessEvent:
+    force_id = force.pk if force is not None else getattr(subject, "force_id", None)
+    return AccessEvent.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.pk else None,
+        subject=subject,
+        force_id=force_id,
+        detail=detail[:500],
+        ip_address=ip_address,
+    )
+
+
+def force_for_role(role: str, force: Force | None) -> Force | None:
+    """A force's roles keep their force; national roles have none."""
+    if role in ONE_FORCE_ROLES:
+        if force is None:
+            raise ValidationError({"force": "Choose the force this person works for."})
+        return force
+    return None
+
+
+def invitation_link(token: str) -> str:
+    return absolute(reverse("invitation", args=[token]))
+
+
+def invite(
+    *,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    force: Force | None,
+    now: datetime.datetime,
+) -> tuple[Invitation, str]:
+    """Make an invitation and email its one-time link. Returns it with the link's secret, which
+    is kept nowhere else (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            token_hash=hash_token(token),
+            email=email.strip(),
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            role=role,
+            force=force_for_role(role, force),
+            invited_by=by,
+            expires_at=now + datetime.timedelta(days=settings.TRACKER_INVITATION_DAYS),
+        )
+        topic = f"invitation-{invitation.pk}"
+        OutboundEmail.objects.create(
+            about=topic,
+            subject="You are invited to the recommendation tracker as "
+            f"{invitation.get_role_display()}",
+            body=render_to_string(
+                "emails/invitation.txt",
+                {"invitation": invitation, "link": invitation_link(token), "by": by},
+            ),
+            to=invitation.email,
+        )
+        record_access_event(
+            kind=AccessEventKind.INVITED,
+            actor=by,
+            force=invitation.force,
+            detail=f"{invitation} ({invitation.email})",
+        )
+        transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    return invitation, token
+
+
+def invitation_for(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("force", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+INVITATION_GONE = {
+    InvitationState.ACCEPTED: "This invitation has already been used. Sign in instead.",
+    InvitationState.EXPIRED: "This invitation has expired. Ask whoever invited you for a new one.",
+    InvitationState.WITHDRAWN: "This invitation was withdrawn. Ask whoever invited you.",
+}
+
+
+def _lock_open(invitation: Invitation, now: datetime.datetime) -> Invitation:
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    state = locked.state_at(now)
+    if state != InvitationState.OPEN:
+        raise ValidationError(INVITATION_GONE[state])
+    return locked
+
+
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    username: str,
+    password: str | None,
+    now: datetime.datetime,
+) -> User:
+    """Make the invited person's account (with a password, or none for a Microsoft sign-in,
+    which the caller binds) and use the invitation up, once."""
+    with transaction.atomic():
+        locked = _lock_open(invitation, now)
+        if User.objects.filter(username__iexact=User.normalize_username(username)).exists():
+            raise ValidationError(
+                {"username": "Someone already has that username. Choose another."}
+            )
+        user = User(
+            username=User.normalize_username(username),
+            first_name=locked.first_name,
+            last_name=locked.last_name,
+            email=locked.email,
+            role=locked.role,
+            force_id=locked.force_id,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        record_author(user, locked.invited_by)
+        user.save()
+        locked.accepted_at = now
+        locked.accepted_by = user
+        locked.save(update_fields=["accepted_at", "accepted_by"])
+        record_access_event(
+            kind=AccessEventKind.INVITATION_ACCEPTED,
+            actor=user,
+            subject=user,
+            detail=f"Invited by {locked.invited_by} as {locked.get_role_display()}",
+        )
+    return user
+
+
+def withdraw_invitation(*, by: User, invitation: Invitation, now: datetime.datetime) -> None:
+    with transaction.atomic():
+        locked = _lock_open(invitation, now)
+        locked.withdrawn_at = now
+        locked.save(update_fields=["withdrawn_at"])
+        record_access_event(
+            kind=AccessEventKind.INVITATION_WITHDRAWN,
+            actor=by,
+            force=locked.force,
+            detail=f"{locked} ({locked.email})",
+        )
+
+
+def change_role(*, by: User, person: User, role: Role, force: Force | None) -> None:
+    """Give someone a role (approving them, when they were waiting for approval)."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if not locked.is_active:
+            raise ValidationError("This person's access was removed.")
+        before = locked.get_role_display()
+        waiting = locked.role == Role.PENDING
+        locked.role = role
+        locked.force = force_for_role(role, force)
+        locked.full_clean(exclude=["password"])
+        record_author(locked, by)
+        locked.save(update_fields=["role", "force"])
+        record_access_event(
+            kind=AccessEventKind.APPROVED if waiting else AccessEventKind.ROLE_CHANGED,
+            actor=by,
+            subject=locked,
+            detail=f"As {locked.get_role_display()}"
+            if waiting
+            else f"From {before} to {locked.get_role_display()}",
+        )
+    person.refresh_from_db()
+
+
+def remove(*, by: User, person: User) -> None:
+    """Take someone's access away. Their account stays, so everything they recorded keeps its
+    author; their sessions end at their next request."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if not locked.is_active:
+            return
+        locked.is_active = False
+        record_author(locked, by)
+        locked.save(update_fields=["is_active"])
+        record_access_event(
+            kind=AccessEventKind.REMOVED,
+            actor=by,
+            subject=locked,
+            detail=f"Was {locked.get_role_display()}",
+        )
+    person.refresh_from_db()
