@@ -149,6 +149,17 @@ class ThrottledSignInMixin:
         SignInFailure.objects.filter(username=username).delete()
         return cleaned
 
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)  # type: ignore[misc]
+        # Where Microsoft sign-in is the only way in, a password opens only the national
+        # administrators' break-glass accounts.
+        if settings.TRACKER_SSO_ONLY and not getattr(user, "is_national_admin", False):
+            raise ValidationError(
+                "Sign in with your organisation's Microsoft account: passwords are kept for "
+                "national administrators only.",
+                code="sso_only",
+            )
+
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
     pass

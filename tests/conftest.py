@@ -469,3 +469,34 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         "pack_region": pack_region,
         "update_a": update_a,
     }
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The tests' own OpenID Connect provider on localhost (tests/oidc_provider.py)."""
+    from .oidc_provider import Provider
+
+    provider = Provider()
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def sso(settings, oidc_provider):
+    """Microsoft sign-in set up against the local provider, for its two tenants."""
+    from .oidc_provider import CLIENT_ID, CLIENT_SECRET, TENANT_ONE, TENANT_TWO
+
+    settings.TRACKER_SSO_CLIENT_ID = CLIENT_ID
+    settings.TRACKER_SSO_CLIENT_SECRET = CLIENT_SECRET
+    settings.TRACKER_SSO_TENANTS = [TENANT_ONE, TENANT_TWO]
+    settings.TRACKER_SSO_AUTHORITY = oidc_provider.url
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "entra": {
+            "APPS": [{"client_id": CLIENT_ID, "secret": CLIENT_SECRET, "key": ""}],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    }
+    # As settings.py allows the authority as a form's target when sign-in is set up.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", oidc_provider.url]}
+    oidc_provider.next_identity = None
+    return oidc_provider

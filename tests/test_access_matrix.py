@@ -405,6 +405,14 @@ SITE = {
         lambda w: [w["invitation_token"]],
         row("200 200 200 200 200 200 200 200 200"),
     ),
+    # Sign in with Microsoft (set up here against the local provider): the page before Microsoft,
+    # Microsoft's answer (refused without a code), and accepting an invitation (a POST).
+    "entra_login": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "entra_callback": (lambda w: [], row("403 403 403 403 403 403 403 403 403")),
+    "invitation-microsoft": (
+        lambda w: [w["invitation_token"]],
+        row("405 405 405 405 405 405 405 405 405"),
+    ),
     "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),
     "password-change-done": (lambda w: [], EVERYONE),
@@ -478,7 +486,7 @@ def clients(world) -> dict[str, Client]:
     return {"anon": Client(), **{role: login(user) for role, user in cast.by_role().items()}}
 
 
-def test_every_url_is_in_the_table(world):
+def test_every_url_is_in_the_table(world, sso):
     covered = {label.split(" [")[0] for label in expected_urls(world)}
     missing = sorted(all_url_names() - covered)
     assert missing == [], f"URLs with no row in the access table: {missing}"
@@ -498,7 +506,7 @@ MAY_NOT_READ_NOTES = {
 }
 
 
-def test_every_role_gets_the_expected_answer(world):
+def test_every_role_gets_the_expected_answer(world, sso):
     problems = []
     seen_markers: set[str] = set()
     people = clients(world)

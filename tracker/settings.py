@@ -64,7 +64,12 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
+    # Sign in with Microsoft: allauth's social accounts, with the tracker's own Entra provider.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "inspections",
+    "inspections.sso",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     # Every page needs a sign-in unless it is explicitly marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Someone signed in without a role yet sees only that they are waiting for approval.
     "inspections.people.middleware.WaitingForApproval",
     # A NUL in any field is refused with one clear 400 before a view (or the database) sees it.
@@ -134,6 +140,8 @@ AUTH_USER_MODEL = "inspections.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in the account a Microsoft sign-in was linked to (allauth's login flow).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +266,47 @@ TRACKER_SIGN_IN_LOCKOUT_MINUTES = 15
 TRACKER_PASSWORD_RESET_MAX_PER_ADDRESS = 3
 TRACKER_PASSWORD_RESET_MAX_PER_CLIENT = 10
 TRACKER_PASSWORD_RESET_MINUTES = 60
+# Sign in with Microsoft Entra ID (OpenID Connect). Offered once the client id and at least one
+# tenant are set; a token from any tenant not listed is refused.
+TRACKER_SSO_CLIENT_ID = os.environ.get("TRACKER_SSO_CLIENT_ID", "")
+TRACKER_SSO_CLIENT_SECRET = os.environ.get("TRACKER_SSO_CLIENT_SECRET", "")
+TRACKER_SSO_TENANTS = [
+    tenant.strip().lower()
+    for tenant in os.environ.get("TRACKER_SSO_TENANTS", "").split(",")
+    if tenant.strip()
+]
+# Where the tenants' endpoints live: Microsoft's, or the tests' own provider.
+TRACKER_SSO_AUTHORITY = os.environ.get(
+    "TRACKER_SSO_AUTHORITY", "https://login.microsoftonline.com"
+).rstrip("/")
+# Microsoft sign-in the only way in, except national administrators' local (break-glass) ones.
+TRACKER_SSO_ONLY = os.environ.get("TRACKER_SSO_ONLY", "").lower() in {"1", "true", "yes"}
+
+# The sign-in form's button posts to the tracker, which sends the browser on to Microsoft:
+# browsers hold that redirect to the page's form-action.
+if TRACKER_SSO_CLIENT_ID:
+    SECURE_CSP["form-action"] = [CSP.SELF, TRACKER_SSO_AUTHORITY]
+
+SOCIALACCOUNT_ADAPTER = "inspections.sso.adapter.TrackerSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "entra": {
+        "APPS": [
+            {"client_id": TRACKER_SSO_CLIENT_ID, "secret": TRACKER_SSO_CLIENT_SECRET, "key": ""}
+        ]
+        if TRACKER_SSO_CLIENT_ID
+        else [],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+# Accounts are linked on the token's tid + oid, never on an email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+
 # How long an invitation's one-time link works.
 TRACKER_INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))
 # The load balancers' own addresses: only a request arriving from one of them has its

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("", include("inspections.account.urls")),
     path("", include("inspections.people.urls")),
+    path("sso/", include("inspections.sso.urls")),
     path("", include("inspections.entry.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -15,6 +18,7 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEventKind, User
 from inspections.services.people import record_access_event
 from inspections.signin import SignInForm, ThrottledPasswordResetForm, client_ip
+from inspections.sso.config import sso_enabled
 
 from .forms import DigestForm
 
@@ -67,6 +71,13 @@ class SignInView(auth_views.LoginView):
 
     template_name = "registration/sign_in.html"
     authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "sso": sso_enabled(),
+            "sso_only": settings.TRACKER_SSO_ONLY,
+        }
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

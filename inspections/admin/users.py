@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -18,6 +20,11 @@ from .base import ScopedAdminMixin
 
 # Roles replace groups: one concept for who may do what.
 admin.site.unregister(Group)
+# allauth's screens: its email addresses are not used (accounts are never matched on email),
+# the Microsoft app is configured from the environment, tokens are not kept, and a person's
+# linked Microsoft account is shown on their people page.
+for allauth_model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
+    admin.site.unregister(allauth_model)
 
 
 @admin.register(User)

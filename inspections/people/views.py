@@ -3,6 +3,7 @@ its own force's people; a national administrator anyone's. Access is decided in 
 
 from __future__ import annotations
 
+from allauth.socialaccount.models import SocialAccount
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +21,7 @@ from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEvent, Force, Invitation, Role, User
 from inspections.services import people as people_services
+from inspections.sso.config import sso_enabled
 
 from .forms import ROLE_HINTS, AcceptForm, InviteForm, RoleForm
 
@@ -142,7 +144,13 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person.html",
-        {"person": person, "form": form, "hints": ROLE_HINTS, "history": history},
+        {
+            "person": person,
+            "form": form,
+            "hints": ROLE_HINTS,
+            "history": history,
+            "microsoft": SocialAccount.objects.filter(user=person, provider="entra").first(),
+        },
     )
 
 
@@ -178,7 +186,8 @@ def invitation_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpRes
 
 @login_not_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Accept an invitation by choosing a username and password."""
+    """Accept an invitation: with a Microsoft account where that sign-in is set up, or by
+    choosing a username and password where local accounts are allowed."""
     found = people_services.invitation_for(token)
     now = timezone.now()
     if found is None:
@@ -191,8 +200,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"problem": people_services.INVITATION_GONE[state]},
             status=410,
         )
-    form = AcceptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Where Microsoft sign-in is the only way in, an invitation is accepted only through it.
+    form = None if settings.TRACKER_SSO_ONLY else AcceptForm(request.POST or None)
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
             user = people_services.accept_invitation(
                 invitation=found,
@@ -209,5 +219,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "people/invitation.html",
-        {"invitation": found, "form": form, "token": token},
+        {"invitation": found, "form": form, "token": token, "sso": sso_enabled()},
     )

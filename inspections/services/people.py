@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import secrets
 
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +28,7 @@ from inspections.models import (
     InvitationState,
     OutboundEmail,
     Role,
+    TenantForce,
     User,
 )
 
@@ -234,3 +236,87 @@ def remove(*, by: User, person: User) -> None:
             detail=f"Was {locked.get_role_display()}",
         )
     person.refresh_from_db()
+
+
+# --- Microsoft sign-in ------------------------------------------------------------------------
+
+
+class AccessRefused(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def unique_username(shown: str) -> str:
+    """The name Microsoft shows for the person, made unique: it is only a label, since the
+    account is found by its tenant and object ids."""
+    base = User.normalize_username(shown)[:140] or "microsoft-user"
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def admit_from_microsoft(
+    *,
+    tenant_id: str,
+    object_id: str,
+    claims: dict[str, object],
+    username: str,
+    invitation_pk: int | None,
+    now: datetime.datetime,
+) -> User:
+    """The account for a first Microsoft sign-in, linked to its tid + oid: the invitation's, if
+    one is being accepted; else one waiting for approval, if the tenant serves exactly one
+    force. Roles and forces never come from the token's claims."""
+    with transaction.atomic():
+        if invitation_pk is not None:
+            invitation = Invitation.objects.filter(pk=invitation_pk).first()
+            if invitation is None:
+                raise AccessRefused("That invitation no longer exists.", "invitation gone")
+            try:
+                user = accept_invitation(
+                    invitation=invitation,
+                    username=unique_username(username),
+                    password=None,
+                    now=now,
+                )
+            except ValidationError as error:
+                raise AccessRefused(" ".join(error.messages), "invitation not open") from error
+        else:
+            forces = list(
+                TenantForce.objects.filter(tenant_id__iexact=tenant_id)
+                .values_list("force", flat=True)
+                .distinct()
+            )
+            if len(forces) != 1:
+                raise AccessRefused(
+                    "You need an invitation to use the tracker. Ask your office administrator "
+                    "to invite you, then open the link in the invitation email.",
+                    "no invitation; tenant serves no force"
+                    if not forces
+                    else f"no invitation; tenant serves {len(forces)} forces",
+                )
+            user = User(
+                username=unique_username(username),
+                role=Role.PENDING,
+                force_id=forces[0],
+                email=str(claims.get("email") or ""),
+                first_name=str(claims.get("given_name") or "")[:150],
+                last_name=str(claims.get("family_name") or "")[:150],
+            )
+            user.set_unusable_password()
+            user.full_clean(exclude=["password"])
+            user.save()
+            record_access_event(
+                kind=AccessEventKind.WAITING,
+                actor=user,
+                subject=user,
+                detail=f"Signed in with Microsoft from tenant {tenant_id}",
+            )
+        SocialAccount.objects.create(
+            user=user, provider="entra", uid=f"{tenant_id}:{object_id}", extra_data=claims
+        )
+    return user
