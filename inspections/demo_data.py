@@ -99,6 +99,22 @@ DEMO_LOGINS = (
         "National tracker administrator",
     ),
     DemoLogin("viewer", Role.VIEWER, None, "Chris", "Bell", "Inspectorate liaison"),
+    DemoLogin(
+        "westmercia.office",
+        Role.OFFICE_ADMIN,
+        "West Mercia Police",
+        "Alex",
+        "Morgan",
+        "Business manager, Office of the PCC",
+    ),
+    DemoLogin(
+        "westmercia.panel",
+        Role.SCRUTINY,
+        "West Mercia Police",
+        "Pat",
+        "Evans",
+        "Member, West Mercia Police and Crime Panel",
+    ),
 )
 
 TOPICS = {

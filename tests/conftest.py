@@ -30,6 +30,7 @@ from inspections.models import (
     Scope,
     Status,
     TargetDateRevision,
+    TenantForce,
     User,
 )
 from inspections.services import people as people_services
@@ -427,9 +428,13 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         force=cast.force_a,
         now=timezone.now(),
     )
+    tenant_a = TenantForce.objects.create(
+        tenant_id="11111111-1111-4111-8111-111111111111", force=cast.force_a, name="Alphashire"
+    )
     return {
         "cast": cast,
         "draft_a": draft_a,
+        "tenant_a": tenant_a,
         "invitation_a": invitation_a,
         "invitation_token": invitation_token,
         "A": {

@@ -395,6 +395,12 @@ SITE = {
     "people": (lambda w: [], PEOPLE_MANAGERS),
     "people-invite": (lambda w: [], PEOPLE_MANAGERS),
     "person": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
+    # Which Microsoft tenant serves which force: national administrators.
+    "tenants": (lambda w: [], ADMIN_ONLY),
+    "tenant-remove": (
+        lambda w: [w["tenant_a"].pk],
+        row("302 405 405 405 405 405 405 405 405"),
+    ),
     "person-remove": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
     "invitation-withdraw": (
         lambda w: [w["invitation_a"].uuid],

@@ -120,6 +120,8 @@ WRITERS["extensions"] = NOBODY
 PEOPLE_MANAGERS = row("- - - - - - w - w")
 for name in ("people-invite", "person", "person-remove", "invitation-withdraw"):
     WRITERS[name] = PEOPLE_MANAGERS
+WRITERS["tenants"] = ADMIN
+WRITERS["tenant-remove"] = ADMIN
 # Whoever holds an invitation's one-time link may accept it: that is the link's point.
 WRITERS["invitation"] = row("w w w w w w w w w")
 # Both only send the browser to Microsoft (the invitation waits in the session): no data.

@@ -19,6 +19,7 @@ from inspections.models import (
     Invitation,
     ProgressLetter,
     Role,
+    TenantForce,
     User,
 )
 from inspections.services import people as people_services
@@ -243,3 +244,44 @@ def test_scrutiny_reads_its_force_but_no_internal_note_and_writes_nothing(world)
     assert client.get(reverse("force", args=[cast.force_b.slug])).status_code == 404
     search = client.get(reverse("search"), {"q": GUARDED_MARKERS["A"]}).content.decode()
     assert "Internal note" not in search
+
+
+def test_national_administrators_say_which_tenant_serves_which_force(cast):
+    admin = login(cast.admin)
+    bad = admin.post(reverse("tenants"), {"tenant_id": "not-a-guid", "force": cast.force_a.pk})
+    assert "Enter the tenant ID as Entra ID shows it" in bad.content.decode()
+    assert not TenantForce.objects.exists()
+    tenant = "AAAAAAAA-1111-4111-8111-111111111111"
+    good = admin.post(
+        reverse("tenants"), {"tenant_id": tenant, "force": cast.force_a.pk, "name": "OPCC"}
+    )
+    assert good.status_code == 302
+    rule = TenantForce.objects.get()
+    assert (rule.tenant_id, rule.force) == (tenant.lower(), cast.force_a)
+    twice = admin.post(reverse("tenants"), {"tenant_id": tenant, "force": cast.force_a.pk})
+    assert "already serves" in twice.content.decode()
+    assert TenantForce.objects.count() == 1
+    TenantForce.objects.create(tenant_id="bbbbbbbb-1111-4111-8111-111111111111", force=cast.force_b)
+
+    office_page = login(cast.office_a).get(reverse("people")).content.decode()
+    assert tenant.lower() in office_page
+    assert "bbbbbbbb-1111" not in office_page
+    assert login(cast.office_a).post(reverse("tenants"), {"tenant_id": tenant}).status_code == 403
+    assert login(cast.office_a).post(reverse("tenant-remove", args=[rule.pk])).status_code == 403
+    admin.post(reverse("tenant-remove", args=[rule.pk]))
+    assert not TenantForce.objects.filter(pk=rule.pk).exists()
+    kinds = set(AccessEvent.objects.values_list("kind", flat=True))
+    assert {AccessEventKind.TENANT_ADDED, AccessEventKind.TENANT_REMOVED} <= kinds
+
+
+def test_the_audit_trail_lists_sign_ins_and_access_changes(cast):
+    Client().post(reverse("sign-in"), {"username": "pcc_a", "password": "correct-horse-battery"})
+    people_services.remove(by=cast.office_a, person=cast.lead_a)
+    page = login(cast.admin).get(reverse("audit"), {"kind": "access"}).content.decode()
+    table = page.partition("<table")[2]
+    assert ">Signed in<" in table
+    assert ">Removed<" in table
+    assert "office_a" in table
+    theirs = login(cast.admin).get(reverse("audit"), {"user": "office_a"}).content.decode()
+    assert ">Signed in<" not in theirs.partition("<table")[2]
+    assert ">Removed<" in theirs.partition("<table")[2]

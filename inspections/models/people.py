@@ -102,7 +102,9 @@ class TenantForce(models.Model):
     a tenant that serves exactly one force waits for that force's office to approve them; from
     a tenant that serves several, only an invitation lets them in."""
 
-    tenant_id = models.CharField(max_length=64, help_text="The tenant's id (a GUID).")
+    tenant_id = models.CharField(
+        max_length=36, help_text="The tenant's id, a GUID (lower case), as Entra ID shows it."
+    )
     force = models.ForeignKey("inspections.Force", on_delete=models.CASCADE, related_name="tenants")
     name = PlainCharField(max_length=200, blank=True, help_text="Whose tenant it is.")
 
@@ -127,6 +129,8 @@ class AccessEventKind(models.TextChoices):
     APPROVED = "approved", "Approved"
     ROLE_CHANGED = "role_changed", "Role changed"
     REMOVED = "removed", "Removed"
+    TENANT_ADDED = "tenant_added", "Microsoft tenant added to a force"
+    TENANT_REMOVED = "tenant_removed", "Microsoft tenant taken off a force"
 
 
 class AccessEvent(models.Model):

@@ -134,3 +134,32 @@ class AcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+GUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class TenantForm(forms.Form):
+    tenant_id = forms.RegexField(
+        label="Tenant ID",
+        regex=GUID,
+        help_text="The organisation's Directory (tenant) ID from Microsoft Entra ID, like "
+        "72f988bf-86f1-41af-91ab-2d7cd011db47.",
+        error_messages={
+            "required": "Enter the tenant ID.",
+            "invalid": "Enter the tenant ID as Entra ID shows it: 32 letters and digits in "
+            "groups of 8, 4, 4, 4 and 12, with hyphens.",
+        },
+    )
+    force = forms.ModelChoiceField(
+        label="Force it serves",
+        queryset=Force.objects.order_by("name"),
+        error_messages={"required": "Choose the force whose people use this tenant."},
+    )
+    name = PlainTextFormField(
+        label="Whose tenant it is",
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text, validate_one_line],
+        help_text="For example, Office of the PCC or the force itself.",
+    )

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="people-invite"),
+    path("people/tenants/", views.tenants, name="tenants"),
+    path("people/tenants/<int:pk>/remove/", views.tenant_remove, name="tenant-remove"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/remove/", views.person_remove, name="person-remove"),
     path(

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from inspections import permissions
 from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import AccessEvent, Force, Invitation, Role, User
+from inspections.models import AccessEvent, Force, Invitation, Role, TenantForce, User
 from inspections.services import people as people_services
 from inspections.sso.config import sso_enabled
 
-from .forms import ROLE_HINTS, AcceptForm, InviteForm, RoleForm
+from .forms import ROLE_HINTS, AcceptForm, InviteForm, RoleForm, TenantForm
 
 
 def errors_onto(form: forms.Form, error: ValidationError) -> None:
@@ -78,6 +78,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             "events": list(events[:20]),
             "filter_form": filter_form if permissions.is_national_admin(user) else None,
             "chosen": chosen,
+            "tenants": list(
+                permissions.scope_queryset(user, TenantForce.objects.select_related("force"))
+                .filter(**({"force": chosen} if chosen else {}))
+                .order_by("force__name", "tenant_id")
+            ),
         },
     )
 
@@ -221,3 +226,43 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "people/invitation.html",
         {"invitation": found, "form": form, "token": token, "sso": sso_enabled()},
     )
+
+
+def tenants(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Which organisation's Microsoft tenant serves which force: national administrators."""
+    if not permissions.is_national_admin(request.user):
+        raise PermissionDenied("Only national administrators say which tenant serves a force.")
+    form = TenantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = people_services.add_tenant(
+                by=request.user,
+                tenant_id=form.cleaned_data["tenant_id"],
+                force=form.cleaned_data["force"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, f"Tenant {rule.tenant_id} now serves {rule.force.name}.")
+            return redirect("tenants")
+    rules = TenantForce.objects.select_related("force").order_by("tenant_id", "force__name")
+    return render(
+        request,
+        "people/tenants.html",
+        {"form": form, "rules": list(rules), "sso": sso_enabled()},
+    )
+
+
+@require_POST
+def tenant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not permissions.is_national_admin(request.user):
+        raise PermissionDenied("Only national administrators say which tenant serves a force.")
+    rule = get_object_or_404(TenantForce.objects.select_related("force"), pk=pk)
+    people_services.remove_tenant(by=request.user, rule=rule)
+    messages.success(
+        request,
+        f"Tenant {rule.tenant_id} no longer serves {rule.force.name}. People already let in "
+        "keep their access.",
+    )
+    return redirect("tenants")

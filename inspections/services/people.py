@@ -320,3 +320,25 @@ def admit_from_microsoft(
             user=user, provider="entra", uid=f"{tenant_id}:{object_id}", extra_data=claims
         )
     return user
+
+
+def add_tenant(*, by: User, tenant_id: str, force: Force, name: str) -> TenantForce:
+    """A rule that a Microsoft tenant serves a force: its people who sign in without an
+    invitation wait for that force's office to approve them (if it serves no other force)."""
+    tenant = tenant_id.strip().lower()
+    with transaction.atomic():
+        if TenantForce.objects.filter(tenant_id=tenant, force=force).exists():
+            raise ValidationError({"tenant_id": f"That tenant already serves {force.name}."})
+        rule = TenantForce.objects.create(tenant_id=tenant, force=force, name=name.strip())
+        record_access_event(
+            kind=AccessEventKind.TENANT_ADDED, actor=by, force=force, detail=str(rule)
+        )
+    return rule
+
+
+def remove_tenant(*, by: User, rule: TenantForce) -> None:
+    with transaction.atomic():
+        record_access_event(
+            kind=AccessEventKind.TENANT_REMOVED, actor=by, force=rule.force, detail=str(rule)
+        )
+        rule.delete()
