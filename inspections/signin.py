@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -27,6 +28,15 @@ from django.utils import timezone
 
 from .models import PasswordResetRequest, SignInFailure, User
 from .models.users import canonical_username
+
+
+def has_two_factor(user: object) -> bool:
+    """Whether a local account has turned on two-factor authentication (allauth's TOTP)."""
+    return bool(
+        Authenticator.objects.filter(
+            user_id=getattr(user, "pk", None), type=Authenticator.Type.TOTP
+        ).exists()
+    )
 
 
 def valid_ip(value: str) -> str | None:
@@ -166,7 +176,15 @@ class SignInForm(ThrottledSignInMixin, AuthenticationForm):
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        # The admin's own sign-in asks for no second factor: such accounts use the service's.
+        if has_two_factor(user):
+            raise ValidationError(
+                "Sign in on the service's sign-in page (/sign-in/), which asks for your "
+                "two-factor code.",
+                code="two_factor",
+            )
 
 
 def reset_email_allowed(email: str, ip: str | None) -> bool:

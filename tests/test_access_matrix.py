@@ -422,6 +422,10 @@ SITE = {
     "search": (lambda w: [], EVERYONE),
     "password-change": (lambda w: [], EVERYONE),
     "password-change-done": (lambda w: [], EVERYONE),
+    # Your own second factor; and the code after the password (nothing pending here: back to
+    # the sign-in).
+    "two-factor": (lambda w: [], EVERYONE),
+    "sign-in-code": (lambda w: [], row("302 302 302 302 302 302 302 302 302")),
     # Reaching these needs no sign-in: that is their point.
     "password-reset": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
     "password-reset-sent": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),

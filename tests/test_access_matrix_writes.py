@@ -28,7 +28,7 @@ ADMIN = row("- - - - - - w - -")
 FORCE_A_AND_ADMIN = row("- w w - - - w - -")
 FORCE_B_AND_ADMIN = row("- - - w w - w - -")
 FORCE_PEOPLE_AND_ADMIN = row("- w w w w - w - -")
-SIGNED_IN = row("- w w w w w w - -")
+SIGNED_IN = row("- w w w w w w w w")
 
 # Who may write through the form that posts to each URL of the access table. History and
 # version pages are read-only for everyone: history is corrected by new records, not reverts.
@@ -77,6 +77,8 @@ WRITERS["admin:password_change"] = SIGNED_IN
 # A person's own digest setting and password: only their own row changes.
 WRITERS["account"] = row("- w w w w - - - -")
 WRITERS["password-change"] = SIGNED_IN
+# Everyone's own second factor (a wrong code changes nothing).
+WRITERS["two-factor"] = SIGNED_IN
 WRITERS["password-reset"] = NOBODY  # it sends an email; it writes nothing
 WRITERS["item-update"] = FORCE_A_AND_ADMIN
 # A force's s.55 response is its PCC office's: recorded, withdrawn and published by its staff.

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Two-factor authentication for local accounts: TOTP and recovery codes.
+    "allauth.mfa",
     "inspections",
     "inspections.sso",
 ]
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Someone signed in without a role yet sees only that they are waiting for approval.
     "inspections.people.middleware.WaitingForApproval",
+    # National administrators with a password set up two-factor authentication first (production).
+    "inspections.account.middleware.TwoFactorRequired",
     # A NUL in any field is refused with one clear 400 before a view (or the database) sees it.
     "inspections.middleware.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -280,7 +284,7 @@ TRACKER_SSO_AUTHORITY = os.environ.get(
     "TRACKER_SSO_AUTHORITY", "https://login.microsoftonline.com"
 ).rstrip("/")
 # Microsoft sign-in the only way in, except national administrators' local (break-glass) ones.
-TRACKER_SSO_ONLY = os.environ.get("TRACKER_SSO_ONLY", "").lower() in {"1", "true", "yes"}
+TRACKER_SSO_ONLY = env_bool("TRACKER_SSO_ONLY", False)
 
 # The sign-in form's button posts to the tracker, which sends the browser on to Microsoft:
 # browsers hold that redirect to the page's form-action.
@@ -306,6 +310,18 @@ SOCIALACCOUNT_EMAIL_REQUIRED = False
 SOCIALACCOUNT_QUERY_EMAIL = False
 SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
+
+# Two-factor authentication (allauth's MFA) for local accounts: TOTP and recovery codes, the
+# secrets encrypted in the database. Required of national administrators with a password in
+# production (set false only for a training copy).
+MFA_ADAPTER = "inspections.account.mfa_adapter.TrackerMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code from the 30 seconds before or after also counts (a phone's clock drifts); each code
+# works once.
+MFA_TOTP_TOLERANCE = 1
+TRACKER_MFA_REQUIRED_FOR_NATIONAL_ADMINS = env_bool(
+    "TRACKER_MFA_REQUIRED_FOR_NATIONAL_ADMINS", not DEBUG
+)
 
 # How long an invitation's one-time link works.
 TRACKER_INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))

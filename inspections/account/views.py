@@ -17,10 +17,11 @@ from inspections.history import record_author
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEventKind, User
 from inspections.services.people import record_access_event
-from inspections.signin import SignInForm, ThrottledPasswordResetForm, client_ip
+from inspections.signin import SignInForm, ThrottledPasswordResetForm, client_ip, has_two_factor
 from inspections.sso.config import sso_enabled
 
 from .forms import DigestForm
+from .two_factor import start_second_factor
 
 
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -37,7 +38,11 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, f"Reminder emails: {request.user.get_digest_frequency_display().lower()}."
         )
         return redirect("account")
-    return render(request, "account/account.html", {"form": form})
+    return render(
+        request,
+        "account/account.html",
+        {"form": form, "two_factor": has_two_factor(request.user)},
+    )
 
 
 password_change = auth_views.PasswordChangeView.as_view(
@@ -80,6 +85,8 @@ class SignInView(auth_views.LoginView):
         }
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        if has_two_factor(form.get_user()):
+            return start_second_factor(self.request, form.get_user(), self.get_success_url())
         response = super().form_valid(form)
         user = self.request.user
         if isinstance(user, User):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -23,7 +24,8 @@ admin.site.unregister(Group)
 # allauth's screens: its email addresses are not used (accounts are never matched on email),
 # the Microsoft app is configured from the environment, tokens are not kept, and a person's
 # linked Microsoft account is shown on their people page.
-for allauth_model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
+# Second factors are set up and turned off by their owner on their account page.
+for allauth_model in (EmailAddress, SocialAccount, SocialApp, SocialToken, Authenticator):
     admin.site.unregister(allauth_model)
 
 

@@ -129,6 +129,9 @@ class AccessEventKind(models.TextChoices):
     APPROVED = "approved", "Approved"
     ROLE_CHANGED = "role_changed", "Role changed"
     REMOVED = "removed", "Removed"
+    TWO_FACTOR_ON = "two_factor_on", "Two-factor authentication turned on"
+    TWO_FACTOR_OFF = "two_factor_off", "Two-factor authentication turned off"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
     TENANT_ADDED = "tenant_added", "Microsoft tenant added to a force"
     TENANT_REMOVED = "tenant_removed", "Microsoft tenant taken off a force"
 

@@ -9,6 +9,9 @@ import datetime
 import hashlib
 import secrets
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -342,3 +345,47 @@ def remove_tenant(*, by: User, rule: TenantForce) -> None:
             kind=AccessEventKind.TENANT_REMOVED, actor=by, force=rule.force, detail=str(rule)
         )
         rule.delete()
+
+
+# --- two-factor authentication (local accounts) ----------------------------------------------
+
+WRONG_CODE = "That code is wrong or has been used: enter the 6 digits your app shows now."
+
+
+def turn_on_two_factor(*, user: User, secret: str, code: str) -> list[str]:
+    """Turn on TOTP for a local account once it has proved it holds the secret, with a set of
+    recovery codes; returns the codes, shown to the person once."""
+    if not validate_totp_code(secret, code.strip()):
+        raise ValidationError({"code": WRONG_CODE})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if Authenticator.objects.filter(user=locked, type=Authenticator.Type.TOTP).exists():
+            raise ValidationError("Two-factor authentication is already on.")
+        TOTP.activate(locked, secret)
+        codes: list[str] = list(RecoveryCodes.activate(locked).get_unused_codes())
+        record_access_event(kind=AccessEventKind.TWO_FACTOR_ON, actor=locked, subject=locked)
+    return codes
+
+
+def second_factor_ok(*, user: User, code: str) -> bool:
+    """Whether ``code`` is the person's current TOTP code or an unused recovery code (either
+    is then used up)."""
+    code = code.strip().replace(" ", "")
+    for authenticator in Authenticator.objects.filter(user=user):
+        if authenticator.type == Authenticator.Type.TOTP and TOTP(authenticator).validate_code(
+            code
+        ):
+            return True
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES and RecoveryCodes(
+            authenticator
+        ).validate_code(code):
+            return True
+    return False
+
+
+def turn_off_two_factor(*, user: User, code: str) -> None:
+    with transaction.atomic():
+        if not second_factor_ok(user=user, code=code):
+            raise ValidationError({"code": WRONG_CODE})
+        Authenticator.objects.filter(user=user).delete()
+        record_access_event(kind=AccessEventKind.TWO_FACTOR_OFF, actor=user, subject=user)
