@@ -145,7 +145,14 @@ def test_demo_data(django_assert_max_num_queries):
         assert username in output
         assert User.objects.get(username=username).check_password("tracker-demo-2023")
     roles = set(User.objects.values_list("role", flat=True))
-    assert roles == {"pcc_staff", "force_lead", "national_admin", "viewer"}
+    assert roles == {
+        "pcc_staff",
+        "force_lead",
+        "national_admin",
+        "viewer",
+        "office_admin",
+        "scrutiny",
+    }
 
     # West Mercia: the seed letter's words, in the status they imply, as of 4 September 2023.
     letter = json.loads(SEED_LETTER.read_text())
