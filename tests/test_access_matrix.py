@@ -262,6 +262,7 @@ SITE = {
     "reports": (lambda w: [], EVERYONE),
     # National administrators enter any report; PCC staff one addressed to their force alone.
     "report-new": (lambda w: [], row("302 200 403 200 403 403 200 403 403")),
+    "report-import": (lambda w: [], row("302 200 403 200 403 403 200 403 403")),
     "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "dependency-delivered": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),

@@ -97,6 +97,7 @@ WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-agreed-date"] = NOBODY  # the world's finding has a deadline: nothing to agree
 WRITERS["item-review"] = row("- - w - - - - - -")
+WRITERS["report-import"] = row("- w - w - - w - -")
 WRITERS["report-new"] = row("- w - w - - w - -")
 WRITERS["report-edit"] = row("- w - - - - w - -")
 WRITERS["report-publish"] = row("- w - - - - w - -")

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet, modelformset_factory
-from django.utils.text import slugify
 
+from inspections import services
 from inspections.formfields import GovukDateField
 from inspections.models import (
     AddressedTo,
@@ -23,6 +23,7 @@ from inspections.models import (
     Recommendation,
     Scope,
 )
+from inspections.reader.documents import MAX_BYTES as READ_LIMIT
 
 GOVUK = {
     forms.TextInput: "govuk-input",
@@ -91,11 +92,7 @@ class ReportForm(forms.ModelForm):
 
 
 def unique_slug(words: str) -> str:
-    base = slugify(words)[:90] or "report"
-    slug, n = base, 2
-    while Inspection.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return services.unique_inspection_slug(words)
 
 
 class FindingForm(forms.ModelForm):
@@ -270,3 +267,39 @@ def delivery_recorded(moved: list[ForceImplementation]) -> str:
         f"Recorded. {len(moved)} item{'s'[: len(moved) != 1]} in {forces} "
         f"force{'s'[: forces != 1]} now need review; those forces have been emailed."
     )
+
+
+class ImportForm(forms.Form):
+    """A report as its document: a saved HTML page or a PDF, or its text pasted."""
+
+    document = forms.FileField(
+        label="The report's document",
+        required=False,
+        help_text="The report saved from its web page (.html), or its PDF.",
+    )
+    text = forms.CharField(
+        label="Or paste the report's text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "govuk-textarea"}),
+        help_text="Everything from the title to the last finding; headings on lines of their own.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        document, text = cleaned.get("document"), (cleaned.get("text") or "").strip()
+        if not document and not text:
+            raise ValidationError("Choose the report's document, or paste its text.")
+        if document and text:
+            raise ValidationError("Choose a document or paste text, not both.")
+        return cleaned
+
+    def data_to_read(self) -> bytes:
+        document = self.cleaned_data.get("document")
+        if document:
+            if document.size > READ_LIMIT:
+                raise ValidationError(
+                    f"The file is {document.size // (1024 * 1024)} MB: the largest report that "
+                    f"can be read is {READ_LIMIT // (1024 * 1024)} MB."
+                )
+            return bytes(document.read())
+        return str(self.cleaned_data["text"]).encode()

@@ -8,15 +8,17 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from inspections import permissions, services
+from inspections import clock, permissions, services
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Force, Inspection
+from inspections.reader import DocumentRefused, read_report
 from inspections.reports import queries as report_queries
 
 from . import queries
 from .forms import (
     DeliveryForm,
     FindingForm,
+    ImportForm,
     ReportForm,
     delivery_recorded,
     findings_formset,
@@ -31,6 +33,43 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_enter_reports(request.user):
         raise PermissionDenied("National administrators and PCC staff enter reports.")
     return entry_page(request, Inspection())
+
+
+def report_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Read a report's document and keep what was read as a draft, for checking finding by
+    finding on the entry page before it is published to anyone."""
+    if not permissions.can_enter_reports(request.user):
+        raise PermissionDenied("National administrators and PCC staff enter reports.")
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reading = read_report(form.data_to_read())
+            if not reading.findings:
+                raise DocumentRefused(
+                    "No finding could be read in it: findings start with words like "
+                    "'Recommendation 3:', 'Cause of concern' or 'Area for improvement'. Enter "
+                    "the report by hand instead."
+                )
+            report = services.save_read_report(
+                reading=reading,
+                author=request.user,
+                own_force=own_force(request),
+                today=clock.today(),
+            )
+        except (DocumentRefused, ValidationError) as error:
+            form.add_error(
+                None, error.message if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            unsure = sum(1 for finding in reading.findings if finding.unsure)
+            messages.success(
+                request,
+                f"{len(reading.findings)} findings read from the report"
+                + (f", {unsure} marked for checking" if unsure else "")
+                + ". Check each against the report's words, change what is wrong, then save.",
+            )
+            return redirect("report-edit", report.slug)
+    return render(request, "entry/import.html", {"form": form})
 
 
 def report_edit(request: AuthenticatedHttpRequest, inspection: str) -> HttpResponse:

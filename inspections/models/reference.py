@@ -307,6 +307,10 @@ class Recommendation(FindingReferences, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="For 'within a number of months of publication': how many months.",
     )
+    # A finding read from the report's document: the text it came from and what the reader was
+    # unsure of, shown beside it while the draft is checked.
+    read_from = models.TextField(blank=True, help_text="The report's own words it was read from.")
+    read_notes = models.TextField(blank=True, help_text="What the reader was unsure of.")
 
     history = HistoricalRecords()
     objects = RecommendationQuerySet.as_manager()

@@ -30,8 +30,10 @@ from .reports import (
     save_draft_report,
     save_force,
     save_inspection,
+    save_read_report,
     save_recommendation,
     sync_implementations,
+    unique_inspection_slug,
 )
 
 __all__ = [
@@ -52,8 +54,10 @@ __all__ = [
     "save_draft_report",
     "save_force",
     "save_inspection",
+    "save_read_report",
     "save_recommendation",
     "set_target_date",
     "sync_implementations",
+    "unique_inspection_slug",
     "update_implementation_plan",
 ]

@@ -3,11 +3,13 @@ the items every addressed force gets."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from inspections import reminders
@@ -25,6 +27,7 @@ from inspections.models import (
     User,
 )
 from inspections.models.attention import ImplementationQuerySet
+from inspections.reader import ReadFinding, Reading
 from inspections.validation import (
     validate_addressees,
     validate_scope_change,
@@ -229,3 +232,69 @@ def save_force(*, force: Force) -> Force:
     force.save()
     sync_implementations(forces=[force])
     return force
+
+
+# The reader's deadlines, as the model keeps them.
+READ_DEADLINES = {
+    "date": DeadlineKind.DATE,
+    "immediate": DeadlineKind.IMMEDIATE,
+    "within_months": DeadlineKind.WITHIN_MONTHS,
+    "none": DeadlineKind.NONE,
+}
+
+
+def finding_from(read: ReadFinding) -> Recommendation:
+    deadline = read.deadline
+    kind = DeadlineKind.BY_MONTH if read.by_month else READ_DEADLINES[deadline["type"]]
+    return Recommendation(
+        kind=read.kind,
+        number=read.number,
+        scope=read.scope,
+        addressee=read.addressee,
+        deadline_kind=kind,
+        deadline=datetime.date.fromisoformat(deadline["date"]) if "date" in deadline else None,
+        deadline_months=deadline.get("months"),
+        text=read.text,
+        read_from=read.source,
+        read_notes="\n".join(read.unsure),
+    )
+
+
+def save_read_report(
+    *, reading: Reading, author: User, own_force: Force | None, today: datetime.date
+) -> Inspection:
+    """Keep a report read from its document as a draft, with every finding read, for checking
+    on the entry page: nothing reaches a force until it is published. PCC staff import a report
+    for their own force alone; otherwise a report naming one force in its title is addressed to
+    it, and any other to every force (the check page shows which, and it can be changed)."""
+    title = reading.title[:300] or "Report read from a document"
+    named = [force for force in Force.objects.all() if force.name.lower() in title.lower()]
+    if own_force is not None:
+        addressed_to, forces = AddressedTo.CHOSEN_FORCES, [own_force]
+    elif len(named) == 1:
+        addressed_to, forces = AddressedTo.CHOSEN_FORCES, named
+    else:
+        addressed_to, forces = AddressedTo.EVERY_FORCE, []
+    inspection = Inspection(
+        title=title,
+        slug=unique_inspection_slug(title),
+        published=reading.published or today,
+        addressed_to=addressed_to,
+    )
+    findings = [finding_from(read) for read in reading.findings]
+    causes = {f.number: f for f in findings if f.kind == FindingKind.CAUSE_OF_CONCERN}
+    for read, finding in zip(reading.findings, findings, strict=True):
+        if read.parent is not None:
+            finding.cause_of_concern = causes.get(read.parent)
+    with transaction.atomic():
+        return save_draft_report(
+            inspection=inspection, forces=forces, findings=findings, author=author
+        )
+
+
+def unique_inspection_slug(words: str) -> str:
+    base = slugify(words)[:90] or "report"
+    slug, n = base, 2
+    while Inspection.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

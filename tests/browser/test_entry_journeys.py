@@ -28,7 +28,7 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     actions = 0
     page = page_as(cast.admin)
     page.goto(reverse("reports"))
-    page.get_by_role("link", name="Add a report and its findings").click()
+    page.get_by_role("link", name="add a report and its findings").click()
     actions += 1
     page.wait_for_load_state("networkidle")
     audit(page, problems, "new report")
