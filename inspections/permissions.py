@@ -11,6 +11,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .models import (
     AddressedTo,
+    ApiKey,
     ChiefConstableComments,
     Dependency,
     EvidenceFile,
@@ -446,3 +447,30 @@ def can_manage_person(user: User, person: User) -> bool:
         and person.force_id == user.force_id
         and (not person.is_superuser)
     )
+
+
+# --- the API: keys per office ---------------------------------------------------------------
+
+
+def can_manage_api_keys(user: User, force: Force | None) -> bool:
+    """A force's keys are its office administrators' (and national administrators'); national
+    keys are national administrators' alone."""
+    if is_national_admin(user):
+        return True
+    return force is not None and bool((is_office_admin & in_same_force).test(user, force))
+
+
+def api_keys_of(user: User) -> QuerySet[ApiKey]:
+    if is_national_admin(user):
+        return ApiKey.objects.all()
+    if is_office_admin(user):
+        return ApiKey.objects.filter(force=user.force_id)
+    return ApiKey.objects.none()
+
+
+def api_reader(key: ApiKey) -> User:
+    """Whom a key reads as: a force key what that force's scrutiny member reads (its items, as
+    sent, never internal notes or drafts), a national key what the viewer reads. Never saved."""
+    if key.force_id:
+        return User(username=f"api:{key.prefix}", role=Role.SCRUTINY, force_id=key.force_id)
+    return User(username=f"api:{key.prefix}", role=Role.VIEWER)

@@ -396,6 +396,26 @@ SITE = {
     "people": (lambda w: [], PEOPLE_MANAGERS),
     "people-invite": (lambda w: [], PEOPLE_MANAGERS),
     "person": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
+    "api-keys": (lambda w: [], PEOPLE_MANAGERS),
+    "api-key-revoke": (
+        lambda w: ["6f1c2b1e-52a4-4c59-9d0e-2d0f7c0e5a11"],
+        row("302 405 405 405 405 405 405 405 405"),
+    ),
+    # The API answers keys, never a session: signed in or not, no key is 401 (test_api.py
+    # covers every key). Its description is public; its root is only a name to reverse.
+    "api:openapi-json": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "api:api-root": (lambda w: [], row("404 404 404 404 404 404 404 404 404")),
+    **{
+        f"api:{name}": (lambda w: [], row("401 401 401 401 401 401 401 401 401"))
+        for name in (
+            "inspections",
+            "findings",
+            "implementations",
+            "progress-updates",
+            "dependencies",
+            "letters",
+        )
+    },
     # Which Microsoft tenant serves which force: national administrators.
     "tenants": (lambda w: [], ADMIN_ONLY),
     "tenant-remove": (

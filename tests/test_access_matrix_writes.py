@@ -121,7 +121,14 @@ WRITERS["actions"] = NOBODY
 WRITERS["extensions"] = NOBODY
 # People: an office administrator its own force's, a national administrator anyone's.
 PEOPLE_MANAGERS = row("- - - - - - w - w")
-for name in ("people-invite", "person", "person-remove", "invitation-withdraw"):
+for name in (
+    "people-invite",
+    "person",
+    "person-remove",
+    "invitation-withdraw",
+    "api-keys",
+    "api-key-revoke",
+):
     WRITERS[name] = PEOPLE_MANAGERS
 WRITERS["tenants"] = ADMIN
 WRITERS["tenant-remove"] = ADMIN

@@ -22,6 +22,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,6 +48,7 @@ from inspections.models.attention import Attention, kept_dates
 from inspections.models.deadlines import deadline_date
 from inspections.models.finding_words import finding_reference
 from inspections.responses import queries as letter_queries
+from inspections.services import people as people_services
 
 from .conftest import login
 from .downloads import csv_rows
@@ -108,6 +110,7 @@ VIEWS = frozenset(
         "digest",
         "s.55 tracker and public pages",
         "recommendation page",
+        "API",
     }
 )
 
@@ -456,7 +459,27 @@ def check_views(cast, inspection, items: list) -> set[str]:
     # 9. Each finding's national page, whose table links each force to its item.
     check_recommendation_pages(admin, inspection, truths, labels)
     compared.add("recommendation page")
+
+    # 10. The API's implementations, read with a national key (what Power BI reads).
+    check_api(inspection, truths)
+    compared.add("API")
     return compared
+
+
+def check_api(inspection, truths: dict) -> None:
+    _key, secret = people_services.create_api_key(by=None, force=None, name="consistency")
+    response = Client().get(
+        reverse("api:implementations"),
+        {"inspection": inspection.slug, "limit": 1000},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    by_id = {row["id"]: row for row in response.json()["items"]}
+    for (_force, ref), (item, truth) in truths.items():
+        row = by_id[item.pk]
+        assert row["state"] == truth.state, (ref, row, truth)
+        assert row["due_date"] == (truth.due.isoformat() if truth.due else None), (ref, row)
+        assert row["overdue"] == truth.overdue, (ref, row, truth)
+        assert row["due_soon"] == truth.due_soon, (ref, row, truth)
 
 
 @settings(

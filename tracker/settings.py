@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     # Two-factor authentication for local accounts: TOTP and recovery codes.
     "allauth.mfa",
+    "ninja",
     "inspections",
     "inspections.sso",
 ]
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "inspections.people.middleware.WaitingForApproval",
     # National administrators with a password set up two-factor authentication first (production).
     "inspections.account.middleware.TwoFactorRequired",
+    # Each API page carries an ETag and answers If-None-Match with 304.
+    "inspections.api.middleware.ConditionalApiGet",
     # A NUL in any field is refused with one clear 400 before a view (or the database) sees it.
     "inspections.middleware.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("inspections.account.urls")),
     path("", include("inspections.people.urls")),
     path("sso/", include("inspections.sso.urls")),
+    path("", include("inspections.api.urls")),
     path("", include("inspections.entry.urls")),
     path("", include("inspections.work.urls")),
     path("", include("inspections.followup.urls")),

@@ -1,3 +1,4 @@
+from .api import ApiKey, ApiKeyUse
 from .choices import (
     CLOSED_STATUSES,
     DATED_DEADLINES,
@@ -84,6 +85,8 @@ __all__ = [
     "ActorTally",
     "AddressedTo",
     "Addressee",
+    "ApiKey",
+    "ApiKeyUse",
     "AppendOnlyError",
     "ChiefConstableComments",
     "ClosureAction",

@@ -163,3 +163,30 @@ class TenantForm(forms.Form):
         validators=[validate_plain_text, validate_one_line],
         help_text="For example, Office of the PCC or the force itself.",
     )
+
+
+class ApiKeyForm(forms.Form):
+    name = PlainTextFormField(
+        label="What the key is for",
+        max_length=100,
+        validators=[validate_plain_text, validate_one_line],
+        help_text="For example, 'Power BI: committee dashboard'. It is shown with every use.",
+        error_messages={"required": "Say what the key is for."},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if permissions.is_national_admin(user):
+            self.fields["force"] = forms.ModelChoiceField(
+                label="Whose data it reads",
+                queryset=Force.objects.order_by("name"),
+                required=False,
+                empty_label="Every force's (a national key)",
+            )
+
+    def chosen_force(self) -> Force | None:
+        if "force" in self.fields:
+            force = self.cleaned_data.get("force")
+            return force if isinstance(force, Force) else None
+        return self.user.force

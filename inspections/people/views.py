@@ -19,11 +19,19 @@ from django.views.decorators.http import require_POST
 from inspections import permissions
 from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import AccessEvent, Force, Invitation, Role, TenantForce, User
+from inspections.models import (
+    AccessEvent,
+    ApiKey,
+    Force,
+    Invitation,
+    Role,
+    TenantForce,
+    User,
+)
 from inspections.services import people as people_services
 from inspections.sso.config import sso_enabled
 
-from .forms import ROLE_HINTS, AcceptForm, InviteForm, RoleForm, TenantForm
+from .forms import ROLE_HINTS, AcceptForm, ApiKeyForm, InviteForm, RoleForm, TenantForm
 
 
 def errors_onto(form: forms.Form, error: ValidationError) -> None:
@@ -266,3 +274,33 @@ def tenant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "keep their access.",
     )
     return redirect("tenants")
+
+
+def api_keys(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An office's keys for the API (Power BI and other tools): make one (its secret shown
+    once), see when each was last used, revoke one."""
+    user = request.user
+    if not (permissions.can_manage_people(user)):
+        raise PermissionDenied("Office administrators and national administrators keep API keys.")
+    form = ApiKeyForm(request.POST or None, user=user)
+    made: tuple[ApiKey, str] | None = None
+    if request.method == "POST" and form.is_valid():
+        force = form.chosen_force()
+        if not permissions.can_manage_api_keys(user, force):
+            raise PermissionDenied("Only national administrators make national keys.")
+        made = people_services.create_api_key(by=user, force=force, name=form.cleaned_data["name"])
+        form = ApiKeyForm(user=user)
+    keys = permissions.api_keys_of(user).select_related("force", "created_by", "revoked_by")
+    return render(
+        request,
+        "people/api_keys.html",
+        {"form": form, "keys": list(keys), "made": made},
+    )
+
+
+@require_POST
+def api_key_revoke(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    key = get_object_or_404(permissions.api_keys_of(request.user), uuid=uuid)
+    people_services.revoke_api_key(by=request.user, key=key, now=timezone.now())
+    messages.success(request, f"{key.name} revoked: it stops working at once.")
+    return redirect("api-keys")

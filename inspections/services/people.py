@@ -26,6 +26,8 @@ from inspections.models import (
     ONE_FORCE_ROLES,
     AccessEvent,
     AccessEventKind,
+    ApiKey,
+    ApiKeyUse,
     Force,
     Invitation,
     InvitationState,
@@ -389,3 +391,55 @@ def turn_off_two_factor(*, user: User, code: str) -> None:
             raise ValidationError({"code": WRONG_CODE})
         Authenticator.objects.filter(user=user).delete()
         record_access_event(kind=AccessEventKind.TWO_FACTOR_OFF, actor=user, subject=user)
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+def create_api_key(*, by: User | None, force: Force | None, name: str) -> tuple[ApiKey, str]:
+    """A new key, returned with its secret, which is shown once and kept nowhere (only its
+    hash). ``by`` is None only for the command line, where an operator makes it."""
+    secret = f"trk_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        maker = by or User.objects.filter(is_superuser=True).order_by("pk").first()
+        if maker is None:
+            maker = User.objects.filter(role=Role.NATIONAL_ADMIN).order_by("pk").first()
+        if maker is None:
+            raise ValidationError(
+                "There is no national administrator to make the key in the name of."
+            )
+        key = ApiKey.objects.create(
+            name=name.strip(),
+            force=force,
+            prefix=secret[:10],
+            key_hash=hash_token(secret),
+            created_by=maker,
+        )
+        record_access_event(
+            kind=AccessEventKind.API_KEY_MADE, actor=by, force=force, detail=str(key)
+        )
+    return key, secret
+
+
+def revoke_api_key(*, by: User, key: ApiKey, now: datetime.datetime) -> None:
+    with transaction.atomic():
+        locked = ApiKey.objects.select_for_update().get(pk=key.pk)
+        if locked.revoked_at is not None:
+            return
+        locked.revoked_at, locked.revoked_by = now, by
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        record_access_event(
+            kind=AccessEventKind.API_KEY_REVOKED, actor=by, force=locked.force, detail=str(locked)
+        )
+
+
+def key_for(secret: str) -> ApiKey | None:
+    """The live key a secret belongs to, if any."""
+    if not secret or len(secret) > 200:
+        return None
+    return ApiKey.objects.live().select_related("force").filter(key_hash=hash_token(secret)).first()
+
+
+def record_api_use(*, key: ApiKey, path: str, now: datetime.datetime) -> None:
+    ApiKeyUse.objects.create(key=key, path=path[:300])
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -1,0 +1,117 @@
+"""What each endpoint returns. Names follow the models and the brief (``force``,
+``implementations``); internal notes are in no schema."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Schema
+
+
+class Page(Schema):
+    next: str | None = None
+
+
+class InspectionOut(Schema):
+    slug: str
+    title: str
+    short_title: str
+    inspectorate: str
+    published: datetime.date
+    addressed_to: str
+    url: str
+
+
+class InspectionPage(Page):
+    items: list[InspectionOut]
+
+
+class FindingOut(Schema):
+    id: int
+    inspection: str
+    kind: str
+    number: int
+    reference: str
+    cause_of_concern: int | None
+    scope: str
+    addressee: str
+    deadline_kind: str
+    deadline: datetime.date | None
+    deadline_months: int | None
+    short_title: str
+    text: str
+
+
+class FindingPage(Page):
+    items: list[FindingOut]
+
+
+class ImplementationOut(Schema):
+    id: int
+    force: str
+    force_name: str
+    inspection: str
+    kind: str
+    number: int
+    status: str
+    state: str
+    due_date: datetime.date | None
+    target_date: datetime.date | None
+    overdue: bool
+    due_soon: bool
+    next_actor: str
+    last_activity: datetime.date | None
+    url: str
+
+
+class ImplementationPage(Page):
+    items: list[ImplementationOut]
+
+
+class ProgressUpdateOut(Schema):
+    id: int
+    implementation: int
+    force: str
+    inspection: str
+    kind: str
+    number: int
+    status: str
+    as_of: datetime.date
+    narrative: str
+    evidence_note: str
+    returned: bool
+    created_at: datetime.datetime
+
+
+class ProgressUpdatePage(Page):
+    items: list[ProgressUpdateOut]
+
+
+class DependencyOut(Schema):
+    key: str
+    title: str
+    kind: str
+    status: str
+    expected_date: datetime.date | None
+    delivered_date: datetime.date | None
+    url: str
+
+
+class DependencyPage(Page):
+    items: list[DependencyOut]
+
+
+class LetterOut(Schema):
+    uuid: str
+    force: str
+    inspection: str
+    purpose: str
+    issued_on: datetime.date | None
+
+
+class LetterPage(Page):
+    items: list[LetterOut]
+
+
+class Problem(Schema):
+    detail: str

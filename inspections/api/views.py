@@ -1,0 +1,254 @@
+"""The endpoints. Each reads the same QuerySets the pages read, scoped by ``permissions`` to what
+the key's reader may see, in a stable order (by id) with a cursor: ``?after=<cursor>&limit=``
+(at most 1,000 rows a page); each page carries an ETag (``ConditionalApiGet``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+
+from inspections import clock, permissions
+from inspections.addresses import absolute, item_path
+from inspections.models import (
+    Dependency,
+    ForceImplementation,
+    Inspection,
+    LetterStatus,
+    ProgressLetter,
+    ProgressUpdate,
+    Recommendation,
+    User,
+)
+from inspections.models.attention import Attention
+from inspections.models.finding_words import finding_ref
+
+from . import schemas
+from .auth import BearerKey, QueryKey
+
+MAX_PAGE = 1000
+
+api = NinjaAPI(
+    title="Inspection recommendation tracker",
+    version="1",
+    description="Read-only. Send a key as 'Authorization: Bearer <key>' or as '?key=<key>'. A "
+    "force's key reads that force's items, as its scrutiny members do; a national key reads "
+    "every force's, as the viewer does.",
+    auth=[BearerKey(), QueryKey()],
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+class PageQuery(Schema):
+    after: str | None = None
+    limit: int = MAX_PAGE
+
+
+class ItemFilters(PageQuery):
+    inspection: str | None = None
+    force: str | None = None
+
+
+class ImplementationFilters(ItemFilters):
+    state: str | None = None
+    overdue: bool | None = None
+
+
+def reader(request: HttpRequest) -> User:
+    user = getattr(request, "auth", None)
+    assert isinstance(user, User)
+    return user
+
+
+def cursor_of(pk: int) -> str:
+    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+
+
+def pk_of(cursor: str) -> int:
+    try:
+        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise HttpError(400, "The 'after' cursor is not one this API gave out.") from error
+
+
+def page[M: Model](
+    request: HttpRequest, queryset: QuerySet[M], paging: PageQuery
+) -> tuple[list[M], str | None]:
+    if not 1 <= paging.limit <= MAX_PAGE:
+        raise HttpError(400, f"'limit' must be between 1 and {MAX_PAGE}.")
+    if paging.after:
+        queryset = queryset.filter(pk__gt=pk_of(paging.after))
+    rows = list(queryset.order_by("pk")[: paging.limit + 1])
+    more = len(rows) > paging.limit
+    rows = rows[: paging.limit]
+    if not more:
+        return rows, None
+    query = {k: v for k, v in request.GET.items() if k not in {"after", "key"}}
+    query["after"] = cursor_of(rows[-1].pk)
+    return rows, absolute(f"{request.path}?{urlencode(query)}")
+
+
+def filtered[QS: QuerySet[Any]](queryset: QS, filters: ItemFilters, prefix: str) -> QS:
+    if filters.inspection:
+        queryset = queryset.filter(**{f"{prefix}inspection__slug": filters.inspection})
+    return queryset
+
+
+@api.get("/inspections/", response=schemas.InspectionPage, url_name="inspections")
+def inspections(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
+    rows, next_page = page(request, Inspection.objects.released(), paging)
+    return {"items": rows, "next": next_page}
+
+
+@api.get("/findings/", response=schemas.FindingPage, url_name="findings")
+def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+    queryset = Recommendation.objects.filter(inspection__released_at__isnull=False)
+    queryset = filtered(queryset, filters, "").select_related("inspection", "cause_of_concern")
+    rows, next_page = page(request, queryset, filters)
+    return {
+        "items": [
+            {
+                "id": f.pk,
+                "inspection": f.inspection.slug,
+                "kind": f.kind,
+                "number": f.number,
+                "reference": f.reference,
+                "cause_of_concern": f.cause_of_concern.number if f.cause_of_concern else None,
+                "scope": f.scope,
+                "addressee": f.addressee,
+                "deadline_kind": f.deadline_kind,
+                "deadline": f.deadline,
+                "deadline_months": f.deadline_months,
+                "short_title": f.short_title,
+                "text": f.text,
+            }
+            for f in rows
+        ],
+        "next": next_page,
+    }
+
+
+@api.get("/implementations/", response=schemas.ImplementationPage, url_name="implementations")
+def implementations(request: HttpRequest, filters: Query[ImplementationFilters]) -> dict[str, Any]:
+    today = clock.today()
+    queryset = permissions.scope_queryset(reader(request), ForceImplementation.objects.all())
+    queryset = filtered(queryset, filters, "recommendation__")
+    if filters.force:
+        queryset = queryset.filter(force__slug=filters.force)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.overdue is True:
+        queryset = queryset.overdue(today)
+    elif filters.overdue is False:
+        queryset = queryset.exclude(Attention.overdue(today))
+    queryset = queryset.with_overdue_flag(today).with_due_soon_flag(today)
+    rows, next_page = page(
+        request, queryset.select_related("force", "recommendation__inspection"), filters
+    )
+    items = []
+    for row in rows:
+        finding = row.recommendation
+        ref = finding_ref(finding.kind, finding.number)
+        items.append(
+            {
+                "id": row.pk,
+                "force": row.force.slug,
+                "force_name": row.force.name,
+                "inspection": finding.inspection.slug,
+                "kind": finding.kind,
+                "number": finding.number,
+                "status": row.status,
+                "state": row.state,
+                "due_date": row.due_date,
+                "target_date": row.target_date,
+                "overdue": row.is_overdue,  # type: ignore[attr-defined]
+                "due_soon": row.is_due_soon,  # type: ignore[attr-defined]
+                "next_actor": row.next_actor,
+                "last_activity": row.last_activity,
+                "url": absolute(item_path(row.force.slug, finding.inspection.slug, ref)),
+            }
+        )
+    return {"items": items, "next": next_page}
+
+
+@api.get("/progress-updates/", response=schemas.ProgressUpdatePage, url_name="progress-updates")
+def progress_updates(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+    queryset = permissions.scope_queryset(reader(request), ProgressUpdate.objects.all())
+    queryset = filtered(queryset, filters, "implementation__recommendation__")
+    if filters.force:
+        queryset = queryset.filter(implementation__force__slug=filters.force)
+    # Internal notes are never read here: only the fields the schema names.
+    queryset = queryset.select_related(
+        "implementation__force", "implementation__recommendation__inspection"
+    ).only(
+        "id",
+        "implementation__id",
+        "implementation__force__slug",
+        "implementation__recommendation__kind",
+        "implementation__recommendation__number",
+        "implementation__recommendation__inspection__slug",
+        "status",
+        "as_of",
+        "narrative",
+        "evidence_note",
+        "returned",
+        "created_at",
+    )
+    rows, next_page = page(request, queryset, filters)
+    return {
+        "items": [
+            {
+                "id": u.pk,
+                "implementation": u.implementation_id,
+                "force": u.implementation.force.slug,
+                "inspection": u.implementation.recommendation.inspection.slug,
+                "kind": u.implementation.recommendation.kind,
+                "number": u.implementation.recommendation.number,
+                "status": u.status,
+                "as_of": u.as_of,
+                "narrative": u.narrative,
+                "evidence_note": u.evidence_note,
+                "returned": u.returned,
+                "created_at": u.created_at,
+            }
+            for u in rows
+        ],
+        "next": next_page,
+    }
+
+
+@api.get("/dependencies/", response=schemas.DependencyPage, url_name="dependencies")
+def dependencies(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
+    rows, next_page = page(request, Dependency.objects.all(), paging)
+    return {"items": rows, "next": next_page}
+
+
+@api.get("/letters/", response=schemas.LetterPage, url_name="letters")
+def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+    """Letters as sent (metadata only; the files are on the public pages once published)."""
+    queryset = permissions.scope_queryset(reader(request), ProgressLetter.objects.all())
+    queryset = filtered(queryset.filter(status=LetterStatus.ISSUED), filters, "")
+    if filters.force:
+        queryset = queryset.filter(force__slug=filters.force)
+    rows, next_page = page(request, queryset.select_related("force", "inspection"), filters)
+    return {
+        "items": [
+            {
+                "uuid": str(letter.uuid),
+                "force": letter.force.slug,
+                "inspection": letter.inspection.slug,
+                "purpose": letter.purpose,
+                "issued_on": letter.issued_on,
+            }
+            for letter in rows
+        ],
+        "next": next_page,
+    }
