@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import teams
 from .addresses import absolute, item_url
 from .models import (
     FORCE_ROLES,
@@ -24,8 +25,10 @@ from .models import (
     ForceImplementation,
     Inspection,
     OutboundEmail,
+    OutboundPost,
     ProgressUpdate,
     TargetDateRevision,
+    TeamsChannel,
     User,
 )
 from .models.attention import due_soon_window
@@ -187,7 +190,38 @@ def send_digests(*, today: datetime.date, dry_run: bool = False) -> SendReport:
             report.sent.append((user.email, digest.subject))
         else:
             report.already_sent += 1
+    if not dry_run:
+        post_digest_cards(today)
     return report
+
+
+def digest_card(digest: Digest) -> dict[str, object]:
+    return teams.card(
+        title=f"{digest.force.name}: {digest.subject}",
+        facts=[
+            ("Newly overdue", str(len(digest.became_overdue))),
+            (f"Due in the next {digest.due_soon_days} days", str(len(digest.due_soon))),
+            ("Need review", str(len(digest.needs_review))),
+            ("Stale", str(len(digest.stale))),
+            ("Updates recorded", str(len(digest.updates))),
+            ("s.55 responses due or late", str(len(digest.responses))),
+        ],
+        link=("Open the force's page", absolute(reverse("force", args=[digest.force.slug]))),
+    )
+
+
+def post_digest_cards(today: datetime.date) -> None:
+    """Each office with a Teams channel gets its force's daily digest there once a day."""
+    for channel in TeamsChannel.objects.select_related("force"):
+        topic = f"digest-{channel.force_id}-{today:%Y%m%d}"
+        if OutboundPost.objects.filter(about=topic).exists():
+            continue
+        digest = build_digest(channel.force, today, period_start(DigestFrequency.DAILY, today))
+        if digest.item_count:
+            OutboundPost.objects.create(
+                about=topic, force_id=channel.force_id, card=digest_card(digest)
+            )
+            send_posts(about=topic, report=OutboxReport())
 
 
 def send_one(user: User, digest: Digest, today: datetime.date) -> bool:
@@ -222,6 +256,16 @@ def queue_dependency_closed(
     queued = []
     for force_id, items in sorted(by_force.items()):
         force = forces[force_id]
+        queue_card(
+            force_id=force.pk,
+            about=dependency_topic(dependency),
+            adaptive=teams.card(
+                title=f"{force.name}: {dependency.title} is "
+                f"{dependency.get_status_display().lower()}",
+                text=f"{len(items)} item{'s'[: len(items) != 1]} waiting on it now need review.",
+                link=("Review them", absolute(reverse("dependencies") + f"?force={force.slug}")),
+            ),
+        )
         emails = list(recipients(force).values_list("email", flat=True))
         if not emails:
             continue
@@ -254,11 +298,25 @@ def queue_review_notice(*, update: ProgressUpdate, signed_off: bool, note: str) 
     implementation = update.implementation
     force = implementation.force
     topic = f"review-{update.pk}"
+    recommendation = implementation.recommendation
+    outcome = "signed off as complete" if signed_off else "returned to you"
+    queue_card(
+        force_id=force.pk,
+        about=topic,
+        adaptive=teams.card(
+            title=f"{force.name}: {recommendation.reference_in_text} "
+            + ("signed off as complete" if signed_off else "returned to PCC staff"),
+            text=note.strip(),
+            facts=[
+                ("Report", recommendation.inspection.list_name),
+                ("As of", f"{update.as_of:%-d %B %Y}"),
+            ],
+            link=("Open the item", absolute(item_url(implementation))),
+        ),
+    )
     emails = sorted(recipients(force).filter(role="pcc_staff").values_list("email", flat=True))
     if not emails:
         return topic
-    recommendation = implementation.recommendation
-    outcome = "signed off as complete" if signed_off else "returned to you"
     body = render_to_string(
         "emails/review.txt",
         {
@@ -303,6 +361,18 @@ def queue_response_due(inspection: Inspection) -> str:
         if user.force is not None:
             by_force.setdefault(user.force, []).append(user)
     queued = []
+    for force in Force.objects.addressed_by(inspection).order_by("name"):
+        queue_card(
+            force_id=force.pk,
+            about=topic,
+            adaptive=teams.card(
+                title=f"{force.name}: s.55 response to {inspection.list_name} due by "
+                f"{due:%-d %B %Y}",
+                text="The PCC's response to the Home Secretary is due 56 days from "
+                "publication, counting the day of publication.",
+                link=("Letters", absolute(reverse("letters"))),
+            ),
+        )
     for force, users in by_force.items():
         body = render_to_string(
             "emails/response_due.txt",
@@ -334,6 +404,48 @@ def dependency_topic(dependency: Dependency) -> str:
 class OutboxReport:
     sent: list[OutboundEmail] = field(default_factory=list)
     failed: list[OutboundEmail] = field(default_factory=list)
+    posted: list[OutboundPost] = field(default_factory=list)
+    not_posted: list[OutboundPost] = field(default_factory=list)
+
+
+def queue_card(*, force_id: int, about: str, adaptive: dict[str, object]) -> OutboundPost | None:
+    """Queue a card for the force's Teams channel, if it has one (saved with the change, like
+    an email; sent by send_outbox)."""
+    if not TeamsChannel.objects.filter(force_id=force_id).exists():
+        return None
+    return OutboundPost.objects.create(about=about, force_id=force_id, card=adaptive)
+
+
+def send_posts(
+    *, about: str | None = None, force_id: int | None = None, report: OutboxReport
+) -> None:
+    """Post every queued card (or those about one thing), each locked while it goes; a failure
+    is kept, with Teams' answer, for the office to see and the next run to retry."""
+    pending = OutboundPost.objects.unsent()
+    if about is not None:
+        pending = pending.filter(about=about)
+    if force_id is not None:
+        pending = pending.filter(force_id=force_id)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            post = OutboundPost.objects.select_for_update().filter(pk=pk).first()
+            if post is None or post.sent_at is not None:
+                continue
+            post.attempts += 1
+            channel = TeamsChannel.objects.filter(force_id=post.force_id).first()
+            try:
+                if channel is None:
+                    raise teams.WebhookRefused("The office has no Teams channel set now.")
+                teams.post(channel.webhook_url, post.card)
+            except teams.WebhookRefused as error:
+                post.last_error = str(error)[:2000]
+                post.save(update_fields=["attempts", "last_error"])
+                report.not_posted.append(post)
+                continue
+            post.sent_at = timezone.now()
+            post.last_error = ""
+            post.save(update_fields=["attempts", "last_error", "sent_at"])
+            report.posted.append(post)
 
 
 def send_outbox(*, about: str | None = None) -> OutboxReport:
@@ -360,4 +472,5 @@ def send_outbox(*, about: str | None = None) -> OutboxReport:
             email.last_error = ""
             email.save(update_fields=["attempts", "last_error", "sent_at"])
             report.sent.append(email)
+    send_posts(about=about, report=report)
     return report

@@ -397,6 +397,9 @@ SITE = {
     "people-invite": (lambda w: [], PEOPLE_MANAGERS),
     "person": (lambda w: [w["cast"].lead_a.pk], PEOPLE_MANAGERS),
     "api-keys": (lambda w: [], PEOPLE_MANAGERS),
+    # The office's Teams channel: its office administrators (a national administrator names the
+    # force in the address: without it, 404).
+    "teams-channel": (lambda w: [], row("302 403 403 403 403 403 404 403 200")),
     "api-key-revoke": (
         lambda w: ["6f1c2b1e-52a4-4c59-9d0e-2d0f7c0e5a11"],
         row("302 405 405 405 405 405 405 405 405"),

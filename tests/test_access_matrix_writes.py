@@ -128,6 +128,7 @@ for name in (
     "invitation-withdraw",
     "api-keys",
     "api-key-revoke",
+    "teams-channel",
 ):
     WRITERS[name] = PEOPLE_MANAGERS
 WRITERS["tenants"] = ADMIN
@@ -268,8 +269,9 @@ def test_every_form_posted_by_every_role_writes_only_where_allowed(world, sso):
     found: dict[str, FoundForm] = {}
     unlisted: set[str] = set()
     # The administrator sees the most complete forms, so their version of each form is kept;
-    # PCC staff see the letter forms and force leads the sign-off form no one else is shown.
-    for role in ("admin", "pcc_a", "lead_a", "pcc_b"):
+    # PCC staff see the letter forms and force leads the sign-off form no one else is shown;
+    # office administrators their office's Teams channel.
+    for role in ("admin", "pcc_a", "lead_a", "pcc_b", "office_a"):
         client = people[role]
         for label, (url, _) in table.items():
             response = client.get(url)

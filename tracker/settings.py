@@ -326,6 +326,17 @@ TRACKER_MFA_REQUIRED_FOR_NATIONAL_ADMINS = env_bool(
     "TRACKER_MFA_REQUIRED_FOR_NATIONAL_ADMINS", not DEBUG
 )
 
+# Microsoft Teams: the hosts a Teams Workflows webhook may be on (nothing else is posted to).
+TRACKER_TEAMS_WEBHOOK_HOSTS = [
+    host.strip()
+    for host in os.environ.get(
+        "TRACKER_TEAMS_WEBHOOK_HOSTS", "logic.azure.com,powerplatform.com"
+    ).split(",")
+    if host.strip()
+]
+# Only the tests' local stand-in for Teams is plain HTTP.
+TRACKER_TEAMS_HTTPS_ONLY = True
+
 # How long an invitation's one-time link works.
 TRACKER_INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))
 # The load balancers' own addresses: only a request arriving from one of them has its

@@ -41,7 +41,7 @@ from .letters import (
     s55_state,
 )
 from .meetings import MeetingPack
-from .outbox import OutboundEmail
+from .outbox import OutboundEmail, OutboundPost, TeamsChannel
 from .people import (
     INVITABLE_ROLES,
     AccessEvent,
@@ -120,6 +120,7 @@ __all__ = [
     "Marking",
     "MeetingPack",
     "OutboundEmail",
+    "OutboundPost",
     "OverdueKind",
     "PasswordResetRequest",
     "ProgressLetter",
@@ -134,6 +135,7 @@ __all__ = [
     "SignInFailure",
     "Status",
     "TargetDateRevision",
+    "TeamsChannel",
     "TenantForce",
     "User",
     "parse_reference",

@@ -132,6 +132,7 @@ class AccessEventKind(models.TextChoices):
     TWO_FACTOR_ON = "two_factor_on", "Two-factor authentication turned on"
     TWO_FACTOR_OFF = "two_factor_off", "Two-factor authentication turned off"
     TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
+    TEAMS_SET = "teams_set", "Teams channel changed"
     API_KEY_MADE = "api_key_made", "API key made"
     API_KEY_REVOKED = "api_key_revoked", "API key revoked"
     TENANT_ADDED = "tenant_added", "Microsoft tenant added to a force"

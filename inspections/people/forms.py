@@ -190,3 +190,14 @@ class ApiKeyForm(forms.Form):
             force = self.cleaned_data.get("force")
             return force if isinstance(force, Force) else None
         return self.user.force
+
+
+class TeamsForm(forms.Form):
+    webhook_url = forms.CharField(
+        label="The channel's webhook address",
+        max_length=2000,
+        help_text="In Teams, add the workflow 'Post to a channel when a webhook request is "
+        "received' to the channel, and copy the address it gives (it starts with https://).",
+        error_messages={"required": "Paste the webhook address from the workflow."},
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="people-invite"),
     path("people/api-keys/", views.api_keys, name="api-keys"),
+    path("people/teams/", views.teams_channel, name="teams-channel"),
     path("people/api-keys/<uuid:uuid>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("people/tenants/", views.tenants, name="tenants"),
     path("people/tenants/<int:pk>/remove/", views.tenant_remove, name="tenant-remove"),

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,14 +24,24 @@ from inspections.models import (
     ApiKey,
     Force,
     Invitation,
+    OutboundPost,
     Role,
+    TeamsChannel,
     TenantForce,
     User,
 )
 from inspections.services import people as people_services
 from inspections.sso.config import sso_enabled
 
-from .forms import ROLE_HINTS, AcceptForm, ApiKeyForm, InviteForm, RoleForm, TenantForm
+from .forms import (
+    ROLE_HINTS,
+    AcceptForm,
+    ApiKeyForm,
+    InviteForm,
+    RoleForm,
+    TeamsForm,
+    TenantForm,
+)
 
 
 def errors_onto(form: forms.Form, error: ValidationError) -> None:
@@ -304,3 +314,60 @@ def api_key_revoke(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     people_services.revoke_api_key(by=request.user, key=key, now=timezone.now())
     messages.success(request, f"{key.name} revoked: it stops working at once.")
     return redirect("api-keys")
+
+
+def teams_force(request: AuthenticatedHttpRequest) -> Force:
+    """The force whose channel is being set: the office administrator's own; a national
+    administrator's choice (``?force=``)."""
+    user = request.user
+    if permissions.is_office_admin(user) and user.force is not None:
+        return user.force
+    if permissions.is_national_admin(user):
+        chosen = PeopleFilter(request.GET)
+        if chosen.is_valid() and chosen.cleaned_data["force"] is not None:
+            force: Force = chosen.cleaned_data["force"]
+            return force
+        raise Http404("Choose the force: add ?force=<its slug> to the address.")
+    raise PermissionDenied("Office administrators set their office's Teams channel.")
+
+
+def teams_channel(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office's Teams channel: its webhook address, a test card, and what was posted."""
+    force = teams_force(request)
+    channel = TeamsChannel.objects.filter(force=force).first()
+    form = TeamsForm(request.POST if request.POST.get("action") == "save" else None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "save" and form.is_valid():
+        try:
+            people_services.set_teams_channel(
+                by=request.user, force=force, webhook_url=form.cleaned_data["webhook_url"]
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, "Teams channel saved. Send a test card to check it.")
+            return redirect(request.get_full_path())
+    elif action == "test" and channel is not None:
+        post = people_services.send_test_card(by=request.user, force=force, now=timezone.now())
+        if post.sent_at:
+            messages.success(request, "Test card posted: look for it in the channel.")
+        else:
+            messages.error(request, f"The test card was not posted. {post.last_error}")
+        return redirect(request.get_full_path())
+    elif action == "retry":
+        report = people_services.retry_teams_posts(force=force)
+        messages.info(
+            request,
+            f"{len(report.posted)} posted, {len(report.not_posted)} still not posted.",
+        )
+        return redirect(request.get_full_path())
+    elif action == "remove" and channel is not None:
+        people_services.remove_teams_channel(by=request.user, force=force)
+        messages.success(request, "Teams channel removed: nothing more is posted there.")
+        return redirect(request.get_full_path())
+    posts = list(OutboundPost.objects.filter(force=force).order_by("-created_at")[:15])
+    return render(
+        request,
+        "people/teams.html",
+        {"force": force, "channel": channel, "form": form, "posts": posts},
+    )

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from inspections import reminders
+from inspections import reminders, teams
 from inspections.addresses import absolute
 from inspections.history import record_author
 from inspections.models import (
@@ -32,7 +32,9 @@ from inspections.models import (
     Invitation,
     InvitationState,
     OutboundEmail,
+    OutboundPost,
     Role,
+    TeamsChannel,
     TenantForce,
     User,
 )
@@ -443,3 +445,55 @@ def key_for(secret: str) -> ApiKey | None:
 def record_api_use(*, key: ApiKey, path: str, now: datetime.datetime) -> None:
     ApiKeyUse.objects.create(key=key, path=path[:300])
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+# --- the office's Teams channel ---------------------------------------------------------------
+
+
+def set_teams_channel(*, by: User, force: Force, webhook_url: str) -> TeamsChannel:
+    url = webhook_url.strip()
+    if problem := teams.webhook_problem(url):
+        raise ValidationError({"webhook_url": problem})
+    with transaction.atomic():
+        channel, _created = TeamsChannel.objects.update_or_create(
+            force=force, defaults={"webhook_url": url, "set_by": by}
+        )
+        record_access_event(
+            kind=AccessEventKind.TEAMS_SET, actor=by, force=force, detail="Teams channel set"
+        )
+    return channel
+
+
+def remove_teams_channel(*, by: User, force: Force) -> None:
+    with transaction.atomic():
+        TeamsChannel.objects.filter(force=force).delete()
+        record_access_event(
+            kind=AccessEventKind.TEAMS_SET, actor=by, force=force, detail="Teams channel removed"
+        )
+
+
+def send_test_card(*, by: User, force: Force, now: datetime.datetime) -> OutboundPost:
+    """Post a card now, to show the office its channel works; kept like every other."""
+    with transaction.atomic():
+        post = OutboundPost.objects.create(
+            about=f"test-{force.pk}-{now:%Y%m%d%H%M%S%f}",
+            force=force,
+            card=teams.card(
+                title=f"{force.name}: the tracker can post here",
+                text=f"A test card sent by {by.get_full_name() or by.username}. Digests, items "
+                "returned or signed off, dependencies delivered and s.55 reminders will come "
+                "to this channel.",
+            ),
+        )
+    reminders.send_posts(about=post.about, report=reminders.OutboxReport())
+    post.refresh_from_db()
+    return post
+
+
+def retry_teams_posts(*, force: Force) -> reminders.OutboxReport:
+    report = reminders.OutboxReport()
+    for about in set(
+        OutboundPost.objects.unsent().filter(force=force).values_list("about", flat=True)
+    ):
+        reminders.send_posts(about=about, report=report)
+    return report
