@@ -97,8 +97,10 @@ run: run-packages install
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_data
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with its background worker (Ctrl+C stops both)"
+	@$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: test-packages install
 	$(VENV)/bin/ruff check .

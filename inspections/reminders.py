@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -446,6 +447,14 @@ def send_posts(
             post.last_error = ""
             post.save(update_fields=["attempts", "last_error", "sent_at"])
             report.posted.append(post)
+
+
+@task()
+def send_outbox_soon(about: str | None = None) -> int:
+    """The outbox, sent by the background worker (``django.tasks``) just after the change that
+    queued its notices was saved; the daily run sends whatever this could not."""
+    report = send_outbox(about=about)
+    return len(report.sent) + len(report.posted)
 
 
 def send_outbox(*, about: str | None = None) -> OutboxReport:

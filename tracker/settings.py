@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # Two-factor authentication for local accounts: TOTP and recovery codes.
     "allauth.mfa",
     "ninja",
+    "django_tasks_db",
     "inspections",
     "inspections.sso",
 ]
@@ -336,6 +337,14 @@ TRACKER_TEAMS_WEBHOOK_HOSTS = [
 ]
 # Only the tests' local stand-in for Teams is plain HTTP.
 TRACKER_TEAMS_HTTPS_ONLY = True
+
+# Background work (the outbox just after a change, a large meeting pack's files) on Django's
+# tasks framework, stored in the database and run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TRACKER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
 
 # How long an invitation's one-time link works.
 TRACKER_INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))

@@ -18,3 +18,5 @@ STORAGES = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 TRACKER_ALLOW_DEMO_DATA = True
+# Background tasks run at once, inside the request or test that enqueues them.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import signin
@@ -24,9 +25,17 @@ admin.site.unregister(Group)
 # allauth's screens: its email addresses are not used (accounts are never matched on email),
 # the Microsoft app is configured from the environment, tokens are not kept, and a person's
 # linked Microsoft account is shown on their people page.
-# Second factors are set up and turned off by their owner on their account page.
-for allauth_model in (EmailAddress, SocialAccount, SocialApp, SocialToken, Authenticator):
-    admin.site.unregister(allauth_model)
+# Second factors are set up and turned off by their owner on their account page; background
+# tasks are the worker's (their results hold nothing a person acts on).
+for library_model in (
+    EmailAddress,
+    SocialAccount,
+    SocialApp,
+    SocialToken,
+    Authenticator,
+    DBTaskResult,
+):
+    admin.site.unregister(library_model)
 
 
 @admin.register(User)

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.tasks import task
 from django.utils.text import slugify
 
 from inspections import clock
@@ -81,12 +82,20 @@ def make_meeting_pack(
     pack.save()
     if snapshot.rows_listed(content) <= WRITE_AT_ONCE:
         write_files(pack)
+    else:
+        transaction.on_commit(lambda: write_files_soon.enqueue())
     return pack
 
 
+@task()
+def write_files_soon() -> int:
+    """Write the files of the packs waiting for them, in the background worker."""
+    return len(write_waiting_files())
+
+
 # A pack listing up to this many rows has its files written at once (well under a second); a
-# larger one (a region's, say: its PDF can take half a minute) is written by the
-# render_meeting_packs command, run by cron every minute, so no request waits for it.
+# larger one (a region's, say: its PDF can take half a minute) is written by the background
+# worker (``django.tasks``), so no request waits for it.
 WRITE_AT_ONCE = 300
 
 

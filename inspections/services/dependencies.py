@@ -130,5 +130,5 @@ def close_dependency(
     # send_reminders run instead of being lost.
     reminders.queue_dependency_closed(dependency, moved)
     topic = reminders.dependency_topic(dependency)
-    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return moved

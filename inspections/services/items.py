@@ -276,7 +276,7 @@ def review_implementation(
             today=today,
         )
     topic = reminders.queue_review_notice(update=update, signed_off=sign_off, note=note)
-    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return update
 
 

@@ -118,7 +118,7 @@ def invite(
             force=invitation.force,
             detail=f"{invitation} ({invitation.email})",
         )
-        transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+        transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return invitation, token
 
 

@@ -165,7 +165,7 @@ def save_inspection(
         ForceImplementation.objects.filter(recommendation__inspection=inspection).refresh_dates()
     if inspection.published is not None and inspection.published != before:
         topic = reminders.queue_response_due(inspection)
-        transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+        transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return inspection
 
 
@@ -220,7 +220,7 @@ def publish_to_forces(*, inspection: Inspection, by: User) -> int:
     locked.save(update_fields=["released_at"])
     sync_implementations(recommendations=locked.recommendations.all())
     topic = reminders.queue_response_due(locked)
-    transaction.on_commit(lambda: reminders.send_outbox(about=topic))
+    transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     inspection.released_at = locked.released_at
     return Force.objects.addressed_by(locked).count()
 

@@ -1,5 +1,5 @@
-"""Write the files of large meeting packs. Run by cron every minute:
-`* * * * * manage.py render_meeting_packs`."""
+"""Write the files of large meeting packs still waiting for them. The background worker does
+this as each pack is made; this is for doing it by hand (after the worker was stopped, say)."""
 
 from __future__ import annotations
 
