@@ -3,7 +3,10 @@ through to these views, so their user is always a signed-in ``User`` (as healthc
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 
 from inspections.models import User
 
@@ -18,3 +21,18 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise TypeError("This request must be signed in.")
     return user
+
+
+class ViewMiddleware:
+    """A middleware that decides in ``process_view`` (where it knows whether the view needs a
+    sign-in) and otherwise passes the request on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    @staticmethod
+    def needs_sign_in(view_func: Callable[..., Any]) -> bool:
+        return bool(getattr(view_func, "login_required", True))

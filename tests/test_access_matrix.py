@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import GUARDED_MARKERS, login
+from .test_api import ENDPOINTS as API_ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 
@@ -410,14 +411,7 @@ SITE = {
     "api:api-root": (lambda w: [], row("404 404 404 404 404 404 404 404 404")),
     **{
         f"api:{name}": (lambda w: [], row("401 401 401 401 401 401 401 401 401"))
-        for name in (
-            "inspections",
-            "findings",
-            "implementations",
-            "progress-updates",
-            "dependencies",
-            "letters",
-        )
+        for name in API_ENDPOINTS
     },
     # Which Microsoft tenant serves which force: national administrators.
     "tenants": (lambda w: [], ADMIN_ONLY),

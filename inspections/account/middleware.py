@@ -12,19 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 
+from inspections.http import ViewMiddleware
 from inspections.models import User
 from inspections.signin import has_two_factor
 
 ALLOWED_BEFORE_SET_UP = {"two-factor", "sign-out"}
 
 
-class TwoFactorRequired:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class TwoFactorRequired(ViewMiddleware):
     def process_view(
         self,
         request: HttpRequest,
@@ -37,7 +32,7 @@ class TwoFactorRequired:
         user = request.user
         if not isinstance(user, User) or not user.is_national_admin:
             return None
-        if not user.has_usable_password() or not getattr(view_func, "login_required", True):
+        if not user.has_usable_password() or not self.needs_sign_in(view_func):
             return None
         if resolve(request.path_info).url_name in ALLOWED_BEFORE_SET_UP or has_two_factor(user):
             return None

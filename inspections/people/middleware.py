@@ -11,18 +11,13 @@ from django.shortcuts import render
 from django.urls import resolve
 
 from inspections import permissions
+from inspections.http import ViewMiddleware
 
 # Pages a person without a role may still open.
 OPEN_TO_EVERYONE_SIGNED_IN = {"sign-out", "account", "password-change", "password-change-done"}
 
 
-class WaitingForApproval:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class WaitingForApproval(ViewMiddleware):
     def process_view(
         self,
         request: HttpRequest,
@@ -34,7 +29,7 @@ class WaitingForApproval:
         if not user.is_authenticated or permissions.has_tracker_access(user):
             return None
         # Pages that need no sign-in (public pages, the admin's own sign-in) stay open.
-        if not getattr(view_func, "login_required", True):
+        if not self.needs_sign_in(view_func):
             return None
         if resolve(request.path_info).url_name in OPEN_TO_EVERYONE_SIGNED_IN:
             return None

@@ -42,6 +42,7 @@ from .forms import (
     TeamsForm,
     TenantForm,
 )
+from .pages import invitation_gone
 
 
 def errors_onto(form: forms.Form, error: ValidationError) -> None:
@@ -213,16 +214,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     choosing a username and password where local accounts are allowed."""
     found = people_services.invitation_for(token)
     now = timezone.now()
-    if found is None:
-        return render(request, "people/invitation_gone.html", {"problem": None}, status=404)
-    state = found.state_at(now)
-    if state in people_services.INVITATION_GONE:
-        return render(
-            request,
-            "people/invitation_gone.html",
-            {"problem": people_services.INVITATION_GONE[state]},
-            status=410,
-        )
+    if (gone := invitation_gone(request, found)) is not None or found is None:
+        return gone or HttpResponse(status=404)
     # Where Microsoft sign-in is the only way in, an invitation is accepted only through it.
     form = None if settings.TRACKER_SSO_ONLY else AcceptForm(request.POST or None)
     if request.method == "POST" and form is not None and form.is_valid():

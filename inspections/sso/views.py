@@ -19,10 +19,9 @@ from allauth.socialaccount.providers.oauth2.views import (
 )
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from inspections.people.pages import invitation_gone
 from inspections.services import people as people_services
 
 from .config import (
@@ -114,15 +113,7 @@ def accept_with_microsoft(request: HttpRequest, token: str) -> HttpResponse:
     if not sso_enabled():
         raise Http404("Microsoft sign-in is not set up.")
     invitation = people_services.invitation_for(token)
-    if invitation is None:
-        raise Http404("No such invitation.")
-    state = invitation.state_at(timezone.now())
-    if state in people_services.INVITATION_GONE:
-        return render(
-            request,
-            "people/invitation_gone.html",
-            {"problem": people_services.INVITATION_GONE[state]},
-            status=410,
-        )
+    if (gone := invitation_gone(request, invitation)) is not None or invitation is None:
+        return gone or HttpResponse(status=404)
     request.session[INVITATION_SESSION_KEY] = invitation.pk
     return oauth2_login(request)
