@@ -28,6 +28,9 @@ ENDPOINTS = [
     "progress-updates",
     "dependencies",
     "letters",
+    "local-actions",
+    "extension-requests",
+    "meeting-packs",
 ]
 CANARY = "canary-betashire-only-5c1e"
 
@@ -85,6 +88,18 @@ def test_a_force_key_never_returns_another_forces_rows(world, keys):
     assert {i["force"] for i in national} == {force_a.slug, world["B"]["force"].slug}
     for marker in GUARDED_MARKERS.values():
         assert marker not in get(url("progress-updates"), keys["national"]).content.decode()
+
+
+def test_s55_responses_are_the_trackers_own(world, keys):
+    inspection = world["N"]["inspection"]
+    rows = get(url("s55-responses"), keys["a"], inspection=inspection.slug).json()["items"]
+    assert [row["force"] for row in rows] == [world["A"]["force"].slug]
+    national = get(url("s55-responses"), keys["national"], inspection=inspection.slug).json()
+    by_force = {row["force"]: row for row in national["items"]}
+    assert by_force[world["B"]["force"].slug]["issued_on"] is not None
+    assert get(url("s55-responses"), keys["a"]).status_code == 422
+    assert get(url("s55-responses"), keys["a"], inspection="nope").status_code == 404
+    assert get(url("s55-responses"), None, inspection=inspection.slug).status_code == 401
 
 
 def test_states_are_the_pages_own(world, keys):

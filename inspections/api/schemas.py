@@ -115,3 +115,60 @@ class LetterPage(Page):
 
 class Problem(Schema):
     detail: str
+
+
+class LocalActionOut(Schema):
+    uuid: str
+    implementation: int
+    force: str
+    description: str
+    owner: str
+    due_date: datetime.date | None
+    status: str
+    created_at: datetime.datetime
+
+
+class LocalActionPage(Page):
+    items: list[LocalActionOut]
+
+
+class ExtensionRequestOut(Schema):
+    uuid: str
+    implementation: int
+    force: str
+    due_before: datetime.date
+    requested_date: datetime.date
+    reason: str
+    state: str
+    decided_at: datetime.datetime | None
+    decision_note: str
+
+
+class ExtensionRequestPage(Page):
+    items: list[ExtensionRequestOut]
+
+
+class ResponseOut(Schema):
+    force: str
+    inspection: str
+    due: datetime.date
+    issued_on: datetime.date | None
+    state: str
+    words: str
+
+
+class ResponsePage(Page):
+    items: list[ResponseOut]
+
+
+class MeetingPackOut(Schema):
+    uuid: str
+    force: str | None
+    region: str | None
+    meeting_date: datetime.date
+    created_at: datetime.datetime
+    snapshot: dict[str, object]
+
+
+class MeetingPackPage(Page):
+    items: list[MeetingPackOut]

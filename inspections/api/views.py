@@ -18,9 +18,12 @@ from inspections import clock, permissions
 from inspections.addresses import absolute, item_path
 from inspections.models import (
     Dependency,
+    ExtensionRequest,
     ForceImplementation,
     Inspection,
     LetterStatus,
+    LocalAction,
+    MeetingPack,
     ProgressLetter,
     ProgressUpdate,
     Recommendation,
@@ -28,6 +31,7 @@ from inspections.models import (
 )
 from inspections.models.attention import Attention
 from inspections.models.finding_words import finding_ref
+from inspections.responses import queries as response_queries
 
 from . import schemas
 from .auth import BearerKey, QueryKey
@@ -249,6 +253,108 @@ def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]
                 "issued_on": letter.issued_on,
             }
             for letter in rows
+        ],
+        "next": next_page,
+    }
+
+
+@api.get("/local-actions/", response=schemas.LocalActionPage, url_name="local-actions")
+def local_actions(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+    queryset = permissions.scope_queryset(reader(request), LocalAction.objects.all())
+    queryset = filtered(queryset, filters, "implementation__recommendation__")
+    if filters.force:
+        queryset = queryset.filter(force__slug=filters.force)
+    rows, next_page = page(request, queryset.select_related("force"), filters)
+    return {
+        "items": [
+            {
+                "uuid": str(a.uuid),
+                "implementation": a.implementation_id,
+                "force": a.force.slug,
+                "description": a.description,
+                "owner": a.owner,
+                "due_date": a.due_date,
+                "status": a.status,
+                "created_at": a.created_at,
+            }
+            for a in rows
+        ],
+        "next": next_page,
+    }
+
+
+@api.get(
+    "/extension-requests/", response=schemas.ExtensionRequestPage, url_name="extension-requests"
+)
+def extension_requests(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+    queryset = permissions.scope_queryset(reader(request), ExtensionRequest.objects.all())
+    queryset = filtered(queryset, filters, "implementation__recommendation__")
+    if filters.force:
+        queryset = queryset.filter(force__slug=filters.force)
+    rows, next_page = page(request, queryset.select_related("force"), filters)
+    return {
+        "items": [
+            {
+                "uuid": str(e.uuid),
+                "implementation": e.implementation_id,
+                "force": e.force.slug,
+                "due_before": e.due_before,
+                "requested_date": e.requested_date,
+                "reason": e.reason,
+                "state": e.state,
+                "decided_at": e.decided_at,
+                "decision_note": e.decision_note,
+            }
+            for e in rows
+        ],
+        "next": next_page,
+    }
+
+
+class ResponseFilters(Schema):
+    inspection: str
+
+
+@api.get("/s55-responses/", response=schemas.ResponsePage, url_name="s55-responses")
+def s55_responses(request: HttpRequest, filters: Query[ResponseFilters]) -> dict[str, Any]:
+    """Each force's s.55 response to one report: when it was due, when it was sent, and whether
+    on time (the s.55 tracker's own rows). At most one row per force: one page."""
+    inspection = Inspection.objects.released().filter(slug=filters.inspection).first()
+    if inspection is None:
+        raise HttpError(404, f"No published report has the slug {filters.inspection!r}.")
+    rows = response_queries.responses(reader(request), inspection, clock.today())
+    return {
+        "items": [
+            {
+                "force": row.force.slug,
+                "inspection": inspection.slug,
+                "due": row.due,
+                "issued_on": row.issued_on,
+                "state": row.state,
+                "words": row.words,
+            }
+            for row in rows
+        ],
+        "next": None,
+    }
+
+
+@api.get("/meeting-packs/", response=schemas.MeetingPackPage, url_name="meeting-packs")
+def meeting_packs(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
+    """Each pack as it was made: its snapshot, the figures the committee read."""
+    queryset = permissions.scope_queryset(reader(request), MeetingPack.objects.all())
+    rows, next_page = page(request, queryset.select_related("force", "region"), paging)
+    return {
+        "items": [
+            {
+                "uuid": str(p.uuid),
+                "force": p.force.slug if p.force else None,
+                "region": p.region.name if p.region else None,
+                "meeting_date": p.meeting_date,
+                "created_at": p.created_at,
+                "snapshot": p.snapshot,
+            }
+            for p in rows
         ],
         "next": next_page,
     }
