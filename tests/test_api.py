@@ -239,3 +239,32 @@ def test_the_shipped_power_queries_read_every_page_with_a_key(world, keys, table
     if table == "implementations":
         assert rows
         assert {row["force"] for row in rows} == {world["A"]["force"].slug}
+
+
+def test_report_downloads_accept_a_key_and_read_as_it(world, keys):
+    force_a, force_b = world["A"]["force"], world["B"]["force"]
+    inspection = world["N"]["inspection"]
+    for name, args in (
+        ("overdue", []),
+        ("due-soon", []),
+        ("force", [force_a.slug]),
+        ("dashboard", []),
+        ("dependencies", []),
+        ("matrix", []),
+        ("responses", []),
+        ("actions", []),
+        ("extensions", []),
+        ("recommendation", [inspection.slug, 2]),
+    ):
+        response = Client().get(reverse(name, args=args), {"format": "csv", "key": keys["a"]})
+        assert response.status_code == 200, (name, response.status_code)
+        body = b"".join(response.streaming_content if response.streaming else [response.content])
+        assert force_b.name.encode() not in body, name
+    # Another force's page is as unknown to the key as to its scrutiny member.
+    other = Client().get(reverse("force", args=[force_b.slug]), {"format": "csv", "key": keys["a"]})
+    assert other.status_code == 404
+    # Only downloads: the page itself still asks for a sign-in; a bad key is 401.
+    page = Client().get(reverse("overdue"), {"key": keys["a"]})
+    assert page.status_code == 302
+    assert Client().get(reverse("overdue"), {"format": "csv", "key": "trk_bad"}).status_code == 401
+    assert ApiKeyUse.objects.filter(path=reverse("overdue")).exists()

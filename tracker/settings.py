@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A report's CSV or XLSX read with an API key (?key=) rather than a session.
+    "inspections.api.middleware.KeyForDownloads",
     # Every page needs a sign-in unless it is explicitly marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
