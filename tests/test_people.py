@@ -194,6 +194,15 @@ def test_removal_ends_the_session_at_once_and_keeps_what_they_recorded(cast, imp
     update.refresh_from_db()
     assert update.author == cast.pcc_a
     assert AccessEvent.objects.filter(kind=AccessEventKind.REMOVED, subject=cast.pcc_a).exists()
+    # Given back from the same page: the same account, the same role.
+    assert (
+        "Give their access back"
+        in login(cast.office_a).get(reverse("person", args=[cast.pcc_a.pk])).content.decode()
+    )
+    login(cast.office_a).post(reverse("person-remove", args=[cast.pcc_a.pk]))
+    cast.pcc_a.refresh_from_db()
+    assert cast.pcc_a.is_active
+    assert login(cast.pcc_a).get(reverse("dashboard")).status_code == 200
 
 
 def test_someone_waiting_for_approval_sees_only_that(cast, impl_a):

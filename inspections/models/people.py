@@ -129,6 +129,7 @@ class AccessEventKind(models.TextChoices):
     APPROVED = "approved", "Approved"
     ROLE_CHANGED = "role_changed", "Role changed"
     REMOVED = "removed", "Removed"
+    RESTORED = "restored", "Access given back"
     TWO_FACTOR_ON = "two_factor_on", "Two-factor authentication turned on"
     TWO_FACTOR_OFF = "two_factor_off", "Two-factor authentication turned off"
     TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"

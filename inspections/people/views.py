@@ -179,7 +179,12 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def person_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Remove someone's access (after a check page), or give a removed person's back."""
     person = person_or_404(request, pk)
+    if request.method == "POST" and not person.is_active:
+        people_services.restore(by=request.user, person=person)
+        messages.success(request, f"{person} can sign in again, as {person.get_role_display()}.")
+        return redirect("people")
     if request.method == "POST":
         people_services.remove(by=request.user, person=person)
         messages.success(

@@ -245,6 +245,24 @@ def remove(*, by: User, person: User) -> None:
     person.refresh_from_db()
 
 
+def restore(*, by: User, person: User) -> None:
+    """Give a removed person their access back, with the role they had."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if locked.is_active:
+            return
+        locked.is_active = True
+        record_author(locked, by)
+        locked.save(update_fields=["is_active"])
+        record_access_event(
+            kind=AccessEventKind.RESTORED,
+            actor=by,
+            subject=locked,
+            detail=f"As {locked.get_role_display()}",
+        )
+    person.refresh_from_db()
+
+
 # --- Microsoft sign-in ------------------------------------------------------------------------
 
 
