@@ -149,9 +149,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "inspections.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    # Signs in the account a Microsoft sign-in was linked to (allauth's login flow).
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's (which signs in the account a Microsoft sign-in was linked to),
+    # each loading the user with their force in one query.
+    "inspections.backends.TrackerModelBackend",
+    "inspections.backends.TrackerAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

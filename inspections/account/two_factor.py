@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
+from inspections.backends import PASSWORD_BACKEND
 from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEventKind, User
@@ -86,7 +87,7 @@ def start_second_factor(request: HttpRequest, user: User, next_url: str) -> Http
     person is not signed in until the code is given."""
     request.session[PENDING_KEY] = {
         "user": user.pk,
-        "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
+        "backend": getattr(user, "backend", PASSWORD_BACKEND),
         "since": time.time(),
         "next": next_url,
         "tries": 0,

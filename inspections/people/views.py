@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from inspections import permissions
+from inspections.backends import PASSWORD_BACKEND
 from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
@@ -234,7 +235,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=PASSWORD_BACKEND)
             messages.success(request, f"Welcome, {user.get_full_name()}. You are signed in.")
             return redirect("dashboard")
     return render(
