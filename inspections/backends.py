@@ -15,8 +15,11 @@ PASSWORD_BACKEND = "inspections.backends.TrackerModelBackend"
 
 
 def user_with_force(backend: ModelBackend, user_id: Any) -> User | None:
-    user = User.objects.select_related("force").filter(pk=user_id).first()
-    return user if user is not None and backend.user_can_authenticate(user) else None
+    try:
+        user = User.objects.select_related("force").get(pk=user_id)
+    except User.DoesNotExist:
+        return None
+    return user if backend.user_can_authenticate(user) else None
 
 
 class TrackerModelBackend(ModelBackend):
