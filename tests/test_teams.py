@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import jsonschema
 import pytest
 from django.urls import reverse
 
-from inspections import reminders, services
+from inspections import reminders, services, teams
 from inspections.models import OutboundPost, Status, TeamsChannel
 from inspections.services import people as people_services
 
@@ -22,9 +21,7 @@ from .conftest import TODAY, login, record
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads(
-    (Path(__file__).parent.parent / "inspections" / "data" / "teams_card_schema.json").read_text()
-)
+SCHEMA = json.loads(teams.SCHEMA.read_text())
 
 
 class Webhook:

@@ -106,6 +106,20 @@ def filtered[QS: QuerySet[Any]](queryset: QS, filters: ItemFilters, prefix: str)
     return queryset
 
 
+def readable[QS: QuerySet[Any]](
+    request: HttpRequest, queryset: QS, filters: ItemFilters, inspection_prefix: str
+) -> QS:
+    """A force's rows as the key's reader may see them, by report and by force: each model's
+    way to its force is the one ``permissions`` scopes by."""
+    queryset = filtered(
+        permissions.scope_queryset(reader(request), queryset), filters, inspection_prefix
+    )
+    if filters.force:
+        path = permissions.FORCE_PATHS[queryset.model]
+        queryset = queryset.filter(**{f"{path}__slug": filters.force})
+    return queryset
+
+
 @api.get("/inspections/", response=schemas.InspectionPage, url_name="inspections")
 def inspections(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     rows, next_page = page(request, Inspection.objects.released(), paging)
@@ -143,10 +157,7 @@ def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any
 @api.get("/implementations/", response=schemas.ImplementationPage, url_name="implementations")
 def implementations(request: HttpRequest, filters: Query[ImplementationFilters]) -> dict[str, Any]:
     today = clock.today()
-    queryset = permissions.scope_queryset(reader(request), ForceImplementation.objects.all())
-    queryset = filtered(queryset, filters, "recommendation__")
-    if filters.force:
-        queryset = queryset.filter(force__slug=filters.force)
+    queryset = readable(request, ForceImplementation.objects.all(), filters, "recommendation__")
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.overdue is True:
@@ -185,10 +196,9 @@ def implementations(request: HttpRequest, filters: Query[ImplementationFilters])
 
 @api.get("/progress-updates/", response=schemas.ProgressUpdatePage, url_name="progress-updates")
 def progress_updates(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
-    queryset = permissions.scope_queryset(reader(request), ProgressUpdate.objects.all())
-    queryset = filtered(queryset, filters, "implementation__recommendation__")
-    if filters.force:
-        queryset = queryset.filter(implementation__force__slug=filters.force)
+    queryset = readable(
+        request, ProgressUpdate.objects.all(), filters, "implementation__recommendation__"
+    )
     # Internal notes are never read here: only the fields the schema names.
     queryset = queryset.select_related(
         "implementation__force", "implementation__recommendation__inspection"
@@ -238,10 +248,9 @@ def dependencies(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, An
 @api.get("/letters/", response=schemas.LetterPage, url_name="letters")
 def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     """Letters as sent (metadata only; the files are on the public pages once published)."""
-    queryset = permissions.scope_queryset(reader(request), ProgressLetter.objects.all())
-    queryset = filtered(queryset.filter(status=LetterStatus.ISSUED), filters, "")
-    if filters.force:
-        queryset = queryset.filter(force__slug=filters.force)
+    queryset = readable(
+        request, ProgressLetter.objects.filter(status=LetterStatus.ISSUED), filters, ""
+    )
     rows, next_page = page(request, queryset.select_related("force", "inspection"), filters)
     return {
         "items": [
@@ -260,10 +269,9 @@ def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]
 
 @api.get("/local-actions/", response=schemas.LocalActionPage, url_name="local-actions")
 def local_actions(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
-    queryset = permissions.scope_queryset(reader(request), LocalAction.objects.all())
-    queryset = filtered(queryset, filters, "implementation__recommendation__")
-    if filters.force:
-        queryset = queryset.filter(force__slug=filters.force)
+    queryset = readable(
+        request, LocalAction.objects.all(), filters, "implementation__recommendation__"
+    )
     rows, next_page = page(request, queryset.select_related("force"), filters)
     return {
         "items": [
@@ -287,10 +295,9 @@ def local_actions(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str
     "/extension-requests/", response=schemas.ExtensionRequestPage, url_name="extension-requests"
 )
 def extension_requests(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
-    queryset = permissions.scope_queryset(reader(request), ExtensionRequest.objects.all())
-    queryset = filtered(queryset, filters, "implementation__recommendation__")
-    if filters.force:
-        queryset = queryset.filter(force__slug=filters.force)
+    queryset = readable(
+        request, ExtensionRequest.objects.all(), filters, "implementation__recommendation__"
+    )
     rows, next_page = page(request, queryset.select_related("force"), filters)
     return {
         "items": [
