@@ -27,7 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if permissions.can_manage_people(user):
         items.append(("People", reverse("people")))
     if permissions.may_enter_data(user):
-        items.append(("Data entry", reverse("admin:index")))
+        items.append(("Data entry", reverse("entry")))
     path = request.path
     nav = [
         {

@@ -340,6 +340,20 @@ def can_enter_report(user: User, inspection: Inspection) -> bool:
     return not inspection.pk or named == {user.force_id}
 
 
+def enterable_reports[Reports: QuerySet[Inspection]](user: User, reports: Reports) -> Reports:
+    """The reports ``user`` may change on the entry page (``can_enter_report``, as a query):
+    every report for a national administrator; for PCC staff, those addressed to their own
+    force alone."""
+    if is_national_admin(user):
+        return reports
+    if not is_pcc_staff(user) or user.force_id is None:
+        return reports.none()
+    others = Inspection.forces.through.objects.exclude(force_id=user.force_id)
+    return reports.filter(addressed_to=AddressedTo.CHOSEN_FORCES, forces=user.force_id).exclude(
+        pk__in=others.values("inspection_id")
+    )
+
+
 def may_use_admin(user: User | AnonymousUser) -> bool:
     """The admin screens are the national administrators' and the force's working people's;
     office administrators manage people on the service's pages, and scrutiny reads there."""

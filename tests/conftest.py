@@ -399,7 +399,7 @@ def world(cast, recommendation, impl_a, impl_b, dependency):
         by=cast.admin,
     )
     # A report PCC staff of force A are entering, not yet published to forces.
-    draft_a = services.save_draft_report(
+    draft_a = services.save_report(
         inspection=Inspection(
             title="Draft PEEL for Alphashire",
             slug="draft-peel-a",

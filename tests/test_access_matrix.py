@@ -79,7 +79,8 @@ ADMIN = {
     },
     "inspection": {
         "list": ADMIN_EVERYONE,
-        "add": ADMIN_SCREEN_ONLY,
+        # Reports are added on the service's entry page, then published to forces.
+        "add": row("302 403 403 403 403 403 403 302 302"),
         "N": {
             "change": ADMIN_EVERYONE,
             "history": ADMIN_EVERYONE,
@@ -267,6 +268,9 @@ SITE = {
     "report-edit": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "dependency-delivered": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
+    "dependency-new": (lambda w: [], ADMIN_ONLY),
+    "dependency-change": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
+    "entry": (lambda w: [], row("302 200 403 200 403 403 200 403 403")),
     "overdue": (lambda w: [], EVERYONE),
     "due-soon": (lambda w: [], EVERYONE),
     "dependencies": (lambda w: [], EVERYONE),

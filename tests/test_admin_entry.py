@@ -304,24 +304,13 @@ def test_national_admin_creates_a_force_user(cast):
     assert login(user).get(reverse("admin:index")).status_code == 200
 
 
-def test_national_admin_adds_an_inspection(cast):
+def test_reports_are_not_added_in_the_admin(cast):
+    """A report is added with its findings on the entry page, checked, then published: the
+    admin offers that page instead of a form that would tell every force at once."""
     client = login(cast.admin)
-    url = reverse("admin:inspections_inspection_add")
-    assert client.get(url).status_code == 200
-    data = {
-        "title": "An inspection of custody",
-        "slug": "custody-2026",
-        "inspectorate": "HMICFRS",
-        "addressed_to": "every_force",
-        "published": "2026-03-02",
-        "url": "",
-        "recommendations-TOTAL_FORMS": 0,
-        "recommendations-INITIAL_FORMS": 0,
-    }
-    assert client.post(url, data).status_code == 302
-    from inspections.models import Inspection
-
-    assert Inspection.objects.get(slug="custody-2026").response_due == datetime.date(2026, 4, 26)
+    assert client.get(reverse("admin:inspections_inspection_add")).status_code == 403
+    listing = client.get(reverse("admin:inspections_inspection_changelist")).content.decode()
+    assert reverse("report-new") in listing
 
 
 def test_a_concurrent_edit_is_refused_not_overwritten(cast, impl_a):

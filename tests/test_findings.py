@@ -74,23 +74,18 @@ def test_a_report_for_one_force_is_tracked_by_that_force_alone(cast):
     ]
 
 
-def test_national_admin_adds_a_report_for_one_force_in_the_admin(cast):
+def test_national_admin_adds_findings_to_a_report_for_one_force_in_the_admin(cast):
     client = login(cast.admin)
-    response = client.post(
-        reverse("admin:inspections_inspection_add"),
-        {
-            "title": "PEEL 2025: Betashire",
-            "slug": "peel-betashire",
-            "inspectorate": "HMICFRS",
-            "published": "2025-10-01",
-            "addressed_to": AddressedTo.CHOSEN_FORCES,
-            "forces": [cast.force_b.pk],
-            "recommendations-TOTAL_FORMS": 0,
-            "recommendations-INITIAL_FORMS": 0,
-        },
+    # Published (entered and published on the service pages), then findings added one by one.
+    inspection = services.save_inspection(
+        inspection=Inspection(
+            title="PEEL 2025: Betashire",
+            slug="peel-betashire",
+            published=datetime.date(2025, 10, 1),
+            addressed_to=AddressedTo.CHOSEN_FORCES,
+        ),
+        forces=[cast.force_b],
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    inspection = Inspection.objects.get(slug="peel-betashire")
     finding = {
         "inspection": inspection.pk,
         "scope": "local",

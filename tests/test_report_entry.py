@@ -167,10 +167,165 @@ def test_a_draft_is_changed_and_a_finding_removed_before_publishing(cast):
     assert not report.recommendations.filter(kind=FindingKind.AREA_FOR_IMPROVEMENT).exists()
 
 
-def test_a_published_report_is_no_longer_a_draft_to_enter(cast, recommendation):
-    report = recommendation.inspection
+def entered(client, report):
+    """The entry page's form as it is shown for ``report``: every field with its value."""
+    page = client.get(reverse("report-edit", args=[report.slug]))
+    form, findings = page.context["form"], page.context["findings"]
+    saved = [row for row in findings.forms if row.instance.pk]
+    data = {
+        "finding-TOTAL_FORMS": str(len(saved)),
+        "finding-INITIAL_FORMS": str(findings.initial_form_count()),
+    }
+    for field in form:
+        value = field.value()
+        if field.name == "published":
+            data.update(
+                {
+                    f"published_{i}": str(v)
+                    for i, v in enumerate((value.day, value.month, value.year))
+                }
+            )
+        elif field.name == "forces":
+            data["forces"] = [str(pk) for pk in value or []]
+        elif value is not None:
+            data[field.html_name] = str(value)
+    for index, row in enumerate(saved):
+        data[f"finding-{index}-id"] = str(row.instance.pk)
+        for name in (
+            "kind",
+            "number",
+            "short_title",
+            "scope",
+            "addressee",
+            "deadline_kind",
+            "deadline_months",
+            "text",
+            "under",
+        ):
+            value = row[name].value()
+            data[f"finding-{index}-{name}"] = "" if value is None else str(value)
+        deadline = row.instance.deadline
+        if deadline and row.instance.deadline_kind in ("date", "by_month"):
+            data.update(
+                {
+                    f"finding-{index}-deadline_{i}": str(v)
+                    for i, v in enumerate((deadline.day, deadline.month, deadline.year))
+                }
+            )
+    return data
+
+
+def published_peel(cast, client):
+    client.post(reverse("report-new"), peel(cast))
+    report = Inspection.objects.get()
+    client.post(reverse("report-publish", args=[report.slug]))
+    report.refresh_from_db()
     assert not report.is_draft
-    assert login(cast.admin).get(reverse("report-edit", args=[report.slug])).status_code == 404
+    return report
+
+
+def test_a_published_report_is_corrected_on_its_entry_page(cast):
+    client = login(cast.admin)
+    report = published_peel(cast, client)
+    assert client.get(reverse("report-publish", args=[report.slug])).status_code == 404
+    assert (
+        reverse("report-edit", args=[report.slug]) in client.get(reverse("entry")).content.decode()
+    )
+    data = entered(client, report)
+    assert data["finding-INITIAL_FORMS"] == "3"
+    # A finding that was missed, and a deadline entered wrongly (12 months, not 6).
+    data.update(finding(3, FindingKind.AREA_FOR_IMPROVEMENT, 2, "The force should train."))
+    data["finding-TOTAL_FORMS"] = "4"
+    rec = next(i for i in range(3) if data[f"finding-{i}-kind"] == FindingKind.RECOMMENDATION)
+    data[f"finding-{rec}-deadline_months"] = "12"
+    response = client.post(reverse("report-edit", args=[report.slug]), data)
+    assert response.status_code == 302, response.context and [
+        (f.errors, f.non_field_errors())
+        for f in [response.context["form"], *response.context["findings"].forms]
+    ]
+    assert response["Location"] == reverse("entry")
+    items = ForceImplementation.objects.filter(recommendation__inspection=report)
+    assert items.count() == 4
+    assert items.get(recommendation__kind=FindingKind.RECOMMENDATION).due_date == datetime.date(
+        2027, 11, 3
+    )
+
+
+def test_a_finding_forces_recorded_work_on_is_not_removed(cast):
+    from .conftest import record
+
+    client = login(cast.admin)
+    report = published_peel(cast, client)
+    afi = ForceImplementation.objects.get(
+        recommendation__inspection=report, recommendation__kind=FindingKind.AREA_FOR_IMPROVEMENT
+    )
+    record(afi, cast.pcc_a, as_of=TODAY)
+    data = entered(client, report)
+    index = next(
+        i for i in range(3) if data[f"finding-{i}-kind"] == FindingKind.AREA_FOR_IMPROVEMENT
+    )
+    data[f"finding-{index}-DELETE"] = "on"
+    response = client.post(reverse("report-edit", args=[report.slug]), data)
+    assert response.status_code == 400
+    assert "AFI 1: forces have recorded work on it, so it cannot be removed" in (
+        response.content.decode()
+    )
+    assert ForceImplementation.objects.filter(pk=afi.pk).exists()
+    # The cause of concern, with nothing recorded, goes with its force's item.
+    data = entered(client, report)
+    cause = next(i for i in range(3) if data[f"finding-{i}-kind"] == FindingKind.CAUSE_OF_CONCERN)
+    data[f"finding-{cause}-DELETE"] = "on"
+    for i in range(3):
+        data[f"finding-{i}-under"] = ""
+    assert client.post(reverse("report-edit", args=[report.slug]), data).status_code == 302
+    assert not report.recommendations.filter(kind=FindingKind.CAUSE_OF_CONCERN).exists()
+    assert ForceImplementation.objects.filter(recommendation__inspection=report).count() == 2
+
+
+def test_only_who_may_enter_a_report_may_correct_it(cast):
+    report = published_peel(cast, login(cast.admin))
+    url = reverse("report-edit", args=[report.slug])
+    # Addressed to Alphashire alone: its PCC staff may correct it, nobody else of a force.
+    assert login(cast.pcc_a).get(url).status_code == 200
+    assert report.slug in login(cast.pcc_a).get(reverse("entry")).content.decode()
+    assert login(cast.pcc_b).get(url).status_code == 403
+    assert report.slug not in login(cast.pcc_b).get(reverse("entry")).content.decode()
+    assert login(cast.lead_a).get(url).status_code == 403
+
+
+def test_national_work_is_added_and_linked_on_service_pages(cast, recommendation):
+    from inspections.models import Dependency, DependencyKind
+
+    client = login(cast.admin)
+    url = reverse("dependency-new")
+    bad = client.post(url, {"title": "", "kind": "", "owner": "", "expected_date_0": "31"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "There is a problem" in page
+    assert not Dependency.objects.exists()
+    data = {
+        "title": "Revised APP on armed deployment",
+        "kind": DependencyKind.APP_REVISION,
+        "owner": "College of Policing",
+        "expected_date_0": "31",
+        "expected_date_1": "3",
+        "expected_date_2": "2027",
+        "recommendations": [str(recommendation.pk)],
+    }
+    assert client.post(url, data)["Location"] == reverse("entry")
+    work = Dependency.objects.get()
+    assert work.key == "revised-app-on-armed-deployment"
+    assert work.expected_date == datetime.date(2027, 3, 31)
+    assert list(work.recommendations.all()) == [recommendation]
+    listing = client.get(reverse("entry")).content.decode()
+    assert reverse("dependency-change", args=[work.key]) in listing
+    assert reverse("dependency-delivered", args=[work.key]) in listing
+    change = reverse("dependency-change", args=[work.key])
+    client.post(change, {**data, "owner": "NPCC", "recommendations": []})
+    work.refresh_from_db()
+    assert work.owner == "NPCC"
+    assert not work.recommendations.exists()
+    assert login(cast.pcc_a).post(change, data).status_code == 403
 
 
 def test_recording_a_dependency_delivered_names_who_is_emailed_first(

@@ -30,23 +30,32 @@ def digest_bodies(day: datetime.date) -> dict[str, str]:
     return {message.to[0]: message.body for message in mail.outbox}
 
 
-def test_adding_a_report_in_the_admin_tells_each_force_its_date(
-    cast, django_capture_on_commit_callbacks
-):
+def test_publishing_a_report_tells_each_force_its_date(cast, django_capture_on_commit_callbacks):
     UserFactory(username="pcc_a2", role=Role.PCC_STAFF, force=cast.force_a)
+    client = login(cast.admin)
+    entered = client.post(
+        reverse("report-new"),
+        {
+            "title": "An inspection of armed policing",
+            "published_0": "2",
+            "published_1": "3",
+            "published_2": "2026",
+            "addressed_to": "every_force",
+            "finding-TOTAL_FORMS": "1",
+            "finding-INITIAL_FORMS": "0",
+            "finding-0-kind": "recommendation",
+            "finding-0-number": "1",
+            "finding-0-scope": "local",
+            "finding-0-addressee": "chief_constables",
+            "finding-0-deadline_kind": "none",
+            "finding-0-text": "Forces should review armed policing.",
+        },
+    )
+    assert entered.status_code == 302, entered.context["form"].errors
+    # Entered is not published: nobody is told until the check page's button is pressed.
+    assert not OutboundEmail.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(cast.admin).post(
-            reverse("admin:inspections_inspection_add"),
-            {
-                "title": "An inspection of armed policing",
-                "slug": "armed-policing",
-                "inspectorate": "HMICFRS",
-                "addressed_to": "every_force",
-                "published": "2026-03-02",
-                "recommendations-TOTAL_FORMS": "0",
-                "recommendations-INITIAL_FORMS": "0",
-            },
-        )
+        response = client.post(entered["Location"])
     assert response.status_code == 302, response.content.decode()[:2000]
     queued = OutboundEmail.objects.order_by("subject")
     assert [(e.subject, e.recipients) for e in queued] == [
@@ -65,7 +74,7 @@ def test_adding_a_report_in_the_admin_tells_each_force_its_date(
     body = next(m.body for m in mail.outbox if "pcc_b@example.police.uk" in m.to)
     assert "within 56 days: by 26 April 2026" in body
     # Moving the publication date tells them again; saving it unchanged does not.
-    inspection = Inspection.objects.get(slug="armed-policing")
+    inspection = Inspection.objects.get(title="An inspection of armed policing")
     services.save_inspection(inspection=inspection)
     assert OutboundEmail.objects.count() == 2
     inspection.published = datetime.date(2026, 3, 9)

@@ -152,6 +152,11 @@ class InspectionAdmin(TrackerAdmin):
         )
         return annotated
 
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A report is added with all its findings on the service's entry page, checked, then
+        # published to forces: only then are items made and the s.55 notices sent.
+        return False
+
     def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
         record_author(obj, signed_in_user(request))
         forces = form.cleaned_data.get("forces")

@@ -15,6 +15,7 @@ from inspections.models import (
     AddressedTo,
     Addressee,
     DeadlineKind,
+    Dependency,
     DependencyStatus,
     FindingKind,
     Force,
@@ -158,7 +159,7 @@ class FindingForm(forms.ModelForm):
     def validate_constraints(self) -> None:
         # A row's deadline is worked out from the report's publication date, which the row
         # does not know: the constraints are checked with it when the report is kept
-        # (services.save_draft_report), and a refusal there names the finding.
+        # (services.save_report), and a refusal there names the finding.
         return
 
 
@@ -258,6 +259,55 @@ class DeliveryForm(forms.Form):
         widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class FindingChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Recommendation) -> str:
+        report = obj.inspection.short_title or obj.inspection.title
+        return f"{report}: {obj.label}"
+
+
+class DependencyForm(forms.ModelForm):
+    """National or regional work that findings wait on: what it is, who delivers it, when it is
+    expected, and which findings cannot be finished without it."""
+
+    expected_date = GovukDateField(
+        label="When it is expected (optional)", subject="the expected date", required=False
+    )
+    recommendations = FindingChoice(
+        label="Which findings wait on it",
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Forces can still choose it on any item; these are offered first.",
+    )
+
+    class Meta:
+        model = Dependency
+        fields = ["title", "kind", "owner", "expected_date", "url", "recommendations"]
+        labels = {
+            "title": "What it is",
+            "kind": "Kind of work",
+            "owner": "Who delivers it",
+            "url": "Where it is published (optional)",
+        }
+        help_texts = {
+            "owner": "For example, the College of Policing or the regional firearms lead.",
+            "url": "",
+        }
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recommendations"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            Recommendation.objects.local()
+            .filter(inspection__released_at__isnull=False)
+            .select_related("inspection")
+            .order_by("-inspection__published", "inspection__title", "kind", "number")
+        )
+        govuk(self)
 
 
 def delivery_recorded(moved: list[ForceImplementation]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, When
 
 from inspections.models import Dependency, DependencyStatus, Force, ForceImplementation
 
@@ -23,4 +23,12 @@ def freed_by(dependency: Dependency) -> QuerySet[Force]:
         Force.objects.filter(implementations__in=waiting)
         .annotate(items=Count("implementations", distinct=True))
         .order_by("name")
+    )
+
+
+def dependencies_to_enter() -> QuerySet[Dependency]:
+    """National and regional work, pending first, each with how many findings it holds up."""
+    pending_first = Case(When(status=DependencyStatus.PENDING, then=0), default=1)
+    return Dependency.objects.annotate(findings=Count("recommendations", distinct=True)).order_by(
+        pending_first, "title"
     )

@@ -5,18 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import clock, permissions, services
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import Force, Inspection
+from inspections.models import Dependency, Force, Inspection
 from inspections.reader import DocumentRefused, read_report
 from inspections.reports import queries as report_queries
 
 from . import queries
 from .forms import (
     DeliveryForm,
+    DependencyForm,
     FindingForm,
     ImportForm,
     ReportForm,
@@ -72,14 +74,40 @@ def report_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "entry/import.html", {"form": form})
 
 
+def entry_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Where national administrators and PCC staff enter and correct what the tracker holds:
+    reports and their findings, national work, their force's sheet."""
+    if not permissions.may_enter_data(request.user):
+        raise PermissionDenied("National administrators and PCC staff enter data.")
+    reports = permissions.enterable_reports(
+        request.user, Inspection.objects.annotate(findings=Count("recommendations"))
+    ).order_by("-published", "title")
+    context = {
+        "drafts": reports.drafts(),
+        "published": reports.released(),
+        "dependencies": (
+            queries.dependencies_to_enter() if permissions.is_national_admin(request.user) else None
+        ),
+        "back_office": permissions.may_use_admin(request.user),
+    }
+    return render(request, "entry/index.html", context)
+
+
 def report_edit(request: AuthenticatedHttpRequest, inspection: str) -> HttpResponse:
-    return entry_page(request, draft_or_404(request, inspection))
+    return entry_page(request, report_or_404(request, inspection))
+
+
+def report_or_404(request: AuthenticatedHttpRequest, slug: str) -> Inspection:
+    report = get_object_or_404(Inspection.objects.all(), slug=slug)
+    if not permissions.can_enter_report(request.user, report):
+        raise PermissionDenied("This report is entered by the national administrators.")
+    return report
 
 
 def draft_or_404(request: AuthenticatedHttpRequest, slug: str) -> Inspection:
-    report = get_object_or_404(Inspection.objects.drafts(), slug=slug)
-    if not permissions.can_enter_report(request.user, report):
-        raise PermissionDenied("This report is entered by the national administrators.")
+    report = report_or_404(request, slug)
+    if not report.is_draft:
+        raise Http404("This report has been published to forces.")
     return report
 
 
@@ -107,7 +135,7 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
         else:
             try:
                 with transaction.atomic():
-                    saved = services.save_draft_report(
+                    saved = services.save_report(
                         inspection=form.save(),
                         forces=form.chosen_forces(),
                         findings=kept,
@@ -117,7 +145,10 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
             except ValidationError as error:
                 refused(form, error)
             else:
-                return redirect("report-publish", saved.slug)
+                if saved.is_draft:
+                    return redirect("report-publish", saved.slug)
+                messages.success(request, f"{saved.title}: your corrections are saved.")
+                return redirect("entry")
     context = {"form": form, "findings": findings, "report": report}
     return render(
         request,
@@ -151,6 +182,35 @@ def report_publish(request: AuthenticatedHttpRequest, inspection: str) -> HttpRe
         "problem": problem,
     }
     return render(request, "entry/publish.html", context)
+
+
+def dependency_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return dependency_page(request, Dependency())
+
+
+def dependency_change(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    return dependency_page(request, get_object_or_404(Dependency, key=key))
+
+
+def dependency_page(request: AuthenticatedHttpRequest, dependency: Dependency) -> HttpResponse:
+    """Add national or regional work, or change it and the findings that wait on it."""
+    if not permissions.is_national_admin(request.user):
+        raise PermissionDenied("National administrators keep the national work.")
+    form = DependencyForm(request.POST or None, instance=dependency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_dependency(
+                dependency=form.save(commit=False),
+                findings=form.cleaned_data["recommendations"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            refused(form, error)
+        else:
+            messages.success(request, f"{saved.title}: saved.")
+            return redirect("entry")
+    context = {"form": form, "dependency": dependency}
+    return render(request, "entry/dependency.html", context, status=400 if form.errors else 200)
 
 
 def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:

@@ -30,8 +30,8 @@ class Governance(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    LOCAL = "local", "Local (forces act on it)"
-    NATIONAL = "national", "National"
+    LOCAL = "local", "Each force"
+    NATIONAL = "national", "A national body"
 
 
 class Addressee(models.TextChoices):

@@ -22,7 +22,9 @@ from .reference import Force, Inspection, Recommendation
 class LetterRecipient(models.Model):
     """Who letters go to. Office holders change, so this is data a national administrator edits."""
 
-    key = models.SlugField(max_length=50, unique=True, help_text="A stable identifier.")
+    key = models.SlugField(
+        "Short name", max_length=50, unique=True, help_text="A stable identifier: lower case."
+    )
     name = PlainCharField(max_length=200, help_text="As addressed, e.g. 'Rt Hon … MP'.")
     office = PlainCharField(max_length=200, help_text="e.g. 'Home Secretary'.")
     address = PlainTextField(

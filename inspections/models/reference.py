@@ -40,7 +40,9 @@ RESPONSE_PERIOD_DAYS = 56
 
 class Region(models.Model):
     name = PlainCharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(
+        "Name in page addresses", max_length=100, unique=True, help_text="Lower case, with hyphens."
+    )
 
     history = HistoricalRecords()
 
@@ -61,7 +63,9 @@ class ForceQuerySet(models.QuerySet["Force"]):
 
 class Force(models.Model):
     name = PlainCharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True, help_text="Used in page addresses.")
+    slug = models.SlugField(
+        "Name in page addresses", max_length=200, unique=True, help_text="Lower case, with hyphens."
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
     governance = models.CharField(
         max_length=20,
@@ -146,10 +150,13 @@ class Inspection(models.Model):
         "when this is empty.",
     )
     is_sample = models.BooleanField(
+        "Sample data",
         default=False,
         help_text="Training or demonstration data, not a real report: never chosen by default.",
     )
-    slug = models.SlugField(max_length=100, unique=True, help_text="Used in page addresses.")
+    slug = models.SlugField(
+        "Name in page addresses", max_length=100, unique=True, help_text="Lower case, with hyphens."
+    )
     inspectorate = PlainCharField(max_length=100, default="HMICFRS")
     published = models.DateField(help_text="The day the report was published.")
     url = models.URLField(blank=True, help_text="Where the report can be read.")
@@ -284,6 +291,7 @@ class Recommendation(FindingReferences, models.Model):
         max_length=40, choices=Addressee.choices, blank=True, help_text="Who must act on it."
     )
     scope = models.CharField(
+        "Who acts on it",
         max_length=10,
         choices=Scope.choices,
         help_text="Local: every force acts on it and reports progress. National: a national body "
@@ -470,7 +478,12 @@ class DependencyQuerySet(models.QuerySet["Dependency"]):
 class Dependency(models.Model):
     """Something outside a force that a local recommendation cannot be finished without."""
 
-    key = models.SlugField(max_length=100, unique=True, help_text="A short, stable identifier.")
+    key = models.SlugField(
+        "Name in page addresses",
+        max_length=100,
+        unique=True,
+        help_text="A short, stable identifier: lower case, with hyphens.",
+    )
     title = PlainCharField(max_length=300)
     kind = models.CharField(max_length=30, choices=DependencyKind.choices)
     owner = PlainCharField(max_length=200, help_text="The body that has to deliver it.")

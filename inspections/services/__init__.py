@@ -4,12 +4,13 @@ arguments: one module per subject, the same names as ever through this package
 
 reports: inspections, findings, drafts and publishing to forces, forces.
 items: progress updates, the force lead's review, target and agreed dates, the plan.
-dependencies: national and regional work delivered, withdrawn, corrected, deleted."""
+dependencies: national and regional work added, linked, delivered, withdrawn, corrected, deleted."""
 
 from .dependencies import (
     close_dependency,
     correct_dependency_status,
     delete_dependencies,
+    save_dependency,
 )
 from .items import (
     LEAD_OFFICER_MAX,
@@ -27,11 +28,11 @@ from .items import (
 from .reports import (
     publish_to_forces,
     remove_implementations,
-    save_draft_report,
     save_force,
     save_inspection,
     save_read_report,
     save_recommendation,
+    save_report,
     sync_implementations,
     unique_inspection_slug,
 )
@@ -51,11 +52,12 @@ __all__ = [
     "refresh_current_status",
     "remove_implementations",
     "review_implementation",
-    "save_draft_report",
+    "save_dependency",
     "save_force",
     "save_inspection",
     "save_read_report",
     "save_recommendation",
+    "save_report",
     "set_target_date",
     "sync_implementations",
     "unique_inspection_slug",

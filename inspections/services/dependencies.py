@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from inspections import reminders
 from inspections.history import record_author
@@ -15,6 +16,7 @@ from inspections.models import (
     Dependency,
     DependencyStatus,
     ForceImplementation,
+    Recommendation,
     User,
 )
 from inspections.text import REASON_MAX
@@ -132,3 +134,28 @@ def close_dependency(
     topic = reminders.dependency_topic(dependency)
     transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return moved
+
+
+@transaction.atomic
+def save_dependency(
+    *, dependency: Dependency, findings: Iterable[Recommendation], author: User
+) -> Dependency:
+    """Add national or regional work, or change what it is, who delivers it, when it is
+    expected and which findings wait on it. Delivery goes through ``close_dependency``, which
+    tells the forces waiting on it."""
+    if not dependency.key:
+        dependency.key = unique_dependency_key(dependency.title)
+    dependency.full_clean()
+    record_author(dependency, author)
+    dependency.save()
+    dependency.recommendations.set(list(findings))
+    return dependency
+
+
+def unique_dependency_key(words: str) -> str:
+    base = slugify(words)[:90] or "dependency"
+    key, n = base, 1
+    while Dependency.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key

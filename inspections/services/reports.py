@@ -31,6 +31,7 @@ from inspections.reader import ReadFinding, Reading
 from inspections.validation import (
     validate_addressees,
     validate_scope_change,
+    work_recorded,
 )
 
 
@@ -170,7 +171,7 @@ def save_inspection(
 
 
 @transaction.atomic
-def save_draft_report(
+def save_report(
     *,
     inspection: Inspection,
     forces: Collection[Force],
@@ -178,17 +179,21 @@ def save_draft_report(
     removed: Sequence[Recommendation] = (),
     author: User,
 ) -> Inspection:
-    """Keep a report being entered, with all its findings, as a draft: every finding checked
+    """Keep a report and all its findings, as entered on one page: every finding checked
     (numbers unique within their kind, deadlines in the report's words, a recommendation under
-    a cause of concern of the same report), nothing released to forces. ``findings`` may name
-    their cause of concern by an unsaved finding of the same list."""
-    if not inspection.is_draft and inspection.pk:
-        raise ValidationError("This report has been published to forces: change it in the admin.")
+    a cause of concern of the same report). ``findings`` may name their cause of concern by an
+    unsaved finding of the same list.
+
+    A draft stays a draft: nothing reaches forces until ``publish_to_forces``. A published
+    report is corrected: each addressed force gets an item for a finding added, every force's
+    copy of a changed deadline moves, and a finding is removed, or a force no longer addressed,
+    only while no force has recorded work on it, so nothing a force recorded is lost."""
     validate_addressees(
         inspection=inspection, addressed_to=inspection.addressed_to, forces=list(forces)
     )
+    published = not inspection.is_draft and bool(inspection.pk)
     record_author(inspection, author)
-    save_inspection(inspection=inspection, forces=forces, draft=True)
+    save_inspection(inspection=inspection, forces=forces, draft=not published)
     # Causes of concern first, so that the recommendations under them can point at them.
     ordered = sorted(findings, key=lambda f: f.kind != FindingKind.CAUSE_OF_CONCERN)
     for finding in ordered:
@@ -198,12 +203,31 @@ def save_draft_report(
         except ValidationError as error:
             raise ValidationError(f"{finding.reference}: {' '.join(error.messages)}") from error
         record_author(finding, author)
-        finding.save()
+        if published:
+            try:
+                save_recommendation(recommendation=finding)
+            except ValidationError as error:
+                raise ValidationError(f"{finding.reference}: {' '.join(error.messages)}") from error
+        else:
+            finding.save()
     # Removed last: nothing saved above may still point at them.
     for finding in removed:
         if finding.pk and finding.inspection_id == inspection.pk:
-            finding.delete()
+            remove_finding(finding=finding)
     return inspection
+
+
+def remove_finding(*, finding: Recommendation) -> None:
+    """Remove a finding entered by mistake, with its forces' items while nothing is recorded
+    against them."""
+    items = ForceImplementation.objects.filter(recommendation=finding)
+    if items.filter(work_recorded()).exists():
+        raise ValidationError(
+            f"{finding.reference}: forces have recorded work on it, so it cannot be removed. "
+            "Correct its wording instead."
+        )
+    remove_implementations(implementations=items)
+    finding.delete()
 
 
 @transaction.atomic
@@ -287,9 +311,7 @@ def save_read_report(
         if read.parent is not None:
             finding.cause_of_concern = causes.get(read.parent)
     with transaction.atomic():
-        return save_draft_report(
-            inspection=inspection, forces=forces, findings=findings, author=author
-        )
+        return save_report(inspection=inspection, forces=forces, findings=findings, author=author)
 
 
 def unique_inspection_slug(words: str) -> str:

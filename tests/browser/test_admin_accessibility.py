@@ -66,7 +66,7 @@ def test_admin_screens_for_national_admin(demo, page_as):
         reverse("admin:inspections_user_add"),
         reverse("admin:inspections_recommendation_add"),
         reverse("admin:inspections_recommendation_change", args=[rec.pk]),
-        reverse("admin:inspections_inspection_add"),
+        reverse("admin:inspections_inspection_changelist"),
         reverse("admin:inspections_dependency_change", args=[Dependency.objects.first().pk]),
         reverse(
             "admin:inspections_dependency_close",

@@ -132,3 +132,77 @@ def test_a_national_administrator_records_a_dependency_delivered(
     impl_a.refresh_from_db()
     assert impl_a.state == ItemState.NEEDS_REVIEW
     assert problems == [], "\n".join(problems)
+
+
+def test_a_national_administrator_corrects_a_published_report(cast, recommendation, page_as):
+    """A finding missed when the report was entered is added to the published report: the
+    addressed forces get an item for it at once."""
+    problems: list[str] = []
+    report = recommendation.inspection
+    before = ForceImplementation.objects.filter(recommendation__inspection=report).count()
+    page = page_as(cast.admin)
+    page.goto(reverse("dashboard"))
+    page.get_by_role("link", name="Data entry").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "data entry")
+    narrow(page, problems, "data entry")
+    page.get_by_role("link", name=f"Correct {report.title}").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Correct the report"
+    audit(page, problems, "correct a report")
+    narrow(page, problems, "correct a report")
+    index = page.locator(".tracker-finding-row").count() - 1  # the blank row offered
+    page.locator(f"#id_finding-{index}-kind").select_option(FindingKind.AREA_FOR_IMPROVEMENT)
+    page.locator(f"#id_finding-{index}-number").fill("9")
+    page.locator(f"#id_finding-{index}-deadline_kind").select_option("none")
+    page.locator(f"#id_finding-{index}-text").fill("The force should review its training.")
+    page.get_by_role("button", name="Save the corrections").click()
+    page.wait_for_load_state("networkidle")
+    assert "corrections are saved" in page.locator(".govuk-notification-banner").inner_text(), (
+        page.locator(".govuk-error-summary").all_inner_texts()
+    )
+    added = report.recommendations.get(kind=FindingKind.AREA_FOR_IMPROVEMENT, number=9)
+    items = ForceImplementation.objects.filter(recommendation__inspection=report)
+    assert items.count() > before
+    assert (
+        items.filter(recommendation=added).count()
+        == items.filter(recommendation=recommendation).count()
+    )
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_national_administrator_adds_national_work_and_links_it(cast, recommendation, page_as):
+    from inspections.models import Dependency
+
+    problems: list[str] = []
+    page = page_as(cast.admin)
+    page.goto(reverse("entry"))
+    page.get_by_role("link", name="Add national or regional work").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert "There is a problem" in page.content()
+    audit(page, problems, "add national work, errors")
+    narrow(page, problems, "add national work, errors")
+    page.get_by_label("What it is").fill("Revised APP on armed deployment")
+    page.get_by_label("APP revision").check()
+    page.get_by_label("Who delivers it").fill("College of Policing")
+    page.locator("#id_expected_date_0").fill("31")
+    page.locator("#id_expected_date_1").fill("3")
+    page.locator("#id_expected_date_2").fill("2027")
+    page.get_by_label(recommendation.label, exact=False).first.check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    work = Dependency.objects.get(title="Revised APP on armed deployment")
+    assert list(work.recommendations.all()) == [recommendation]
+    assert work.owner == "College of Policing"
+    page.get_by_role("link", name=f"Change {work.title}").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "change national work")
+    page.get_by_label("Who delivers it").fill("NPCC")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    work.refresh_from_db()
+    assert work.owner == "NPCC"
+    assert "record delivery" in page.content()
+    assert problems == [], "\n".join(problems)

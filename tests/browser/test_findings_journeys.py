@@ -1,10 +1,10 @@
 """Issue 16's journey, in Debian's chromium through the real forms, with the database checked
 after each step and axe on every page and state: a national administrator adds a PEEL-style
 report for one force with a cause of concern, a recommendation under it and an area for
-improvement, in the admin alone; that force's PCC staff break the AFI into an action; the force
-lead asks for more time and another member of the office's staff decides it after a check page;
-the office makes a meeting pack, records more progress and makes a second pack, which shows
-what changed."""
+improvement, on one page, and publishes it; that force's PCC staff break the AFI into an
+action; the force lead asks for more time and another member of the office's staff decides
+it after a check page; the office makes a meeting pack, records more progress and makes a
+second pack, which shows what changed."""
 
 import datetime
 
@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import (
-    AddressedTo,
     ExtensionRequest,
     ExtensionState,
     FindingKind,
@@ -48,48 +47,47 @@ def fill_date(page, when: datetime.date) -> None:
     page.get_by_label("Year").fill(str(when.year))
 
 
-def add_finding(page, problems, inspection, kind: str, number: int, text: str, cause=None):
-    page.goto(reverse("admin:inspections_recommendation_add"))
-    # The inspection box searches as one types (the admin's autocomplete).
-    page.locator("#id_inspection + .select2 .select2-selection").click()
-    page.locator(".select2-search__field").fill("PEEL 2025")
-    page.locator(".select2-results__option", has_text=inspection.title).click()
-    page.locator("#id_kind").select_option(kind)
-    page.locator("#id_number").fill(str(number))
-    if cause is not None:
-        page.locator("#id_cause_of_concern").select_option(str(cause.pk))
-    page.locator("#id_short_title").fill(text[:40])
-    page.locator("#id_scope").select_option("local")
-    page.locator("#id_addressee").select_option("chief_constables")
-    page.locator("#id_deadline_kind").select_option("date")
-    page.locator("#id_deadline").fill("2026-06-30")
-    page.locator("#id_text").fill(text)
-    audit(page, problems, f"admin: add {kind} {number}")
-    save(page)
-    assert "was added successfully" in page.content(), page.content()[:3000]
+def fill_govuk_date(page, name: str, when: datetime.date) -> None:
+    for part, value in enumerate((when.day, when.month, when.year)):
+        page.locator(f"#id_{name}_{part}").fill(str(value))
 
 
 def test_a_force_report_from_the_admin_to_the_second_meeting_pack(cast, page_as):
     problems: list[str] = []
 
-    # 1. The national administrator adds the report, for Alphashire only, in the admin.
+    # 1. The national administrator adds the report, for Alphashire only, with its findings on
+    # one page, checks it and publishes it.
     admin = page_as(cast.admin)
-    admin.goto(reverse("admin:inspections_inspection_add"))
-    admin.locator("#id_title").fill("PEEL 2025: Alphashire Police")
-    admin.locator("#id_published").fill("2025-10-01")
-    admin.locator("#id_addressed_to").select_option(AddressedTo.CHOSEN_FORCES)
+    admin.goto(reverse("dashboard"))
+    admin.get_by_role("link", name="Data entry").click()
+    admin.get_by_role("link", name="Add a report and its findings").click()
+    admin.wait_for_load_state("networkidle")
+    admin.get_by_label("Title of the report").fill("PEEL 2025: Alphashire Police")
+    fill_govuk_date(admin, "published", datetime.date(2025, 10, 1))
+    admin.get_by_label("Chosen forces").check()
     admin.get_by_label("Alphashire Police").check()
-    audit(admin, problems, "admin: add inspection")
-    save(admin)
-    assert "was added successfully" in admin.content(), admin.locator("#content").inner_text()
+    rows = [
+        (FindingKind.CAUSE_OF_CONCERN, 1, "", "Emergency calls wait."),
+        (FindingKind.RECOMMENDATION, 1, "1", "Plan demand."),
+        (FindingKind.AREA_FOR_IMPROVEMENT, 7, "", "Update victims."),
+    ]
+    for index, (kind, number, under, text) in enumerate(rows):
+        admin.locator(f"#id_finding-{index}-kind").select_option(kind)
+        admin.locator(f"#id_finding-{index}-number").fill(str(number))
+        admin.locator(f"#id_finding-{index}-under").fill(under)
+        admin.locator(f"#id_finding-{index}-short_title").fill(text[:40])
+        fill_govuk_date(admin, f"finding-{index}-deadline", datetime.date(2026, 6, 30))
+        admin.locator(f"#id_finding-{index}-text").fill(text)
+    audit(admin, problems, "add a report, filled in")
+    save(admin, "Save and check")
+    assert admin.locator("h1").inner_text() == "Check the report before publishing it"
     inspection = Inspection.objects.get(title="PEEL 2025: Alphashire Police")
     assert inspection.slug == "peel-2025-alphashire-police"  # made from the title as typed
     assert list(inspection.forces.all()) == [cast.force_a]
-
-    add_finding(admin, problems, inspection, "cause_of_concern", 1, "Emergency calls wait.")
+    assert inspection.is_draft
+    save(admin, "Publish to 1 force")
+    assert "published to 1 force" in admin.locator(".govuk-notification-banner").inner_text()
     cause = Recommendation.objects.get(inspection=inspection, kind=FindingKind.CAUSE_OF_CONCERN)
-    add_finding(admin, problems, inspection, "recommendation", 1, "Plan demand.", cause=cause)
-    add_finding(admin, problems, inspection, "area_for_improvement", 7, "Update victims.")
     findings = ForceImplementation.objects.filter(recommendation__inspection=inspection)
     assert findings.count() == 3
     assert set(findings.values_list("force", flat=True)) == {cast.force_a.pk}
