@@ -10,17 +10,6 @@ from django.forms.utils import flatatt
 from django.utils.safestring import SafeString
 
 
-class BrowserDateInput(forms.DateInput):
-    """<input type="date">. Browsers accept only an ISO date as its value; with the site's
-    en-GB formats Django would render 31/03/2027, which the browser drops, so the field shows
-    empty and the next save clears the date."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class PlainSelect(forms.Select):
     """A <select> of plain choices written here rather than through the form renderer's
     templates, one per option: a report's filters list every force and region on every page

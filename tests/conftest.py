@@ -177,6 +177,27 @@ def impl_b(cast: Cast, recommendation: Recommendation) -> ForceImplementation:
     return ForceImplementation.objects.get(force=cast.force_b, recommendation=recommendation)
 
 
+ADMIN_DATES = ("as_of", "deadline", "published", "on", "new_target_date", "expected_date")
+
+
+def admin_dates(data: dict) -> dict:
+    """A form's data with every date the admin takes as day, month and year (the GOV.UK date
+    input) written as those three boxes, as the browser sends them."""
+    sent: dict = {}
+    for key, value in data.items():
+        if key.rsplit("-", 1)[-1] in ADMIN_DATES and isinstance(value, (str, datetime.date)):
+            try:
+                day = datetime.date.fromisoformat(str(value))
+            except ValueError:  # empty, or nonsense a test sends on purpose: in every box
+                parts: tuple = (value, value, value)
+            else:
+                parts = (day.day, day.month, day.year)
+            sent.update({f"{key}_{i}": str(part) for i, part in enumerate(parts)})
+        else:
+            sent[key] = value
+    return sent
+
+
 def record(
     implementation: ForceImplementation,
     author: User,

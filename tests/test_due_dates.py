@@ -25,7 +25,7 @@ from inspections.models import (
 )
 from inspections.models.attention import Attention, due_date_expression
 
-from .conftest import login, record
+from .conftest import admin_dates, login, record
 from .factories import DependencyFactory, ForceFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
             "scope": recommendation.scope,
             "addressee": recommendation.addressee,
             "deadline_kind": DeadlineKind.DATE,
-            "deadline": "2025-01-31",
+            **admin_dates({"deadline": "2025-01-31"}),
             "text": recommendation.text,
         },
     )
@@ -86,7 +86,7 @@ def test_every_write_path_keeps_due_dates_in_step(cast, recommendation):
             "slug": inspection.slug,
             "inspectorate": inspection.inspectorate,
             "addressed_to": "every_force",
-            "published": "2023-08-01",
+            **admin_dates({"published": "2023-08-01"}),
             "recommendations-TOTAL_FORMS": "1",
             "recommendations-INITIAL_FORMS": "1",
             "recommendations-0-id": recommendation.pk,
@@ -146,7 +146,7 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     # One of two delivered, through the admin's "record delivery": A still waits on the rota.
     response = login(cast.admin).post(
         reverse("admin:inspections_dependency_close", args=[guidance.pk]),
-        {"status": DependencyStatus.DELIVERED, "on": "2024-02-01", "url": ""},
+        {"status": DependencyStatus.DELIVERED, **admin_dates({"on": "2024-02-01"}), "url": ""},
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert actor(impl_a) == OverdueKind.AWAITING_DEPENDENCY

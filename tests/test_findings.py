@@ -22,7 +22,7 @@ from inspections.models import (
 )
 from inspections.models.finding_words import parse_written_reference
 
-from .conftest import TODAY, login, record
+from .conftest import TODAY, admin_dates, login, record
 from .downloads import csv_rows
 from .factories import InspectionFactory, RecommendationFactory, UserFactory
 
@@ -91,7 +91,7 @@ def test_national_admin_adds_findings_to_a_report_for_one_force_in_the_admin(cas
         "scope": "local",
         "addressee": "chief_constables",
         "deadline_kind": "date",
-        "deadline": "2026-06-30",
+        **admin_dates({"deadline": "2026-06-30"}),
     }
     add = reverse("admin:inspections_recommendation_add")
     assert (
@@ -146,7 +146,7 @@ def test_a_force_that_recorded_work_stays_addressed(cast):
             "title": inspection.title,
             "slug": inspection.slug,
             "inspectorate": inspection.inspectorate,
-            "published": "2023-07-11",
+            **admin_dates({"published": "2023-07-11"}),
             "addressed_to": AddressedTo.CHOSEN_FORCES,
             "forces": [cast.force_b.pk],
             "recommendations-TOTAL_FORMS": 0,

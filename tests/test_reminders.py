@@ -17,7 +17,7 @@ from inspections.models import (
     Status,
 )
 
-from .conftest import login, record
+from .conftest import admin_dates, login, record
 from .factories import DependencyFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +173,12 @@ class TestDependencyDelivered:
         assert client.get(url).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                url, {"status": "delivered", "on": "2024-06-01", "url": "https://example.org/app"}
+                url,
+                {
+                    "status": "delivered",
+                    **admin_dates({"on": "2024-06-01"}),
+                    "url": "https://example.org/app",
+                },
             )
         assert response.status_code == 302
         app.refresh_from_db()
@@ -232,7 +237,9 @@ class TestDependencyDelivered:
         client = login(cast.admin)
         url = reverse("admin:inspections_dependency_close", args=[app.pk])
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, {"status": "delivered", "on": "2024-06-01"}, follow=True)
+            response = client.post(
+                url, {"status": "delivered", **admin_dates({"on": "2024-06-01"})}, follow=True
+            )
         assert response.status_code == 200
         app.refresh_from_db()
         assert app.status == DependencyStatus.DELIVERED  # saved, whatever the mail server did
@@ -262,7 +269,9 @@ class TestDependencyDelivered:
         url = reverse("admin:inspections_dependency_close", args=[app.pk])
         for user in (cast.pcc_a, cast.lead_b, cast.viewer):
             assert (
-                login(user).post(url, {"status": "delivered", "on": "2024-06-01"}).status_code
+                login(user)
+                .post(url, {"status": "delivered", **admin_dates({"on": "2024-06-01"})})
+                .status_code
                 == 403
             )
         app.refresh_from_db()
@@ -273,7 +282,7 @@ class TestDependencyDelivered:
         app, _rota, _impl = waiting
         client = login(cast.admin)
         url = reverse("admin:inspections_dependency_close", args=[app.pk])
-        response = client.post(url, {"status": "finished", "on": "soon"})
+        response = client.post(url, {"status": "finished", **admin_dates({"on": "soon"})})
         assert response.status_code == 200
         assert b"errorlist" in response.content
         app.refresh_from_db()
@@ -284,7 +293,7 @@ class TestDependencyDelivered:
             on=datetime.date(2024, 6, 1),
             changed_by=cast.admin,
         )
-        response = client.post(url, {"status": "withdrawn", "on": "2024-07-01"})
+        response = client.post(url, {"status": "withdrawn", **admin_dates({"on": "2024-07-01"})})
         assert b"already delivered" in response.content
 
     def test_status_is_not_edited_directly(self, cast, waiting):

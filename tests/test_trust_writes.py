@@ -11,7 +11,7 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import DependencyStatus, ProgressUpdate, Status
 
-from .conftest import TODAY, login, record
+from .conftest import TODAY, admin_dates, login, record
 from .test_imports import as_csv, row
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def fixed_today(settings):
     settings.TRACKER_TODAY = TODAY
 
 
-def test_date_inputs_render_a_value_the_browser_accepts(cast, impl_a):
+def test_admin_dates_are_day_month_and_year_boxes_holding_the_value(cast, impl_a):
     services.set_target_date(
         implementation=impl_a,
         new_date=datetime.date(2027, 3, 31),
@@ -33,8 +33,12 @@ def test_date_inputs_render_a_value_the_browser_accepts(cast, impl_a):
         reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk])
     )
     html = page.content.decode()
-    assert 'type="date"' in html
-    assert 'value="2027-03-31"' in html
+    # Day, month and year, as on the service's pages: never a browser's own date format.
+    assert 'type="date"' not in html
+    for part in ("0", "1", "2"):
+        assert f'name="new_target_date_{part}"' in html
+        assert f'id="id_new_target_date_{part}"' in html
+    assert 'value="2027"' in html
     assert "31/03/2027" not in html
 
 
@@ -127,7 +131,7 @@ def add_update(client, implementation, **fields):
         "evidence_note": "",
         **fields,
     }
-    return client.post(reverse("admin:inspections_progressupdate_add"), data)
+    return client.post(reverse("admin:inspections_progressupdate_add"), admin_dates(data))
 
 
 def test_line_breaks_from_browsers_are_stored_as_newlines(cast, impl_a):

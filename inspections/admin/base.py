@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import DataError, transaction
-from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    ManyToManyField,
+    Model,
+    QuerySet,
+)
 from django.forms import (
     ModelChoiceField,
     ModelForm,
@@ -17,9 +25,11 @@ from django.forms import (
 )
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections import ids, permissions
+from inspections.formfields import admin_date_field
 from inspections.http import signed_in_user
 
 admin.site.site_header = "Inspection recommendation tracker"
@@ -209,7 +219,24 @@ class AccessibleAutocompleteSelectMultiple(IdSafeAutocomplete, AutocompleteSelec
         return attrs
 
 
-class TrackerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class GovukDates:
+    """Every date in the admin as day, month and year, as on the service's own pages: never a
+    browser's date picker, whose format follows the browser's language."""
+
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if isinstance(db_field, DateField) and not isinstance(db_field, DateTimeField):
+            return admin_date_field(
+                capfirst(str(db_field.verbose_name)),
+                required=not db_field.blank,
+                help_text=str(db_field.help_text),
+                initial=db_field.get_default() if db_field.has_default() else None,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class TrackerAdmin(GovukDates, ScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     # Fields filled in from others as a national administrator types (slugs). Not the stock

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inspections import clock
+from inspections.formfields import admin_date_field
 from inspections.ids import SafeModelChoiceField, SafeModelMultipleChoiceField
 from inspections.models import (
     Dependency,
@@ -23,7 +24,6 @@ from inspections.validation import (
     validate_scope_change,
     validate_target_date_change,
 )
-from inspections.widgets import BrowserDateInput
 
 
 def attach_errors(
@@ -114,11 +114,10 @@ class ImplementationForm(forms.ModelForm):
     """Lead officer and target date. The target date is a plain form field so that changing it
     goes through the service, which keeps the old date and the reason."""
 
-    new_target_date = forms.DateField(
-        label="Target date",
+    new_target_date = admin_date_field(
+        "Target date",
         required=False,
         help_text="The force's own date for finishing this recommendation.",
-        widget=BrowserDateInput(),
     )
     target_date_reason = forms.CharField(
         label="Reason for changing the target date",

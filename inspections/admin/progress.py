@@ -26,7 +26,7 @@ from inspections.models import (
 )
 from inspections.models.progress import LATEST_FIRST
 
-from .base import ReadOnlyInline, TrackerAdmin
+from .base import GovukDates, ReadOnlyInline, TrackerAdmin
 from .filters import (
     AttentionFilter,
     ForceFilter,
@@ -146,7 +146,7 @@ class NewUpdateFormSet(BaseInlineFormSet):
         return ProgressUpdate.objects.none()
 
 
-class NewProgressUpdateInline(admin.StackedInline):
+class NewProgressUpdateInline(GovukDates, admin.StackedInline):
     model = ProgressUpdate
     form = ProgressUpdateForm
     formset = NewUpdateFormSet

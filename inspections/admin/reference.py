@@ -17,6 +17,7 @@ from django.urls import path
 
 from inspections import clock, reminders, services
 from inspections.entry.forms import DeliveryForm, delivery_recorded
+from inspections.formfields import admin_date_field
 from inspections.history import record_author
 from inspections.http import signed_in_user
 from inspections.models import (
@@ -30,7 +31,6 @@ from inspections.models import (
     Region,
 )
 from inspections.text import REASON_MAX
-from inspections.widgets import BrowserDateInput
 
 from .base import TrackerAdmin
 from .forms import InspectionForm, RecommendationForm, attach_errors
@@ -235,9 +235,7 @@ class CloseDependencyForm(DeliveryForm):
     """The service page's form, in the admin's own date widget, and recorded at once (the
     service page checks first, naming the forces to be emailed)."""
 
-    on = forms.DateField(  # type: ignore[assignment]  # the admin keeps its own date widget
-        label="On what date", widget=BrowserDateInput(), initial=clock.today
-    )
+    on = admin_date_field("On what date", required=True, initial=clock.today)
     confirmed = None  # type: ignore[assignment]
 
 
@@ -247,11 +245,7 @@ class CorrectDependencyForm(forms.Form):
         choices=DependencyStatus.choices,
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(
-        label="Delivered or withdrawn on (not for pending)",
-        widget=BrowserDateInput(),
-        required=False,
-    )
+    on = admin_date_field("Delivered or withdrawn on (not for pending)", required=False)
     reason = forms.CharField(
         label="Why it is being corrected",
         max_length=REASON_MAX,

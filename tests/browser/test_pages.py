@@ -209,6 +209,10 @@ def test_other_roles_sign_in_and_navigate(demo, page_as, username, first_heading
     if username == "national.admin":
         entry.click()
         page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/entry/")
+        audit(page, problems)
+        page.get_by_role("link", name="back office").click()
+        page.wait_for_load_state("networkidle")
         assert "/admin/" in page.url
         audit(page, problems)
     else:

@@ -290,7 +290,8 @@ def test_update_several_items_at_once(cast, impl_a, page_as):
 
 def test_admin_implementation_form_keeps_an_existing_target_date(cast, impl_a, page_as):
     """The bug seen in a real browser: the date field rendered 31/03/2027, which chromium drops,
-    so the next save asked for a reason and then erased the date."""
+    so the next save asked for a reason and then erased the date. The date is now day, month and
+    year boxes, as on the service's pages."""
     services.set_target_date(
         implementation=impl_a,
         new_date=datetime.date(2027, 3, 31),
@@ -299,7 +300,9 @@ def test_admin_implementation_form_keeps_an_existing_target_date(cast, impl_a, p
     )
     page = page_as(cast.pcc_a)
     page.goto(reverse("admin:inspections_forceimplementation_change", args=[impl_a.pk]))
-    assert page.locator("#id_new_target_date").input_value() == "2027-03-31"
+    boxes = [page.locator(f"#id_new_target_date_{part}").input_value() for part in "012"]
+    assert boxes == ["31", "3", "2027"]
+    assert page.get_by_label("Target date: Month").input_value() == "3"
     page.get_by_label("Lead officer").fill("Supt. Example")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state("networkidle")
