@@ -17,7 +17,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import IO, Literal
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
@@ -159,9 +159,7 @@ def write_sheet(workbook: xlsxwriter.Workbook, sheet: Sheet, taken: set[str]) ->
     worksheet.autofilter(0, 0, number, len(sheet.fields) - 1)
 
 
-def as_xlsx(sheets: list[Sheet], stem: str, today: datetime.date) -> FileResponse:
-    # A file, not memory: a national table is tens of megabytes of XML before compression.
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+def write_xlsx(sheets: list[Sheet], output: IO[bytes]) -> None:
     workbook = xlsxwriter.Workbook(
         output,
         {
@@ -176,6 +174,12 @@ def as_xlsx(sheets: list[Sheet], stem: str, today: datetime.date) -> FileRespons
     for sheet in sheets:
         write_sheet(workbook, sheet, taken)
     workbook.close()
+
+
+def as_xlsx(sheets: list[Sheet], stem: str, today: datetime.date) -> FileResponse:
+    # A file, not memory: a national table is tens of megabytes of XML before compression.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    write_xlsx(sheets, output)
     output.seek(0)
     return FileResponse(
         output,

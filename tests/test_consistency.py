@@ -107,6 +107,7 @@ VIEWS = frozenset(
         "due-soon report",
         "dashboard",
         "meeting pack",
+        "region pack annex",
         "digest",
         "s.55 tracker and public pages",
         "recommendation page",
@@ -296,6 +297,24 @@ def check_recommendation_pages(admin, inspection, truths: dict, labels: dict) ->
         assert cells["Falls due"] == (truth.due.isoformat() if truth.due else ""), (ref, cells)
 
 
+def check_region_annex(cast, truths: dict, labels: dict) -> None:
+    """A region pack's spreadsheet annex: every item, with its state and overdue flag."""
+    region = snapshot.build(
+        force=None,
+        region=cast.force_a.region,
+        meeting_date=day(10),
+        rule=RagRule.OVERDUE,
+        today=TODAY,
+        previous=None,
+    )
+    annexed = {(i["force"], i["reference"]): i for i in region["annex"]}
+    for (force_name, ref), (_i, t) in truths.items():
+        if (force_name, ref) in annexed:
+            assert annexed[force_name, ref]["status_label"] == labels[t.state], ref
+            assert annexed[force_name, ref]["overdue"] == t.overdue, ref
+    assert annexed
+
+
 def check_views(cast, inspection, items: list) -> set[str]:
     """Every view of each fact against the oracle; the names of the views compared."""
     compared: set[str] = set()
@@ -429,6 +448,8 @@ def check_views(cast, inspection, items: list) -> set[str]:
         }
     compared.add("meeting pack")
     compared.add("digest")
+    check_region_annex(cast, truths, labels)
+    compared.add("region pack annex")
 
     # 7. The s.55 response: the tracker, the public pages and the oracle.
     due = inspection.response_due

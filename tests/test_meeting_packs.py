@@ -13,6 +13,7 @@ from inspections.meetings import snapshot
 from inspections.models import (
     ExtensionRequest,
     ForceImplementation,
+    ItemState,
     MeetingPack,
     Rag,
     RagRule,
@@ -218,6 +219,47 @@ def test_who_makes_and_reads_packs(cast, impl_a, impl_b):
         == ForceImplementation.objects.filter(force__region=cast.force_a.region).count()
     )
     assert login(cast.pcc_a).get(reverse("meeting-pack", args=[regional.uuid])).status_code == 404
+
+
+def test_a_region_pack_has_every_item_in_its_spreadsheet_annex(cast, impl_a, impl_b):
+    from openpyxl import load_workbook
+
+    record(impl_a, cast.pcc_a, narrative="The armoury audit is under way.", as_of=TODAY)
+    client = login(cast.admin)
+    client.post(
+        reverse("meeting-packs"),
+        {
+            "area": f"region:{cast.force_a.region.slug}",
+            **date_fields("meeting_date", datetime.date(2026, 12, 11)),
+            "rag_rule": RagRule.OVERDUE,
+        },
+    )
+    pack = MeetingPack.objects.get()
+    page = client.get(reverse("meeting-pack", args=[pack.uuid])).content.decode()
+    url = reverse("meeting-pack-file", args=[pack.uuid, "xlsx"])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert header[:6] == ["Force", "Report", "Finding", "Title", "State", "RAG"]
+    items = ForceImplementation.objects.filter(force__region=cast.force_a.region)
+    assert len(rows) == items.count() == pack.snapshot["total"]
+    # Each row says what the pack's snapshot says of that item, state and overdue included.
+    by_force = {row[0]: row for row in rows}
+    mine = by_force[cast.force_a.name]
+    impl_a.refresh_from_db()
+    assert mine[4] == ItemState(impl_a.state).label
+    assert mine[14] == "The armoury audit is under way."
+    overdue = {i["force"] for i in pack.snapshot["overdue"]}
+    assert {row[0] for row in rows if row[6]} == overdue
+    # Another region's or a force's people never reach it; a force's own pack has no annex.
+    assert login(cast.pcc_a).get(url).status_code == 404
+    make(login(cast.pcc_a), cast.force_a, datetime.date(2026, 12, 10))
+    own = MeetingPack.objects.get(force=cast.force_a)
+    assert not own.annex
+    missing = reverse("meeting-pack-file", args=[own.uuid, "xlsx"])
+    assert login(cast.pcc_a).get(missing).status_code == 404
 
 
 def test_a_force_report_s_findings_appear_by_their_own_names(cast):

@@ -3,6 +3,7 @@ reads the same whenever it is opened."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
@@ -11,6 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from inspections.exports import Field, Sheet, write_xlsx
 from inspections.templatetags import tracker
 from inspections.text import printable
 
@@ -41,6 +43,56 @@ def pdf(snapshot: dict[str, Any]) -> bytes:
 
     data: bytes = HTML(string=html(snapshot)).write_pdf()
     return data
+
+
+ANNEX_FIELDS = [
+    Field("Force"),
+    Field("Report"),
+    Field("Finding"),
+    Field("Title", "long", 50),
+    Field("State"),
+    Field("RAG"),
+    Field("Days overdue", "number"),
+    Field("Deadline", "date"),
+    Field("Falls due", "date"),
+    Field("Target date", "date"),
+    Field("Owner"),
+    Field("Waiting on"),
+    Field("Local actions"),
+    Field("Latest update", "date"),
+    Field("Latest narrative", "long"),
+]
+
+
+def annex(snapshot: dict[str, Any]) -> bytes:
+    """A region pack's annex: every item of the snapshot, as the paper words each one."""
+
+    def day(iso: str | None) -> datetime.date | None:
+        return datetime.date.fromisoformat(iso) if iso else None
+
+    rows = (
+        [
+            item["force"],
+            item["inspection"],
+            item["reference"],
+            item["words"],
+            item["status_label"],
+            str(item["rag"]).capitalize(),
+            item["days_overdue"] or None,
+            day(item["deadline"]),
+            day(item["due"]),
+            day(item["target"]),
+            item["owner"],
+            item["reason"],
+            item["actions"],
+            day(item["latest_on"]),
+            item["narrative"],
+        ]
+        for item in snapshot.get("annex", [])
+    )
+    output = io.BytesIO()
+    write_xlsx([Sheet(f"Every item ({snapshot['area']})", ANNEX_FIELDS, rows)], output)
+    return output.getvalue()
 
 
 def docx(snapshot: dict[str, Any]) -> bytes:
@@ -118,10 +170,12 @@ def docx(snapshot: dict[str, Any]) -> bytes:
         document.add_paragraph("Nothing is overdue.")
 
     if not one_force:
+        every = len(snapshot.get("annex", []))
         document.add_paragraph(
             "A region's paper lists only the exceptions (what is overdue, and the extension "
-            "requests). What falls due soon and what was completed are on the pack's page in "
-            "the tracker."
+            f"requests). Every item{f' ({every})' if every else ''}, with what falls due soon "
+            "and what was completed, is in the pack's spreadsheet annex, and on the pack's page "
+            "in the tracker."
         )
     else:
         document.add_heading(f"Due soon ({len(snapshot['due_soon'])})", level=1)

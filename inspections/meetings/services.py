@@ -100,12 +100,15 @@ WRITE_AT_ONCE = 300
 
 
 def write_files(pack: MeetingPack) -> None:
-    """Write a pack's DOCX and PDF from its snapshot (the same whenever they are written)."""
+    """Write a pack's DOCX and PDF, and a region's spreadsheet annex, from its snapshot (the
+    same whenever they are written)."""
     content = pack.snapshot
     stem = f"meeting-pack-{slugify(content['area'])}-{pack.meeting_date:%Y-%m-%d}"
     pack.docx.save(f"{stem}.docx", ContentFile(render.docx(content)), save=False)
     pack.pdf.save(f"{stem}.pdf", ContentFile(render.pdf(content)), save=False)
-    pack.save(update_fields=["docx", "pdf"])
+    if content.get("annex"):
+        pack.annex.save(f"{stem}-annex.xlsx", ContentFile(render.annex(content)), save=False)
+    pack.save(update_fields=["docx", "pdf", "annex"])
 
 
 def write_waiting_files() -> list[MeetingPack]:

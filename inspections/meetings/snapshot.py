@@ -265,6 +265,8 @@ def build(
         "by_rag": [[r.label, rags.get(r.value, 0)] for r in Rag],
         "overdue": [i for i in items if i["overdue"]],
         "due_soon": [i for i in items if i["due_soon"]],
+        # A region's paper lists only the exceptions; every item goes in its spreadsheet annex.
+        "annex": [] if force is not None else items,
         "completed_since": [
             i
             for i in items

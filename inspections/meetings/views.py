@@ -96,9 +96,10 @@ def pack_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 
 def pack_file(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> FileResponse:
     pack = get_object_or_404(visible_packs(request), uuid=uuid)
-    if fmt not in ("docx", "pdf"):
-        raise Http404("A pack is a DOCX or a PDF.")
-    stored = pack.docx if fmt == "docx" else pack.pdf
+    files = {"docx": pack.docx, "pdf": pack.pdf, "xlsx": pack.annex}
+    if fmt not in files:
+        raise Http404("A pack is a DOCX or a PDF, and a region's has a spreadsheet annex.")
+    stored = files[fmt]
     if not stored:
         raise Http404("The pack's files are still being written: try again in a few minutes.")
     return FileResponse(

@@ -48,6 +48,8 @@ class MeetingPack(models.Model):
     # Empty until written: a large pack's files are written by the render_meeting_packs command.
     docx = models.FileField(upload_to=pack_upload_to, max_length=255, blank=True)
     pdf = models.FileField(upload_to=pack_upload_to, max_length=255, blank=True)
+    # A region's pack: every item, as a spreadsheet (its paper lists only the exceptions).
+    annex = models.FileField(upload_to=pack_upload_to, max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_packs"
     )
