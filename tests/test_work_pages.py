@@ -4,6 +4,7 @@ journeys in chromium; these check every rule and the database afterwards."""
 
 import datetime
 
+import lxml.html
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,6 +152,14 @@ class TestRecordUpdate:
         text = response.content.decode()
         assert message in text
         assert "govuk-error-summary" in text
+        # Every link in the summary takes the focus to a field on the page (radios, checkboxes
+        # and dates have no single id of their own: their first box).
+        page = lxml.html.fromstring(text)
+        targets = page.xpath("//div[contains(@class, 'govuk-error-summary')]//a/@href")
+        assert targets
+        for target in targets:
+            assert target != "#"
+            assert page.get_element_by_id(target[1:]) is not None, target
         assert not ProgressUpdate.objects.exists()
 
     def test_the_force_lead_may_choose_complete(self, cast, impl_a):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from html import escape as html_escape
+from typing import Any
 from urllib.parse import urlencode
 
 from django import template
@@ -139,6 +140,13 @@ def page_link(query: str, parameter: str, number: int) -> str:
     params = QueryDict(query, mutable=True)
     params[parameter] = str(number)
     return "?" + params.urlencode()
+
+
+@register.filter
+def error_target(field: Any) -> str:
+    """The id an error summary links to: the field's own, or for radios, checkboxes and the
+    three boxes of a date (which have no single id) their first input."""
+    return str(field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else ""))
 
 
 @register.filter

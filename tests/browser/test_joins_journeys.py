@@ -143,3 +143,80 @@ def test_a_returned_item_reads_returned_with_its_comment(cast, impl_a, page_as):
     impl_a.refresh_from_db()
     assert impl_a.state == ItemState.RETURNED
     assert problems == [], "\n".join(problems)
+
+
+KEYS_TO_A_SAVED_UPDATE = 30
+
+
+def tab_to(page, accessible_name: str = "", limit: int = 40, href: str = "") -> int:
+    """Press Tab until the control whose text starts with ``accessible_name`` (or the link to
+    ``href``) has the focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        text, link = page.evaluate(
+            "() => [(document.activeElement.innerText || document.activeElement.value || '')"
+            ".trim(), document.activeElement.getAttribute('href') || '']"
+        )
+        if (href and link.split("?")[0] == href) or (not href and text.startswith(accessible_name)):
+            return presses
+    raise AssertionError(f"{accessible_name or href!r} not reached in {limit} presses of Tab")
+
+
+def skip_to_main(page) -> int:
+    """The first Tab reaches "Skip to main content"; Enter moves the focus to the page's own
+    content, past the header and navigation, as keyboard users do. Two presses."""
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.innerText.trim()") == (
+        "Skip to main content"
+    )
+    page.keyboard.press("Enter")
+    return 2
+
+
+def follow(page) -> None:
+    """Enter on the focused link or button, and wait for the page it opens."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+
+def test_keyboard_only_from_the_dashboard_to_a_saved_update(cast, impl_a, page_as):
+    """Only the keyboard, from the dashboard to a saved update: key presses counted (typing the
+    narrative apart), against the issue's ceiling of 30."""
+    record(impl_a, cast.pcc_a, narrative="Training booked.", as_of=datetime.date(2024, 9, 4))
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("dashboard"))
+    presses = tab_to(page, "My force")
+    follow(page)
+    presses += 1
+    item = reverse(
+        "item",
+        args=[cast.force_a.slug, impl_a.recommendation.inspection.slug, impl_a.recommendation.ref],
+    )
+    presses += skip_to_main(page)
+    presses += tab_to(page, href=item, limit=80)
+    follow(page)
+    presses += 1
+    presses += skip_to_main(page)
+    presses += tab_to(page, "Record an update")
+    follow(page)
+    presses += 1
+    # The status stays as it is (in progress); the narrative starts from the latest, to edit.
+    presses += skip_to_main(page)
+    presses += tab_to(page, "Training booked.")
+    page.keyboard.press("End")
+    page.keyboard.type(" The first course ran in November.")
+    presses += 1
+    # One Tab to the date it is as of (today, already filled in); Enter in a text box submits
+    # its form, as in any browser.
+    presses += tab_to(page, str(TODAY.day))
+    follow(page)
+    presses += 1
+    assert "There is a problem" not in page.content(), page.locator(
+        ".govuk-error-summary"
+    ).inner_text()
+    latest = ProgressUpdate.objects.filter(implementation=impl_a).latest_first().first()
+    assert latest.narrative == "Training booked. The first course ran in November."
+    assert latest.author == cast.pcc_a
+    assert presses < KEYS_TO_A_SAVED_UPDATE, presses
+    print(f"keyboard only: {presses} key presses from the dashboard to a saved update")
