@@ -156,6 +156,10 @@ def put_errors(
     aliases: dict[str, str],
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> None:
+    if not hasattr(error, "error_dict"):  # a refusal of the whole form, not of one field
+        for message in error.messages:
+            form.add_error(None, message)
+        return
     for field, messages in error.message_dict.items():
         name = aliases.get(field, field)
         if name in skip:

@@ -353,6 +353,7 @@ SITE = {
     "item": (lambda w: item_args(w), row("302 200 200 404 404 200 200 200 200")),
     "item-update": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
     "item-target-date": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
+    "item-lead-officer": (lambda w: item_args(w), row("302 200 200 404 404 403 200 403 403")),
     "item-agreed-date": (lambda w: item_args(w), row("302 404 403 404 404 403 403 403 403")),
     "item-review": (lambda w: item_args(w), row("302 403 200 404 404 403 403 403 403")),
     "sign-off": (lambda w: [], EVERYONE),

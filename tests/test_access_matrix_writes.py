@@ -95,6 +95,7 @@ WRITERS["chief-comments"] = row("- w w - - - - - -")
 WRITERS["letter-template"] = row("- w - - - - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
+WRITERS["item-lead-officer"] = FORCE_A_AND_ADMIN
 WRITERS["item-agreed-date"] = NOBODY  # the world's finding has a deadline: nothing to agree
 WRITERS["item-review"] = row("- - w - - - - - -")
 WRITERS["report-import"] = row("- w - w - - w - -")

@@ -322,7 +322,7 @@ def test_a_concurrent_edit_is_refused_not_overwritten(cast, impl_a):
     assert first.post(change_url(impl_a), first_data).status_code == 302
     response = second.post(change_url(impl_a), second_data)
     assert response.status_code == 200
-    assert "Someone else changed this implementation" in response.content.decode()
+    assert "Someone else changed this item" in response.content.decode()
     impl_a.refresh_from_db()
     assert (impl_a.lead_officer, impl_a.version) == ("Supt Alpha", 2)
 

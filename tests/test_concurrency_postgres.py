@@ -104,7 +104,7 @@ def test_two_edits_of_an_implementation_at_once(cast, impl_a):
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 302]
     refused = next(r for r in results if r.status_code == 200)
-    assert "Someone else changed this implementation" in refused.content.decode()
+    assert "Someone else changed this item" in refused.content.decode()
     impl_a.refresh_from_db()
     saved = next(r for r in results if r.status_code == 302)
     winner = "Supt Alpha" if saved is results[0] else "Supt Beta"

@@ -351,3 +351,51 @@ class TestSeveralUpdates:
         assert login(cast.pcc_b).post(self.path(cast), data).status_code == 404
         assert login(cast.viewer).post(self.path(cast), data).status_code == 403
         assert not ProgressUpdate.objects.exists()
+
+
+class TestLeadOfficer:
+    def test_named_changed_and_cleared_on_the_item(self, cast, impl_a):
+        client = login(cast.lead_a)
+        page = client.get(url("item", impl_a)).content.decode()
+        assert url("item-lead-officer", impl_a) in page
+        form = client.get(url("item-lead-officer", impl_a)).context["form"]
+        version = form.initial["version"]
+        done = client.post(
+            url("item-lead-officer", impl_a),
+            {"lead_officer": "  Supt Jane Smith ", "version": version},
+        )
+        assert done["Location"] == url("item", impl_a)
+        impl_a.refresh_from_db()
+        assert impl_a.lead_officer == "Supt Jane Smith"
+        # A copy of the form opened before that save is refused, not saved over it.
+        stale = client.post(
+            url("item-lead-officer", impl_a), {"lead_officer": "Ch Insp Old", "version": version}
+        )
+        assert stale.status_code == 400
+        impl_a.refresh_from_db()
+        assert impl_a.lead_officer == "Supt Jane Smith"
+        cleared = client.post(
+            url("item-lead-officer", impl_a), {"lead_officer": "", "version": impl_a.version}
+        )
+        assert cleared.status_code == 302
+        impl_a.refresh_from_db()
+        assert impl_a.lead_officer == ""
+
+    def test_bad_input_and_other_forces_change_nothing(self, cast, impl_a):
+        client = login(cast.pcc_a)
+        response = client.post(
+            url("item-lead-officer", impl_a),
+            {"lead_officer": "Supt\x0bSmith", "version": impl_a.version},
+        )
+        assert response.status_code == 400
+        assert "control character" in response.content.decode()
+        too_long = client.post(
+            url("item-lead-officer", impl_a), {"lead_officer": "x" * 500, "version": impl_a.version}
+        )
+        assert too_long.status_code == 400
+        for user in (cast.pcc_b, cast.viewer):
+            login(user).post(
+                url("item-lead-officer", impl_a), {"lead_officer": "X", "version": impl_a.version}
+            )
+        impl_a.refresh_from_db()
+        assert impl_a.lead_officer == ""

@@ -152,7 +152,7 @@ class ImplementationForm(forms.ModelForm):
             )
             if cleaned.get("edit_version") != current:
                 raise ValidationError(
-                    "Someone else changed this implementation while you were editing it. "
+                    "Someone else changed this item while you were editing it. "
                     "Reload the page to see their changes, then make yours again. (Any new "
                     "progress update you wrote is below: copy it before reloading.)",
                     code="stale",

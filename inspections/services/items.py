@@ -281,7 +281,7 @@ def review_implementation(
 
 
 STALE_EDIT_MESSAGE = (
-    "Someone else changed this implementation while you were editing it. Reload the page to see "
+    "Someone else changed this item while you were editing it. Reload the page to see "
     "their changes, then make yours again."
 )
 

@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Value, When
 from inspections import clock, importers, permissions
 from inspections.formfields import GovukDateField, MultipleFileField, put_errors, text_field
 from inspections.models import Dependency, ForceImplementation, Status, User
+from inspections.services import LEAD_OFFICER_MAX
 from inspections.text import NARRATIVE_MAX, NOTE_MAX, REASON_MAX
 from inspections.validation import validate_progress_update, validate_target_date_change
 
@@ -187,6 +188,20 @@ class AgreedDateForm(forms.Form):
         self.fields["reason"].error_messages["required"] = (
             "Say why this date was agreed: the reason is kept."
         )
+
+
+class LeadOfficerForm(forms.Form):
+    """Who leads the work on an item: the owner every pack and list names."""
+
+    lead_officer = forms.CharField(
+        label="Lead officer",
+        required=False,
+        max_length=LEAD_OFFICER_MAX,
+        help_text="A name and rank or role, for example Supt Jane Smith, Head of Training. "
+        "Leave it empty if nobody is named yet.",
+        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TargetDateForm(forms.Form):

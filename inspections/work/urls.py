@@ -10,6 +10,7 @@ urlpatterns = [
     path(item, views.item, name="item"),
     path(f"{item}update/", views.record_update, name="item-update"),
     path(f"{item}target-date/", views.change_target_date, name="item-target-date"),
+    path(f"{item}lead-officer/", views.change_lead_officer, name="item-lead-officer"),
     path(f"{item}falls-due/", views.agree_due_date, name="item-agreed-date"),
     path(f"{item}review/", views.review, name="item-review"),
     path("sign-off/", views.sign_off_queue, name="sign-off"),

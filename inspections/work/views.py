@@ -22,6 +22,7 @@ from . import queries
 from .context import item_context
 from .forms import (
     AgreedDateForm,
+    LeadOfficerForm,
     RecordUpdateForm,
     ReviewDecision,
     ReviewForm,
@@ -146,6 +147,40 @@ def change_target_date(
         }
     )
     return render(request, "work/target_date.html", context)
+
+
+def change_lead_officer(
+    request: AuthenticatedHttpRequest, force: str, inspection: str, ref: str
+) -> HttpResponse:
+    """Name who leads the work on an item (the owner packs and lists show)."""
+    implementation = queries.item_or_404(request.user, force, inspection, ref)
+    if not permissions.can_change_target_date(request.user, implementation):
+        raise PermissionDenied("You cannot change who leads this item.")
+    form = LeadOfficerForm(
+        request.POST if request.method == "POST" else None,
+        initial={"lead_officer": implementation.lead_officer, "version": implementation.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_implementation_plan(
+                implementation=implementation,
+                lead_officer=form.cleaned_data["lead_officer"],
+                target_date=implementation.target_date,
+                target_date_reason="",
+                expected_version=form.cleaned_data["version"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            put_errors(form, error, {})
+        else:
+            named = form.cleaned_data["lead_officer"].strip()
+            messages.success(
+                request, f"Lead officer: {named}." if named else "No lead officer is named now."
+            )
+            return redirect(back_to(request, implementation))
+    context = item_context(request, implementation)
+    context.update({"form": form, "next": request.POST.get("next") or context["next"]})
+    return render(request, "work/lead_officer.html", context, status=400 if form.errors else 200)
 
 
 def agree_due_date(

@@ -220,3 +220,39 @@ def test_keyboard_only_from_the_dashboard_to_a_saved_update(cast, impl_a, page_a
     assert latest.author == cast.pcc_a
     assert presses < KEYS_TO_A_SAVED_UPDATE, presses
     print(f"keyboard only: {presses} key presses from the dashboard to a saved update")
+
+
+def test_the_force_names_an_item_s_lead_officer_on_its_page(cast, impl_a, page_as):
+    problems: list[str] = []
+    page = page_as(cast.lead_a)
+    page.goto(
+        reverse(
+            "item",
+            args=[
+                cast.force_a.slug,
+                impl_a.recommendation.inspection.slug,
+                impl_a.recommendation.ref,
+            ],
+        )
+    )
+    page.get_by_role("link", name="Name the lead officer").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "lead officer")
+    narrow(page, problems, "lead officer")
+    page.get_by_label("Lead officer").fill("Supt\vJane Smith")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert "control character" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "lead officer, error")
+    impl_a.refresh_from_db()
+    assert impl_a.lead_officer == ""
+    page.get_by_label("Lead officer").fill("Supt Jane Smith")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "Lead officer: Supt Jane Smith." in page.locator(".govuk-notification-banner").inner_text()
+    )
+    assert "Supt Jane Smith" in page.locator(".govuk-summary-list").inner_text()
+    impl_a.refresh_from_db()
+    assert impl_a.lead_officer == "Supt Jane Smith"
+    assert problems == [], "\n".join(problems)
