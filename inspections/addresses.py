@@ -26,6 +26,10 @@ def _address(urlconf: str, prefix: str, name: str, args: tuple[str, ...]) -> str
     return reverse(name, args=args, urlconf=urlconf)
 
 
+# Where the read-only API lives (its own URLconf mounts it here): its answers are JSON.
+API_PREFIX = "/api/"
+
+
 def address(name: str, *args: str) -> str:
     """``reverse(name, args=args)``, remembered."""
     return _address(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, args)

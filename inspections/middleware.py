@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from inspections.addresses import API_PREFIX
 
 
 class RefuseNulCharacters:
@@ -19,6 +21,11 @@ class RefuseNulCharacters:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         named = nul_field(request)
+        if named is not None and request.path.startswith(API_PREFIX):
+            return JsonResponse(
+                {"detail": f"{named}: holds a NUL character, which no parameter may hold."},
+                status=400,
+            )
         if named is not None:
             return render(
                 request,

@@ -97,7 +97,9 @@ def test_s55_responses_are_the_trackers_own(world, keys):
     national = get(url("s55-responses"), keys["national"], inspection=inspection.slug).json()
     by_force = {row["force"]: row for row in national["items"]}
     assert by_force[world["B"]["force"].slug]["issued_on"] is not None
-    assert get(url("s55-responses"), keys["a"]).status_code == 422
+    missing = get(url("s55-responses"), keys["a"])
+    assert missing.status_code == 400
+    assert missing.json() == {"detail": "inspection: Field required"}
     assert get(url("s55-responses"), keys["a"], inspection="nope").status_code == 404
     assert get(url("s55-responses"), None, inspection=inspection.slug).status_code == 401
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
-from .auth import reader_for
+from inspections.addresses import API_PREFIX
 
-API_PREFIX = "/api/"
+from .auth import reader_for
 
 
 class ConditionalApiGet:

@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
 
 from inspections import clock, permissions
 from inspections.addresses import absolute, item_path
@@ -50,9 +50,29 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(ValidationError)
+def refused_parameters(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A parameter that cannot be read is a 400 that says which and why, in plain words."""
+    problems = [
+        f"{'.'.join(str(part) for part in problem.get('loc', ())[1:]) or 'query'}: "
+        f"{problem.get('msg', 'not valid')}"
+        for problem in error.errors
+    ]
+    return api.create_response(request, {"detail": "; ".join(problems)}, status=400)
+
+
+def answers(page: type[Schema], *, missing: bool = False) -> dict[int, type[Schema]]:
+    """What an endpoint may answer, for its description: a page, or a problem in plain words
+    (a parameter it cannot read; no key or a wrong one; a report that does not exist)."""
+    codes: dict[int, type[Schema]] = {200: page, 400: schemas.Problem, 401: schemas.Problem}
+    if missing:
+        codes[404] = schemas.Problem
+    return codes
+
+
 class PageQuery(Schema):
     after: str | None = None
-    limit: int = MAX_PAGE
+    limit: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE)
 
 
 class ItemFilters(PageQuery):
@@ -86,8 +106,6 @@ def pk_of(cursor: str) -> int:
 def page[M: Model](
     request: HttpRequest, queryset: QuerySet[M], paging: PageQuery
 ) -> tuple[list[M], str | None]:
-    if not 1 <= paging.limit <= MAX_PAGE:
-        raise HttpError(400, f"'limit' must be between 1 and {MAX_PAGE}.")
     if paging.after:
         queryset = queryset.filter(pk__gt=pk_of(paging.after))
     rows = list(queryset.order_by("pk")[: paging.limit + 1])
@@ -120,13 +138,13 @@ def readable[QS: QuerySet[Any]](
     return queryset
 
 
-@api.get("/inspections/", response=schemas.InspectionPage, url_name="inspections")
+@api.get("/inspections/", response=answers(schemas.InspectionPage), url_name="inspections")
 def inspections(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     rows, next_page = page(request, Inspection.objects.released(), paging)
     return {"items": rows, "next": next_page}
 
 
-@api.get("/findings/", response=schemas.FindingPage, url_name="findings")
+@api.get("/findings/", response=answers(schemas.FindingPage), url_name="findings")
 def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     queryset = Recommendation.objects.filter(inspection__released_at__isnull=False)
     queryset = filtered(queryset, filters, "").select_related("inspection", "cause_of_concern")
@@ -154,7 +172,9 @@ def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any
     }
 
 
-@api.get("/implementations/", response=schemas.ImplementationPage, url_name="implementations")
+@api.get(
+    "/implementations/", response=answers(schemas.ImplementationPage), url_name="implementations"
+)
 def implementations(request: HttpRequest, filters: Query[ImplementationFilters]) -> dict[str, Any]:
     today = clock.today()
     queryset = readable(request, ForceImplementation.objects.all(), filters, "recommendation__")
@@ -194,7 +214,9 @@ def implementations(request: HttpRequest, filters: Query[ImplementationFilters])
     return {"items": items, "next": next_page}
 
 
-@api.get("/progress-updates/", response=schemas.ProgressUpdatePage, url_name="progress-updates")
+@api.get(
+    "/progress-updates/", response=answers(schemas.ProgressUpdatePage), url_name="progress-updates"
+)
 def progress_updates(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     queryset = readable(
         request, ProgressUpdate.objects.all(), filters, "implementation__recommendation__"
@@ -239,13 +261,13 @@ def progress_updates(request: HttpRequest, filters: Query[ItemFilters]) -> dict[
     }
 
 
-@api.get("/dependencies/", response=schemas.DependencyPage, url_name="dependencies")
+@api.get("/dependencies/", response=answers(schemas.DependencyPage), url_name="dependencies")
 def dependencies(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     rows, next_page = page(request, Dependency.objects.all(), paging)
     return {"items": rows, "next": next_page}
 
 
-@api.get("/letters/", response=schemas.LetterPage, url_name="letters")
+@api.get("/letters/", response=answers(schemas.LetterPage), url_name="letters")
 def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     """Letters as sent (metadata only; the files are on the public pages once published)."""
     queryset = readable(
@@ -267,7 +289,7 @@ def letters(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]
     }
 
 
-@api.get("/local-actions/", response=schemas.LocalActionPage, url_name="local-actions")
+@api.get("/local-actions/", response=answers(schemas.LocalActionPage), url_name="local-actions")
 def local_actions(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     queryset = readable(
         request, LocalAction.objects.all(), filters, "implementation__recommendation__"
@@ -292,7 +314,9 @@ def local_actions(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str
 
 
 @api.get(
-    "/extension-requests/", response=schemas.ExtensionRequestPage, url_name="extension-requests"
+    "/extension-requests/",
+    response=answers(schemas.ExtensionRequestPage),
+    url_name="extension-requests",
 )
 def extension_requests(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     queryset = readable(
@@ -322,7 +346,11 @@ class ResponseFilters(Schema):
     inspection: str
 
 
-@api.get("/s55-responses/", response=schemas.ResponsePage, url_name="s55-responses")
+@api.get(
+    "/s55-responses/",
+    response=answers(schemas.ResponsePage, missing=True),
+    url_name="s55-responses",
+)
 def s55_responses(request: HttpRequest, filters: Query[ResponseFilters]) -> dict[str, Any]:
     """Each force's s.55 response to one report: when it was due, when it was sent, and whether
     on time (the s.55 tracker's own rows). At most one row per force: one page."""
@@ -346,7 +374,7 @@ def s55_responses(request: HttpRequest, filters: Query[ResponseFilters]) -> dict
     }
 
 
-@api.get("/meeting-packs/", response=schemas.MeetingPackPage, url_name="meeting-packs")
+@api.get("/meeting-packs/", response=answers(schemas.MeetingPackPage), url_name="meeting-packs")
 def meeting_packs(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     """Each pack as it was made: its snapshot, the figures the committee read."""
     queryset = permissions.scope_queryset(reader(request), MeetingPack.objects.all())
