@@ -269,6 +269,7 @@ SITE = {
     "report-publish": (lambda w: [w["draft_a"].slug], row("302 200 403 403 403 403 200 403 403")),
     "dependency-delivered": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
     "dependency-new": (lambda w: [], ADMIN_ONLY),
+    "dependency-correct": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
     "dependency-change": (lambda w: [w["N"]["dependency"].key], ADMIN_ONLY),
     "entry": (lambda w: [], row("302 200 403 200 403 403 200 403 403")),
     "overdue": (lambda w: [], EVERYONE),

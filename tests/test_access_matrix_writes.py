@@ -105,6 +105,7 @@ WRITERS["report-publish"] = row("- w - - - - w - -")
 # Its first POST only shows the check page naming the forces to be emailed.
 WRITERS["dependency-delivered"] = ADMIN
 WRITERS["dependency-new"] = ADMIN
+WRITERS["dependency-correct"] = ADMIN
 WRITERS["dependency-change"] = ADMIN
 # Uploading stages the file for its sender; nothing is recorded until the check page.
 WRITERS["force-sheet"] = FORCE_A_AND_ADMIN

@@ -359,3 +359,44 @@ def test_recording_a_dependency_delivered_names_who_is_emailed_first(
     # Recorded once: it is no longer pending, so the page is gone.
     assert client.get(url).status_code == 404
     assert login(cast.pcc_a).get(url).status_code == 403
+
+
+def test_a_status_recorded_by_mistake_is_corrected_with_a_reason(
+    cast, impl_a, dependency, django_capture_on_commit_callbacks
+):
+    from inspections.models import DependencyStatus, ItemState, Status
+
+    from .conftest import record
+
+    record(impl_a, cast.pcc_a, Status.AWAITING_DEPENDENCY, dependencies=[dependency], as_of=TODAY)
+    client = login(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("dependency-delivered", args=[dependency.key]),
+            {
+                "status": "delivered",
+                "on_0": "20",
+                "on_1": "11",
+                "on_2": "2026",
+                "confirmed": "True",
+            },
+        )
+    impl_a.refresh_from_db()
+    assert impl_a.state == ItemState.NEEDS_REVIEW
+    url = reverse("dependency-correct", args=[dependency.key])
+    assert url in client.get(reverse("entry")).content.decode()
+    refused = client.post(url, {"status": "pending", "reason": ""})
+    assert refused.status_code == 400
+    assert "Say why the status is being corrected" in refused.content.decode()
+    mail.outbox.clear()
+    done = client.post(url, {"status": "pending", "reason": "Recorded against the wrong APP."})
+    assert done["Location"] == reverse("entry")
+    dependency.refresh_from_db()
+    assert (dependency.status, dependency.delivered_date) == (DependencyStatus.PENDING, None)
+    assert dependency.history.first().history_change_reason == (
+        "Status corrected: Recorded against the wrong APP."
+    )
+    impl_a.refresh_from_db()
+    assert impl_a.state == ItemState.AWAITING_DEPENDENCY
+    assert not mail.outbox
+    assert login(cast.pcc_a).post(url, {"status": "delivered"}).status_code == 403

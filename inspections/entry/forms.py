@@ -25,6 +25,7 @@ from inspections.models import (
     Scope,
 )
 from inspections.reader.documents import MAX_BYTES as READ_LIMIT
+from inspections.text import REASON_MAX
 
 GOVUK = {
     forms.TextInput: "govuk-input",
@@ -308,6 +309,27 @@ class DependencyForm(forms.ModelForm):
             .order_by("-inspection__published", "inspection__title", "kind", "number")
         )
         govuk(self)
+
+
+class CorrectionForm(forms.Form):
+    """A dependency's status recorded by mistake, put right with a reason that is kept."""
+
+    status = forms.ChoiceField(
+        label="What its status should be",
+        choices=DependencyStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what its status should be."},
+    )
+    on = GovukDateField(
+        label="Delivered or withdrawn on (not for pending)", subject="the date", required=False
+    )
+    reason = forms.CharField(
+        label="Why it is being corrected",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        help_text="Kept in its history.",
+        error_messages={"required": "Say why the status is being corrected: the reason is kept."},
+    )
 
 
 def delivery_recorded(moved: list[ForceImplementation]) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inspections/<slug:inspection>/publish/", views.report_publish, name="report-publish"),
     path("dependencies/new/", views.dependency_new, name="dependency-new"),
     path("dependencies/<slug:key>/change/", views.dependency_change, name="dependency-change"),
+    path("dependencies/<slug:key>/correct/", views.dependency_correct, name="dependency-correct"),
     path(
         "dependencies/<slug:key>/delivered/",
         views.dependency_delivered,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import clock, permissions, services
+from inspections.formfields import put_errors
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Dependency, Force, Inspection
 from inspections.reader import DocumentRefused, read_report
@@ -17,6 +18,7 @@ from inspections.reports import queries as report_queries
 
 from . import queries
 from .forms import (
+    CorrectionForm,
     DeliveryForm,
     DependencyForm,
     FindingForm,
@@ -211,6 +213,35 @@ def dependency_page(request: AuthenticatedHttpRequest, dependency: Dependency) -
             return redirect("entry")
     context = {"form": form, "dependency": dependency}
     return render(request, "entry/dependency.html", context, status=400 if form.errors else 200)
+
+
+def dependency_correct(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    """Put right a status recorded by mistake, after saying how many items name it; no email
+    is sent."""
+    if not permissions.is_national_admin(request.user):
+        raise PermissionDenied("National administrators correct what national work did.")
+    dependency = get_object_or_404(Dependency, key=key)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.correct_dependency_status(
+                dependency=dependency,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            put_errors(form, error, {})
+        else:
+            messages.success(
+                request,
+                f"Status corrected. {len(moved)} item{'s'[: len(moved) != 1]} changed state.",
+            )
+            return redirect("entry")
+    naming = dependency.blocked_implementations.count()
+    context = {"dependency": dependency, "form": form, "naming": naming}
+    return render(request, "entry/correct.html", context, status=400 if form.errors else 200)
 
 
 def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:

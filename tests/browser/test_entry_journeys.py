@@ -205,4 +205,21 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     work.refresh_from_db()
     assert work.owner == "NPCC"
     assert "record delivery" in page.content()
+    # A status put right with a reason (here: withdrawn, recorded on the page by mistake).
+    page.goto(reverse("dependency-correct", args=[work.key]))
+    page.get_by_label("Withdrawn").check()
+    page.get_by_role("button", name="Correct the status").click()
+    page.wait_for_load_state("networkidle")
+    assert "There is a problem" in page.content()
+    audit(page, problems, "correct the status, errors")
+    narrow(page, problems, "correct the status, errors")
+    page.locator("#id_on_0").fill("1")
+    page.locator("#id_on_1").fill("12")
+    page.locator("#id_on_2").fill("2026")
+    page.get_by_label("Why it is being corrected").fill("The college withdrew the draft.")
+    page.get_by_role("button", name="Correct the status").click()
+    page.wait_for_load_state("networkidle")
+    assert "Status corrected" in page.locator(".govuk-notification-banner").inner_text()
+    work.refresh_from_db()
+    assert work.status == "withdrawn"
     assert problems == [], "\n".join(problems)
