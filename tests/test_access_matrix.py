@@ -252,11 +252,6 @@ ADMIN_EXTRA = {
         row("302 405 405 405 405 405 405 302 302"),
     ),
     "admin:inspections_forceimplementation_export": (lambda w: [], ADMIN_EVERYONE),
-    "admin:inspections_dependency_close": (lambda w: [w["N"]["dependency"].pk], ADMIN_SCREEN_ONLY),
-    "admin:inspections_dependency_correct": (
-        lambda w: [w["N"]["dependency"].pk],
-        ADMIN_SCREEN_ONLY,
-    ),
 }
 
 SITE = {

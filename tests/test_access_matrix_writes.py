@@ -71,8 +71,6 @@ WRITERS["admin:inspections_forceimplementation_change [B]"] = FORCE_B_AND_ADMIN
 WRITERS["admin:inspections_progressupdate_add"] = FORCE_PEOPLE_AND_ADMIN
 WRITERS["admin:inspections_progressupdate_import"] = FORCE_PEOPLE_AND_ADMIN
 WRITERS["admin:inspections_forceimplementation_export"] = NOBODY
-WRITERS["admin:inspections_dependency_close"] = ADMIN
-WRITERS["admin:inspections_dependency_correct"] = ADMIN
 WRITERS["admin:password_change"] = SIGNED_IN
 # A person's own digest setting and password: only their own row changes.
 WRITERS["account"] = row("- w w w w - - - -")

@@ -58,8 +58,8 @@ def test_crafted_posts_cannot_touch_another_force(world):
         ),
         (reverse("letter-discard", args=[letter_a.uuid]), {}),
         (
-            reverse("admin:inspections_dependency_close", args=[world["N"]["dependency"].pk]),
-            {"status": "delivered", "on": "2024-01-01"},
+            reverse("dependency-delivered", args=[world["N"]["dependency"].key]),
+            {"status": "delivered", "on_0": "1", "on_1": "1", "on_2": "2024", "confirmed": "True"},
         ),
     ]
     for role in ("pcc_b", "lead_b", "viewer"):

@@ -143,10 +143,17 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     assert ForceImplementation.objects.get(pk=impl_a.pk).last_activity == datetime.date(2023, 9, 4)
     assert out_of_step() == []
     assert tallies_out_of_step() == []
-    # One of two delivered, through the admin's "record delivery": A still waits on the rota.
+    # One of two delivered, through its "record delivery" page: A still waits on the rota.
     response = login(cast.admin).post(
-        reverse("admin:inspections_dependency_close", args=[guidance.pk]),
-        {"status": DependencyStatus.DELIVERED, **admin_dates({"on": "2024-02-01"}), "url": ""},
+        reverse("dependency-delivered", args=[guidance.key]),
+        {
+            "status": DependencyStatus.DELIVERED,
+            "on_0": "1",
+            "on_1": "2",
+            "on_2": "2024",
+            "url": "",
+            "confirmed": "True",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert actor(impl_a) == OverdueKind.AWAITING_DEPENDENCY

@@ -181,29 +181,6 @@ def test_every_view_says_dependency_delivered_review(cast, delivered):
     assert counts["Awaiting dependency"] == 0
 
 
-def test_a_dependency_delivered_by_mistake_is_corrected_and_its_items_wait_again(
-    cast, delivered, dependency
-):
-    client = login(cast.admin)
-    url = reverse("admin:inspections_dependency_correct", args=[dependency.pk])
-    refused = client.post(url, {"status": DependencyStatus.PENDING, "reason": ""})
-    assert refused.status_code == 200
-    assert "This field is required" in refused.content.decode()
-    dependency.refresh_from_db()
-    assert dependency.status == DependencyStatus.DELIVERED
-    response = client.post(
-        url, {"status": DependencyStatus.PENDING, "reason": "Recorded against the wrong APP."}
-    )
-    assert response.status_code == 302
-    dependency.refresh_from_db()
-    assert (dependency.status, dependency.delivered_date) == (DependencyStatus.PENDING, None)
-    assert dependency.history.first().history_change_reason == (
-        "Status corrected: Recorded against the wrong APP."
-    )
-    assert reload(delivered).state == ItemState.AWAITING_DEPENDENCY
-    assert login(cast.pcc_a).post(url, {"status": "withdrawn"}).status_code != 302
-
-
 def test_only_the_force_lead_reopens_a_signed_off_item(cast, impl_a):
     record(impl_a, cast.pcc_a, Status.IMPLEMENTED)
     record(impl_a, cast.lead_a, Status.COMPLETE, evidence_note="Audit seen.")

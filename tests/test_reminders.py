@@ -17,7 +17,7 @@ from inspections.models import (
     Status,
 )
 
-from .conftest import admin_dates, login, record
+from .conftest import login, record
 from .factories import DependencyFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,9 @@ class TestDigest:
             call_command("send_reminders", "--date", "tomorrow")
 
 
+DELIVERED = {"status": "delivered", "on_0": "1", "on_1": "6", "on_2": "2024", "confirmed": "True"}
+
+
 class TestDependencyDelivered:
     @pytest.fixture
     def waiting(self, cast, recommendation, second_recommendation):
@@ -169,17 +172,10 @@ class TestDependencyDelivered:
     ):
         app, _rota, impl = waiting
         client = login(cast.admin)
-        url = reverse("admin:inspections_dependency_close", args=[app.pk])
+        url = reverse("dependency-delivered", args=[app.key])
         assert client.get(url).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                url,
-                {
-                    "status": "delivered",
-                    **admin_dates({"on": "2024-06-01"}),
-                    "url": "https://example.org/app",
-                },
-            )
+            response = client.post(url, {**DELIVERED, "url": "https://example.org/app"})
         assert response.status_code == 302
         app.refresh_from_db()
         assert (app.status, app.delivered_date) == ("delivered", datetime.date(2024, 6, 1))
@@ -235,11 +231,9 @@ class TestDependencyDelivered:
 
         monkeypatch.setattr(EmailMessage, "send", refused)
         client = login(cast.admin)
-        url = reverse("admin:inspections_dependency_close", args=[app.pk])
+        url = reverse("dependency-delivered", args=[app.key])
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                url, {"status": "delivered", **admin_dates({"on": "2024-06-01"})}, follow=True
-            )
+            response = client.post(url, DELIVERED, follow=True)
         assert response.status_code == 200
         app.refresh_from_db()
         assert app.status == DependencyStatus.DELIVERED  # saved, whatever the mail server did
@@ -266,14 +260,9 @@ class TestDependencyDelivered:
 
     def test_only_national_admins_record_delivery(self, cast, waiting):
         app, _rota, _impl = waiting
-        url = reverse("admin:inspections_dependency_close", args=[app.pk])
+        url = reverse("dependency-delivered", args=[app.key])
         for user in (cast.pcc_a, cast.lead_b, cast.viewer):
-            assert (
-                login(user)
-                .post(url, {"status": "delivered", **admin_dates({"on": "2024-06-01"})})
-                .status_code
-                == 403
-            )
+            assert login(user).post(url, DELIVERED).status_code == 403
         app.refresh_from_db()
         assert app.status == "pending"
         assert mail.outbox == []
@@ -281,10 +270,11 @@ class TestDependencyDelivered:
     def test_bad_input_changes_nothing(self, cast, waiting):
         app, _rota, _impl = waiting
         client = login(cast.admin)
-        url = reverse("admin:inspections_dependency_close", args=[app.pk])
-        response = client.post(url, {"status": "finished", **admin_dates({"on": "soon"})})
-        assert response.status_code == 200
-        assert b"errorlist" in response.content
+        url = reverse("dependency-delivered", args=[app.key])
+        bad = {"status": "finished", "on_0": "soon", "on_1": "", "on_2": "", "confirmed": "True"}
+        response = client.post(url, bad)
+        assert response.status_code == 400
+        assert b"There is a problem" in response.content
         app.refresh_from_db()
         assert app.status == "pending"
         services.close_dependency(
@@ -293,8 +283,8 @@ class TestDependencyDelivered:
             on=datetime.date(2024, 6, 1),
             changed_by=cast.admin,
         )
-        response = client.post(url, {"status": "withdrawn", **admin_dates({"on": "2024-07-01"})})
-        assert b"already delivered" in response.content
+        # Delivered work is not offered for delivery again (its status is corrected instead).
+        assert client.post(url, {**DELIVERED, "status": "withdrawn"}).status_code == 404
 
     def test_status_is_not_edited_directly(self, cast, waiting):
         app, _rota, _impl = waiting

@@ -5,35 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.http import HttpRequest
 
-from inspections import clock, reminders, services
-from inspections.entry.forms import DeliveryForm, delivery_recorded
-from inspections.formfields import admin_date_field
+from inspections import services
 from inspections.history import record_author
 from inspections.http import signed_in_user
 from inspections.models import (
     Dependency,
-    DependencyStatus,
     FirearmsStatistic,
     Force,
     Inspection,
-    OutboundEmail,
     Recommendation,
     Region,
 )
-from inspections.text import REASON_MAX
 
 from .base import TrackerAdmin
-from .forms import InspectionForm, RecommendationForm, attach_errors
+from .forms import InspectionForm, RecommendationForm
 
 
 @admin.register(Region)
@@ -231,29 +220,6 @@ class RecommendationAdmin(TrackerAdmin):
         services.save_recommendation(recommendation=obj)
 
 
-class CloseDependencyForm(DeliveryForm):
-    """The service page's form, in the admin's own date widget, and recorded at once (the
-    service page checks first, naming the forces to be emailed)."""
-
-    on = admin_date_field("On what date", required=True, initial=clock.today)
-    confirmed = None  # type: ignore[assignment]
-
-
-class CorrectDependencyForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What its status should be",
-        choices=DependencyStatus.choices,
-        widget=forms.RadioSelect,
-    )
-    on = admin_date_field("Delivered or withdrawn on (not for pending)", required=False)
-    reason = forms.CharField(
-        label="Why it is being corrected",
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the dependency's history.",
-    )
-
-
 @admin.register(Dependency)
 class DependencyAdmin(TrackerAdmin):
     list_display = [
@@ -293,116 +259,9 @@ class DependencyAdmin(TrackerAdmin):
         services.delete_dependencies(dependencies=list(queryset))
 
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        # Delivery goes through "Record delivery", which also tells the forces waiting on it.
+        # Delivery is recorded on its service page, which also tells the forces waiting on it,
+        # and a mistaken status is corrected there with a reason.
         return ["status", "delivered_date"]
-
-    def get_urls(self) -> list:
-        return [
-            path(
-                "<path:object_id>/close/",
-                self.admin_site.admin_view(self.close_view),
-                name="inspections_dependency_close",
-            ),
-            path(
-                "<path:object_id>/correct/",
-                self.admin_site.admin_view(self.correct_view),
-                name="inspections_dependency_correct",
-            ),
-            *super().get_urls(),
-        ]
-
-    def changeable_dependency(self, request: HttpRequest, object_id: str) -> Dependency:
-        dependency = self.get_object(request, object_id)
-        if not isinstance(dependency, Dependency):
-            raise Http404("No such dependency.")
-        if not self.has_change_permission(request, dependency):
-            raise PermissionDenied
-        return dependency
-
-    def status_page(
-        self,
-        request: HttpRequest,
-        dependency: Dependency,
-        form: forms.Form,
-        template: str,
-        **extra: Any,
-    ) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "dependency": dependency,
-            "form": form,
-            "opts": self.opts,
-            **extra,
-        }
-        return TemplateResponse(request, f"admin/inspections/dependency/{template}", context)
-
-    def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        dependency = self.changeable_dependency(request, object_id)
-        form = CloseDependencyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                moved = services.close_dependency(
-                    dependency=dependency,
-                    status=form.cleaned_data["status"],
-                    on=form.cleaned_data["on"],
-                    url=form.cleaned_data["url"],
-                    changed_by=signed_in_user(request),
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                self.message_user(request, delivery_recorded(moved), messages.SUCCESS)
-                unsent = OutboundEmail.objects.unsent().filter(
-                    about=reminders.dependency_topic(dependency)
-                )
-                for email in unsent:
-                    self.message_user(
-                        request,
-                        f"The email to {', '.join(email.recipients)} could not be sent "
-                        f"({email.last_error or 'not tried yet'}). It is kept and will be "
-                        "tried again by the next reminders run.",
-                        messages.WARNING,
-                    )
-                return redirect("admin:inspections_dependency_change", dependency.pk)
-        return self.status_page(
-            request,
-            dependency,
-            form,
-            "close.html",
-            title=f"Record delivery: {dependency.title}",
-            waiting=dependency.blocked_implementations.awaiting_dependency().count(),
-        )
-
-    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Put right a status recorded by mistake, after saying how many items it moves."""
-        dependency = self.changeable_dependency(request, object_id)
-        form = CorrectDependencyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                moved = services.correct_dependency_status(
-                    dependency=dependency,
-                    status=form.cleaned_data["status"],
-                    on=form.cleaned_data["on"],
-                    reason=form.cleaned_data["reason"],
-                    changed_by=signed_in_user(request),
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                self.message_user(
-                    request,
-                    f"Status corrected. {len(moved)} item{pluralize(len(moved))} changed state.",
-                    messages.SUCCESS,
-                )
-                return redirect("admin:inspections_dependency_change", dependency.pk)
-        return self.status_page(
-            request,
-            dependency,
-            form,
-            "correct.html",
-            title=f"Correct the status: {dependency.title}",
-            naming=dependency.blocked_implementations.count(),
-        )
 
 
 @admin.register(FirearmsStatistic)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, QuerySet, When
 
-from inspections.models import Dependency, DependencyStatus, Force, ForceImplementation
+from inspections import reminders
+from inspections.models import (
+    Dependency,
+    DependencyStatus,
+    Force,
+    ForceImplementation,
+    OutboundEmail,
+)
 
 
 def freed_by(dependency: Dependency) -> QuerySet[Force]:
@@ -32,3 +39,8 @@ def dependencies_to_enter() -> QuerySet[Dependency]:
     return Dependency.objects.annotate(findings=Count("recommendations", distinct=True)).order_by(
         pending_first, "title"
     )
+
+
+def unsent_notices(dependency: Dependency) -> QuerySet[OutboundEmail]:
+    """The emails about ``dependency`` the mail server has not taken yet (kept and retried)."""
+    return OutboundEmail.objects.unsent().filter(about=reminders.dependency_topic(dependency))

@@ -268,6 +268,13 @@ def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpRes
                 refused(form, error)
             else:
                 messages.success(request, delivery_recorded(moved))
+                for email in queries.unsent_notices(dependency):
+                    messages.warning(
+                        request,
+                        f"The email to {', '.join(email.recipients)} could not be sent "
+                        f"({email.last_error or 'not tried yet'}). It is kept and will be "
+                        "tried again by the next reminders run.",
+                    )
                 return redirect("dependencies")
     context = {"dependency": dependency, "form": form, "forces": list(queries.freed_by(dependency))}
     return render(request, template, context, status=400 if form.errors else 200)
