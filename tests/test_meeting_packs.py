@@ -95,8 +95,14 @@ def test_two_packs_a_meeting_apart(cast, impl_a):
     assert dict(content["by_rag"]) == {"Red": 1, "Amber": 1, "Green": 0}
     assert content["previous"] is None
 
-    word = docx_text(download(client, first, "docx"))
+    data = download(client, first, "docx")
+    word = docx_text(data)
     assert f"Inspection findings: Alphashire Police, meeting of {said}" in word
+    # Headings are Word's own heading styles, so the paper has a navigable outline.
+    styled = {p.text: p.style.name for p in docx.Document(io.BytesIO(data)).paragraphs}
+    assert styled[f"Inspection findings: Alphashire Police, meeting of {said}"] == "Title"
+    assert styled["What changed since the last pack"] == "Heading 1"
+    assert any(style == "Heading 2" for style in styled.values())
     assert "Overdue-based. Red: not complete and past the date it falls due" in word
     assert "Armoury audit under way." in word
     assert "Waiting on national guidance." in word

@@ -95,9 +95,37 @@ def annex(snapshot: dict[str, Any]) -> bytes:
     return output.getvalue()
 
 
+class Paper:
+    """A Word document written paragraph by paragraph, each style looked up once.
+
+    python-docx resolves a paragraph's style by name on every paragraph, and checks each time
+    whether it is the document's default by reading every style in the file: for a region's
+    pack that was 60 % of the time taken to write it (profiled: 1,500 overdue items, 9.4 s of
+    15.7 s in ``Paragraph.style``). Here each style's id is read once and set on the new
+    paragraph's own element (python-docx's ``CT_P.style``); everything else is the document's."""
+
+    def __init__(self) -> None:
+        self.document = Document()
+        self.style_ids: dict[str, str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.document, name)
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Any:
+        paragraph = self.document.add_paragraph(text)
+        if style is not None:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def add_heading(self, text: str = "", level: int = 1) -> Any:
+        return self.add_paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+
 def docx(snapshot: dict[str, Any]) -> bytes:
     """The committee paper in Word, in the order of meetings/paper.html (screen and PDF)."""
-    document = Document()
+    document = Paper()
     document.core_properties.title = title(snapshot)
     document.styles["Normal"].font.size = Pt(10)
     marking = snapshot.get("marking", "")
