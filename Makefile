@@ -49,7 +49,7 @@ endef
 export NEED_PACKAGES
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install run test lint format clean assets bench run-packages test-packages bench-packages
+.PHONY: help install run test lint format clean assets bench profile run-packages test-packages bench-packages
 
 help:
 	@echo "make run      set up (venv, install, migrate, reference + demo data) and serve on http://$(HOST):$(PORT)/"
@@ -57,6 +57,7 @@ help:
 	@echo "make install  create the virtualenv and install the dependencies only"
 	@echo "make lint     ruff lint and format check, mypy type check"
 	@echo "make bench    build a national-scale database and measure every page (docs/benchmarks.md)"
+	@echo "make profile  where one page's time goes: PAGE=/reports/overdue/ USER=national.admin"
 
 install: $(STAMP) $(ASSETS)
 
@@ -114,6 +115,13 @@ test: test-packages install
 # National-scale benchmark (SQLite, and PostgreSQL when it is running): see docs/benchmarks.md.
 bench: bench-packages install
 	$(PY) -m benchmarks.run
+
+# Where one page's time goes: make profile PAGE=/reports/overdue/ USER=national.admin
+# (USER is the shell's own login name unless given on the command line.)
+PAGE ?= /reports/overdue/
+PROFILE_USER := $(if $(filter command line,$(origin USER)),$(USER),national.admin)
+profile: bench-packages install
+	$(PY) -m benchmarks.profile --page "$(PAGE)" --user "$(PROFILE_USER)"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -151,11 +151,14 @@ def text_field(label: str, limit: int, *, required: bool = False, hint: str = ""
 
 
 def put_errors(
-    form: forms.Form,
+    form: forms.BaseForm,
     error: ValidationError,
     aliases: dict[str, str],
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> None:
+    """A service's refusal put on the page: each message beside the field it names (``aliases``
+    maps a model's field to the form's), the rest at the top of the form. The one helper every
+    form page uses for that step."""
     if not hasattr(error, "error_dict"):  # a refusal of the whole form, not of one field
         for message in error.messages:
             form.add_error(None, message)

@@ -235,11 +235,6 @@ def findings_formset(
     return formset
 
 
-def refused(form: forms.BaseForm, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 class DeliveryForm(forms.Form):
     """National or regional work delivered (or withdrawn): what happened, when, where."""
 

@@ -26,7 +26,6 @@ from .forms import (
     ReportForm,
     delivery_recorded,
     findings_formset,
-    refused,
 )
 
 # Blank rows offered for findings on a new report, and added by "Add another finding".
@@ -133,7 +132,7 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
     if data is not None and "add_row" not in data and form.is_valid() and findings.is_valid():
         kept, removed = findings.findings()
         if not kept:
-            refused(form, ValidationError("Enter at least one finding of the report."))
+            put_errors(form, ValidationError("Enter at least one finding of the report."), {})
         else:
             try:
                 with transaction.atomic():
@@ -145,7 +144,7 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
                         author=request.user,
                     )
             except ValidationError as error:
-                refused(form, error)
+                put_errors(form, error, {})
             else:
                 if saved.is_draft:
                     return redirect("report-publish", saved.slug)
@@ -207,7 +206,7 @@ def dependency_page(request: AuthenticatedHttpRequest, dependency: Dependency) -
                 author=request.user,
             )
         except ValidationError as error:
-            refused(form, error)
+            put_errors(form, error, {})
         else:
             messages.success(request, f"{saved.title}: saved.")
             return redirect("entry")
@@ -265,7 +264,7 @@ def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpRes
                     changed_by=request.user,
                 )
             except ValidationError as error:
-                refused(form, error)
+                put_errors(form, error, {})
             else:
                 messages.success(request, delivery_recorded(moved))
                 for email in queries.unsent_notices(dependency):
