@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8101
@@ -85,7 +86,7 @@ def wrk(url: str, cookie: str) -> dict[str, float]:
     return {"rps": rps, "median_ms": median_ms, "failed": float(non_2xx.group(1) if non_2xx else 0)}
 
 
-def run(database_url: str) -> dict:
+def run(database_url: str) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         summary = "Not measured: wrk is missing (apt-get install wrk; make bench installs it)."
         print(summary)

@@ -47,7 +47,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure_database(label: str) -> dict:
+def measure_database(label: str) -> dict[str, Any]:
     """Runs inside a process whose DATABASE_URL is the benchmark database."""
     import django
 
@@ -133,7 +133,7 @@ def measure_database(label: str) -> dict:
         ),
     }
 
-    def export_limit(user: User) -> dict:
+    def export_limit(user: User) -> dict[str, Any]:
         """Raw SQL of the export's rows, and csv.writer over them: its floor, measured now."""
         rows_query = rows.values(
             queries.overdue(queries.implementations(user), today)["within_control"]
@@ -296,7 +296,9 @@ def measure_whole_export(
     return row
 
 
-def child(label: str, database_url: str, scale: int = 1, fifty_only: bool = False) -> dict:
+def child(
+    label: str, database_url: str, scale: int = 1, fifty_only: bool = False
+) -> dict[str, Any]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -342,7 +344,7 @@ def ensure_postgres_database(url: str = POSTGRES) -> None:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
 
 
-def throughput() -> dict:
+def throughput() -> dict[str, Any]:
     from benchmarks import load
 
     return load.run(POSTGRES)
@@ -369,7 +371,7 @@ def machine() -> str:
     )
 
 
-def write_report(runs: list[dict], load_result: dict | None) -> str:
+def write_report(runs: list[dict[str, Any]], load_result: dict[str, Any] | None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -453,7 +455,7 @@ def write_report(runs: list[dict], load_result: dict | None) -> str:
     return text
 
 
-def scale_section(runs: list[dict], tenfold: dict) -> list[str]:
+def scale_section(runs: list[dict[str, Any]], tenfold: dict[str, Any]) -> list[str]:
     """Each 50-row page at 1 × and 10 × the data on PostgreSQL: the cost should stay flat. The
     1 × pages are timed before and again after the 10 × ones; the ratio is to their mean."""
     first = {

@@ -17,7 +17,7 @@ def is_id(value: object) -> bool:
     return text.isdigit() and len(text) <= MAX_DIGITS
 
 
-class SafeModelChoiceField(forms.ModelChoiceField):
+class SafeModelChoiceField(forms.ModelChoiceField[Any]):
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values and not is_id(value):
             raise forms.ValidationError(
@@ -26,7 +26,7 @@ class SafeModelChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
     def _check_values(self, value: Any) -> Any:
         for item in value or ():
             if not is_id(item):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -97,7 +98,7 @@ class Digest:
         }
 
 
-def in_digest_order(queryset: QuerySet) -> QuerySet:
+def in_digest_order(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Items as a digest lists them: by report and finding, each with its finding."""
     return queryset.select_related("recommendation__inspection").order_by(
         "recommendation__inspection__slug", "recommendation__number"
@@ -132,7 +133,7 @@ def build_digest(force: Force, today: datetime.date, since: datetime.date) -> Di
     )
 
 
-def recipients(force: Force) -> QuerySet:
+def recipients(force: Force) -> QuerySet[Any]:
     return User.objects.filter(force=force, role__in=sorted(FORCE_ROLES), is_active=True).exclude(
         email=""
     )

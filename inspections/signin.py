@@ -135,9 +135,9 @@ def too_many_attempts() -> ValidationError:
 
 class ThrottledSignInMixin:
     request: HttpRequest | None
-    cleaned_data: dict
+    cleaned_data: dict[str, Any]
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         # The field has already refused what no username can hold (a NUL byte, say); such a
         # value is neither counted nor looked up.
         username = throttle_key(self.cleaned_data.get("username"))

@@ -80,7 +80,7 @@ class UpdateDraft:
     as_of: datetime.date | None
     evidence_note: str
     internal_note: str
-    evidence_files: list[File]
+    evidence_files: list[File[bytes]]
     dependencies: list[Dependency]
     today: datetime.date
 
@@ -94,7 +94,7 @@ def validate_progress_update(
     as_of: datetime.date | None,
     evidence_note: str = "",
     internal_note: str = "",
-    evidence_files: Iterable[File] = (),
+    evidence_files: Iterable[File[bytes]] = (),
     dependencies: Iterable[Dependency] = (),
     today: datetime.date | None = None,
 ) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from inspections.models import User
 
 
-class DigestForm(forms.ModelForm):
+class DigestForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["digest_frequency"]

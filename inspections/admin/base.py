@@ -68,18 +68,18 @@ class ScopedAdminMixin(ModelAdminBase):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return permissions.scope_queryset(request.user, super().get_queryset(request))
 
     def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"], "History is read-only.")
         return super().history_view(request, object_id, extra_context)
 
     def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         # A filter value in the address that no date or number can hold (year 99999999, a
         # 30-digit id) must be a clear 400, not a server error while the list is queried.
@@ -108,7 +108,7 @@ class ScopedAdminMixin(ModelAdminBase):
         request: HttpRequest,
         object_id: str,
         version_id: str,
-        extra_context: dict | None = None,
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         # simple-history's version page saves whatever is posted to it, for anyone who may view
         # the record, through an add-style form. A correction is a new update or an ordinary,
@@ -149,7 +149,7 @@ class ScopedAdminMixin(ModelAdminBase):
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
+    ) -> type[ModelForm[Any]]:
         if self._is_version_page(request):
             # No fields: the page shows the stored values as text and has nothing to submit.
             return modelform_factory(self.model, fields=[])
@@ -164,12 +164,12 @@ class ScopedAdminMixin(ModelAdminBase):
             for name, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list:
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
         if self._is_version_page(request):
             return self._stored_field_names(request, obj)
         return list(self.readonly_fields_for(request, obj))
 
-    def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list:
+    def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
         """What an admin makes read-only on its ordinary pages (override this, not
         get_readonly_fields, which also serves the read-only version page)."""
         return list(super().get_readonly_fields(request, obj))
@@ -211,7 +211,9 @@ class IdSafeAutocompleteSelect(IdSafeAutocomplete, AutocompleteSelect):
 
 
 class AccessibleAutocompleteSelectMultiple(IdSafeAutocomplete, AutocompleteSelectMultiple):
-    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
+    def build_attrs(
+        self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         attrs = super().build_attrs(base_attrs, extra_attrs)
         # select2's "clear all" is a <span> inside the <ul> of choices, which breaks the list's
         # structure for screen readers (axe: list). Each choice keeps its own remove control.
@@ -244,7 +246,9 @@ class TrackerAdmin(GovukDates, ScopedAdminMixin, SimpleHistoryAdmin):
     # who cannot edit, where the slug is read-only and the page would fail.
     slug_from: dict[str, list[str]] = {}
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Model | None = None) -> dict:
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> dict[str, Any]:
         return self.slug_from if signed_in_user(request).is_national_admin else {}
 
     def formfield_for_foreignkey(
@@ -266,7 +270,7 @@ class TrackerAdmin(GovukDates, ScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
     """Rows shown for reference inside a parent form: never added, changed or deleted there."""
 
     extra = 0

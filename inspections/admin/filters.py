@@ -3,7 +3,7 @@ uses the same QuerySet methods as every report."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -18,7 +18,9 @@ class AttentionFilter(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "attention"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [
             ("overdue", "Overdue (all)"),
             *[(f"overdue-{kind.value}", f"Overdue: {kind.label.lower()}") for kind in OverdueKind],
@@ -26,7 +28,7 @@ class AttentionFilter(admin.SimpleListFilter):
             ("needs-review", "Needs review"),
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         rows = cast(ImplementationQuerySet, queryset)  # this admin's own get_queryset
         value = self.value()
         today = clock.today()
@@ -46,10 +48,12 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
     path = "force__region__slug"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return list(Region.objects.values_list("slug", "name"))
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         return queryset.filter(**{self.path: self.value()}) if self.value() else None
 
 
@@ -64,10 +68,12 @@ class ForceFilter(admin.SimpleListFilter):
     parameter_name = "force"
     path = "force__slug"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return list(Force.objects.values_list("slug", "name"))
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         return queryset.filter(**{self.path: self.value()}) if self.value() else None
 
 
@@ -80,13 +86,15 @@ class RecommendationFilter(admin.SimpleListFilter):
     parameter_name = "recommendation"
     path = "recommendation_id"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [
             (str(rec.pk), f"{rec.inspection.slug} – {rec.reference_in_text}")
             for rec in Recommendation.objects.local().select_related("inspection")
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(**{self.path: int(value)})

@@ -16,6 +16,7 @@ from inspections.models import (
     ForceImplementation,
     Inspection,
     ProgressUpdate,
+    Recommendation,
     User,
 )
 from inspections.validation import (
@@ -37,7 +38,7 @@ def attach_errors(
             form.add_error(target, message)
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(forms.ModelForm[ProgressUpdate]):
     """A new progress update. ``author`` is set per request by the admin."""
 
     author: User | None = None
@@ -78,7 +79,7 @@ class ProgressUpdateForm(forms.ModelForm):
             self.fields["as_of"].initial = clock.today
         if "dependencies" in self.fields:
             cast(
-                forms.ModelMultipleChoiceField, self.fields["dependencies"]
+                forms.ModelMultipleChoiceField[Any], self.fields["dependencies"]
             ).queryset = Dependency.objects.pending()
             self.fields["dependencies"].label = "Waiting on"
 
@@ -110,7 +111,7 @@ class ProgressUpdateForm(forms.ModelForm):
         return cleaned
 
 
-class ImplementationForm(forms.ModelForm):
+class ImplementationForm(forms.ModelForm[ForceImplementation]):
     """Lead officer and target date. The target date is a plain form field so that changing it
     goes through the service, which keeps the old date and the reason."""
 
@@ -169,7 +170,7 @@ class ImplementationForm(forms.ModelForm):
         return cleaned
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(forms.ModelForm[Recommendation]):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -181,7 +182,7 @@ class RecommendationForm(forms.ModelForm):
         return cleaned
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(forms.ModelForm[Inspection]):
     """A report and who it is addressed to, checked before anything is saved. The forces are
     checkboxes: 43 names read more easily, and are easier to tick, than a multiple select."""
 

@@ -48,12 +48,12 @@ from .spreadsheets import (
 )
 
 
-def form_for_author(form_class: type[ModelForm], request: HttpRequest) -> type[ModelForm]:
+def form_for_author(form_class: type[ModelForm[Any]], request: HttpRequest) -> type[ModelForm[Any]]:
     return type(form_class.__name__, (form_class,), {"author": request.user})
 
 
 def record_from_form(
-    form: ModelForm, request: HttpRequest, implementation: ForceImplementation
+    form: ModelForm[Any], request: HttpRequest, implementation: ForceImplementation
 ) -> ProgressUpdate:
     data = form.cleaned_data
     # The admin form takes one file; the service takes several.
@@ -81,7 +81,7 @@ class TargetDateRevisionInline(ReadOnlyInline):
     verbose_name = "target date change"
     verbose_name_plural = "Target date history (the original date first)"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("changed_by")
 
 
@@ -106,7 +106,7 @@ class ProgressHistoryInline(ReadOnlyInline):
     verbose_name_plural = "Progress updates, latest first (they cannot be edited: correct one by "
     "adding a new update)"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (
             super()
             .get_queryset(request)
@@ -141,12 +141,12 @@ def evidence_link(update: ProgressUpdate) -> str:
     return links or "–"
 
 
-class NewUpdateFormSet(BaseInlineFormSet):
-    def get_queryset(self) -> QuerySet:
+class NewUpdateFormSet(BaseInlineFormSet[Any, Any, Any]):
+    def get_queryset(self) -> QuerySet[Any]:
         return ProgressUpdate.objects.none()
 
 
-class NewProgressUpdateInline(GovukDates, admin.StackedInline):
+class NewProgressUpdateInline(GovukDates, admin.StackedInline[Any, Any]):
     model = ProgressUpdate
     form = ProgressUpdateForm
     formset = NewUpdateFormSet
@@ -167,7 +167,7 @@ class NewProgressUpdateInline(GovukDates, admin.StackedInline):
 
     def get_formset(
         self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
-    ) -> type[BaseInlineFormSet]:
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
         kwargs["form"] = form_for_author(self.form, request)
         return super().get_formset(request, obj, **kwargs)
 
@@ -230,17 +230,17 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
         return self.has_view_permission(request)
 
     def get_export_filename(
-        self, request: HttpRequest, queryset: QuerySet, file_format: Any
+        self, request: HttpRequest, queryset: QuerySet[Any], file_format: Any
     ) -> str:
         return export_filename(queryset, file_format.get_extension())
 
-    def get_list_filter(self, request: HttpRequest) -> list:
-        filters: list = [AttentionFilter, "status", "recommendation__inspection"]
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        filters: list[Any] = [AttentionFilter, "status", "recommendation__inspection"]
         if signed_in_user(request).sees_all_forces:
             filters += [RegionFilter, ForceFilter]
         return [*filters, RecommendationFilter]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request)
 
     @admin.display(description="Finding", ordering="recommendation__number")
@@ -287,7 +287,11 @@ class ForceImplementationAdmin(ExportMixin, TrackerAdmin):
         form.instance = saved
 
     def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
     ) -> None:
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if not isinstance(formset, NewUpdateFormSet):
@@ -311,10 +315,10 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request, "add")
 
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict:
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_import_data_kwargs(self, **kwargs: Any) -> dict:
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         # Confirming re-checks the whole file: if any row no longer passes, nothing is recorded.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
@@ -367,8 +371,8 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
     def evidence(self, obj: ProgressUpdate) -> str:
         return evidence_link(obj)
 
-    def get_list_filter(self, request: HttpRequest) -> list:
-        filters: list = ["status", "implementation__recommendation__inspection"]
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        filters: list[Any] = ["status", "implementation__recommendation__inspection"]
         if signed_in_user(request).sees_all_forces:
             filters += [UpdateRegionFilter, UpdateForceFilter]
         return [*filters, UpdateRecommendationFilter]
@@ -395,7 +399,7 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
 
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
+    ) -> type[ModelForm[Any]]:
         form = super().get_form(request, obj, change=change, **kwargs)
         return form_for_author(form, request)
 
@@ -410,12 +414,12 @@ class ProgressUpdateAdmin(ImportMixin, TrackerAdmin):
         return record_from_form(form, request, form.cleaned_data["implementation"])
 
     def save_model(
-        self, request: HttpRequest, obj: ProgressUpdate, form: ModelForm, change: bool
+        self, request: HttpRequest, obj: ProgressUpdate, form: ModelForm[Any], change: bool
     ) -> None:
         """Already saved by the service in save_form."""
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+        self, request: HttpRequest, form: ModelForm[Any], formsets: list[Any], change: bool
     ) -> None:
         """The service sets the dependencies."""
 

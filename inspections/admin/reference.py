@@ -32,8 +32,8 @@ class RegionAdmin(TrackerAdmin):
     slug_from = {"slug": ["name"]}
     list_filter = ["forces__governance"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        annotated: QuerySet = super().get_queryset(request).annotate(n_forces=Count("forces"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        annotated: QuerySet[Any] = super().get_queryset(request).annotate(n_forces=Count("forces"))
         return annotated
 
     @admin.display(description="Forces", ordering="n_forces")
@@ -86,7 +86,7 @@ RECOMMENDATION_INLINE_FIELDS = (
 )
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(admin.TabularInline[Any, Any]):
     model = Recommendation
     fields = RECOMMENDATION_INLINE_FIELDS
     readonly_fields = RECOMMENDATION_INLINE_FIELDS
@@ -131,9 +131,9 @@ class InspectionAdmin(TrackerAdmin):
         ("Who it is addressed to", {"fields": ["addressed_to", "forces"]}),
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # An aggregate drops the model's default order: it is asked for again, for paging.
-        annotated: QuerySet = (
+        annotated: QuerySet[Any] = (
             super()
             .get_queryset(request)
             .annotate(n_recommendations=Count("recommendations"))
@@ -242,8 +242,8 @@ class DependencyAdmin(TrackerAdmin):
 
     change_form_template = "admin/inspections/dependency/change_form.html"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        annotated: QuerySet = (
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        annotated: QuerySet[Any] = (
             super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
         )
         return annotated
@@ -255,7 +255,7 @@ class DependencyAdmin(TrackerAdmin):
     def delete_model(self, request: HttpRequest, obj: Dependency) -> None:
         services.delete_dependencies(dependencies=[obj])
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         services.delete_dependencies(dependencies=list(queryset))
 
     def readonly_fields_for(self, request: HttpRequest, obj: Model | None = None) -> list[str]:

@@ -64,7 +64,7 @@ class UpdateSheetResource(resources.Resource):
         )
         self.planned = {update.line: update for update in self.plan.updates}
 
-    def import_row(self, row: dict, instance_loader: object, **kwargs: Any) -> RowResult:
+    def import_row(self, row: dict[str, Any], instance_loader: object, **kwargs: Any) -> RowResult:
         line = kwargs["row_number"] + 1  # the header is line 1
         result = self.get_row_result_class()()
         lowered = {str(key).strip().lower(): value for key, value in row.items()}
@@ -100,7 +100,7 @@ class ImplementationSheetResource(resources.Resource):
     def get_display_name(cls) -> str:
         return "Progress updates sheet (the latest update of each)"
 
-    def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
+    def export(self, queryset: QuerySet[Any] | None = None, **kwargs: Any) -> tablib.Dataset:
         if queryset is None:
             queryset = ForceImplementation.objects.none()
         rows = importers.sheet_implementations(queryset)
@@ -111,7 +111,7 @@ class ImplementationSheetResource(resources.Resource):
         return dataset
 
 
-def export_filename(queryset: QuerySet, extension: str) -> str:
+def export_filename(queryset: QuerySet[Any], extension: str) -> str:
     """progress-updates-<force>-<date>: the force when the rows are one force's."""
     forces = list(queryset.values_list("force__slug", flat=True).distinct().order_by()[:2])
     words = ["progress-updates", *(forces if len(forces) == 1 else [])]

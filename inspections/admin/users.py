@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
@@ -39,7 +41,7 @@ for library_model in (
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin[Any]):
     list_display = [
         "username",
         "first_name",
@@ -70,7 +72,7 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     actions = ["unlock_sign_in"]
 
     @admin.action(description="Unlock sign-in for the selected people", permissions=["change"])
-    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         cleared = signin.unlock(queryset.values_list("username", flat=True))
         self.message_user(
             request,

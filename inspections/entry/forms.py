@@ -43,7 +43,7 @@ def govuk(form: forms.BaseForm) -> None:
                 field.widget.attrs.setdefault("class", css)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(forms.ModelForm[Inspection]):
     """The report: what it is called, when it was published, who it is addressed to."""
 
     published = GovukDateField(label="Published on", subject="the publication date")
@@ -97,7 +97,7 @@ def unique_slug(words: str) -> str:
     return services.unique_inspection_slug(words)
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(forms.ModelForm[Recommendation]):
     """One finding, as the report words it."""
 
     under = forms.IntegerField(
@@ -164,7 +164,7 @@ class FindingForm(forms.ModelForm):
         return
 
 
-class BaseFindingFormSet(BaseModelFormSet):
+class BaseFindingFormSet(BaseModelFormSet[Any, Any]):
     def removing(self, form: forms.BaseForm) -> bool:
         """Whether the row's 'Remove' box is ticked."""
         return (
@@ -257,13 +257,13 @@ class DeliveryForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class FindingChoice(forms.ModelMultipleChoiceField):
+class FindingChoice(forms.ModelMultipleChoiceField[Recommendation]):
     def label_from_instance(self, obj: Recommendation) -> str:
         report = obj.inspection.short_title or obj.inspection.title
         return f"{report}: {obj.label}"
 
 
-class DependencyForm(forms.ModelForm):
+class DependencyForm(forms.ModelForm[Dependency]):
     """National or regional work that findings wait on: what it is, who delivers it, when it is
     expected, and which findings cannot be finished without it."""
 

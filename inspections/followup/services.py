@@ -142,7 +142,7 @@ def record_closure(
     by: User,
     action: str,
     on: datetime.date,
-    letter: UploadedFile | None,
+    letter: UploadedFile[bytes] | None,
     url: str,
     note: str,
 ) -> InspectorateClosure:

@@ -42,7 +42,7 @@ def govuk(form: forms.BaseForm) -> None:
                 field.widget.attrs.setdefault("class", css)
 
 
-class LetterForm(forms.ModelForm):
+class LetterForm(forms.ModelForm[ProgressLetter]):
     """Every paragraph of a draft, plus each recommendation's narrative as its own field."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -284,7 +284,7 @@ class ChiefCommentsForm(forms.Form):
         return upload
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
     """The office's letterhead and forms of words; pictures replaced by uploading, or removed."""
 
     logo = forms.FileField(

@@ -323,7 +323,7 @@ def record_letter_sent_elsewhere(
     force: Force,
     inspection: Inspection,
     sent_on: datetime.date,
-    file: File,
+    file: File[bytes],
     note: str = "",
     purpose: str = LetterPurpose.RESPONSE,
     author: User,
@@ -490,7 +490,7 @@ def save_chief_comments(
     author: User,
     received_on: datetime.date,
     text: str,
-    file: File | None = None,
+    file: File[bytes] | None = None,
     pcc_response: str | None = None,
     today: datetime.date | None = None,
 ) -> ChiefConstableComments:
@@ -549,8 +549,8 @@ def save_letter_template(
     force: Force,
     author: User,
     values: Mapping[str, str],
-    logo: File | None = None,
-    signature: File | None = None,
+    logo: File[bytes] | None = None,
+    signature: File[bytes] | None = None,
     remove_logo: bool = False,
     remove_signature: bool = False,
 ) -> LetterTemplate:

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.deconstruct import deconstructible
 
 from inspections.pictures import image_problem
@@ -29,7 +30,7 @@ class PlainTextFormField(forms.CharField):
         return normalise_newlines(value) if isinstance(value, str) else value
 
 
-class PlainTextMixin(models.Field):  # mixed into the Text and Char fields below
+class PlainTextMixin(models.Field[Any, str]):  # mixed into the Text and Char fields below
     default_validators: list[Callable[[Any], None]] = [validate_plain_text]
 
     def formfield(self, **kwargs: Any) -> forms.Field | None:
@@ -38,8 +39,12 @@ class PlainTextMixin(models.Field):  # mixed into the Text and Char fields below
         return super().formfield(**kwargs)
 
 
-class PlainTextField(PlainTextMixin, models.TextField):
+class PlainTextField(PlainTextMixin, models.TextField[str | Combinable, str]):
     """A TextField whose max_length is a real limit (checked by model validation too)."""
+
+    # What the type checker reads a row's value as (django-stubs' convention for a field).
+    _pyi_private_set_type: str | Combinable
+    _pyi_private_get_type: str
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,10 +52,12 @@ class PlainTextField(PlainTextMixin, models.TextField):
             self.validators.append(MaxLengthValidator(self.max_length))
 
 
-class PlainCharField(PlainTextMixin, models.CharField):
+class PlainCharField(PlainTextMixin, models.CharField[str | int | Combinable, str]):
     """A line of text: a name or a title goes into email subjects and headers, where a line
     break would break the message."""
 
+    _pyi_private_set_type: str | int | Combinable
+    _pyi_private_get_type: str
     default_validators: list[Callable[[Any], None]] = [validate_plain_text, validate_one_line]
 
 

@@ -6,6 +6,7 @@ everyone (no signed-in header), so browsers and proxies may cache them."""
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
@@ -26,7 +27,7 @@ def published() -> QuerySet[Publication]:
     )
 
 
-def public_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def public_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     # The same page for everyone (a shared cache may keep it): no signed-in header, no menu,
     # and none of a signed-in person's pending messages, which stay for their next own page.
     return render(

@@ -67,7 +67,7 @@ class InspectionField(forms.CharField):
 class InspectionFilter(django_filters.Filter):
     field_class = InspectionField
 
-    def filter(self, qs: QuerySet, value: Inspection | None) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: Inspection | None) -> QuerySet[Any]:
         return qs if value is None else qs.filter(recommendation__inspection=value)
 
 
@@ -167,7 +167,7 @@ class ImplementationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(
-        self, data: Any = None, queryset: QuerySet | None = None, *, user: User, **kwargs: Any
+        self, data: Any = None, queryset: QuerySet[Any] | None = None, *, user: User, **kwargs: Any
     ) -> None:
         super().__init__(data, queryset, **kwargs)
         if user.sees_all_forces:

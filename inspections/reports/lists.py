@@ -5,6 +5,7 @@ in permissions.py, and every table exports exactly its on-screen rows (tables_sh
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import JsonResponse
 from django.http.response import HttpResponseBase
@@ -75,7 +76,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         else queries.attention_counts(filterset.qs, today)
     )
     tables: list[Table] = []
-    context: dict = {"filter": filterset, "counts": counts}
+    context: dict[str, Any] = {"filter": filterset, "counts": counts}
     s55_inspection = letter_queries.default_response_inspection(today)
     if s55_inspection is not None:
         context["s55_inspection"] = s55_inspection

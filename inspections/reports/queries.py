@@ -79,7 +79,7 @@ def attention_counts(queryset: ImplementationQuerySet, today: datetime.date) -> 
     return with_overdue_total(queryset.aggregate(**attention_aggregates(today)))
 
 
-def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) -> QuerySet:
+def attention_by_region(queryset: ImplementationQuerySet, today: datetime.date) -> QuerySet[Any]:
     return (
         queryset.values("force__region__name", "force__region__slug")
         .annotate(**attention_aggregates(today))
@@ -115,7 +115,7 @@ def with_row_fields(queryset: ImplementationQuerySet) -> ImplementationQuerySet:
     )
 
 
-def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, QuerySet]:
+def overdue(queryset: ImplementationQuerySet, today: datetime.date) -> dict[str, QuerySet[Any]]:
     """One ordered queryset per kind of overdue item (each paginated or exported whole)."""
     return {
         kind.value: with_row_fields(queryset.overdue_of_kind(today, kind)).order_by(
@@ -154,19 +154,19 @@ def overdue_totals(user: User, area: tuple[str, str], today: datetime.date) -> d
     }
 
 
-def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) -> QuerySet:
+def due_soon(queryset: ImplementationQuerySet, today: datetime.date, days: int) -> QuerySet[Any]:
     return with_row_fields(queryset.due_soon(today, days)).order_by(
         "due_date", "force__name", "recommendation__number", "pk"
     )
 
 
-def needs_review(queryset: ImplementationQuerySet) -> QuerySet:
+def needs_review(queryset: ImplementationQuerySet) -> QuerySet[Any]:
     return with_row_fields(queryset.needs_review()).order_by(
         "force__name", "recommendation__inspection__slug", "recommendation__number", "pk"
     )
 
 
-def dependencies(user: User, within: ImplementationQuerySet | None = None) -> QuerySet:
+def dependencies(user: User, within: ImplementationQuerySet | None = None) -> QuerySet[Any]:
     """Each dependency with how many of the user's visible forces it blocks, and which
     recommendations wait on it. ``within`` (a report's filtered items) keeps to the dependencies
     those items or their findings wait on, and counts only those items."""
@@ -229,7 +229,7 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
         cells[index] = implementation
     result = Matrix(inspection=inspection, recommendations=recommendations)
     columns = [{"complete": 0, "overdue": 0} for _ in recommendations]
-    by_region: dict[str, list] = defaultdict(list)
+    by_region: dict[str, list[Any]] = defaultdict(list)
     for force_id, cells in grid.items():
         force = forces[force_id]
         totals = {"complete": 0, "overdue": 0}

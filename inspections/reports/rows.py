@@ -16,6 +16,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -119,14 +120,14 @@ class ItemRow(FindingReferences):
         return address("recommendation", self.inspection_slug, self.ref)
 
 
-def values(queryset: QuerySet, *, flags: bool = False, page: bool = False) -> QuerySet:
+def values(queryset: QuerySet[Any], *, flags: bool = False, page: bool = False) -> QuerySet[Any]:
     """The rows' one query (``make bench`` runs an export's raw as its floor)."""
     return queryset.prefetch_related(None).values_list(
         *FIELDS, *(PAGE_FIELDS if page else ()), *(FLAGS if flags else ())
     )
 
 
-def page_rows(queryset: QuerySet, *, flags: bool = False) -> list[ItemRow]:
+def page_rows(queryset: QuerySet[Any], *, flags: bool = False) -> list[ItemRow]:
     """One page's rows (``queryset`` sliced), everything each row shows read with it."""
     fixed = len(FIELDS)
     rows = []
@@ -142,7 +143,7 @@ def page_rows(queryset: QuerySet, *, flags: bool = False) -> list[ItemRow]:
     return rows
 
 
-def export_rows(queryset: QuerySet, *, flags: bool, chunk: int) -> Iterator[ItemRow]:
+def export_rows(queryset: QuerySet[Any], *, flags: bool, chunk: int) -> Iterator[ItemRow]:
     """Every row, streamed ``chunk`` at a time; what they wait on and their findings' words
     looked up once each (two more queries) rather than per row."""
     plain = queryset.prefetch_related(None)
@@ -163,7 +164,7 @@ def export_rows(queryset: QuerySet, *, flags: bool, chunk: int) -> Iterator[Item
         ).values_list("pk", "short_title", "text")
     }
     fixed = len(FIELDS)
-    raw_rows: Iterable[tuple] = values(queryset, flags=flags).iterator(chunk_size=chunk)
+    raw_rows: Iterable[tuple[Any, ...]] = values(queryset, flags=flags).iterator(chunk_size=chunk)
     for raw in raw_rows:
         row = ItemRow(*raw[:fixed])
         row.waiting = waiting.get(row.pk, [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -60,7 +61,7 @@ def yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
-def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequence[object]]:
+def _rows(queryset: QuerySet[Any], extra: Extra | None, flags: bool) -> Iterator[Sequence[object]]:
     for row in rows.export_rows(queryset, flags=flags, chunk=CHUNK):
         due = row.due_date
         yield (
@@ -85,7 +86,7 @@ def _rows(queryset: QuerySet, extra: Extra | None, flags: bool) -> Iterator[Sequ
 
 
 def implementation_sheet(
-    name: str, queryset: QuerySet, extra: Extra | None = None, *, flags: bool = False
+    name: str, queryset: QuerySet[Any], extra: Extra | None = None, *, flags: bool = False
 ) -> Sheet:
     """``queryset`` is a report's (from ``queries.listed``): filtered, annotated and ordered;
     ``flags`` adds its overdue and stale flags, which it must have annotated."""

@@ -58,8 +58,11 @@ def handles_bad_input(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 
 
 def page_of(
-    request: AuthenticatedHttpRequest, table: Table, queryset: QuerySet, count: int | None = None
-) -> Iterable:
+    request: AuthenticatedHttpRequest,
+    table: Table,
+    queryset: QuerySet[Any],
+    count: int | None = None,
+) -> Iterable[Any]:
     """The page of ``queryset`` the address asks for. ``count``: how many rows it has, where the
     page has already counted them, so that they are not counted again."""
     raw = request.GET.get(table.page_parameter, "1").strip()
@@ -81,7 +84,7 @@ def page_of(
 def fill_implementations(
     request: AuthenticatedHttpRequest,
     table: Table,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     extra: streams.Extra | None = None,
     count: int | None = None,
 ) -> None:
@@ -172,7 +175,7 @@ def scope_words(request: AuthenticatedHttpRequest, stem: str) -> list[str]:
 def respond(
     request: AuthenticatedHttpRequest,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     tables: list[Table],
     stem: str,
     today: datetime.date,

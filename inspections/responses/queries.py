@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -115,7 +116,8 @@ def responses(user: User, inspection: Inspection, today: datetime.date) -> list[
     issued, elsewhere = sent_responses(OuterRef("pk"), inspection)
     first_issued = issued.order_by("issued_on", "issued_at")
     first_elsewhere = elsewhere.order_by("sent_on", "recorded_at")
-    forces = (
+    # Each force with the dates of its first response, as annotations.
+    forces: QuerySet[Any] = (
         permissions.scope_queryset(user, Force.objects.addressed_by(inspection))
         .select_related("region")
         .annotate(

@@ -42,7 +42,7 @@ def record_progress_update(
     as_of: datetime.date,
     evidence_note: str = "",
     internal_note: str = "",
-    evidence_files: Sequence[File] = (),
+    evidence_files: Sequence[File[bytes]] = (),
     dependencies: Iterable[Dependency] = (),
     today: datetime.date | None = None,
     returned: bool = False,

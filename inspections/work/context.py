@@ -4,12 +4,16 @@ force, and what the user may do there): shared by the item's pages in ``work`` a
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspections import permissions
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ForceImplementation, Status
 
 
-def item_context(request: AuthenticatedHttpRequest, implementation: ForceImplementation) -> dict:
+def item_context(
+    request: AuthenticatedHttpRequest, implementation: ForceImplementation
+) -> dict[str, Any]:
     user = request.user
     return {
         "item": implementation,

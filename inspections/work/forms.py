@@ -90,7 +90,7 @@ class RecordUpdateForm(forms.Form):
         self.fields["status"].initial = implementation.status
         # This recommendation's own dependencies first, then any other pending work.
         own = list(implementation.recommendation.dependencies.values_list("pk", flat=True))
-        cast(forms.ModelMultipleChoiceField, self.fields["dependencies"]).queryset = (
+        cast(forms.ModelMultipleChoiceField[Any], self.fields["dependencies"]).queryset = (
             Dependency.objects.pending()
             .annotate(
                 own=Case(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
@@ -81,7 +83,7 @@ def awaiting_sign_off(user: User) -> QuerySet[ForceImplementation]:
     )
 
 
-def open_items(user: User, force: str, inspection: str) -> tuple[Force, Inspection, list]:
+def open_items(user: User, force: str, inspection: str) -> tuple[Force, Inspection, list[Any]]:
     """A force's open items on one inspection, each with its latest narrative, or 404."""
     found_force = permissions.scope_queryset(user, Force.objects.all()).filter(slug=force).first()
     found_inspection = Inspection.objects.filter(slug=inspection).first()
