@@ -57,7 +57,7 @@ help:
 	@echo "make install  create the virtualenv and install the dependencies only"
 	@echo "make lint     ruff lint and format check, mypy type check"
 	@echo "make bench    build a national-scale database and measure every page (docs/benchmarks.md)"
-	@echo "make profile  where one page's time goes: PAGE=/reports/overdue/ USER=national.admin"
+	@echo "make profile  where one page's time goes: PAGE=/reports/overdue/ USER=bench.admin"
 
 install: $(STAMP) $(ASSETS)
 
@@ -116,10 +116,11 @@ test: test-packages install
 bench: bench-packages install
 	$(PY) -m benchmarks.run
 
-# Where one page's time goes: make profile PAGE=/reports/overdue/ USER=national.admin
+# Where one page's time goes: make profile PAGE=/reports/overdue/ USER=bench.admin (the benchmark
+# database's national administrator; its forces' people are <force-slug>.pcc and .lead)
 # (USER is the shell's own login name unless given on the command line.)
 PAGE ?= /reports/overdue/
-PROFILE_USER := $(if $(filter command line,$(origin USER)),$(USER),national.admin)
+PROFILE_USER := $(if $(filter command line,$(origin USER)),$(USER),bench.admin)
 profile: bench-packages install
 	$(PY) -m benchmarks.profile --page "$(PAGE)" --user "$(PROFILE_USER)"
 

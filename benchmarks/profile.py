@@ -1,4 +1,4 @@
-"""`make profile PAGE=/reports/overdue/ USER=national.admin`: where one page's time goes.
+"""`make profile PAGE=/reports/overdue/ USER=bench.admin`: where one page's time goes.
 
 Runs the page as that user against the benchmark's national-scale SQLite database (built on
 first use, as `make bench` builds it; `DATABASE_URL` chooses another, PostgreSQL say), once to
@@ -20,7 +20,7 @@ from benchmarks.run import SQLITE, TODAY
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", default="/reports/overdue/")
-    parser.add_argument("--user", default="national.admin")
+    parser.add_argument("--user", default="bench.admin")
     parser.add_argument("--times", type=int, default=5)
     options = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{SQLITE}")
