@@ -77,6 +77,30 @@ def test_the_code_is_asked_for_after_the_password(cast):
     assert third.post(reverse("sign-in-code"), {"code": recovery[0]}).status_code == 200
 
 
+def test_a_used_code_is_marked_where_every_worker_reads_it(cast):
+    """allauth marks a code used in Django's cache: here the database's, which every gunicorn
+    worker shares (a per-process memory cache would let another worker take the code again)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    assert isinstance(caches["default"], DatabaseCache)
+    secret, _recovery = set_up(login(cast.pcc_a))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM tracker_cache")
+        before = cursor.fetchone()[0]
+    client = Client()
+    client.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    assert client.post(reverse("sign-in-code"), {"code": code_for(secret, 1)}).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM tracker_cache")
+        assert cursor.fetchone()[0] > before
+    # Another worker's cache: a fresh connection to the same table sees the code taken.
+    other = DatabaseCache("tracker_cache", {})
+    assert other.add("probe", "x") is True
+    assert caches["default"].add("probe", "y") is False
+
+
 def test_five_wrong_codes_send_you_back_to_the_password(cast):
     set_up(login(cast.pcc_a))
     client = Client()

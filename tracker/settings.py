@@ -134,6 +134,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# One cache for every worker, in the database: allauth marks each two-factor code used there
+# (and counts its rate limits there), so a code cannot be replayed on another gunicorn worker,
+# which a per-process memory cache would allow. Its table is made by a migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+    }
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays off for long analytical queries, not a web page's: on the
     # national dashboard it spent 500 of 590 ms compiling a query that runs in 70 ms.
