@@ -412,7 +412,7 @@ SITE = {
     "api:api-root": (lambda w: [], row("404 404 404 404 404 404 404 404 404")),
     **{
         f"api:{name}": (lambda w: [], row("401 401 401 401 401 401 401 401 401"))
-        for name in [*API_ENDPOINTS, "s55-responses"]
+        for name in [*API_ENDPOINTS, "s55-responses", "implementations-csv"]
     },
     # Which Microsoft tenant serves which force: national administrators.
     "tenants": (lambda w: [], ADMIN_ONLY),

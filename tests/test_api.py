@@ -270,3 +270,31 @@ def test_report_downloads_accept_a_key_and_read_as_it(world, keys):
     assert page.status_code == 302
     assert Client().get(reverse("overdue"), {"format": "csv", "key": "trk_bad"}).status_code == 401
     assert ApiKeyUse.objects.filter(path=reverse("overdue")).exists()
+
+
+def test_the_whole_implementations_table_as_one_csv(world, keys):
+    """Unpaginated, the reports' own CSV stream: a force key gets its force's rows only, a
+    national key every row, and each row's state and overdue flag are the pages' own."""
+    from .downloads import csv_rows
+
+    path = reverse("api:implementations-csv")
+    assert get(path, None).status_code == 401
+    national = get(path, keys["national"])
+    assert national.status_code == 200
+    assert national["Content-Type"].startswith("text/csv")
+    header, *rows = csv_rows(national)
+    assert header[:3] == ["Force", "Region", "Inspection"]
+    assert len(rows) == ForceImplementation.objects.count()
+    force_a = world["A"]["force"]
+    mine = csv_rows(get(path, keys["a"]))[1:]
+    assert {row[0] for row in mine} == {force_a.name}
+    assert len(mine) == ForceImplementation.objects.filter(force=force_a).count()
+    # The same filters as the pages: a force slug, and overdue or not.
+    overdue = csv_rows(get(path, keys["national"], overdue="true"))[1:]
+    status = header.index("Overdue")
+    assert overdue
+    assert all(row[status] == "Yes" for row in overdue)
+    assert get(path, keys["national"], overdue="maybe").status_code == 400
+    # Another force's words never reach a force's key; the national key reads them.
+    assert not any(CANARY in cell for row in mine for cell in row)
+    assert any(CANARY in cell for row in rows for cell in row)

@@ -33,6 +33,7 @@ from inspections.letters import services as letter_services
 from inspections.meetings import snapshot
 from inspections.models import (
     CLOSED_STATUSES,
+    FINDING_WORDS,
     ClosureAction,
     DeadlineKind,
     Dependency,
@@ -501,6 +502,23 @@ def check_api(inspection, truths: dict) -> None:
         assert row["due_date"] == (truth.due.isoformat() if truth.due else None), (ref, row)
         assert row["overdue"] == truth.overdue, (ref, row, truth)
         assert row["due_soon"] == truth.due_soon, (ref, row, truth)
+    # The whole table as one CSV (the reports' own stream): the state in words and the flag.
+    table = csv_rows(
+        Client().get(
+            reverse("api:implementations-csv"),
+            {"inspection": inspection.slug},
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+    )
+    header, lines = table[0], table[1:]
+    at = {name: header.index(name) for name in ("Force", "Finding", "Number", "Status", "Overdue")}
+    by_finding = {(r[at["Force"]], r[at["Finding"]], int(r[at["Number"]])): r for r in lines}
+    labels = {state.value: state.label for state in ItemState}
+    for (_force, ref), (item, truth) in truths.items():
+        finding = item.recommendation
+        line = by_finding[item.force.name, FINDING_WORDS[finding.kind][0], finding.number]
+        assert line[at["Status"]] == labels[truth.state], (ref, line, truth)
+        assert line[at["Overdue"]] == ("Yes" if truth.overdue else "No"), (ref, line, truth)
 
 
 @settings(

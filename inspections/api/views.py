@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 
-from inspections import clock, permissions
+from inspections import clock, exports, permissions
 from inspections.addresses import absolute, item_path
 from inspections.models import (
     Dependency,
@@ -29,8 +30,10 @@ from inspections.models import (
     Recommendation,
     User,
 )
-from inspections.models.attention import Attention
+from inspections.models.attention import Attention, ImplementationQuerySet
 from inspections.models.finding_words import finding_ref
+from inspections.reports import queries as report_queries
+from inspections.reports import streams
 from inspections.responses import queries as response_queries
 
 from . import schemas
@@ -75,9 +78,20 @@ class PageQuery(Schema):
     limit: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE)
 
 
-class ItemFilters(PageQuery):
+class Scope(Schema):
     inspection: str | None = None
     force: str | None = None
+
+
+class ItemFilters(PageQuery, Scope):
+    pass
+
+
+class TableFilters(Scope):
+    """The whole implementations table as CSV: no pages, the same filters."""
+
+    state: str | None = None
+    overdue: bool | None = None
 
 
 class ImplementationFilters(ItemFilters):
@@ -118,14 +132,14 @@ def page[M: Model](
     return rows, absolute(f"{request.path}?{urlencode(query)}")
 
 
-def filtered[QS: QuerySet[Any]](queryset: QS, filters: ItemFilters, prefix: str) -> QS:
+def filtered[QS: QuerySet[Any]](queryset: QS, filters: Scope, prefix: str) -> QS:
     if filters.inspection:
         queryset = queryset.filter(**{f"{prefix}inspection__slug": filters.inspection})
     return queryset
 
 
 def readable[QS: QuerySet[Any]](
-    request: HttpRequest, queryset: QS, filters: ItemFilters, inspection_prefix: str
+    request: HttpRequest, queryset: QS, filters: Scope, inspection_prefix: str
 ) -> QS:
     """A force's rows as the key's reader may see them, by report and by force: each model's
     way to its force is the one ``permissions`` scopes by."""
@@ -177,13 +191,7 @@ def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any
 )
 def implementations(request: HttpRequest, filters: Query[ImplementationFilters]) -> dict[str, Any]:
     today = clock.today()
-    queryset = readable(request, ForceImplementation.objects.all(), filters, "recommendation__")
-    if filters.state:
-        queryset = queryset.filter(state=filters.state)
-    if filters.overdue is True:
-        queryset = queryset.overdue(today)
-    elif filters.overdue is False:
-        queryset = queryset.exclude(Attention.overdue(today))
+    queryset = implementations_read(request, filters, today)
     queryset = queryset.with_overdue_flag(today).with_due_soon_flag(today)
     rows, next_page = page(
         request, queryset.select_related("force", "recommendation__inspection"), filters
@@ -212,6 +220,47 @@ def implementations(request: HttpRequest, filters: Query[ImplementationFilters])
             }
         )
     return {"items": items, "next": next_page}
+
+
+def implementations_read(
+    request: HttpRequest, filters: ImplementationFilters | TableFilters, today: datetime.date
+) -> ImplementationQuerySet:
+    """The implementations the key's reader sees, filtered as the report pages filter them."""
+    queryset = readable(request, ForceImplementation.objects.all(), filters, "recommendation__")
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.overdue is True:
+        queryset = queryset.overdue(today)
+    elif filters.overdue is False:
+        queryset = queryset.exclude(Attention.overdue(today))
+    return queryset
+
+
+CSV_DESCRIPTION = {
+    "responses": {
+        200: {
+            "description": "Every row, as the reports' CSV exports write them (UTF-8 with BOM).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@api.get(
+    "/implementations.csv",
+    response={400: schemas.Problem, 401: schemas.Problem},
+    url_name="implementations-csv",
+    openapi_extra=CSV_DESCRIPTION,
+)
+def implementations_csv(
+    request: HttpRequest, filters: Query[TableFilters]
+) -> StreamingHttpResponse:
+    """The whole implementations table in one download, unpaginated: the same stream, columns
+    and derived states as a report's CSV export, for tools that refresh from a file."""
+    today = clock.today()
+    listed = report_queries.listed_with_flags(implementations_read(request, filters, today), today)
+    sheet = streams.implementation_sheet("Implementations", listed, flags=True)
+    return exports.as_csv(sheet, "implementations", today)
 
 
 @api.get(

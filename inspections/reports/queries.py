@@ -250,9 +250,16 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
 def force_implementations(force: Force, today: datetime.date) -> ImplementationQuerySet:
     """The force's implementations, each with its overdue and stale flags and what its table row
     shows (``listed``). Each one's whole history is on its item page."""
+    return listed_with_flags(ForceImplementation.objects.filter(force=force), today)
+
+
+def listed_with_flags(
+    queryset: ImplementationQuerySet, today: datetime.date
+) -> ImplementationQuerySet:
+    """Implementations as a force's table lists them: by report (newest first), then finding,
+    each with its overdue and stale flags and what its row shows."""
     return with_row_fields(
-        ForceImplementation.objects.filter(force=force)
-        .with_overdue_flag(today)
+        queryset.with_overdue_flag(today)
         .with_stale_flag(today)
         .order_by(
             "-recommendation__inspection__published",
