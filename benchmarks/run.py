@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +136,11 @@ def measure_database(label: str) -> dict[str, Any]:
 
     def export_limit(user: User) -> dict[str, Any]:
         """Raw SQL of the export's rows, and csv.writer over them: its floor, measured now."""
-        rows_query = rows.values(
-            queries.overdue(queries.implementations(user), today)["within_control"]
+        return rows_floor(
+            rows.values(queries.overdue(queries.implementations(user), today)["within_control"])
         )
+
+    def rows_floor(rows_query: Any) -> dict[str, Any]:
         sql, params = rows_query.query.sql_with_params()
         fetch, write = [], []
         for _ in range(3):
@@ -222,6 +225,7 @@ def measure_database(label: str) -> dict[str, Any]:
     client.force_login(national)
     for name, url in whole_exports.items():
         results.append(measure_whole_export(label, client, name, url, export_limit(national)))
+    results.extend(measure_api(label, national, today, rows_floor))
 
     letters = {}
     built_letter = content.from_data(force, inspection, today)
@@ -294,6 +298,63 @@ def measure_whole_export(
         flush=True,
     )
     return row
+
+
+def measure_api(
+    label: str, national: Any, today: Any, rows_floor: Callable[[Any], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The API read with a national key (what Power BI reads): the implementations endpoint's
+    first page of 1,000 rows beside its own SQL, and the whole table as one CSV beside the same
+    rows fetched raw and written with csv.writer."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from inspections.models import ForceImplementation
+    from inspections.reports import queries, rows
+    from inspections.services import people
+
+    _key, secret = people.create_api_key(by=None, force=None, name="benchmark")
+    api = Client(headers={"authorization": f"Bearer {secret}"})
+    url = "/api/v1/implementations/?limit=1000"
+    api.get(url)
+    times = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = api.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+    assert response.status_code == 200, response.status_code
+    own_sql = 0.0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            started = time.perf_counter()
+            cursor.execute(query["sql"])
+            if cursor.description is not None:
+                cursor.fetchall()
+            own_sql += (time.perf_counter() - started) * 1000
+    page = {
+        "database": label,
+        "user": "national",
+        "page": "API implementations, 1,000 rows",
+        "queries": len(captured.captured_queries),
+        "median_ms": statistics.median(times),
+        "p95_ms": percentile(times, 0.95),
+        "bytes": len(response.content),
+        "raw_sql_ms": own_sql,
+        "ratio": statistics.median(times) / own_sql if own_sql else 0.0,
+    }
+    print(
+        f"[{label}] national {page['page']} {page['median_ms']:8.1f} ms; its SQL {own_sql:.1f} ms",
+        flush=True,
+    )
+    floor = rows_floor(
+        rows.values(queries.listed_with_flags(ForceImplementation.objects.all(), today), flags=True)
+    )
+    whole = measure_whole_export(
+        label, api, "API implementations.csv, every force", "/api/v1/implementations.csv", floor
+    )
+    return [page, whole]
 
 
 def child(
