@@ -26,7 +26,7 @@ from inspections.models import (
     User,
 )
 
-from .conftest import login
+from .conftest import admin_dates, login
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -96,7 +96,7 @@ def test_two_edits_of_an_implementation_at_once(cast, impl_a):
                     value = form[name].value()
                     if value is not None and not form[name].is_hidden:
                         data[form.add_prefix(name)] = value
-        return data
+        return admin_dates(data)
 
     first, second = login(cast.pcc_a), login(cast.lead_a)
     first_data, second_data = form_data(first, "Supt Alpha"), form_data(second, "Supt Beta")
