@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
@@ -117,9 +117,11 @@ def pk_of(cursor: str) -> int:
         raise HttpError(400, "The 'after' cursor is not one this API gave out.") from error
 
 
-def page[M: Model](
-    request: HttpRequest, queryset: QuerySet[M], paging: PageQuery
-) -> tuple[list[M], str | None]:
+def page[R](
+    request: HttpRequest, queryset: QuerySet[Any, R], paging: PageQuery
+) -> tuple[list[R], str | None]:
+    """One page of rows in id order (models, or ``values()`` dicts holding "pk"), and the
+    address of the next page if there is one."""
     if paging.after:
         queryset = queryset.filter(pk__gt=pk_of(paging.after))
     rows = list(queryset.order_by("pk")[: paging.limit + 1])
@@ -127,8 +129,9 @@ def page[M: Model](
     rows = rows[: paging.limit]
     if not more:
         return rows, None
+    last = rows[-1]
     query = {k: v for k, v in request.GET.items() if k not in {"after", "key"}}
-    query["after"] = cursor_of(rows[-1].pk)
+    query["after"] = cursor_of(last["pk"] if isinstance(last, dict) else last.pk)  # type: ignore[attr-defined]
     return rows, absolute(f"{request.path}?{urlencode(query)}")
 
 
@@ -192,34 +195,52 @@ def findings(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any
 def implementations(request: HttpRequest, filters: Query[ImplementationFilters]) -> dict[str, Any]:
     today = clock.today()
     queryset = implementations_read(request, filters, today)
-    queryset = queryset.with_overdue_flag(today).with_due_soon_flag(today)
-    rows, next_page = page(
-        request, queryset.select_related("force", "recommendation__inspection"), filters
-    )
+    # Plain values, not model instances: building 1,000 models with their force, finding and
+    # report took most of a page's time (profiled: 118 ms a page against 13 ms of SQL).
+    flagged = queryset.with_overdue_flag(today).with_due_soon_flag(today)
+    rows, next_page = page(request, flagged.values(*IMPLEMENTATION_VALUES), filters)
     items = []
     for row in rows:
-        finding = row.recommendation
-        ref = finding_ref(finding.kind, finding.number)
+        force, inspection = row["force__slug"], row["recommendation__inspection__slug"]
+        kind, number = row["recommendation__kind"], row["recommendation__number"]
         items.append(
             {
-                "id": row.pk,
-                "force": row.force.slug,
-                "force_name": row.force.name,
-                "inspection": finding.inspection.slug,
-                "kind": finding.kind,
-                "number": finding.number,
-                "status": row.status,
-                "state": row.state,
-                "due_date": row.due_date,
-                "target_date": row.target_date,
-                "overdue": row.is_overdue,  # type: ignore[attr-defined]
-                "due_soon": row.is_due_soon,  # type: ignore[attr-defined]
-                "next_actor": row.next_actor,
-                "last_activity": row.last_activity,
-                "url": absolute(item_path(row.force.slug, finding.inspection.slug, ref)),
+                "id": row["pk"],
+                "force": force,
+                "force_name": row["force__name"],
+                "inspection": inspection,
+                "kind": kind,
+                "number": number,
+                "status": row["status"],
+                "state": row["state"],
+                "due_date": row["due_date"],
+                "target_date": row["target_date"],
+                "overdue": row["is_overdue"],
+                "due_soon": row["is_due_soon"],
+                "next_actor": row["next_actor"],
+                "last_activity": row["last_activity"],
+                "url": absolute(item_path(force, inspection, finding_ref(kind, number))),
             }
         )
     return {"items": items, "next": next_page}
+
+
+IMPLEMENTATION_VALUES = (
+    "pk",
+    "force__slug",
+    "force__name",
+    "recommendation__inspection__slug",
+    "recommendation__kind",
+    "recommendation__number",
+    "status",
+    "state",
+    "due_date",
+    "target_date",
+    "is_overdue",
+    "is_due_soon",
+    "next_actor",
+    "last_activity",
+)
 
 
 def implementations_read(
