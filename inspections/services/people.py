@@ -229,36 +229,30 @@ def change_role(*, by: User, person: User, role: Role, force: Force | None) -> N
 def remove(*, by: User, person: User) -> None:
     """Take someone's access away. Their account stays, so everything they recorded keeps its
     author; their sessions end at their next request."""
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=person.pk)
-        if not locked.is_active:
-            return
-        locked.is_active = False
-        record_author(locked, by)
-        locked.save(update_fields=["is_active"])
-        record_access_event(
-            kind=AccessEventKind.REMOVED,
-            actor=by,
-            subject=locked,
-            detail=f"Was {locked.get_role_display()}",
-        )
-    person.refresh_from_db()
+    set_access(by=by, person=person, active=False)
 
 
 def restore(*, by: User, person: User) -> None:
     """Give a removed person their access back, with the role they had."""
+    set_access(by=by, person=person, active=True)
+
+
+def set_access(*, by: User, person: User, active: bool) -> None:
+    """Removal and its undoing: the account's active flag, and the audit trail's event (with the
+    role they had, or have again). Nothing happens when it is already so."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=person.pk)
-        if locked.is_active:
+        if locked.is_active == active:
             return
-        locked.is_active = True
+        locked.is_active = active
         record_author(locked, by)
         locked.save(update_fields=["is_active"])
+        role = locked.get_role_display()
         record_access_event(
-            kind=AccessEventKind.RESTORED,
+            kind=AccessEventKind.RESTORED if active else AccessEventKind.REMOVED,
             actor=by,
             subject=locked,
-            detail=f"As {locked.get_role_display()}",
+            detail=f"As {role}" if active else f"Was {role}",
         )
     person.refresh_from_db()
 
