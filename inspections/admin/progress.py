@@ -24,7 +24,7 @@ from inspections.models import (
     ProgressUpdate,
     TargetDateRevision,
 )
-from inspections.models.progress import LATEST_FIRST
+from inspections.models.updates import LATEST_FIRST
 
 from .base import GovukDates, ReadOnlyInline, TrackerAdmin
 from .filters import (

@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import inspections.models.progress
+import inspections.models.updates
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -365,7 +365,7 @@ class Migration(migrations.Migration):
                 ('narrative', models.TextField(help_text='What has been done and what happens next. This text goes into the letter.')),
                 ('as_of', models.DateField(help_text='The date the narrative describes.')),
                 ('evidence_note', models.TextField(blank=True, help_text="Required for 'complete' (what shows it is done) and for 'not applicable' (why it does not apply).")),
-                ('evidence_file', models.FileField(blank=True, help_text='Optional supporting document.', upload_to=inspections.models.progress.evidence_upload_to)),
+                ('evidence_file', models.FileField(blank=True, help_text='Optional supporting document.', upload_to=inspections.models.updates.evidence_upload_to)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to=settings.AUTH_USER_MODEL)),
                 ('dependencies', models.ManyToManyField(blank=True, help_text="For 'awaiting dependency': the pending national or regional work it waits on.", related_name='progress_updates', to='inspections.dependency')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import inspections.models.letters
-import inspections.models.progress
+import inspections.models.updates
 import simple_history.models
 import uuid
 from django.conf import settings
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='progressupdate',
             name='evidence_file',
-            field=models.FileField(blank=True, help_text='Optional supporting document.', max_length=255, upload_to=inspections.models.progress.evidence_upload_to),
+            field=models.FileField(blank=True, help_text='Optional supporting document.', max_length=255, upload_to=inspections.models.updates.evidence_upload_to),
         ),
         migrations.CreateModel(
             name='HistoricalLetterRecipient',

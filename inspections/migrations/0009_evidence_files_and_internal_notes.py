@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import inspections.models.fields
-import inspections.models.progress
+import inspections.models.updates
 import uuid
 from django.db import migrations, models
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(max_length=255, upload_to=inspections.models.progress.evidence_file_upload_to, validators=[inspections.models.fields.EvidenceFileValidator()])),
+                ('file', models.FileField(max_length=255, upload_to=inspections.models.updates.evidence_file_upload_to, validators=[inspections.models.fields.EvidenceFileValidator()])),
                 ('name', models.CharField(help_text="The file's name as uploaded.", max_length=255)),
                 ('size', models.PositiveBigIntegerField(help_text='In bytes.')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),

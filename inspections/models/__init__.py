@@ -50,14 +50,7 @@ from .people import (
     InvitationState,
     TenantForce,
 )
-from .progress import (
-    ActorTally,
-    AppendOnlyError,
-    EvidenceFile,
-    ForceImplementation,
-    ProgressUpdate,
-    TargetDateRevision,
-)
+from .progress import ForceImplementation, TargetDateRevision
 from .reference import (
     Dependency,
     Force,
@@ -67,6 +60,8 @@ from .reference import (
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .statistics import FirearmsStatistic
+from .tallies import ActorTally
+from .updates import AppendOnlyError, EvidenceFile, ProgressUpdate
 from .users import DigestDelivery, PasswordResetRequest, SignInFailure, User
 
 __all__ = [

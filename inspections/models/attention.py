@@ -32,10 +32,14 @@ from .choices import (
     OverdueKind,
     Status,
 )
+from .findings import ExtensionRequest
 from .reference import Dependency, Recommendation
+from .tallies import ActorTally
+from .updates import LATEST_FIRST, ProgressUpdate
 
 if TYPE_CHECKING:
-    # For the queryset's type parameter below (a string: progress.py imports this module).
+    # For the queryset's type parameter below (a string: progress.py, which defines the
+    # model, imports this module).
     from .progress import ForceImplementation  # noqa: F401
 
 
@@ -122,8 +126,6 @@ class Attention:
         item awaiting dependencies none of which is still pending needs review, and one whose
         latest update sent it back to PCC staff is returned (a fact about that update). Kept in the
         ``state`` column beside ``next_actor``, in the same UPDATE."""
-        from .progress import LATEST_FIRST, ProgressUpdate
-
         latest_returned = Subquery(
             ProgressUpdate.objects.filter(implementation=OuterRef("pk"))
             .order_by(*LATEST_FIRST)
@@ -218,8 +220,6 @@ def kept_dates() -> dict[str, Any]:
     latest approved extension's date, else its finding's deadline, else the date the office
     agreed for a finding without one. Its last activity: its latest update's date, else
     publication day."""
-    from .findings import ExtensionRequest
-
     computed = (
         Recommendation.objects.filter(pk=OuterRef("recommendation_id"))
         .annotate(computed_due=due_date_expression(prefix=""))
@@ -271,8 +271,6 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
     def _refresh(self, **columns: Any) -> int:
         """One UPDATE whatever the number of rows, then each of their forces' items counted
         again by actor and month due (``ActorTally``)."""
-        from .progress import ActorTally
-
         changed = self.update(**columns)
         ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
         return changed

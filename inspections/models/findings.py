@@ -14,7 +14,6 @@ from inspections.text import NOTE_MAX, REASON_MAX
 
 from .choices import ActionStatus, ClosureAction, ExtensionState
 from .fields import EvidenceFileValidator, PlainCharField, PlainTextField
-from .progress import ForceImplementation
 from .reference import Force
 
 
@@ -59,7 +58,7 @@ class LocalAction(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     implementation = models.ForeignKey(
-        ForceImplementation, on_delete=models.PROTECT, related_name="actions"
+        "ForceImplementation", on_delete=models.PROTECT, related_name="actions"
     )
     force = copied_force("local_actions")
     description = PlainTextField(max_length=NOTE_MAX, help_text="What will be done.")
@@ -124,7 +123,7 @@ class ExtensionRequest(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     implementation = models.ForeignKey(
-        ForceImplementation, on_delete=models.PROTECT, related_name="extension_requests"
+        "ForceImplementation", on_delete=models.PROTECT, related_name="extension_requests"
     )
     force = copied_force("extension_requests")
     due_before = models.DateField(
@@ -202,7 +201,7 @@ class InspectorateClosure(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     implementation = models.ForeignKey(
-        ForceImplementation, on_delete=models.PROTECT, related_name="closures"
+        "ForceImplementation", on_delete=models.PROTECT, related_name="closures"
     )
     action = models.CharField(max_length=10, choices=ClosureAction.choices)
     on = models.DateField(help_text="The date of the inspectorate's letter.")
