@@ -6,10 +6,13 @@ features, so that no feature imports another's forms."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from inspections.models.fields import PlainTextFormField
 from inspections.text import validate_plain_text
@@ -159,9 +162,10 @@ def put_errors(
     """A service's refusal put on the page: each message beside the field it names (``aliases``
     maps a model's field to the form's), the rest at the top of the form. The one helper every
     form page uses for that step."""
-    if not hasattr(error, "error_dict"):  # a refusal of the whole form, not of one field
+    if not hasattr(error, "error_dict"):  # a refusal of the whole form, or of its "__all__"
+        whole = aliases.get("__all__")
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(whole if whole in form.fields else None, message)
         return
     for field, messages in error.message_dict.items():
         name = aliases.get(field, field)
@@ -169,3 +173,37 @@ def put_errors(
             continue
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+@dataclass(frozen=True)
+class Saved[T]:
+    """What a form page's write returned: a value that is true even when the write returns
+    nothing, so that a page can ask ``if saved := save_posted(...)``."""
+
+    value: T
+
+
+def save_posted[T](
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[dict[str, Any]], T],
+    *,
+    aliases: dict[str, str] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> Saved[T] | None:
+    """The one shape of a form page's POST. When the form was posted and is valid, the write runs
+    with its cleaned data and what it returned comes back; a refusal (a ``ValidationError`` from
+    the service) goes on the form beside the fields it names (``put_errors``) and nothing comes
+    back, so the page is shown again. A GET, or an invalid form, also gives nothing."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Saved(write(form.cleaned_data))
+    except ValidationError as error:
+        put_errors(form, error, aliases or {}, skip)
+        return None
+
+
+def page_status(form: forms.BaseForm | None) -> int:
+    """The status a form page answers with: 400 when what was posted was refused."""
+    return 400 if form is not None and form.is_bound and form.errors else 200

@@ -12,14 +12,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
 from inspections.backends import PASSWORD_BACKEND
-from inspections.formfields import put_errors
+from inspections.formfields import save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEventKind, User
 from inspections.services import people as people_services
@@ -48,26 +47,24 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "account/two_factor_sso.html")
     form = CodeForm(request.POST or None)
     if has_two_factor(user):
-        if request.method == "POST" and form.is_valid():
-            try:
-                people_services.turn_off_two_factor(user=user, code=form.cleaned_data["code"])
-            except ValidationError as error:
-                put_errors(form, error, {})
-            else:
-                messages.success(request, "Two-factor authentication is off.")
-                return redirect("account")
+        if save_posted(
+            request,
+            form,
+            lambda data: people_services.turn_off_two_factor(user=user, code=data["code"]),
+        ):
+            messages.success(request, "Two-factor authentication is off.")
+            return redirect("account")
         return render(request, "account/two_factor_on.html", {"form": form})
     secret = get_totp_secret()
-    if request.method == "POST" and form.is_valid():
-        try:
-            codes = people_services.turn_on_two_factor(
-                user=user, secret=secret, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            clear_totp_secret(request)
-            return render(request, "account/two_factor_codes.html", {"codes": codes})
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: people_services.turn_on_two_factor(
+            user=user, secret=secret, code=data["code"]
+        ),
+    ):
+        clear_totp_secret(request)
+        return render(request, "account/two_factor_codes.html", {"codes": saved.value})
     adapter = get_adapter()
     url = adapter.build_totp_url(user, secret)
     return render(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import clock, permissions, services
-from inspections.formfields import put_errors
+from inspections.formfields import page_status, put_errors, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Dependency, Force, Inspection
 from inspections.reader import DocumentRefused, read_report
@@ -198,20 +198,19 @@ def dependency_page(request: AuthenticatedHttpRequest, dependency: Dependency) -
     if not permissions.is_national_admin(request.user):
         raise PermissionDenied("National administrators keep the national work.")
     form = DependencyForm(request.POST or None, instance=dependency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_dependency(
-                dependency=form.save(commit=False),
-                findings=form.cleaned_data["recommendations"],
-                author=request.user,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(request, f"{saved.title}: saved.")
-            return redirect("entry")
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: services.save_dependency(
+            dependency=form.save(commit=False),
+            findings=data["recommendations"],
+            author=request.user,
+        ),
+    ):
+        messages.success(request, f"{saved.value.title}: saved.")
+        return redirect("entry")
     context = {"form": form, "dependency": dependency}
-    return render(request, "entry/dependency.html", context, status=400 if form.errors else 200)
+    return render(request, "entry/dependency.html", context, status=page_status(form))
 
 
 def dependency_correct(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
@@ -221,26 +220,25 @@ def dependency_correct(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
         raise PermissionDenied("National administrators correct what national work did.")
     dependency = get_object_or_404(Dependency, key=key)
     form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moved = services.correct_dependency_status(
-                dependency=dependency,
-                status=form.cleaned_data["status"],
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                changed_by=request.user,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(
-                request,
-                f"Status corrected. {len(moved)} item{'s'[: len(moved) != 1]} changed state.",
-            )
-            return redirect("entry")
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: services.correct_dependency_status(
+            dependency=dependency,
+            status=data["status"],
+            on=data["on"],
+            reason=data["reason"],
+            changed_by=request.user,
+        ),
+    ):
+        moved = len(saved.value)
+        messages.success(
+            request, f"Status corrected. {moved} item{'s'[: moved != 1]} changed state."
+        )
+        return redirect("entry")
     naming = dependency.blocked_implementations.count()
     context = {"dependency": dependency, "form": form, "naming": naming}
-    return render(request, "entry/correct.html", context, status=400 if form.errors else 200)
+    return render(request, "entry/correct.html", context, status=page_status(form))
 
 
 def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
@@ -251,29 +249,27 @@ def dependency_delivered(request: AuthenticatedHttpRequest, key: str) -> HttpRes
     dependency = get_object_or_404(report_queries.pending_dependencies(), key=key)
     form = DeliveryForm(request.POST or None)
     template = "entry/delivered.html"
-    if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data["confirmed"]:
-            template = "entry/delivered_check.html"
-        else:
-            try:
-                moved = services.close_dependency(
-                    dependency=dependency,
-                    status=form.cleaned_data["status"],
-                    on=form.cleaned_data["on"],
-                    url=form.cleaned_data["url"],
-                    changed_by=request.user,
-                )
-            except ValidationError as error:
-                put_errors(form, error, {})
-            else:
-                messages.success(request, delivery_recorded(moved))
-                for email in queries.unsent_notices(dependency):
-                    messages.warning(
-                        request,
-                        f"The email to {', '.join(email.recipients)} could not be sent "
-                        f"({email.last_error or 'not tried yet'}). It is kept and will be "
-                        "tried again by the next reminders run.",
-                    )
-                return redirect("dependencies")
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        template = "entry/delivered_check.html"
+    elif saved := save_posted(
+        request,
+        form,
+        lambda data: services.close_dependency(
+            dependency=dependency,
+            status=data["status"],
+            on=data["on"],
+            url=data["url"],
+            changed_by=request.user,
+        ),
+    ):
+        messages.success(request, delivery_recorded(saved.value))
+        for email in queries.unsent_notices(dependency):
+            messages.warning(
+                request,
+                f"The email to {', '.join(email.recipients)} could not be sent "
+                f"({email.last_error or 'not tried yet'}). It is kept and will be "
+                "tried again by the next reminders run.",
+            )
+        return redirect("dependencies")
     context = {"dependency": dependency, "form": form, "forces": list(queries.freed_by(dependency))}
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, context, status=page_status(form))

@@ -5,7 +5,7 @@ check, services write, permissions decide."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from inspections import clock, permissions
 from inspections.addresses import item_url
-from inspections.formfields import put_errors
+from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ActionStatus, ExtensionState, LocalAction
 from inspections.reports.tables_shared import (
@@ -52,32 +52,33 @@ def local_action(
         raise PermissionDenied("You cannot change this item's actions.")
     action = queries.action_or_404(implementation, uuid) if uuid else None
     form = LocalActionForm(request.POST if request.method == "POST" else None, action=action)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_local_action(
+    stale = False
+    try:
+        saved = save_posted(
+            request,
+            form,
+            lambda data: services.save_local_action(
                 implementation=implementation,
                 by=request.user,
-                description=form.cleaned_data["description"],
-                owner=form.cleaned_data["owner"],
-                due_date=form.cleaned_data["due_date"],
-                status=form.cleaned_data["status"],
+                description=data["description"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                status=data["status"],
                 action=action,
-                version=form.cleaned_data.get("version"),
-            )
-        except services.StaleEditError as error:
-            form.add_error(None, str(error))
-            status = 409
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(request, "Action saved." if action else "Action added.")
-            return redirect(item_url(implementation) + "#actions")
+                version=data.get("version"),
+            ),
+        )
+    except services.StaleEditError as error:
+        form.add_error(None, str(error))
+        saved, stale = None, True
+    if saved:
+        messages.success(request, "Action saved." if action else "Action added.")
+        return redirect(item_url(implementation) + "#actions")
     context = item_context(request, implementation)
     context.update({"form": form, "action": action})
-    if form.is_bound and form.errors and status == 200:
-        status = 400
-    return render(request, "followup/action.html", context, status=status)
+    return render(
+        request, "followup/action.html", context, status=409 if stale else page_status(form)
+    )
 
 
 def extension_new(
@@ -89,26 +90,25 @@ def extension_new(
     form = ExtensionRequestForm(
         request.POST if request.method == "POST" else None, implementation=implementation
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_extension(
-                implementation=implementation,
-                by=request.user,
-                requested_date=form.cleaned_data["requested_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(
-                request,
-                "Extension requested. The office will decide; it is listed under extension "
-                "requests until then.",
-            )
-            return redirect(item_url(implementation) + "#extensions")
+    if save_posted(
+        request,
+        form,
+        lambda data: services.request_extension(
+            implementation=implementation,
+            by=request.user,
+            requested_date=data["requested_date"],
+            reason=data["reason"],
+        ),
+    ):
+        messages.success(
+            request,
+            "Extension requested. The office will decide; it is listed under extension "
+            "requests until then.",
+        )
+        return redirect(item_url(implementation) + "#extensions")
     context = item_context(request, implementation)
     context["form"] = form
-    return render(request, "followup/extension.html", context, status=400 if form.errors else 200)
+    return render(request, "followup/extension.html", context, status=page_status(form))
 
 
 def extension_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
@@ -123,26 +123,21 @@ def extension_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
         request.POST if request.method == "POST" else None, request=extension, user=request.user
     )
     template = "followup/decide.html"
-    if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data.get("confirmed"):
-            template = "followup/decide_check.html"
-        else:
-            try:
-                services.decide_extension(
-                    request=extension,
-                    by=request.user,
-                    approve=form.approve,
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                put_errors(form, error, {})
-            else:
-                outcome = "approved" if form.approve else "refused"
-                messages.success(request, f"Extension request {outcome}.")
-                return redirect("extensions")
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data.get("confirmed"):
+        template = "followup/decide_check.html"
+    elif save_posted(
+        request,
+        form,
+        lambda data: services.decide_extension(
+            request=extension, by=request.user, approve=form.approve, note=data["note"]
+        ),
+    ):
+        outcome = "approved" if form.approve else "refused"
+        messages.success(request, f"Extension request {outcome}.")
+        return redirect("extensions")
     context = item_context(request, extension.implementation)
     context.update({"form": form, "extension": extension})
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, context, status=page_status(form))
 
 
 def closure_new(
@@ -156,25 +151,24 @@ def closure_new(
         request.FILES or None,
         implementation=implementation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            closure = services.record_closure(
-                implementation=implementation,
-                by=request.user,
-                action=form.cleaned_data["action"],
-                on=form.cleaned_data["on"],
-                letter=form.cleaned_data.get("letter"),
-                url=form.cleaned_data.get("url", ""),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(request, f"Recorded: {closure.get_action_display().lower()}.")
-            return redirect(item_url(implementation) + "#inspectorate")
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: services.record_closure(
+            implementation=implementation,
+            by=request.user,
+            action=data["action"],
+            on=data["on"],
+            letter=data.get("letter"),
+            url=data.get("url", ""),
+            note=data.get("note", ""),
+        ),
+    ):
+        messages.success(request, f"Recorded: {saved.value.get_action_display().lower()}.")
+        return redirect(item_url(implementation) + "#inspectorate")
     context = item_context(request, implementation)
     context["form"] = form
-    return render(request, "followup/closure.html", context, status=400 if form.errors else 200)
+    return render(request, "followup/closure.html", context, status=page_status(form))
 
 
 def closure_letter(

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from inspections.formfields import GovukDateField
 from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
@@ -27,12 +26,6 @@ class SectionField(PlainTextFormField):
 
     newer: Any
     section: Any
-
-
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal, shown at the top of the form's error summary."""
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def govuk(form: forms.BaseForm) -> None:

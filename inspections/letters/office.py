@@ -4,16 +4,17 @@ signature, kept by the force's PCC staff. Read by anyone who may read the force.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from inspections import permissions
+from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import LetterTemplate
 
 from . import services
-from .forms import LetterTemplateForm, add_errors
+from .forms import LetterTemplateForm
 
 
 def letter_template(request: AuthenticatedHttpRequest, force: str) -> HttpResponse:
@@ -23,25 +24,24 @@ def letter_template(request: AuthenticatedHttpRequest, force: str) -> HttpRespon
         raise PermissionDenied("Only the force's PCC staff keep its letter template.")
     template = LetterTemplate.objects.filter(force=chosen).first() or LetterTemplate(force=chosen)
     form = LetterTemplateForm(request.POST or None, request.FILES or None, instance=template)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_letter_template(
-                force=chosen,
-                author=request.user,
-                values={name: form.cleaned_data[name] for name in services.TEMPLATE_TEXT_FIELDS},
-                logo=form.cleaned_data.get("logo"),
-                signature=form.cleaned_data.get("signature"),
-                remove_logo=form.cleaned_data.get("remove_logo", False),
-                remove_signature=form.cleaned_data.get("remove_signature", False),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Letter template saved. New drafts will use it.")
-            return redirect("letter-template", force=chosen.slug)
+    if save_posted(
+        request,
+        form,
+        lambda data: services.save_letter_template(
+            force=chosen,
+            author=request.user,
+            values={name: data[name] for name in services.TEMPLATE_TEXT_FIELDS},
+            logo=data.get("logo"),
+            signature=data.get("signature"),
+            remove_logo=data.get("remove_logo", False),
+            remove_signature=data.get("remove_signature", False),
+        ),
+    ):
+        messages.success(request, "Letter template saved. New drafts will use it.")
+        return redirect("letter-template", force=chosen.slug)
     return render(
         request,
         "letters/template.html",
         {"force": chosen, "template": template, "form": form, "may_edit": may_edit},
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
 from inspections.addresses import address
+from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     ChiefConstableComments,
@@ -30,7 +31,6 @@ from .forms import (
     PublishForm,
     SentElsewhereForm,
     WithdrawForm,
-    add_errors,
 )
 
 
@@ -49,32 +49,32 @@ def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if force is None or not permissions.can_edit_letters(user, force):
         raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
     form = SentElsewhereForm(request.POST or None, request.FILES or None, force=force)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_letter_sent_elsewhere(
-                force=force,
-                inspection=form.cleaned_data["inspection"],
-                sent_on=form.cleaned_data["sent_on"],
-                file=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-                purpose=form.cleaned_data["purpose"],
-                author=user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Letter recorded. It counts as your s.55 response."
-                if record.purpose == LetterPurpose.RESPONSE
-                else "Progress letter recorded.",
-            )
-            return redirect("letter-elsewhere", uuid=record.uuid)
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: services.record_letter_sent_elsewhere(
+            force=force,
+            inspection=data["inspection"],
+            sent_on=data["sent_on"],
+            file=data["file"],
+            note=data["note"],
+            purpose=data["purpose"],
+            author=user,
+        ),
+    ):
+        record = saved.value
+        messages.success(
+            request,
+            "Letter recorded. It counts as your s.55 response."
+            if record.purpose == LetterPurpose.RESPONSE
+            else "Progress letter recorded.",
+        )
+        return redirect("letter-elsewhere", uuid=record.uuid)
     return render(
         request,
         "letters/elsewhere_new.html",
         {"form": form, "evidence_max_mb": settings.TRACKER_EVIDENCE_MAX_MB},
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 
@@ -111,21 +111,20 @@ def letter_elsewhere_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> H
         messages.error(request, "This record was already withdrawn.")
         return redirect("letter-elsewhere", uuid=record.uuid)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_letter_sent_elsewhere(
-                record=record, reason=form.cleaned_data["reason"], author=request.user
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Record withdrawn. It no longer counts for s.55.")
-            return redirect("letter-elsewhere", uuid=record.uuid)
+    if save_posted(
+        request,
+        form,
+        lambda data: services.withdraw_letter_sent_elsewhere(
+            record=record, reason=data["reason"], author=request.user
+        ),
+    ):
+        messages.success(request, "Record withdrawn. It no longer counts for s.55.")
+        return redirect("letter-elsewhere", uuid=record.uuid)
     return render(
         request,
         "letters/elsewhere_withdraw.html",
         {"record": record, "form": form, "published": hasattr(record, "publication")},
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 
@@ -138,28 +137,27 @@ def publish(
         force=letter.force, inspection=letter.inspection
     ).first()
     form = PublishForm(request.POST or None, has_chief_comments=comments is not None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            publication = services.publish_response(
-                letter=letter,
-                office_url=form.cleaned_data["office_url"],
-                with_chief_comments=form.cleaned_data.get("with_chief_comments", False),
-                author=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Published. Anyone can now read it on the public page of "
-                f"{publication.force.name}'s responses.",
-            )
-            return redirect(back)
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: services.publish_response(
+            letter=letter,
+            office_url=data["office_url"],
+            with_chief_comments=data.get("with_chief_comments", False),
+            author=request.user,
+        ),
+    ):
+        messages.success(
+            request,
+            "Published. Anyone can now read it on the public page of "
+            f"{saved.value.force.name}'s responses.",
+        )
+        return redirect(back)
     return render(
         request,
         "letters/publish.html",
         {"letter": letter, "form": form, "back": back, "comments": comments},
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 
@@ -199,22 +197,21 @@ def chief_comments(request: AuthenticatedHttpRequest, force: str, inspection: st
     form = ChiefCommentsForm(
         request.POST or None, request.FILES or None, initial=initial, may_respond=may_respond
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_chief_comments(
-                force=chosen,
-                inspection=report,
-                author=request.user,
-                received_on=form.cleaned_data["received_on"],
-                text=form.cleaned_data["text"],
-                file=form.cleaned_data.get("file"),
-                pcc_response=form.cleaned_data.get("pcc_response") if may_respond else None,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "The chief constable's comments are saved.")
-            return redirect("chief-comments", force=chosen.slug, inspection=report.slug)
+    if save_posted(
+        request,
+        form,
+        lambda data: services.save_chief_comments(
+            force=chosen,
+            inspection=report,
+            author=request.user,
+            received_on=data["received_on"],
+            text=data["text"],
+            file=data.get("file"),
+            pcc_response=data.get("pcc_response") if may_respond else None,
+        ),
+    ):
+        messages.success(request, "The chief constable's comments are saved.")
+        return redirect("chief-comments", force=chosen.slug, inspection=report.slug)
     return render(
         request,
         "letters/chief_comments.html",
@@ -234,7 +231,7 @@ def chief_comments(request: AuthenticatedHttpRequest, force: str, inspection: st
             if comments is not None and permissions.can_publish(request.user, chosen)
             else [],
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 
@@ -293,21 +290,20 @@ def choose_response(
         raise PermissionDenied("Only the force's PCC staff choose which letter is its response.")
     current = queries.response_letter(letter.force, letter.inspection)
     form = ChooseResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.choose_response(
-                letter=letter, reason=form.cleaned_data["reason"], author=request.user
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Done: this letter is now the s.55 response.")
-            return redirect(letter.get_absolute_url())
+    if save_posted(
+        request,
+        form,
+        lambda data: services.choose_response(
+            letter=letter, reason=data["reason"], author=request.user
+        ),
+    ):
+        messages.success(request, "Done: this letter is now the s.55 response.")
+        return redirect(letter.get_absolute_url())
     return render(
         request,
         "letters/choose_response.html",
         {"letter": letter, "current": current, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
+from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     Inspection,
@@ -31,7 +32,7 @@ from inspections.tables import Cell, Column, Table
 
 from . import content, services
 from . import render as rendering
-from .forms import IssueForm, LetterForm, NewLetterForm, ResponseFilterForm, add_errors
+from .forms import IssueForm, LetterForm, NewLetterForm, ResponseFilterForm
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -144,42 +145,39 @@ def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBas
         return redirect("letter", uuid=letter.uuid)
     newer = content.newer_updates(letter)
     form = LetterForm(request.POST or None, instance=letter, newer=newer)
-    status = 200
-    if request.method == "POST":
-        # "Use the latest" beside a section saves the whole form, that section taking the
-        # newer update's words: the user's edits elsewhere are kept.
-        use_latest = {int(v) for v in request.POST.getlist("use_latest") if v.isdigit()}
-        if form.is_valid():
-            try:
-                services.update_draft(
-                    letter=letter,
-                    author=request.user,
-                    version=form.cleaned_data["version"],
-                    fields=form.letter_fields(),
-                    narratives=form.narratives(),
-                    use_latest=use_latest,
-                )
-            except services.StaleLetterError as error:
-                form.add_error(None, str(error))
-                status = 409
-            except ValidationError as error:
-                add_errors(form, error)
-                status = 400
-            else:
-                taken = [s.reference for s in letter.sections.all() if s.pk in use_latest]
-                if taken:
-                    messages.success(
-                        request,
-                        f"{', '.join(taken)} now {'has' if len(taken) == 1 else 'have'} the "
-                        "latest update's words; your other edits are saved.",
-                    )
-                    return redirect("letter-edit", uuid=letter.uuid)
-                messages.success(request, "Draft saved.")
-                return redirect("letter", uuid=letter.uuid)
-        else:
-            status = 400
+    # "Use the latest" beside a section saves the whole form, that section taking the newer
+    # update's words: the user's edits elsewhere are kept.
+    use_latest = {int(v) for v in request.POST.getlist("use_latest") if v.isdigit()}
+    stale = False
+    try:
+        saved = save_posted(
+            request,
+            form,
+            lambda data: services.update_draft(
+                letter=letter,
+                author=request.user,
+                version=data["version"],
+                fields=form.letter_fields(),
+                narratives=form.narratives(),
+                use_latest=use_latest,
+            ),
+        )
+    except services.StaleLetterError as error:
+        form.add_error(None, str(error))
+        saved, stale = None, True
+    if saved:
+        taken = [s.reference for s in letter.sections.all() if s.pk in use_latest]
+        if taken:
+            messages.success(
+                request,
+                f"{', '.join(taken)} now {'has' if len(taken) == 1 else 'have'} the "
+                "latest update's words; your other edits are saved.",
+            )
+            return redirect("letter-edit", uuid=letter.uuid)
+        messages.success(request, "Draft saved.")
+        return redirect("letter", uuid=letter.uuid)
     context = {"letter": letter, "form": form, "recipient": recipient_check(letter)}
-    return render(request, "letters/edit.html", context, status=status)
+    return render(request, "letters/edit.html", context, status=409 if stale else page_status(form))
 
 
 RECIPIENT_RECHECK_DAYS = 90
@@ -209,18 +207,16 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBa
         request.POST if request.method == "POST" else None,
         initial={"issued_on": clock.today()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.issue_letter(
-                letter=letter, author=request.user, issued_on=form.cleaned_data["issued_on"]
-            )
-        except ValidationError as error:
-            form.add_error("issued_on", " ".join(error.messages))
-        else:
-            messages.success(
-                request, "Letter issued. Its text and files are now kept exactly as sent."
-            )
-            return redirect("letter", uuid=letter.uuid)
+    if save_posted(
+        request,
+        form,
+        lambda data: services.issue_letter(
+            letter=letter, author=request.user, issued_on=data["issued_on"]
+        ),
+        aliases={"__all__": "issued_on"},
+    ):
+        messages.success(request, "Letter issued. Its text and files are now kept exactly as sent.")
+        return redirect("letter", uuid=letter.uuid)
     empty = [s.reference for s in letter.sections.all() if not s.narrative.strip()]
     return render(
         request,
@@ -231,7 +227,7 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBa
             "empty_sections": empty,
             "chief_comments": queries.chief_comments_on(letter.force_id, letter.inspection_id),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 

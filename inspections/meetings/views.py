@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inspections import permissions
+from inspections.formfields import page_status
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import MeetingPack
 
@@ -70,7 +71,7 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "packs": visible_packs(request).defer("snapshot")[:100],
             "form": form if may_make else None,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=page_status(form),
     )
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from inspections import permissions
 from inspections.backends import PASSWORD_BACKEND
-from inspections.formfields import put_errors
+from inspections.formfields import save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
     AccessEvent,
@@ -44,14 +44,6 @@ from .forms import (
     TenantForm,
 )
 from .pages import invitation_gone
-
-
-def errors_onto(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        put_errors(form, error, {})
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def managing(request: AuthenticatedHttpRequest) -> None:
@@ -110,26 +102,26 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     managing(request)
     form = InviteForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = people_services.invite(
-                by=request.user,
-                email=form.cleaned_data["email"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                role=Role(form.cleaned_data["role"]),
-                force=form.chosen_force(),
-                now=timezone.now(),
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(
-                request,
-                f"Invitation sent to {invitation.email}. The link works once, until "
-                f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
-            )
-            return redirect("people")
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: people_services.invite(
+            by=request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=Role(data["role"]),
+            force=form.chosen_force(),
+            now=timezone.now(),
+        ),
+    ):
+        invitation, _token = saved.value
+        messages.success(
+            request,
+            f"Invitation sent to {invitation.email}. The link works once, until "
+            f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+        )
+        return redirect("people")
     return render(
         request,
         "people/invite.html",
@@ -148,21 +140,17 @@ def person_or_404(request: AuthenticatedHttpRequest, pk: int) -> User:
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = person_or_404(request, pk)
     form = RoleForm(request.POST or None, user=request.user, person=person)
-    if request.method == "POST" and form.is_valid():
-        waiting = person.role == Role.PENDING
-        try:
-            people_services.change_role(
-                by=request.user,
-                person=person,
-                role=Role(form.cleaned_data["role"]),
-                force=form.chosen_force(),
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            verb = "approved as" if waiting else "is now"
-            messages.success(request, f"{person} {verb} {person.get_role_display()}.")
-            return redirect("people")
+    waiting = person.role == Role.PENDING
+    if save_posted(
+        request,
+        form,
+        lambda data: people_services.change_role(
+            by=request.user, person=person, role=Role(data["role"]), force=form.chosen_force()
+        ),
+    ):
+        verb = "approved as" if waiting else "is now"
+        messages.success(request, f"{person} {verb} {person.get_role_display()}.")
+        return redirect("people")
     history = AccessEvent.objects.filter(Q(subject=person) | Q(actor=person)).select_related(
         "actor", "subject"
     )[:20]
@@ -224,20 +212,19 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return gone or HttpResponse(status=404)
     # Where Microsoft sign-in is the only way in, an invitation is accepted only through it.
     form = None if settings.TRACKER_SSO_ONLY else AcceptForm(request.POST or None)
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            user = people_services.accept_invitation(
-                invitation=found,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
-                now=now,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            login(request, user, backend=PASSWORD_BACKEND)
-            messages.success(request, f"Welcome, {user.get_full_name()}. You are signed in.")
-            return redirect("dashboard")
+    if form is not None and (
+        saved := save_posted(
+            request,
+            form,
+            lambda data: people_services.accept_invitation(
+                invitation=found, username=data["username"], password=data["password1"], now=now
+            ),
+        )
+    ):
+        user = saved.value
+        login(request, user, backend=PASSWORD_BACKEND)
+        messages.success(request, f"Welcome, {user.get_full_name()}. You are signed in.")
+        return redirect("dashboard")
     return render(
         request,
         "people/invitation.html",
@@ -250,19 +237,16 @@ def tenants(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.is_national_admin(request.user):
         raise PermissionDenied("Only national administrators say which tenant serves a force.")
     form = TenantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = people_services.add_tenant(
-                by=request.user,
-                tenant_id=form.cleaned_data["tenant_id"],
-                force=form.cleaned_data["force"],
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, f"Tenant {rule.tenant_id} now serves {rule.force.name}.")
-            return redirect("tenants")
+    if saved := save_posted(
+        request,
+        form,
+        lambda data: people_services.add_tenant(
+            by=request.user, tenant_id=data["tenant_id"], force=data["force"], name=data["name"]
+        ),
+    ):
+        rule = saved.value
+        messages.success(request, f"Tenant {rule.tenant_id} now serves {rule.force.name}.")
+        return redirect("tenants")
     rules = TenantForce.objects.select_related("force").order_by("tenant_id", "force__name")
     return render(
         request,
@@ -336,16 +320,15 @@ def teams_channel(request: AuthenticatedHttpRequest) -> HttpResponse:
     channel = TeamsChannel.objects.filter(force=force).first()
     form = TeamsForm(request.POST if request.POST.get("action") == "save" else None)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action == "save" and form.is_valid():
-        try:
-            people_services.set_teams_channel(
-                by=request.user, force=force, webhook_url=form.cleaned_data["webhook_url"]
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, "Teams channel saved. Send a test card to check it.")
-            return redirect(request.get_full_path())
+    if action == "save" and save_posted(
+        request,
+        form,
+        lambda data: people_services.set_teams_channel(
+            by=request.user, force=force, webhook_url=data["webhook_url"]
+        ),
+    ):
+        messages.success(request, "Teams channel saved. Send a test card to check it.")
+        return redirect(request.get_full_path())
     elif action == "test" and channel is not None:
         post = people_services.send_test_card(by=request.user, force=force, now=timezone.now())
         if post.sent_at:

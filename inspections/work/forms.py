@@ -264,10 +264,12 @@ class ReviewForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     @property
+    def signs_off(self) -> bool:
+        return bool(self.cleaned_data.get("decision") == ReviewDecision.SIGN_OFF)
+
+    @property
     def needs_check(self) -> bool:
-        return self.cleaned_data.get(
-            "decision"
-        ) == ReviewDecision.SIGN_OFF and not self.cleaned_data.get("confirmed")
+        return self.signs_off and not self.cleaned_data.get("confirmed")
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from inspections import clock, importers, permissions, staging
+from inspections.formfields import page_status
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Force, ForceImplementation, Inspection
 
@@ -43,7 +44,7 @@ def sheet_page(request: AuthenticatedHttpRequest, force: str) -> HttpResponse:
         "form": form,
         "inspections": Inspection.objects.with_items_for(found),
     }
-    return render(request, "work/sheet.html", context, status=400 if form.errors else 200)
+    return render(request, "work/sheet.html", context, status=page_status(form))
 
 
 def sheet_download(request: AuthenticatedHttpRequest, force: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from inspections import clock, permissions, services
 from inspections.addresses import item_url
 from inspections.followup import queries as followup
-from inspections.formfields import put_errors
+from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ExtensionState, ForceImplementation
 from inspections.responses import queries as letter_queries
@@ -24,7 +24,6 @@ from .forms import (
     AgreedDateForm,
     LeadOfficerForm,
     RecordUpdateForm,
-    ReviewDecision,
     ReviewForm,
     SeveralUpdatesForm,
     TargetDateForm,
@@ -86,21 +85,21 @@ def record_update(
         implementation=implementation,
         author=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_update_from(
-                implementation=implementation, author=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            put_errors(form, error, {"__all__": "status"})
-            form.ask_for_files_again()
-        else:
-            messages.success(
-                request,
-                f"Update recorded for {implementation.recommendation.reference_in_text} "
-                f"({implementation.force.name}).",
-            )
-            return redirect(back_to(request, implementation))
+    if save_posted(
+        request,
+        form,
+        lambda data: services.record_update_from(
+            implementation=implementation, author=request.user, data=data
+        ),
+        aliases={"__all__": "status"},
+    ):
+        messages.success(
+            request,
+            f"Update recorded for {implementation.recommendation.reference_in_text} "
+            f"({implementation.force.name}).",
+        )
+        return redirect(back_to(request, implementation))
+    form.ask_for_files_again()
     context = item_context(request, implementation)
     context.update(
         {
@@ -121,22 +120,21 @@ def change_target_date(
     form = TargetDateForm(
         request.POST if request.method == "POST" else None, implementation=implementation
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_target_date(
-                implementation=implementation,
-                new_date=form.cleaned_data["new_date"],
-                reason=form.cleaned_data.get("reason", ""),
-                changed_by=request.user,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {"target_date_reason": "reason", "target_date": "new_date"})
-        else:
-            messages.success(
-                request,
-                f"Target date changed to {form.cleaned_data['new_date']:%-d %B %Y}.",
-            )
-            return redirect(back_to(request, implementation))
+    if save_posted(
+        request,
+        form,
+        lambda data: services.set_target_date(
+            implementation=implementation,
+            new_date=data["new_date"],
+            reason=data.get("reason", ""),
+            changed_by=request.user,
+        ),
+        aliases={"target_date_reason": "reason", "target_date": "new_date"},
+    ):
+        messages.success(
+            request, f"Target date changed to {form.cleaned_data['new_date']:%-d %B %Y}."
+        )
+        return redirect(back_to(request, implementation))
     context = item_context(request, implementation)
     context.update(
         {
@@ -160,27 +158,26 @@ def change_lead_officer(
         request.POST if request.method == "POST" else None,
         initial={"lead_officer": implementation.lead_officer, "version": implementation.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_implementation_plan(
-                implementation=implementation,
-                lead_officer=form.cleaned_data["lead_officer"],
-                target_date=implementation.target_date,
-                target_date_reason="",
-                expected_version=form.cleaned_data["version"],
-                changed_by=request.user,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            named = form.cleaned_data["lead_officer"].strip()
-            messages.success(
-                request, f"Lead officer: {named}." if named else "No lead officer is named now."
-            )
-            return redirect(back_to(request, implementation))
+    if save_posted(
+        request,
+        form,
+        lambda data: services.update_implementation_plan(
+            implementation=implementation,
+            lead_officer=data["lead_officer"],
+            target_date=implementation.target_date,
+            target_date_reason="",
+            expected_version=data["version"],
+            changed_by=request.user,
+        ),
+    ):
+        named = form.cleaned_data["lead_officer"].strip()
+        messages.success(
+            request, f"Lead officer: {named}." if named else "No lead officer is named now."
+        )
+        return redirect(back_to(request, implementation))
     context = item_context(request, implementation)
     context.update({"form": form, "next": request.POST.get("next") or context["next"]})
-    return render(request, "work/lead_officer.html", context, status=400 if form.errors else 200)
+    return render(request, "work/lead_officer.html", context, status=page_status(form))
 
 
 def agree_due_date(
@@ -193,27 +190,21 @@ def agree_due_date(
         raise Http404("The report gives this finding a deadline: ask for more time instead.")
     initial = {"on": implementation.agreed_due_date} if implementation.agreed_due_date else {}
     form = AgreedDateForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agree_due_date(
-                implementation=implementation,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                agreed_by=request.user,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {})
-        else:
-            messages.success(request, f"It now falls due on {form.cleaned_data['on']:%-d %B %Y}.")
-            return redirect(back_to(request, implementation))
+    if save_posted(
+        request,
+        form,
+        lambda data: services.agree_due_date(
+            implementation=implementation,
+            on=data["on"],
+            reason=data["reason"],
+            agreed_by=request.user,
+        ),
+    ):
+        messages.success(request, f"It now falls due on {form.cleaned_data['on']:%-d %B %Y}.")
+        return redirect(back_to(request, implementation))
     context = item_context(request, implementation)
     context.update({"form": form, "next": request.POST.get("next") or context["next"]})
-    return render(
-        request,
-        "work/agreed_date.html",
-        context,
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    return render(request, "work/agreed_date.html", context, status=page_status(form))
 
 
 def sign_off_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -237,26 +228,23 @@ def review(
     template = "work/review.html"
     if request.method == "POST" and form.is_valid() and form.needs_check:
         template = "work/review_check.html"
-    elif request.method == "POST" and form.is_valid():
-        sign_off = form.cleaned_data["decision"] == ReviewDecision.SIGN_OFF
-        note = form.cleaned_data["evidence_note" if sign_off else "comment"]
-        try:
-            services.review_implementation(
-                implementation=implementation,
-                reviewer=request.user,
-                sign_off=sign_off,
-                note=note,
-            )
-        except ValidationError as error:
-            put_errors(form, error, {"__all__": "decision", "status": "decision"})
-        else:
-            outcome = "signed off as complete" if sign_off else "returned to PCC staff"
-            messages.success(
-                request,
-                f"{implementation.recommendation.reference} {outcome}. PCC staff "
-                "have been emailed.",
-            )
-            return redirect("sign-off")
+    elif save_posted(
+        request,
+        form,
+        lambda data: services.review_implementation(
+            implementation=implementation,
+            reviewer=request.user,
+            sign_off=form.signs_off,
+            note=data["evidence_note" if form.signs_off else "comment"],
+        ),
+        aliases={"__all__": "decision", "status": "decision"},
+    ):
+        outcome = "signed off as complete" if form.signs_off else "returned to PCC staff"
+        messages.success(
+            request,
+            f"{implementation.recommendation.reference} {outcome}. PCC staff have been emailed.",
+        )
+        return redirect("sign-off")
     context = item_context(request, implementation)
     context.update(
         {
