@@ -25,10 +25,13 @@ from .choices import (
     OverdueKind,
     Rag,
     RagRule,
+    Responder,
     Role,
     Scope,
+    Source,
     Status,
 )
+from .duties import DUTIES, ResponseDuty, duty_of
 from .finding_words import parse_reference
 from .findings import ExtensionRequest, InspectorateClosure, LocalAction
 from .letters import (
@@ -67,6 +70,7 @@ from .users import DigestDelivery, PasswordResetRequest, SignInFailure, User
 __all__ = [
     "CLOSED_STATUSES",
     "DATED_DEADLINES",
+    "DUTIES",
     "FINDING_ORDER",
     "FINDING_WORDS",
     "FORCE_ROLES",
@@ -125,14 +129,18 @@ __all__ = [
     "RagRule",
     "Recommendation",
     "Region",
+    "Responder",
+    "ResponseDuty",
     "Role",
     "Scope",
     "SignInFailure",
+    "Source",
     "Status",
     "TargetDateRevision",
     "TeamsChannel",
     "TenantForce",
     "User",
+    "duty_of",
     "parse_reference",
     "s55_state",
 ]

@@ -199,3 +199,21 @@ class Rag(models.TextChoices):
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
+
+
+class Source(models.TextChoices):
+    """The body whose report it is. Each has its own response duty (``models/duties.py``)."""
+
+    HMICFRS = "hmicfrs", "HMICFRS inspection"
+    IOPC = "iopc", "IOPC learning recommendations"
+    CORONER = "coroner", "Coroner's prevention of future deaths report"
+    INQUIRY = "inquiry", "Public inquiry"
+    INTERNAL_AUDIT = "internal_audit", "Internal audit"
+    OTHER = "other", "Other"
+
+
+class Responder(models.TextChoices):
+    """Who writes and signs the response to a report."""
+
+    OFFICE = "office", "The police and crime commissioner's office"
+    FORCE = "force", "The force (the chief constable signs)"

@@ -23,8 +23,10 @@ from .choices import (
     FindingKind,
     Governance,
     Scope,
+    Source,
 )
 from .deadlines import deadline_date, deadline_words
+from .duties import ResponseDuty, duty_of
 from .fields import PlainCharField, PlainTextField
 from .finding_words import (
     FindingReferences,
@@ -32,10 +34,6 @@ from .finding_words import (
     finding_short_words,
     parse_reference,
 )
-
-# Police Act 1996 s.55: comments are due within 56 days *beginning with* the day of publication,
-# so the last day is publication + 55.
-RESPONSE_PERIOD_DAYS = 56
 
 
 class Region(models.Model):
@@ -157,8 +155,35 @@ class Inspection(models.Model):
     slug = models.SlugField(
         "Name in page addresses", max_length=100, unique=True, help_text="Lower case, with hyphens."
     )
-    inspectorate = PlainCharField(max_length=100, default="HMICFRS")
+    source = models.CharField(
+        "Source",
+        max_length=20,
+        choices=Source.choices,
+        default=Source.HMICFRS,
+        help_text="The body whose report it is: it decides the response's period and recipient.",
+    )
+    inspectorate = PlainCharField(
+        "Issued by",
+        max_length=100,
+        default="HMICFRS",
+        help_text="The body's name as letters give it, e.g. 'HMICFRS' or 'HM Senior Coroner "
+        "for Worcestershire'.",
+    )
     published = models.DateField(help_text="The day the report was published.")
+    sent_on = models.DateField(
+        "Sent on",
+        null=True,
+        blank=True,
+        help_text="The day the report was sent to the force or office, where the response "
+        "period counts from it (a coroner's report, an IOPC recommendation).",
+    )
+    response_given = models.DateField(
+        "Response due by (as given)",
+        null=True,
+        blank=True,
+        help_text="A later date the recommender gave for the response (an extension), or the "
+        "date set where no period is laid down (internal audit).",
+    )
     url = models.URLField(blank=True, help_text="Where the report can be read.")
     summary = PlainTextField(
         max_length=LETTER_PART_MAX,
@@ -195,6 +220,9 @@ class Inspection(models.Model):
                 name="inspection_addressed_to_valid",
                 condition=Q(addressed_to__in=AddressedTo.values),
             ),
+            models.CheckConstraint(
+                name="inspection_source_valid", condition=Q(source__in=Source.values)
+            ),
         ]
         indexes = [
             # A force's page lists its findings latest report first: walked from this index, a
@@ -215,11 +243,16 @@ class Inspection(models.Model):
         return self.released_at is None
 
     @property
+    def duty(self) -> ResponseDuty:
+        return duty_of(self.source)
+
+    @property
     def response_due(self) -> datetime.date | None:
-        """Last day for the local policing body's s.55 comments (None until published is set)."""
-        if self.published is None:
-            return None
-        return self.published + datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
+        """Last day for the response its source's duty asks for (the s.55 comments for an
+        HMICFRS report), or None until there is a date to count from."""
+        return self.duty.due(
+            published=self.published, sent_on=self.sent_on, given=self.response_given
+        )
 
 
 def finding_order(prefix: str = "") -> Case:

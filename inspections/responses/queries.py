@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from inspections import permissions
@@ -21,7 +21,6 @@ from inspections.models import (
     User,
     s55_state,
 )
-from inspections.models.reference import RESPONSE_PERIOD_DAYS
 
 
 def visible_letters(user: User) -> QuerySet[ProgressLetter]:
@@ -35,9 +34,13 @@ def default_response_inspection(today: datetime.date) -> Inspection | None:
     a sample inspection only when there is nothing else."""
     latest_first = Inspection.objects.released().order_by("-published", "title")
     candidates = latest_first.real() if latest_first.real().exists() else latest_first
-    # response_due < today, i.e. published + 55 days < today.
-    cutoff = today - datetime.timedelta(days=RESPONSE_PERIOD_DAYS - 1)
-    return candidates.filter(published__lt=cutoff).first() or candidates.first()
+    # Each report's due date is its source's duty's (``response_due``): read, not restated in
+    # SQL. Latest first, the first whose date has passed is usually among the first few.
+    for inspection in candidates.iterator(chunk_size=20):
+        due = inspection.response_due
+        if due is not None and due < today:
+            return inspection
+    return candidates.first()
 
 
 @dataclass
@@ -146,13 +149,9 @@ def response_counts(rows: list[Response]) -> Counter[str]:
     return Counter(row.state for row in rows)
 
 
-# The points of the 56 days at which a force that has not responded is reminded: days after
-# publication (the response is due on day 55 counting publication as day 0).
-REMINDER_MARKS = {
-    "28_days_left": RESPONSE_PERIOD_DAYS - 1 - 28,
-    "7_days_left": RESPONSE_PERIOD_DAYS - 1 - 7,
-    "late": RESPONSE_PERIOD_DAYS,
-}
+# The points at which a force or office that has not responded is reminded, in days from the
+# response's due date (``Inspection.response_due``, from its source's duty).
+REMINDER_MARKS = {"28_days_left": -28, "7_days_left": -7, "late": 1}
 
 
 @dataclass
@@ -174,14 +173,10 @@ def response_reminders(
 ) -> list[ResponseReminder]:
     """Each inspection whose 28-days-left, 7-days-left or late mark falls in (since, today] and
     to which the force has sent nothing (issued here or recorded as sent elsewhere)."""
-    window = Q()
-    for offset in REMINDER_MARKS.values():
-        days = datetime.timedelta(days=offset)
-        window |= Q(published__gt=since - days, published__lte=today - days)
     answered, sent_elsewhere = sent_responses(force, OuterRef("pk"))
     inspections = (
         Inspection.objects.addressed_to(force)
-        .filter(window, is_sample=False)
+        .filter(is_sample=False, published__lte=today)
         .exclude(Exists(answered))
         .exclude(Exists(sent_elsewhere))
         .order_by("published", "title")
@@ -192,8 +187,7 @@ def response_reminders(
         if due is None:
             continue
         for kind, offset in REMINDER_MARKS.items():
-            mark = inspection.published + datetime.timedelta(days=offset)
-            if since < mark <= today:
+            if since < due + datetime.timedelta(days=offset) <= today:
                 reminders.append(ResponseReminder(inspection, due, kind))
     return reminders
 
