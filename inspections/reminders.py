@@ -29,6 +29,8 @@ from .models import (
     OutboundEmail,
     OutboundPost,
     ProgressUpdate,
+    Responder,
+    Role,
     TargetDateRevision,
     TeamsChannel,
     User,
@@ -340,19 +342,25 @@ def queue_review_notice(*, update: ProgressUpdate, signed_off: bool, note: str) 
 
 
 def response_topic(inspection: Inspection) -> str:
-    return f"response-due-{inspection.pk}-{inspection.published:%Y%m%d}"
+    """One notice per report and due date: a new date (a new publication day, an extension)
+    is a new notice, the same date again is not."""
+    due = inspection.response_due
+    return f"response-due-{inspection.pk}-{due:%Y%m%d}" if due else f"response-due-{inspection.pk}"
 
 
 def queue_response_due(inspection: Inspection) -> str:
-    """Tell the PCC staff of each force the report is addressed to the date its s.55 response is
-    due. Saved with the change (call inside its transaction); sent by send_outbox."""
+    """Tell the PCC staff of each force the report is addressed to (and its force leads, where
+    the force answers) the date the response its source asks for is due. Saved with the change
+    (call inside its transaction); sent by send_outbox."""
     topic = response_topic(inspection)
     due = inspection.response_due
+    duty = inspection.duty
     if due is None or inspection.is_sample:
         return topic
+    roles = [Role.PCC_STAFF] + ([Role.FORCE_LEAD] if duty.responder == Responder.FORCE else [])
     staff = (
         User.objects.filter(
-            role="pcc_staff", is_active=True, force__in=Force.objects.addressed_by(inspection)
+            role__in=roles, is_active=True, force__in=Force.objects.addressed_by(inspection)
         )
         .exclude(email="")
         .select_related("force")
@@ -368,10 +376,8 @@ def queue_response_due(inspection: Inspection) -> str:
             force_id=force.pk,
             about=topic,
             adaptive=teams.card(
-                title=f"{force.name}: s.55 response to {inspection.list_name} due by "
-                f"{due:%-d %B %Y}",
-                text="The PCC's response to the Home Secretary is due 56 days from "
-                "publication, counting the day of publication.",
+                title=f"{force.name}: {duty.name} to {inspection.list_name} due by {due:%-d %B %Y}",
+                text=f"The {duty.name} goes to {duty.recipient}, {duty.period_words} ({duty.law}).",
                 link=("Letters", absolute(reverse("letters"))),
             ),
         )
@@ -380,6 +386,7 @@ def queue_response_due(inspection: Inspection) -> str:
             "emails/response_due.txt",
             {
                 "inspection": inspection,
+                "duty": duty,
                 "force": force,
                 "due": due,
                 "link": absolute(reverse("letters")),
@@ -388,7 +395,7 @@ def queue_response_due(inspection: Inspection) -> str:
         queued.append(
             OutboundEmail(
                 about=topic,
-                subject=f"{force.name}: s.55 response to {inspection.list_name} due by "
+                subject=f"{force.name}: {duty.name} to {inspection.list_name} due by "
                 f"{due:%-d %B %Y}",
                 body=body,
                 to="\n".join(user.email for user in users),

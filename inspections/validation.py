@@ -308,6 +308,36 @@ def work_recorded() -> Q:
     )
 
 
+def validate_response_dates(*, inspection: Inspection) -> None:
+    """The dates a report's response clock counts from, as its source's duty allows: a date
+    given for the response only where the recommender may extend it or no period is laid down,
+    and an extension never earlier than the period's own last day; a report is not sent before
+    it is published."""
+    duty = inspection.duty
+    if inspection.sent_on and inspection.published and inspection.sent_on < inspection.published:
+        raise ValidationError(
+            {"sent_on": "The day it was sent cannot be before the day it was published."}
+        )
+    given = inspection.response_given
+    if given is None:
+        return
+    if not duty.takes_a_given_date:
+        raise ValidationError(
+            {
+                "response_given": f"No one may extend the {duty.name}: it is due "
+                f"{duty.period_words} ({duty.law}). Leave the date empty."
+            }
+        )
+    normal = duty.due(published=inspection.published, sent_on=inspection.sent_on)
+    if normal is not None and given < normal:
+        raise ValidationError(
+            {
+                "response_given": f"An extension cannot be earlier than the period's own last "
+                f"day, {normal:%-d %B %Y}."
+            }
+        )
+
+
 def validate_addressees(
     *, inspection: Inspection, addressed_to: str, forces: Collection[Force]
 ) -> None:

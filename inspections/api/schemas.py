@@ -16,8 +16,11 @@ class InspectionOut(Schema):
     slug: str
     title: str
     short_title: str
+    source: str
     inspectorate: str
     published: datetime.date
+    sent_on: datetime.date | None
+    response_due: datetime.date | None
     addressed_to: str
     url: str
 
@@ -51,6 +54,7 @@ class ImplementationOut(Schema):
     force: str
     force_name: str
     inspection: str
+    source: str
     kind: str
     number: int
     status: str

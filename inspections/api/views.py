@@ -28,6 +28,7 @@ from inspections.models import (
     ProgressLetter,
     ProgressUpdate,
     Recommendation,
+    Source,
     User,
 )
 from inspections.models.attention import Attention, ImplementationQuerySet
@@ -80,6 +81,7 @@ class PageQuery(Schema):
 
 class Scope(Schema):
     inspection: str | None = None
+    source: Source | None = None
     force: str | None = None
 
 
@@ -138,6 +140,8 @@ def page[R](
 def filtered[QS: QuerySet[Any]](queryset: QS, filters: Scope, prefix: str) -> QS:
     if filters.inspection:
         queryset = queryset.filter(**{f"{prefix}inspection__slug": filters.inspection})
+    if filters.source:
+        queryset = queryset.filter(**{f"{prefix}inspection__source": filters.source})
     return queryset
 
 
@@ -158,7 +162,24 @@ def readable[QS: QuerySet[Any]](
 @api.get("/inspections/", response=answers(schemas.InspectionPage), url_name="inspections")
 def inspections(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     rows, next_page = page(request, Inspection.objects.released(), paging)
-    return {"items": rows, "next": next_page}
+    return {
+        "items": [
+            {
+                "slug": report.slug,
+                "title": report.title,
+                "short_title": report.short_title,
+                "source": report.source,
+                "inspectorate": report.inspectorate,
+                "published": report.published,
+                "sent_on": report.sent_on,
+                "response_due": report.response_due,
+                "addressed_to": report.addressed_to,
+                "url": report.url,
+            }
+            for report in rows
+        ],
+        "next": next_page,
+    }
 
 
 @api.get("/findings/", response=answers(schemas.FindingPage), url_name="findings")
@@ -209,6 +230,7 @@ def implementations(request: HttpRequest, filters: Query[ImplementationFilters])
                 "force": force,
                 "force_name": row["force__name"],
                 "inspection": inspection,
+                "source": row["recommendation__inspection__source"],
                 "kind": kind,
                 "number": number,
                 "status": row["status"],
@@ -230,6 +252,7 @@ IMPLEMENTATION_VALUES = (
     "force__slug",
     "force__name",
     "recommendation__inspection__slug",
+    "recommendation__inspection__source",
     "recommendation__kind",
     "recommendation__number",
     "status",

@@ -23,6 +23,8 @@ from inspections.models import (
     Inspection,
     Recommendation,
     Scope,
+    Source,
+    duty_of,
 )
 from inspections.reader.documents import MAX_BYTES as READ_LIMIT
 from inspections.text import REASON_MAX
@@ -47,11 +49,39 @@ class ReportForm(forms.ModelForm[Inspection]):
     """The report: what it is called, when it was published, who it is addressed to."""
 
     published = GovukDateField(label="Published on", subject="the publication date")
+    sent_on = GovukDateField(
+        label="Sent to the force or office on (optional)",
+        subject="the day it was sent",
+        required=False,
+        help_text="For a coroner's report or an IOPC recommendation: the response period counts "
+        "from this day. Left empty, it counts from publication.",
+    )
+    response_given = GovukDateField(
+        label="Response due by, as the recommender gave it (optional)",
+        subject="the date given for the response",
+        required=False,
+        help_text="Only where the recommender extended the response period, or set the date "
+        "itself (internal audit). An HMICFRS report's s.55 date is never extended.",
+    )
 
     class Meta:
         model = Inspection
-        fields = ["title", "short_title", "published", "url", "summary", "addressed_to", "forces"]
+        fields = [
+            "source",
+            "title",
+            "short_title",
+            "inspectorate",
+            "published",
+            "sent_on",
+            "response_given",
+            "url",
+            "summary",
+            "addressed_to",
+            "forces",
+        ]
         labels = {
+            "source": "Whose report it is",
+            "inspectorate": "Issued by, as letters name it (optional)",
             "title": "Title of the report",
             "short_title": "Short title (optional)",
             "url": "Where the report can be read (optional)",
@@ -77,7 +107,19 @@ class ReportForm(forms.ModelForm[Inspection]):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = Force.objects.order_by("name")
             field.required = False
+        # Optional on the page: an HMICFRS report, issued by the name its source goes by.
+        self.fields["source"].required = False
+        self.fields["inspectorate"].required = False
         govuk(self)
+
+    def clean_source(self) -> str:
+        return str(self.cleaned_data.get("source") or Source.HMICFRS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("inspectorate") and cleaned.get("source"):
+            cleaned["inspectorate"] = duty_of(cleaned["source"]).issuer
+        return cleaned
 
     def chosen_forces(self) -> list[Force]:
         if self.own_force is not None:

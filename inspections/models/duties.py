@@ -13,6 +13,7 @@ from .deadlines import add_months
 @dataclass(frozen=True)
 class ResponseDuty:
     source: Source
+    issuer: str  # the body's name where a report does not give one: "HMICFRS"
     name: str  # what the response is called: "s.55 response"
     recipient: str  # who the response goes to
     responder: Responder
@@ -76,6 +77,7 @@ DUTIES: dict[str, ResponseDuty] = {
         # publication, so the last day is publication + 55.
         ResponseDuty(
             source=Source.HMICFRS,
+            issuer="HMICFRS",
             name="s.55 response",
             recipient="the Home Secretary",
             responder=Responder.OFFICE,
@@ -85,6 +87,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ),
         ResponseDuty(
             source=Source.IOPC,
+            issuer="the IOPC",
             name="response to the IOPC",
             recipient="the Independent Office for Police Conduct",
             responder=Responder.FORCE,
@@ -96,6 +99,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ),
         ResponseDuty(
             source=Source.CORONER,
+            issuer="HM Coroner",
             name="response to the coroner",
             recipient="the coroner",
             responder=Responder.FORCE,
@@ -107,6 +111,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ),
         ResponseDuty(
             source=Source.INQUIRY,
+            issuer="the inquiry",
             name="response to the inquiry",
             recipient="the inquiry",
             responder=Responder.FORCE,
@@ -117,6 +122,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ),
         ResponseDuty(
             source=Source.INTERNAL_AUDIT,
+            issuer="internal audit",
             name="management response",
             recipient="the joint audit committee",
             responder=Responder.FORCE,
@@ -124,6 +130,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ),
         ResponseDuty(
             source=Source.OTHER,
+            issuer="the recommender",
             name="response",
             recipient="the body that made the recommendations",
             responder=Responder.OFFICE,

@@ -19,6 +19,7 @@ from inspections.models import (
     Inspection,
     ItemState,
     Region,
+    Source,
     User,
 )
 from inspections.widgets import PlainSelect
@@ -122,6 +123,13 @@ class InspectionChoiceForm(AddressForm):
 class ImplementationFilter(django_filters.FilterSet):
     inspection = InspectionFilter(
         label="Inspection", help_text=INSPECTION_HINT, max_length=300, widget=inspection_box()
+    )
+    source = django_filters.ChoiceFilter(
+        label="Source",
+        field_name="recommendation__inspection__source",
+        choices=Source.choices,
+        empty_label="Every source",
+        widget=PlainSelect,
     )
     # Chosen by address name (slug), from a list read once per page as plain values.
     region = django_filters.ChoiceFilter(

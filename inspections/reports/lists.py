@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from inspections import clock, permissions
 from inspections.http import AuthenticatedHttpRequest
-from inspections.models import Inspection, OverdueKind
+from inspections.models import Inspection, OverdueKind, Source
 from inspections.models.attention import due_soon_window
 from inspections.responses import queries as letter_queries
 from inspections.tables import Cell, Column, Table
@@ -62,6 +62,18 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     )
 
 
+# The dashboard's count columns, by the key each count has in ``queries.attention_aggregates``.
+COUNT_COLUMNS = {
+    "overdue_within_control": "Overdue: within the force's control",
+    "overdue_awaiting_dependency": "Overdue: awaiting a dependency",
+    "overdue_awaiting_sign_off": "Overdue: awaiting sign-off",
+    "due_soon": "Due soon",
+    "needs_review": "Needs review",
+    "complete": "Complete",
+    "total": "All items",
+}
+
+
 @handles_bad_input
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     today = clock.today()
@@ -83,20 +95,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         context["s55_counts"] = letter_queries.response_counts(
             letter_queries.responses(request.user, s55_inspection, today)
         )
+    if by_source := queries.attention_counts_by_source(filterset.qs, today):
+        tables.append(counts_table("sources", "Items by source", "Source", by_source))
     if by_region is not None:
         table = Table(
             "regions",
             "Items needing attention by region",
-            [
-                Column("Region"),
-                Column("Overdue: within the force's control", numeric=True),
-                Column("Overdue: awaiting a dependency", numeric=True),
-                Column("Overdue: awaiting sign-off", numeric=True),
-                Column("Due soon", numeric=True),
-                Column("Needs review", numeric=True),
-                Column("Complete", numeric=True),
-                Column("All items", numeric=True),
-            ],
+            [Column("Region"), *(Column(words, numeric=True) for words in COUNT_COLUMNS.values())],
         )
         for row in by_region:
             table.add(
@@ -104,18 +109,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
                     row["force__region__name"],
                     url=reverse("overdue") + f"?region={row['force__region__slug']}",
                 ),
-                *(
-                    row[key]
-                    for key in (
-                        "overdue_within_control",
-                        "overdue_awaiting_dependency",
-                        "overdue_awaiting_sign_off",
-                        "due_soon",
-                        "needs_review",
-                        "complete",
-                        "total",
-                    )
-                ),
+                *(row[name] for name in COUNT_COLUMNS),
             )
         tables.append(table)
     else:
@@ -130,6 +124,21 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         fill_implementations(request, table, queries.needs_review(filterset.qs))
         tables.append(table)
     return respond(request, "reports/dashboard.html", context, tables, "dashboard", today)
+
+
+def counts_table(key: str, title: str, first: str, rows: list[dict[str, Any]]) -> Table:
+    """The dashboard's counts for each source of report, each row linking to its overdue list."""
+    table = Table(
+        key,
+        title,
+        [Column(first), *(Column(words, numeric=True) for words in COUNT_COLUMNS.values())],
+    )
+    for row in rows:
+        table.add(
+            Cell(Source(row["source"]).label, url=reverse("overdue") + f"?source={row['source']}"),
+            *(row[name] for name in COUNT_COLUMNS),
+        )
+    return table
 
 
 @handles_bad_input

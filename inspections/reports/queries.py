@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from inspections import permissions
 from inspections.models import (
@@ -23,6 +23,7 @@ from inspections.models import (
     OverdueKind,
     ProgressUpdate,
     Recommendation,
+    Source,
     Status,
     User,
 )
@@ -91,6 +92,26 @@ def attention_counts_by_region(
     queryset: ImplementationQuerySet, today: datetime.date
 ) -> list[dict[str, Any]]:
     return [with_overdue_total(dict(row)) for row in attention_by_region(queryset, today)]
+
+
+def attention_counts_by_source(
+    queryset: ImplementationQuerySet, today: datetime.date
+) -> list[dict[str, Any]]:
+    """The same counts for each source of report (HMICFRS, IOPC, coroners…) that has items
+    here, in the sources' own order; none while every report has the same source, when they
+    would only repeat the totals."""
+    sources = set(
+        Inspection.objects.released().values_list("source", flat=True).distinct().order_by()
+    )
+    if len(sources) < 2:
+        return []
+    rows: QuerySet[Any] = (
+        queryset.values(source=F("recommendation__inspection__source"))
+        .annotate(**attention_aggregates(today))
+        .order_by()
+    )
+    found = {row["source"]: with_overdue_total(dict(row)) for row in rows}
+    return [found[code] for code in Source.values if code in found]
 
 
 def sum_counts(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -30,6 +30,7 @@ from inspections.models.attention import ImplementationQuerySet
 from inspections.reader import ReadFinding, Reading
 from inspections.validation import (
     validate_addressees,
+    validate_response_dates,
     validate_scope_change,
     work_recorded,
 )
@@ -128,17 +129,16 @@ def save_inspection(
     """Save a report, and who it is addressed to when ``forces`` is given: each addressed force
     gets an implementation of every local finding, and a force no longer addressed loses its
     implementations (refused if it recorded work on them). When the report is new, or its
-    publication date (and so its s.55 date) moves, each addressed force's PCC staff are told the
-    date their response is due, once the save commits."""
+    publication date or its source's response clock moves, each addressed force's PCC staff are
+    told the date the response is due, once the save commits."""
     if forces is not None:
         validate_addressees(
             inspection=inspection, addressed_to=inspection.addressed_to, forces=forces
         )
-    before = (
-        None
-        if inspection._state.adding
-        else Inspection.objects.filter(pk=inspection.pk).values_list("published", flat=True).first()
-    )
+    validate_response_dates(inspection=inspection)
+    previous = None if inspection._state.adding else Inspection.objects.get(pk=inspection.pk)
+    before = previous.published if previous else None
+    due_before = previous.response_due if previous else None
     if inspection._state.adding and not draft:
         inspection.released_at = timezone.now()
     inspection.save()
@@ -164,7 +164,7 @@ def save_inspection(
             finding.resolve_deadline()
             finding.save(update_fields=["deadline"])
         ForceImplementation.objects.filter(recommendation__inspection=inspection).refresh_dates()
-    if inspection.published is not None and inspection.published != before:
+    if inspection.response_due is not None and inspection.response_due != due_before:
         topic = reminders.queue_response_due(inspection)
         transaction.on_commit(lambda: reminders.send_outbox_soon.enqueue(about=topic))
     return inspection
