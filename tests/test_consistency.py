@@ -13,6 +13,7 @@ agree with the others and with an oracle written here in plain Python from the d
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import os
 from collections import Counter
@@ -43,6 +44,7 @@ from inspections.models import (
     ItemState,
     LetterPurpose,
     RagRule,
+    Source,
     Status,
 )
 from inspections.models.attention import Attention, kept_dates
@@ -71,6 +73,13 @@ deadline_forms = st.one_of(
 )
 findings = st.lists(
     st.tuples(st.sampled_from(FindingKind.values), deadline_forms), min_size=1, max_size=4
+)
+# The report's source, the days after publication it was sent (0: not recorded) and the days a
+# date given for the response lies after the period's own last day (0: none given).
+sources = st.tuples(
+    st.sampled_from(Source.values),
+    st.one_of(st.just(0), st.integers(1, 40)),
+    st.one_of(st.just(0), st.integers(1, 90)),
 )
 operations = st.lists(
     st.tuples(
@@ -113,6 +122,8 @@ VIEWS = frozenset(
         "s.55 tracker and public pages",
         "recommendation page",
         "API",
+        "source filter",
+        "response clock",
     }
 )
 
@@ -121,8 +132,40 @@ def day(offset: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=offset)
 
 
-def build_report(published: datetime.date, shapes: list) -> list:
-    inspection = InspectionFactory(published=published)
+def response_due_oracle(inspection) -> datetime.date | None:
+    """Each source's response date, worked out here from the duties as the law states them
+    (not from the model's definition): 56 days counting the first day for HMICFRS (from
+    publication), the IOPC and coroners (from the day sent); six months for an inquiry; a date
+    the recommender gave wins where it may extend, and is the only date where no period is
+    laid down."""
+    given = inspection.response_given
+    start = inspection.published
+    if inspection.source in (Source.IOPC, Source.CORONER) and inspection.sent_on:
+        start = inspection.sent_on
+    if inspection.source in (Source.INTERNAL_AUDIT, Source.OTHER):
+        return given
+    if given is not None and inspection.source != Source.HMICFRS:
+        return given
+    if inspection.source == Source.INQUIRY:
+        month0 = start.month - 1 + 6
+        year, month = start.year + month0 // 12, month0 % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, min(start.day, last)) - datetime.timedelta(days=1)
+    return start + datetime.timedelta(days=55)
+
+
+def build_report(published: datetime.date, shapes: list, source: tuple = ("hmicfrs", 0, 0)) -> list:
+    code, sent_after, given_after = source
+    inspection = InspectionFactory(
+        published=published,
+        source=code,
+        sent_on=published + datetime.timedelta(days=sent_after) if sent_after else None,
+    )
+    if given_after and inspection.duty.takes_a_given_date:
+        # A date the recommender gave: never before the period's own last day.
+        normal = inspection.duty.due(published=published, sent_on=inspection.sent_on)
+        inspection.response_given = (normal or published) + datetime.timedelta(days=given_after)
+        inspection.save(update_fields=["response_given"])
     numbers: Counter[str] = Counter()
     made = []
     for kind, (form, number) in shapes:
@@ -406,6 +449,10 @@ def check_views(cast, inspection, items: list) -> set[str]:
     compared.add("overdue report")
     compared.add("due-soon report")
 
+    # 4b. The same report filtered by its own source, and by another: all of it, then none.
+    check_source_filter(admin, inspection, listed_overdue)
+    compared.add("source filter")
+
     # 5. The dashboard's counts.
     counts = admin.get(reverse("dashboard"), {"inspection": inspection.slug}).context["counts"]
     assert counts["overdue"] == len(listed_overdue)
@@ -452,10 +499,14 @@ def check_views(cast, inspection, items: list) -> set[str]:
     check_region_annex(cast, truths, labels)
     compared.add("region pack annex")
 
-    # 7. The s.55 response: the tracker, the public pages and the oracle.
-    due = inspection.response_due
+    # 7. The response clock: the model, the API and the oracle; then the tracker, the public
+    # pages and the oracle for the response as sent.
+    due = check_response_clock(inspection)
+    compared.add("response clock")
     tracked = {r.force.pk: r for r in letter_queries.responses(cast.admin, inspection, TODAY)}
-    for force in (cast.force_a, cast.force_b):
+    # Without a date to count to (an internal audit with none set) nothing is tracked.
+    assert bool(tracked) == (due is not None)
+    for force in (cast.force_a, cast.force_b) if due is not None else ():
         sent = sorted(
             force.letters_elsewhere.filter(
                 inspection=inspection, purpose=LetterPurpose.RESPONSE, withdrawn_at=None
@@ -486,6 +537,42 @@ def check_views(cast, inspection, items: list) -> set[str]:
     check_api(inspection, truths)
     compared.add("API")
     return compared
+
+
+def check_source_filter(admin, inspection, listed_overdue: set) -> None:
+    for source in Source:
+        listed = set()
+        for table in ("within-control", "awaiting-dependency", "awaiting-sign-off"):
+            header, *rows = csv_rows(
+                admin.get(
+                    reverse("overdue"),
+                    {
+                        "format": "csv",
+                        "table": table,
+                        "inspection": inspection.slug,
+                        "source": source.value,
+                    },
+                )
+            )
+            listed |= {
+                key(r[header.index("Force")], r[header.index("Finding")], r[header.index("Number")])
+                for r in rows
+            }
+        assert listed == (listed_overdue if source == inspection.source else set()), source
+
+
+def check_response_clock(inspection) -> datetime.date | None:
+    """The report's response date: the model and the API against the oracle."""
+    due = response_due_oracle(inspection)
+    assert inspection.response_due == due, (inspection.source, inspection.response_due, due)
+    _key, secret = people_services.create_api_key(by=None, force=None, name="clock")
+    listed_reports = Client().get(
+        reverse("api:inspections"), {"limit": 1000}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    (api_report,) = [r for r in listed_reports.json()["items"] if r["slug"] == inspection.slug]
+    assert api_report["source"] == inspection.source
+    assert api_report["response_due"] == (due.isoformat() if due else None)
+    return due
 
 
 def check_api(inspection, truths: dict) -> None:
@@ -530,11 +617,12 @@ def check_api(inspection, truths: dict) -> None:
     published_offset=st.integers(-1500, -1),
     shapes=findings,
     ops=operations,
+    source=sources,
 )
-def test_every_view_of_a_fact_agrees(cast, settings_today, published_offset, shapes, ops):
+def test_every_view_of_a_fact_agrees(cast, settings_today, published_offset, shapes, ops, source):
     published = day(published_offset)
     with transaction.atomic():
-        report = build_report(published, shapes)
+        report = build_report(published, shapes, source)
         deps = [DependencyFactory(), DependencyFactory()]
         for dependency in deps:
             dependency.recommendations.add(*report)

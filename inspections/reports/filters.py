@@ -114,6 +114,17 @@ class AddressForm(forms.Form):
         ]
 
 
+class SourceChoiceForm(AddressForm):
+    """Which source's reports a page lists (the force page), from its address."""
+
+    source = forms.ChoiceField(
+        label="Source",
+        choices=[("", "Every source"), *Source.choices],
+        required=False,
+        widget=PlainSelect(attrs={"class": "govuk-select"}),
+    )
+
+
 class InspectionChoiceForm(AddressForm):
     """The one inspection a page is about (the matrix, the s.55 responses), from its address."""
 

@@ -13,7 +13,9 @@ from inspections.responses import queries as letter_queries
 from inspections.tables import Column, Table
 
 from . import charts, queries, rows, streams
+from .filters import SourceChoiceForm
 from .tables_shared import (
+    BadInput,
     export_format,
     handles_bad_input,
     implementation_status_cell,
@@ -28,6 +30,11 @@ from .tables_shared import (
 def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
     today = clock.today()
     force = permissions.visible_force_or_404(request.user, slug)
+    choice = SourceChoiceForm(request.GET)
+    if not choice.is_valid():
+        raise BadInput(*choice.problems())
+    source = choice.cleaned_data["source"]
+    of_source = {"recommendation__inspection__source": source} if source else {}
     table = Table(
         "recommendations",
         f"{force.name}: every recommendation",
@@ -44,7 +51,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             Column("Lead officer"),
         ],
     )
-    implementations = queries.force_implementations(force, today)
+    implementations = queries.force_implementations(force, today).filter(**of_source)
     shown: list[rows.ItemRow] = []
     if export_format(request):
         table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
@@ -77,9 +84,10 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         ],
     )
     counts = queries.attention_counts(
-        queries.implementations(request.user).filter(force=force), today
+        queries.implementations(request.user).filter(force=force, **of_source), today
     )
     context = {
+        "choice": choice,
         "force": force,
         "rows": shown,
         "statistics": statistics,

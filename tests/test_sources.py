@@ -1,0 +1,260 @@
+"""Reports from every recommender on one register: each source's response clock (the s.55 clock
+is the HMICFRS one), a date the recommender gives, entry through the report page, the notices,
+the reminders, the filter by source on the lists, the dashboard's counts by source and the API."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from inspections import reminders, services
+from inspections.models import (
+    DeadlineKind,
+    FindingKind,
+    ForceImplementation,
+    Inspection,
+    Source,
+)
+from inspections.responses import queries as letter_queries
+from inspections.services import people as people_services
+
+from .conftest import TODAY, login
+from .downloads import csv_rows
+from .factories import InspectionFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(settings):
+    settings.TRACKER_TODAY = TODAY.isoformat()
+
+
+PUBLISHED = datetime.date(2026, 3, 2)
+SENT = datetime.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("source", "sent_on", "due"),
+    [
+        # s.55: 56 days beginning with publication day, whatever day it was sent.
+        (Source.HMICFRS, SENT, datetime.date(2026, 4, 26)),
+        # The IOPC and coroners: 56 days from the day it was sent, else from publication.
+        (Source.IOPC, SENT, datetime.date(2026, 5, 4)),
+        (Source.IOPC, None, datetime.date(2026, 4, 26)),
+        (Source.CORONER, SENT, datetime.date(2026, 5, 4)),
+        # An inquiry: six calendar months from publication.
+        (Source.INQUIRY, SENT, datetime.date(2026, 9, 1)),
+        # Internal audit: no period is laid down, so no date until the committee sets one.
+        (Source.INTERNAL_AUDIT, SENT, None),
+        (Source.OTHER, None, None),
+    ],
+)
+def test_each_source_has_its_own_response_clock(source, sent_on, due):
+    report = services.save_inspection(
+        inspection=Inspection(
+            title="A report", slug="a-report", source=source, published=PUBLISHED, sent_on=sent_on
+        )
+    )
+    assert Inspection.objects.get(pk=report.pk).response_due == due
+
+
+def test_an_inquiry_counted_from_31_august_ends_on_the_last_day_of_february():
+    report = InspectionFactory(source=Source.INQUIRY, published=datetime.date(2025, 8, 31))
+    # Six months from 31 August is 28 February; the period's last day is the day before.
+    assert report.response_due == datetime.date(2026, 2, 27)
+
+
+def test_the_committees_date_is_an_internal_audits_response_date(cast):
+    report = InspectionFactory(
+        source=Source.INTERNAL_AUDIT, published=PUBLISHED, forces=[cast.force_a]
+    )
+    RecommendationFactory(inspection=report, deadline_kind=DeadlineKind.NONE, deadline=None)
+    assert letter_queries.responses(cast.admin, report, TODAY) == []
+    report.response_given = datetime.date(2026, 6, 30)
+    services.save_inspection(inspection=report)
+    (response,) = letter_queries.responses(cast.admin, report, TODAY)
+    assert response.due == datetime.date(2026, 6, 30)
+    assert response.state == "missing"  # 30 June 2026 has passed on 21 November 2026
+
+
+def test_an_iopc_extension_moves_the_response_clock_not_the_findings_dates(cast):
+    report = InspectionFactory(
+        source=Source.IOPC, published=PUBLISHED, sent_on=SENT, forces=[cast.force_a]
+    )
+    RecommendationFactory(
+        inspection=report, deadline_kind=DeadlineKind.DATE, deadline=datetime.date(2026, 12, 1)
+    )
+    services.save_inspection(inspection=report)
+    item = ForceImplementation.objects.get(recommendation__inspection=report)
+    assert item.due_date == datetime.date(2026, 12, 1)
+    report.response_given = datetime.date(2026, 6, 1)
+    services.save_inspection(inspection=report)
+    assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2026, 6, 1)
+    item.refresh_from_db()
+    assert item.due_date == datetime.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("source", "given", "field", "words"),
+    [
+        (Source.HMICFRS, datetime.date(2026, 6, 1), "response_given", "No one may extend"),
+        (Source.IOPC, datetime.date(2026, 5, 3), "response_given", "cannot be earlier"),
+        (Source.CORONER, None, "sent_on", "cannot be before the day it was published"),
+    ],
+)
+def test_a_date_the_duty_does_not_allow_is_refused_and_nothing_changes(source, given, field, words):
+    report = InspectionFactory(source=source, published=PUBLISHED, sent_on=SENT)
+    report.response_given = given
+    if field == "sent_on":
+        report.sent_on = PUBLISHED - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        services.save_inspection(inspection=report)
+    assert words in " ".join(refused.value.message_dict[field])
+    stored = Inspection.objects.get(pk=report.pk)
+    assert (stored.response_given, stored.sent_on) == (None, SENT)
+
+
+def entry_data(**fields):
+    data = {
+        "source": Source.CORONER,
+        "title": "Regulation 28 report to prevent future deaths: J Smith",
+        "inspectorate": "HM Senior Coroner for Alphashire",
+        "published_0": "2",
+        "published_1": "11",
+        "published_2": "2026",
+        "sent_on_0": "5",
+        "sent_on_1": "11",
+        "sent_on_2": "2026",
+        "finding-TOTAL_FORMS": "1",
+        "finding-INITIAL_FORMS": "0",
+        "finding-0-kind": FindingKind.RECOMMENDATION,
+        "finding-0-number": "1",
+        "finding-0-scope": "local",
+        "finding-0-addressee": "chief_constables",
+        "finding-0-deadline_kind": "none",
+        "finding-0-text": "Officers were not trained to recognise acute behavioural disturbance.",
+    }
+    data.update(fields)
+    return data
+
+
+def test_an_office_enters_a_coroners_report_and_its_force_is_told_when_to_answer(
+    cast, django_capture_on_commit_callbacks
+):
+    client = login(cast.pcc_a)
+    response = client.post(reverse("report-new"), entry_data())
+    assert response.status_code == 302, response.context["form"].errors
+    report = Inspection.objects.get()
+    assert (report.source, report.sent_on) == (Source.CORONER, datetime.date(2026, 11, 5))
+    assert report.response_due == datetime.date(2026, 12, 30)  # 56 days from 5 November
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("report-publish", args=[report.slug]))
+    reminders.send_outbox()
+    notices = [m for m in mail.outbox if "response to the coroner" in m.subject]
+    assert notices
+    for notice in notices:
+        assert "due by 30 December 2026" in notice.subject
+        assert "regulation 29 of the Coroners (Investigations) Regulations 2013" in notice.body
+    # The force answers a coroner: its lead is told as well as the office.
+    told = {address for notice in notices for address in notice.to}
+    assert {cast.pcc_a.email, cast.lead_a.email} <= told
+
+
+def test_the_entry_page_refuses_an_extension_of_the_s55_date_beside_its_field(cast):
+    data = entry_data(source=Source.HMICFRS, response_given_0="1", response_given_1="3")
+    data["response_given_2"] = "2027"
+    response = login(cast.pcc_a).post(reverse("report-new"), data)
+    assert response.status_code == 400
+    assert "No one may extend the s.55 response" in " ".join(
+        response.context["form"].errors["response_given"]
+    )
+    assert not Inspection.objects.exists()
+
+
+def test_the_coroners_report_is_reminded_28_days_before_its_own_date(cast):
+    report = InspectionFactory(
+        source=Source.CORONER,
+        published=datetime.date(2026, 10, 1),
+        sent_on=datetime.date(2026, 10, 20),
+        forces=[cast.force_a],
+    )
+    due = report.response_due
+    assert due == datetime.date(2026, 12, 14)
+    mark = due - datetime.timedelta(days=28)  # 16 November
+    (reminder,) = letter_queries.response_reminders(
+        cast.force_a, TODAY, since=mark - datetime.timedelta(days=1)
+    )
+    assert (reminder.inspection, reminder.kind) == (report, "28_days_left")
+    assert letter_queries.response_reminders(cast.force_a, TODAY, since=mark) == []
+
+
+def two_sources(cast):
+    """An HMICFRS finding and an IOPC one for force A, both overdue."""
+    made = {}
+    for source in (Source.HMICFRS, Source.IOPC):
+        report = InspectionFactory(source=source, published=PUBLISHED, forces=[cast.force_a])
+        RecommendationFactory(
+            inspection=report, deadline_kind=DeadlineKind.DATE, deadline=datetime.date(2026, 9, 1)
+        )
+        services.save_inspection(inspection=report)
+        made[source] = report
+    return made
+
+
+def test_every_list_filters_by_source_and_the_dashboard_counts_each(cast):
+    made = two_sources(cast)
+    client = login(cast.pcc_a)
+    for source, report in made.items():
+        header, *rows = csv_rows(
+            client.get(
+                reverse("overdue"), {"format": "csv", "source": source, "table": "within-control"}
+            )
+        )
+        assert [r[header.index("Inspection")] for r in rows] == [report.list_name]
+    header, *rows = csv_rows(
+        client.get(
+            reverse("force", args=[cast.force_a.slug]), {"source": Source.IOPC, "format": "csv"}
+        )
+    )
+    assert [r[header.index("Inspection")] for r in rows] == [made[Source.IOPC].list_name]
+    dashboard = client.get(reverse("dashboard"))
+    (table,) = [t for t in dashboard.context["tables"] if t.key == "sources"]
+    page = dashboard.content.decode()
+    assert "Items by source" in page
+    assert "IOPC learning recommendations" in page
+    assert f"{reverse('overdue')}?source=iopc" in page
+    assert len(table.rows) == 2
+
+
+def test_the_dashboard_leaves_out_the_source_table_while_every_report_has_one_source(cast):
+    report = InspectionFactory(published=PUBLISHED, forces=[cast.force_a])
+    RecommendationFactory(inspection=report)
+    dashboard = login(cast.pcc_a).get(reverse("dashboard"))
+    assert "Items by source" not in dashboard.content.decode()
+
+
+def test_the_list_refuses_a_source_it_does_not_know(cast):
+    response = login(cast.pcc_a).get(reverse("overdue"), {"source": "ombudsman"})
+    assert response.status_code == 400
+    assert "Source" in response.content.decode()
+
+
+def test_the_api_gives_and_filters_by_source(cast):
+    made = two_sources(cast)
+    _key, secret = people_services.create_api_key(by=None, force=None, name="sources")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    reports = api.get(reverse("api:inspections")).json()["items"]
+    assert {(r["slug"], r["source"]) for r in reports} == {
+        (report.slug, source) for source, report in made.items()
+    }
+    iopc = api.get(reverse("api:implementations"), {"source": "iopc"}).json()["items"]
+    assert [(row["inspection"], row["source"]) for row in iopc] == [
+        (made[Source.IOPC].slug, "iopc")
+    ]
+    refused = api.get(reverse("api:implementations"), {"source": "ombudsman"})
+    assert refused.status_code == 400
+    assert "source" in refused.json()["detail"]
