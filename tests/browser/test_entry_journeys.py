@@ -223,3 +223,60 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     work.refresh_from_db()
     assert work.status == "withdrawn"
     assert problems == [], "\n".join(problems)
+
+
+def test_an_office_enters_a_coroners_report_and_sees_it_beside_hmicfrs(cast, impl_a, page_as):
+    """PCC staff enter a coroner's prevention of future deaths report for their force on the
+    same page as an inspection: its source, the coroner's name and the day it was sent, which
+    starts the 56 days. Published, the dashboard counts HMICFRS and coroners' items side by side
+    and the force page lists each source's on its own."""
+    from inspections.models import Source
+
+    problems: list[str] = []
+    page = page_as(cast.pcc_a)
+    page.goto(reverse("report-new"))
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Whose report it is").select_option(Source.CORONER)
+    page.get_by_label("Title of the report").fill("Prevention of future deaths report: J Smith")
+    page.get_by_label("Issued by, as letters name it (optional)").fill(
+        "HM Senior Coroner for Alphashire"
+    )
+    for box, value in zip(("0", "1", "2"), ("2", "11", "2026"), strict=True):
+        page.locator(f"#id_published_{box}").fill(value)
+    for box, value in zip(("0", "1", "2"), ("5", "11", "2026"), strict=True):
+        page.locator(f"#id_sent_on_{box}").fill(value)
+    page.locator("#id_finding-0-number").fill("1")
+    page.locator("#id_finding-0-deadline_kind").select_option("none")
+    page.locator("#id_finding-0-text").fill(
+        "Officers were not trained to recognise acute behavioural disturbance."
+    )
+    audit(page, problems, "coroner's report, filled in")
+    narrow(page, problems, "coroner's report, filled in")
+    page.get_by_role("button", name="Save and check").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Check the report before publishing it", page.locator(
+        ".govuk-error-summary"
+    ).all_inner_texts()
+    page.get_by_role("button", name="Publish to 1 force").click()
+    page.wait_for_load_state("networkidle")
+    report = Inspection.objects.get(source=Source.CORONER)
+    assert report.inspectorate == "HM Senior Coroner for Alphashire"
+    assert str(report.response_due) == "2026-12-30"  # 56 days from 5 November
+    assert ForceImplementation.objects.filter(recommendation__inspection=report).count() == 1
+    page.goto(reverse("dashboard"))
+    page.wait_for_load_state("networkidle")
+    sources = page.locator("table", has_text="Source").first.inner_text()
+    assert "HMICFRS inspection" in sources
+    assert "Coroner's prevention of future deaths report" in sources
+    audit(page, problems, "dashboard by source")
+    narrow(page, problems, "dashboard by source")
+    page.goto(reverse("force", args=[cast.force_a.slug]))
+    page.get_by_label("Source").select_option(Source.CORONER)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    listed = page.locator("table").first.inner_text()
+    assert "Officers were not trained to recognise acute behavioural disturbance" in listed
+    assert impl_a.recommendation.inspection.list_name not in listed
+    audit(page, problems, "force page by source")
+    narrow(page, problems, "force page by source")
+    assert problems == [], "\n".join(problems)
