@@ -87,7 +87,9 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         queries.implementations(request.user).filter(force=force, **of_source), today
     )
     context = {
-        "choice": choice,
+        # A choice of source only where the force has reports from more than one, or one is
+        # chosen: with one source it would only repeat the page.
+        "choice": choice if source or len({r.source for r in reports_of_force}) > 1 else None,
         "force": force,
         "rows": shown,
         "statistics": statistics,
