@@ -258,3 +258,22 @@ def test_the_api_gives_and_filters_by_source(cast):
     refused = api.get(reverse("api:implementations"), {"source": "ombudsman"})
     assert refused.status_code == 400
     assert "source" in refused.json()["detail"]
+
+
+def test_the_meeting_pack_counts_each_source_in_its_paper_and_its_word_file(cast):
+    from inspections.models import MeetingPack
+
+    from .test_meeting_packs import docx_text, download, make
+
+    two_sources(cast)
+    client = login(cast.pcc_a)
+    assert make(client, cast.force_a, datetime.date(2026, 12, 11)).status_code == 302
+    pack = MeetingPack.objects.get()
+    assert pack.snapshot["by_source"] == [
+        ["HMICFRS inspection", 1, 1, 0, 0],
+        ["IOPC learning recommendations", 1, 1, 0, 0],
+    ]
+    page = client.get(reverse("meeting-pack", args=[pack.uuid])).content.decode()
+    assert "Findings by source" in page
+    words = docx_text(download(client, pack, "docx"))
+    assert "IOPC learning recommendations" in words

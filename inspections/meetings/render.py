@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from inspections.exports import Field, Sheet, write_xlsx
+from inspections.models import Source
 from inspections.templatetags import tracker
 from inspections.text import printable
 
@@ -61,6 +62,7 @@ ANNEX_FIELDS = [
     Field("Local actions"),
     Field("Latest update", "date"),
     Field("Latest narrative", "long"),
+    Field("Source"),
 ]
 
 
@@ -87,6 +89,8 @@ def annex(snapshot: dict[str, Any]) -> bytes:
             item["actions"],
             day(item["latest_on"]),
             item["narrative"],
+            # Packs kept before reports had sources hold HMICFRS items only.
+            Source(item.get("source", Source.HMICFRS)).label,
         ]
         for item in snapshot.get("annex", [])
     )
@@ -166,6 +170,12 @@ def docx(snapshot: dict[str, Any]) -> bytes:
         [*[row for row in snapshot["by_status"] if row[1]], ["All", snapshot["total"]]],
     )
     table(document, ["RAG", "Findings"], snapshot["by_rag"])
+    if snapshot.get("by_source"):
+        table(
+            document,
+            ["Source", "Findings", "Overdue", "Due soon", "Complete"],
+            snapshot["by_source"],
+        )
     if snapshot.get("by_force"):
         document.add_heading("Each force", level=1)
         table(

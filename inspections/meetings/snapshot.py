@@ -30,6 +30,7 @@ from inspections.models import (
     Rag,
     RagRule,
     Region,
+    Source,
 )
 from inspections.models.attention import due_date_expression, due_soon_window
 from inspections.models.finding_words import finding_reference
@@ -119,6 +120,7 @@ def build(
             "force__name",
             "recommendation__inspection__title",
             "recommendation__inspection__short_title",
+            "recommendation__inspection__source",
             "recommendation__kind",
             "recommendation__number",
             "recommendation__short_title",
@@ -176,6 +178,7 @@ def build(
             "force": row["force__name"],
             "inspection": row["recommendation__inspection__short_title"]
             or row["recommendation__inspection__title"],
+            "source": row["recommendation__inspection__source"],
             "reference": finding_reference(kind, number),
             "column": f"{FINDING_WORDS[kind][1]} {number}",
             "words": finding_title(row["recommendation__short_title"], row["recommendation__text"]),
@@ -263,6 +266,7 @@ def build(
         "total": len(items),
         "by_status": [[s.label, statuses.get(s.value, 0)] for s in ItemState],
         "by_rag": [[r.label, rags.get(r.value, 0)] for r in Rag],
+        "by_source": count_by_source(items),
         "overdue": [i for i in items if i["overdue"]],
         "due_soon": [i for i in items if i["due_soon"]],
         # A region's paper lists only the exceptions; every item goes in its spreadsheet annex.
@@ -299,6 +303,29 @@ def finding_title(short_title: str, text: str) -> str:
     if len(words) > 30:
         return " ".join(words[:30]) + " …"
     return first + ("." if first else "")
+
+
+def count_by_source(items: list[dict[str, Any]]) -> list[list[Any]]:
+    """[source, findings, overdue, due soon, complete] for each source of report the pack's
+    items come from, in the sources' order; none when they all come from one (the totals say
+    it)."""
+    counted: dict[str, Counter[str]] = {}
+    for item in items:
+        tally = counted.setdefault(item["source"], Counter())
+        tally["total"] += 1
+        tally["overdue"] += item["overdue"]
+        tally["due_soon"] += item["due_soon"]
+        tally["complete"] += item["status"] in CLOSED_STATUSES
+    if len(counted) < 2:
+        return []
+    return [
+        [
+            source.label,
+            *(counted[source][key] for key in ("total", "overdue", "due_soon", "complete")),
+        ]
+        for source in Source
+        if source in counted
+    ]
 
 
 def summary_by_force(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
