@@ -277,3 +277,33 @@ def test_the_meeting_pack_counts_each_source_in_its_paper_and_its_word_file(cast
     assert "Findings by source" in page
     words = docx_text(download(client, pack, "docx"))
     assert "IOPC learning recommendations" in words
+
+
+def test_local_actions_and_extension_requests_filter_by_source(cast):
+    from inspections.followup import services as followup
+
+    made = two_sources(cast)
+    for source, report in made.items():
+        item = ForceImplementation.objects.get(recommendation__inspection=report)
+        followup.save_local_action(
+            implementation=item,
+            by=cast.pcc_a,
+            description=f"Act on the {source} finding",
+            owner="",
+            due_date=None,
+            status="awaiting_allocation",
+        )
+        followup.request_extension(
+            implementation=item,
+            by=cast.lead_a,
+            requested_date=datetime.date(2027, 3, 1),
+            reason=f"More time for the {source} finding.",
+        )
+    client = login(cast.pcc_a)
+    for source in made:
+        actions = client.get(reverse("actions"), {"source": source}).content.decode()
+        extensions = client.get(reverse("extensions"), {"source": source}).content.decode()
+        for other in made:
+            assert (f"Act on the {other} finding" in actions) == (other == source)
+            assert (f"More time for the {other} finding." in extensions) == (other == source)
+    assert client.get(reverse("actions"), {"source": "ombudsman"}).status_code == 400

@@ -20,7 +20,7 @@ from inspections.models import (
     User,
 )
 from inspections.models.fields import PlainTextFormField
-from inspections.reports.filters import AddressForm, inspection_field
+from inspections.reports.filters import AddressForm, inspection_field, source_field
 from inspections.text import NOTE_MAX, REASON_MAX, uploaded_file_problem, validate_plain_text
 
 from .validation import (
@@ -208,6 +208,7 @@ class ActionFilterForm(AddressForm):
     """The actions report's filters, from its address."""
 
     inspection = inspection_field()
+    source = source_field()
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -217,6 +218,7 @@ class ActionFilterForm(AddressForm):
 
 
 class ExtensionFilterForm(AddressForm):
+    source = source_field()
     state = forms.ChoiceField(
         label="State",
         required=False,

@@ -196,6 +196,8 @@ def actions_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     wanted = choice.cleaned_data
     if wanted.get("inspection") is not None:
         rows = rows.filter(implementation__recommendation__inspection=wanted["inspection"])
+    if wanted.get("source"):
+        rows = rows.filter(implementation__recommendation__inspection__source=wanted["source"])
     if wanted.get("status") == "open":
         rows = rows.open()
     elif wanted.get("status"):
@@ -258,6 +260,8 @@ def extensions_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     rows = queries.extensions(request.user)
     if state := choice.cleaned_data.get("state"):
         rows = rows.filter(state=state)
+    if source := choice.cleaned_data.get("source"):
+        rows = rows.filter(implementation__recommendation__inspection__source=source)
     table = Table(
         "extensions",
         "Extension requests",

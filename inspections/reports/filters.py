@@ -114,15 +114,20 @@ class AddressForm(forms.Form):
         ]
 
 
-class SourceChoiceForm(AddressForm):
-    """Which source's reports a page lists (the force page), from its address."""
-
-    source = forms.ChoiceField(
+def source_field() -> forms.ChoiceField:
+    """The optional choice of source (HMICFRS, IOPC, coroners…) of a page's filters."""
+    return forms.ChoiceField(
         label="Source",
         choices=[("", "Every source"), *Source.choices],
         required=False,
         widget=PlainSelect(attrs={"class": "govuk-select"}),
     )
+
+
+class SourceChoiceForm(AddressForm):
+    """Which source's reports a page lists (the force page), from its address."""
+
+    source = source_field()
 
 
 class InspectionChoiceForm(AddressForm):
