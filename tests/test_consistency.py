@@ -526,7 +526,7 @@ def check_views(cast, inspection, items: list) -> set[str]:
         )
         for letter in progress:
             assert letter.publication.days_late() == 0
-        assert public.count("Progress letter (not the s.55 response)") == progress.count()
+        assert public.count(f"Progress letter (not the {inspection.duty.name})") == progress.count()
     compared.add("s.55 tracker and public pages")
 
     # 9. Each finding's national page, whose table links each force to its item.

@@ -307,3 +307,34 @@ def test_local_actions_and_extension_requests_filter_by_source(cast):
             assert (f"Act on the {other} finding" in actions) == (other == source)
             assert (f"More time for the {other} finding." in extensions) == (other == source)
     assert client.get(reverse("actions"), {"source": "ombudsman"}).status_code == 400
+
+
+def test_the_public_pages_list_published_responses_by_source(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspections.letters import services as letter_services
+
+    made = two_sources(cast)
+    sent = {}
+    for source, report in made.items():
+        letter = letter_services.record_letter_sent_elsewhere(
+            force=cast.force_a,
+            inspection=report,
+            sent_on=PUBLISHED + datetime.timedelta(days=60),
+            file=SimpleUploadedFile("response.pdf", b"%PDF signed"),
+            today=TODAY,
+            author=cast.pcc_a,
+        )
+        sent[source] = letter_services.publish_response(letter=letter, author=cast.pcc_a)
+    page = Client().get(reverse("public-responses")).content.decode()
+    # Each source under its own heading, with its own duty's words. Both are due 56 days from
+    # publication here (the IOPC's report has no day sent), so both letters are 5 days late.
+    hmicfrs_at = page.index('<h2 class="govuk-heading-l">HMICFRS inspection</h2>')
+    iopc_at = page.index('<h2 class="govuk-heading-l">IOPC learning recommendations</h2>')
+    assert hmicfrs_at < page.index(made[Source.HMICFRS].title) < iopc_at
+    assert iopc_at < page.index(made[Source.IOPC].title)
+    assert "The response to the IOPC goes to the Independent Office for Police Conduct" in page
+    force_page = Client().get(reverse("public-force", args=[cast.force_a.slug])).content.decode()
+    assert "IOPC learning recommendations" in force_page
+    assert "response to the IOPC" in force_page
+    assert force_page.count("5 days late") == 2

@@ -1,4 +1,5 @@
-"""The public pages: each force's published s.55 responses, and every force's per inspection.
+"""The public pages: each force's published responses (the s.55 response to an inspection, a
+response to a coroner or the IOPC…), and every force's per report, grouped by source.
 No sign-in. Only what ``Publication.objects.public()`` returns is ever reachable here: the letter
 as sent and its dates, nothing unpublished, no draft, no note. The pages are the same for
 everyone (no signed-in header), so browsers and proxies may cache them."""
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from inspections.models import Force, Publication
+from inspections.models import Force, Publication, Source, duty_of
 
 CACHE_SECONDS = 300
 
@@ -41,11 +42,17 @@ def public_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def national(request: HttpRequest) -> HttpResponse:
+    """Every published response, by source (HMICFRS, IOPC, coroners…) and then by report."""
     rows = published().order_by("-inspection__published", "inspection__title", "force__name")
     by_inspection = [
         (inspection, list(items)) for inspection, items in groupby(rows, key=lambda p: p.inspection)
     ]
-    return public_page(request, "public/national.html", {"by_inspection": by_inspection})
+    by_source = [
+        (source, duty_of(source), [pair for pair in by_inspection if pair[0].source == source])
+        for source in Source
+        if any(inspection.source == source for inspection, _items in by_inspection)
+    ]
+    return public_page(request, "public/national.html", {"by_source": by_source})
 
 
 @login_not_required
@@ -53,8 +60,17 @@ def national(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def force(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Force.objects.select_related("region"), slug=slug)
-    rows = published().filter(force=chosen).order_by("-inspection__published", "sent_on")
-    return public_page(request, "public/force.html", {"force": chosen, "publications": rows})
+    rows = list(published().filter(force=chosen).order_by("-inspection__published", "sent_on"))
+    by_source = [
+        (source, duty_of(source), [p for p in rows if p.inspection.source == source])
+        for source in Source
+        if any(p.inspection.source == source for p in rows)
+    ]
+    return public_page(
+        request,
+        "public/force.html",
+        {"force": chosen, "publications": rows, "by_source": by_source},
+    )
 
 
 @login_not_required
