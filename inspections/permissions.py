@@ -10,6 +10,7 @@ import rules
 from django.db.models import Model, Q, QuerySet
 
 from .models import (
+    DUTIES,
     AddressedTo,
     ApiKey,
     ChiefConstableComments,
@@ -32,6 +33,7 @@ from .models import (
     Publication,
     Recommendation,
     Region,
+    Responder,
     Role,
     TargetDateRevision,
     TenantForce,
@@ -238,6 +240,7 @@ def reads_this_letter(user: User, obj: Model | None) -> bool:
 rules.add_perm("inspections.view_progressletter", may_read_force_data & reads_this_letter)
 rules.add_perm("inspections.view_lettersection", may_read_force_data & reads_this_letter)
 may_write_letters = is_pcc_staff & in_same_force
+may_write_force_responses = (is_pcc_staff | is_force_lead) & in_same_force
 
 # Signing off is the force lead's alone: not even a superuser may mark another force complete.
 may_sign_off = is_force_lead & in_same_force
@@ -312,6 +315,46 @@ def can_record_for_force(user: User, force: Force) -> bool:
 def can_publish(user: User, force: Force) -> bool:
     """Publishing a force's s.55 response is its PCC office's act, like issuing the letter."""
     return can_edit_letters(user, force)
+
+
+def answered_by_force(inspection: Inspection) -> bool:
+    """Whether the force itself answers the report (a coroner's, the IOPC's…), not its office."""
+    return inspection.duty.responder == Responder.FORCE
+
+
+def can_write_response(user: User, force: Force | None, inspection: Inspection) -> bool:
+    """Who drafts, issues, records and publishes the letters answering a report: the office's
+    PCC staff where the office answers (the s.55 response); where the force answers (a coroner,
+    the IOPC), its force lead or its PCC staff, for the office sees and tracks it too."""
+    if force is None:
+        return False
+    if answered_by_force(inspection):
+        return bool(may_write_force_responses.test(user, force))
+    return can_edit_letters(user, force)
+
+
+def can_act_on_letter(user: User, letter: ProgressLetter | LetterSentElsewhere) -> bool:
+    return can_write_response(user, letter.force, letter.inspection)
+
+
+def can_keep_letter_template(user: User, force: Force, writer: str) -> bool:
+    """The office's letter template is its PCC staff's; the force's own, for the letters the
+    force writes, its force lead's and its PCC staff's."""
+    if writer == Responder.FORCE:
+        return bool(may_write_force_responses.test(user, force))
+    return can_edit_letters(user, force)
+
+
+def reports_answered_by(user: User, force: Force) -> QuerySet[Inspection]:
+    """The reports addressed to the force whose letters this person drafts, issues and
+    records: every one for its PCC staff; for its force lead, those the force answers."""
+    addressed = Inspection.objects.addressed_to(force)
+    if may_write_letters.test(user, force):
+        return addressed
+    if may_write_force_responses.test(user, force):
+        answered = [code for code, duty in DUTIES.items() if duty.responder == Responder.FORCE]
+        return addressed.filter(source__in=answered)
+    return addressed.none()
 
 
 def can_record_chief_comments(user: User, force: Force) -> bool:

@@ -318,6 +318,10 @@ SITE = {
         lambda w: [w["A"]["force"].slug],
         row("302 200 200 404 404 200 200 200 200"),
     ),
+    "force-letter-template": (
+        lambda w: [w["A"]["force"].slug],
+        row("302 200 200 404 404 200 200 200 200"),
+    ),
     "chief-comments": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
         row("302 200 200 404 404 200 200 200 200"),

@@ -91,6 +91,8 @@ WRITERS["letter-elsewhere-response"] = row("- w - - - - - - -")
 WRITERS["chief-comments"] = row("- w w - - - - - -")
 # The office's letter template is its PCC staff's.
 WRITERS["letter-template"] = row("- w - - - - - - -")
+# The force's own template (for its letters to a coroner or the IOPC): its lead and PCC staff.
+WRITERS["force-letter-template"] = row("- w w - - - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN
 WRITERS["item-target-date"] = FORCE_A_AND_ADMIN
 WRITERS["item-lead-officer"] = FORCE_A_AND_ADMIN

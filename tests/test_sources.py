@@ -21,7 +21,7 @@ from inspections.models import (
 from inspections.responses import queries as letter_queries
 from inspections.services import people as people_services
 
-from .conftest import TODAY, login
+from .conftest import TODAY, login, record
 from .downloads import csv_rows
 from .factories import InspectionFactory, RecommendationFactory
 
@@ -338,3 +338,80 @@ def test_the_public_pages_list_published_responses_by_source(cast):
     assert "IOPC learning recommendations" in force_page
     assert "response to the IOPC" in force_page
     assert force_page.count("5 days late") == 2
+
+
+def coroners_report(cast):
+    report = InspectionFactory(
+        source=Source.CORONER,
+        title="Regulation 28 report: J Smith",
+        inspectorate="HM Senior Coroner for Alphashire",
+        published=datetime.date(2026, 10, 1),
+        sent_on=datetime.date(2026, 10, 20),
+        forces=[cast.force_a],
+    )
+    finding = RecommendationFactory(
+        inspection=report, number=1, deadline_kind=DeadlineKind.NONE, deadline=None
+    )
+    services.save_inspection(inspection=report)
+    item = ForceImplementation.objects.get(recommendation=finding)
+    record(
+        item,
+        cast.lead_a,
+        as_of=datetime.date(2026, 11, 1),
+        narrative="Training on acute behavioural disturbance starts in May.",
+    )
+    return report
+
+
+def test_the_force_answers_a_coroner_on_its_own_letterhead_signed_by_its_chief(cast):
+    from inspections.letters import services as letter_services
+    from inspections.models import LetterPurpose, ProgressLetter
+
+    cast.force_a.chief_constable_name = "Sam Chief"
+    cast.force_a.save()
+    report = coroners_report(cast)
+    client = login(cast.lead_a)
+    # The force's template, kept by its lead: the office's stays the office's.
+    assert (
+        client.post(
+            reverse("force-letter-template", args=[cast.force_a.slug]),
+            {"office_name": "Alphashire Police Headquarters", "valediction": "Yours faithfully,"},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("letter-template", args=[cast.force_a.slug]), {"office_name": "Not mine"}
+        ).status_code
+        == 403
+    )
+    # The letters page offers the lead the coroner's report alone to answer.
+    offered = client.get(reverse("letters")).context["inspections"]
+    assert offered == [report]
+    response = client.post(reverse("letter-new"), {"inspection": report.slug})
+    assert response.status_code == 302
+    letter = ProgressLetter.objects.get(inspection=report)
+    assert letter.purpose == LetterPurpose.RESPONSE
+    assert letter.recipient_name == "HM Senior Coroner for Alphashire"
+    assert letter.signatory_name == "Sam Chief"
+    assert letter.signatory_title.splitlines()[0] == "Chief Constable"
+    assert letter.letterhead_name == "Alphashire Police Headquarters"
+    assert letter.valediction == "Yours faithfully,"
+    assert "prevention of future deaths report" in letter.opening
+    assert "on 20th October 2026." in letter.opening
+    assert "has taken or proposes to take, with its timetable" in letter.opening
+    # Issued by the lead; tracked against the coroner's 56 days from the day it was sent.
+    letter_services.issue_letter(
+        letter=letter, author=cast.lead_a, issued_on=datetime.date(2026, 11, 20)
+    )
+    (tracked,) = letter_queries.responses(cast.pcc_a, report, TODAY)
+    assert (tracked.due, tracked.state) == (datetime.date(2026, 12, 14), "on_time")
+
+
+def test_a_force_lead_never_drafts_or_records_the_offices_s55_letter(cast, impl_a):
+    record(impl_a, cast.pcc_a)
+    client = login(cast.lead_a)
+    assert client.get(reverse("letters")).context["can_draft"] is False
+    inspection = impl_a.recommendation.inspection
+    assert client.post(reverse("letter-new"), {"inspection": inspection.slug}).status_code == 403
+    assert client.get(reverse("letter-elsewhere-new")).status_code == 403

@@ -25,7 +25,9 @@ from inspections.models import (
     LetterTemplate,
     ProgressLetter,
     ProgressUpdate,
+    Responder,
     Scope,
+    Source,
 )
 from inspections.models.finding_words import finding_reference
 from inspections.models.reference import finding_order
@@ -177,8 +179,33 @@ def progress_opening(force: Force, inspection: Inspection, since: datetime.date 
     )
 
 
+def force_opening(force: Force, inspection: Inspection) -> str:
+    """The opening of a response the force writes (to a coroner, the IOPC, an inquiry): what
+    it answers, and that it says for each what is done or proposed, with a timetable, or why
+    nothing is (what a prevention of future deaths report and the IOPC ask for)."""
+    sent = (
+        f", sent to {force.short_name} on {long_date(inspection.sent_on)}"
+        if inspection.sent_on
+        else ""
+    )
+    first = (
+        f"I am writing in response to the {inspection.duty.report_words} "
+        f"'{inspection.title}' of {long_date(inspection.published)}{sent}."
+    )
+    if inspection.summary.strip():
+        first += " " + inspection.summary.strip()
+    second = (
+        f"It made {findings_in_words(inspection)}. For each, I set out below the action "
+        f"{force.short_name} has taken or proposes to take, with its timetable, or why no "
+        "action is proposed."
+    )
+    return f"{first}\n\n{second}"
+
+
 def default_opening(force: Force, inspection: Inspection) -> str:
     """The opening, with the counts and the date computed, never typed."""
+    if inspection.duty.responder == Responder.FORCE:
+        return force_opening(force, inspection)
     counts = inspection.recommendations.aggregate(
         total=Count("pk"),
         local=Count("pk", filter=Q(scope=Scope.LOCAL)),
@@ -253,7 +280,12 @@ def dependency_summary(inspection: Inspection) -> str:
     return ", and ".join(parts)
 
 
-def default_closing(force: Force) -> str:
+def default_closing(force: Force, inspection: Inspection) -> str:
+    if inspection.duty.responder == Responder.FORCE:
+        return (
+            f"{force.short_name} will keep you informed of its progress against these actions, "
+            "and the police and crime commissioner's office tracks them with us."
+        )
     return (
         "I will continue to hold the Chief Constable to account for delivering these "
         f"recommendations in {force.short_name}, and to monitor progress through my ongoing "
@@ -262,6 +294,8 @@ def default_closing(force: Force) -> str:
 
 
 def default_cc(force: Force, inspection: Inspection) -> str:
+    if inspection.duty.responder == Responder.FORCE:
+        return force.local_policing_body or "The police and crime commissioner"
     return f"{force.name} Chief Constable\n{inspection.inspectorate}"
 
 
@@ -327,15 +361,12 @@ def from_data(
         raise LetterDataError(
             f"{force.name} has recorded no progress updates on {inspection.title} yet."
         )
-    to = recipient()
-    office = office_template(force)
+    office = template_for(force, inspection.duty.responder)
     return LetterContent(
         force_name=force.name,
         inspection_title=inspection.title,
         letter_date=letter_date,
-        recipient_name=to.name,
-        recipient_office=to.office,
-        recipient_address=lines(to.address),
+        **addressee(inspection),
         title=inspection.title,
         opening=paragraphs(
             default_opening(force, inspection)
@@ -343,26 +374,51 @@ def from_data(
             else progress_opening(force, inspection, since)
         ),
         sections=sections,
-        closing=paragraphs(default_closing(force)),
+        closing=paragraphs(default_closing(force, inspection)),
         **from_template(force, inspection, office),
         logo=picture(office.logo, f"Logo of {office.office_name or force.name}"),
         signature=picture(office.signature, "Signature"),
     )
 
 
-def office_template(force: Force) -> LetterTemplate:
-    return LetterTemplate.objects.filter(force=force).first() or LetterTemplate(force=force)
+def addressee(inspection: Inspection) -> dict[str, Any]:
+    """Who the letter goes to: for an HMICFRS report, the Home Secretary as a national
+    administrator keeps the name and address; for any other, the body that made the
+    recommendations, by the name the report gives it (the address is added on the draft)."""
+    if inspection.source == Source.HMICFRS:
+        to = recipient()
+        return {
+            "recipient_name": to.name,
+            "recipient_office": to.office,
+            "recipient_address": lines(to.address),
+        }
+    return {
+        "recipient_name": inspection.inspectorate,
+        "recipient_office": "",
+        "recipient_address": [],
+    }
+
+
+def template_for(force: Force, writer: str) -> LetterTemplate:
+    """The letter template of the force's office, or of the force itself (``Responder``)."""
+    return LetterTemplate.objects.filter(force=force, writer=writer).first() or LetterTemplate(
+        force=force, writer=writer
+    )
 
 
 def from_template(force: Force, inspection: Inspection, office: LetterTemplate) -> dict[str, Any]:
-    """What a letter takes from the office's template (or, where the office has not filled it
-    in, from the force's record), as ``LetterContent`` holds it."""
+    """What a letter takes from the template (or, where it is not filled in, from the force's
+    record: the commissioner signs the office's letters, the chief constable the force's), as
+    ``LetterContent`` holds it."""
+    if office.writer == Responder.FORCE:
+        name = force.chief_constable_name or "[Chief constable's name not entered]"
+        title = ["Chief Constable", force.short_name]
+    else:
+        name = force.commissioner_name or "[Commissioner's name not entered]"
+        title = [force.commissioner_title or "Commissioner", force.short_name]
     return {
-        "signatory_name": office.signatory_name
-        or force.commissioner_name
-        or "[Commissioner's name not entered]",
-        "signatory_title": lines(office.signatory_title)
-        or [force.commissioner_title or "Commissioner", force.short_name],
+        "signatory_name": office.signatory_name or name,
+        "signatory_title": lines(office.signatory_title) or title,
         "cc": lines(office.cc or default_cc(force, inspection)),
         "letterhead_name": office.office_name,
         "letterhead_address": lines(office.office_address),

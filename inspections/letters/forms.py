@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from inspections.formfields import GovukDateField
 from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
@@ -183,14 +184,20 @@ class SentElsewhereForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, force: Force, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        force: Force,
+        reports: QuerySet[Inspection] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # Only the reports addressed to the force can be answered by its office.
+        # Only the reports addressed to the force can be answered, and of those only the ones
+        # this person answers (``permissions.reports_answered_by``).
         field = self.fields["inspection"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Inspection.objects.addressed_to(force).order_by(
-            "is_sample", "-published", "title"
-        )
+        chosen = reports if reports is not None else Inspection.objects.addressed_to(force)
+        field.queryset = chosen.order_by("is_sample", "-published", "title")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -46,9 +46,14 @@ def sent_or_404(request: AuthenticatedHttpRequest, uuid: str) -> LetterSentElsew
 def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     force = user.force
-    if force is None or not permissions.can_edit_letters(user, force):
+    if force is None or not permissions.reports_answered_by(user, force).exists():
         raise PermissionDenied("Only a force's PCC staff record the letters its office sent.")
-    form = SentElsewhereForm(request.POST or None, request.FILES or None, force=force)
+    form = SentElsewhereForm(
+        request.POST or None,
+        request.FILES or None,
+        force=force,
+        reports=permissions.reports_answered_by(user, force),
+    )
     if saved := save_posted(
         request,
         form,
@@ -80,7 +85,7 @@ def letter_elsewhere_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def letter_elsewhere(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     record = sent_or_404(request, uuid)
-    may_act = permissions.can_edit_letters(request.user, record.force)
+    may_act = permissions.can_act_on_letter(request.user, record)
     published = getattr(record, "publication", None)
     return render(
         request,
@@ -105,7 +110,7 @@ def letter_elsewhere_file(request: AuthenticatedHttpRequest, uuid: str) -> FileR
 def letter_elsewhere_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A check page first: withdrawing takes the letter off the s.55 count and public pages."""
     record = sent_or_404(request, uuid)
-    if not permissions.can_edit_letters(request.user, record.force):
+    if not permissions.can_act_on_letter(request.user, record):
         raise PermissionDenied("Only the force's PCC staff can withdraw its records.")
     if record.is_withdrawn:
         messages.error(request, "This record was already withdrawn.")
@@ -131,7 +136,7 @@ def letter_elsewhere_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> H
 def publish(
     request: AuthenticatedHttpRequest, letter: ProgressLetter | LetterSentElsewhere, back: str
 ) -> HttpResponse:
-    if not permissions.can_publish(request.user, letter.force):
+    if not permissions.can_act_on_letter(request.user, letter):
         raise PermissionDenied("Only the force's PCC staff can publish its response.")
     comments = ChiefConstableComments.objects.filter(
         force=letter.force, inspection=letter.inspection
@@ -286,7 +291,7 @@ def choose_response(
 ) -> HttpResponse:
     """The check page: which letter counts as the s.55 response now, which would instead, and
     why (kept in history)."""
-    if not permissions.can_edit_letters(request.user, letter.force):
+    if not permissions.can_act_on_letter(request.user, letter):
         raise PermissionDenied("Only the force's PCC staff choose which letter is its response.")
     current = queries.response_letter(letter.force, letter.inspection)
     form = ChooseResponseForm(request.POST or None)

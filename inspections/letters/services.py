@@ -27,6 +27,7 @@ from inspections.models import (
     LetterTemplate,
     ProgressLetter,
     Publication,
+    Responder,
     User,
 )
 from inspections.responses import queries
@@ -44,9 +45,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def require_editor(user: User, force: Force) -> None:
-    if not permissions.can_edit_letters(user, force):
-        raise PermissionDenied(f"Only {force.name}'s PCC staff can draft and issue its letters.")
+def require_editor(user: User, force: Force, inspection: Inspection) -> None:
+    if not permissions.can_write_response(user, force, inspection):
+        who = (
+            "force lead or PCC staff" if permissions.answered_by_force(inspection) else "PCC staff"
+        )
+        raise PermissionDenied(f"Only {force.name}'s {who} can draft and issue these letters.")
+
+
+def require_template_keeper(user: User, force: Force, writer: str) -> None:
+    if not permissions.can_keep_letter_template(user, force, writer):
+        raise PermissionDenied(f"You cannot change {force.name}'s letter template.")
 
 
 @transaction.atomic
@@ -60,7 +69,7 @@ def draft_letter(
     """A new draft from the force's latest updates, following its last issued letter if any.
     The first letter on a report is its s.55 response; once one has been sent, a new letter
     reports progress since the latest letter sent (the office may change either on the draft)."""
-    require_editor(author, force)
+    require_editor(author, force, inspection)
     if ProgressLetter.objects.drafts().filter(force=force, inspection=inspection).exists():
         raise ValidationError(
             "There is already a draft letter for this force and inspection: carry on with that "
@@ -126,7 +135,7 @@ def keep_as_printed(
     exactly as printed (``headings`` by finding number), so the issued letter reproduces what
     was sent rather than the house style."""
     locked = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
-    require_editor(author, locked.force)
+    require_editor(author, locked.force, locked.inspection)
     if locked.is_issued:
         raise ValidationError("An issued letter cannot be changed.")
     problems = [
@@ -179,7 +188,7 @@ def update_draft(
     """Save edits to a draft, refusing if someone else saved it since ``version`` was read. The
     sections in ``use_latest`` take the latest update's narrative instead of what was typed."""
     locked = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
-    require_editor(author, locked.force)
+    require_editor(author, locked.force, locked.inspection)
     if locked.is_issued:
         raise ValidationError("This letter has been issued and can no longer be changed.")
     if locked.version != version:
@@ -218,7 +227,7 @@ def issue_letter(
         .select_related("force", "inspection")
         .get(pk=letter.pk)
     )
-    require_editor(author, locked.force)
+    require_editor(author, locked.force, locked.inspection)
     if locked.is_issued:
         raise ValidationError("This letter has already been issued.")
     issued_on = issued_on or clock.today()
@@ -254,7 +263,7 @@ def issue_letter(
 
 @transaction.atomic
 def discard_draft(*, letter: ProgressLetter, author: User) -> None:
-    require_editor(author, letter.force)
+    require_editor(author, letter.force, letter.inspection)
     if letter.is_issued:
         raise ValidationError("An issued letter cannot be discarded.")
     record_author(letter, author)
@@ -283,7 +292,7 @@ def choose_response(
     """After the check page: this letter (issued, or sent elsewhere and not withdrawn) is the
     office's s.55 response to its report; every other letter on it becomes a progress letter.
     The reason is kept in each changed letter's history."""
-    require_editor(author, letter.force)
+    require_editor(author, letter.force, letter.inspection)
     if isinstance(letter, ProgressLetter) and not letter.is_issued:
         raise ValidationError("Only a letter that was sent can be the response: issue it first.")
     if isinstance(letter, LetterSentElsewhere) and letter.is_withdrawn:
@@ -331,7 +340,7 @@ def record_letter_sent_elsewhere(
 ) -> LetterSentElsewhere:
     """A letter the office sent outside the tracker: a response counts for s.55 like an issued
     one; a progress letter is listed, never timed."""
-    require_editor(author, force)
+    require_editor(author, force, inspection)
     today = today or clock.today()
     problems = []
     if sent_on > today:
@@ -368,7 +377,7 @@ def withdraw_letter_sent_elsewhere(
     *, record: LetterSentElsewhere, reason: str, author: User
 ) -> LetterSentElsewhere:
     """Recorded in error: it stops counting (and leaves the public pages) but is kept."""
-    require_editor(author, record.force)
+    require_editor(author, record.force, record.inspection)
     record = LetterSentElsewhere.objects.select_for_update().get(pk=record.pk)
     if record.is_withdrawn:
         raise ValidationError("This letter was already withdrawn.")
@@ -391,7 +400,7 @@ def publish_response(
 ) -> Publication:
     """Make a sent response public on the service's open pages, with the chief constable's
     comments and the office's response to them when asked."""
-    require_editor(author, letter.force)
+    require_editor(author, letter.force, letter.inspection)
     kind: dict[str, ProgressLetter | LetterSentElsewhere | None]
     if isinstance(letter, ProgressLetter):
         letter = ProgressLetter.objects.select_for_update().get(pk=letter.pk)
@@ -553,20 +562,23 @@ def save_letter_template(
     signature: File[bytes] | None = None,
     remove_logo: bool = False,
     remove_signature: bool = False,
+    writer: str = Responder.OFFICE,
 ) -> LetterTemplate:
-    """Keep the office's letter template: every new draft starts from it, and drafts already
-    made follow it in every part the office has not changed on the draft itself (issued
-    letters keep what they were issued with)."""
-    require_editor(author, force)
+    """Keep the office's letter template, or the force's own (``writer``): every new draft of
+    theirs starts from it, and drafts already made follow it in every part not changed on the
+    draft itself (issued letters keep what they were issued with)."""
+    require_template_keeper(author, force, writer)
     template = LetterTemplate.objects.select_for_update().filter(
-        force=force
-    ).first() or LetterTemplate(force=force)
-    drafts = list(
-        ProgressLetter.objects.drafts()
+        force=force, writer=writer
+    ).first() or LetterTemplate(force=force, writer=writer)
+    drafts = [
+        draft
+        for draft in ProgressLetter.objects.drafts()
         .select_for_update(of=("self",))
         .select_related("inspection", "force")
         .filter(force=force)
-    )
+        if draft.inspection.duty.responder == writer
+    ]
     before = {d.pk: content.template_fields(force, d.inspection, template) for d in drafts}
     for name in TEMPLATE_TEXT_FIELDS:
         if name in values:

@@ -50,5 +50,11 @@ urlpatterns = [
         name="chief-comments-file",
     ),
     path("forces/<slug:force>/letter-template/", office.letter_template, name="letter-template"),
+    path(
+        "forces/<slug:force>/letter-template/force/",
+        office.letter_template,
+        {"writer": "force"},
+        name="force-letter-template",
+    ),
     path("reports/responses/", views.responses, name="responses"),
 ]

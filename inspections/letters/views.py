@@ -15,7 +15,6 @@ from inspections import clock, permissions
 from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
-    Inspection,
     LetterRecipient,
     LetterSentElsewhere,
     ProgressLetter,
@@ -53,19 +52,19 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         .order_by("-sent_on")
     )
     user = request.user
-    can_draft = user.force_id is not None and permissions.can_edit_letters(user, user.force)
+    draftable = (
+        list(permissions.reports_answered_by(user, user.force).order_by("is_sample", "-published"))
+        if user.force is not None
+        else []
+    )
     return render(
         request,
         "letters/list.html",
         {
             "letters": letters,
             "sent_elsewhere": sent_elsewhere,
-            "can_draft": can_draft,
-            "inspections": Inspection.objects.addressed_to(user.force).order_by(
-                "is_sample", "-published"
-            )
-            if can_draft and user.force is not None
-            else [],
+            "can_draft": bool(draftable),
+            "inspections": draftable,
         },
     )
 
@@ -74,13 +73,15 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def letter_new(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     user = request.user
     force = user.force
-    if force is None or not permissions.can_edit_letters(user, force):
-        raise PermissionDenied("Only a force's PCC staff can draft its letters.")
+    if force is None or not permissions.is_force_user(user):
+        raise PermissionDenied("Only a force's own people draft its letters.")
     chosen = NewLetterForm(request.POST, force=force)
     if not chosen.is_valid():
         messages.error(request, "Choose the inspection the letter answers.")
         return redirect("letters")
     inspection = chosen.cleaned_data["inspection"]
+    if not permissions.can_write_response(user, force, inspection):
+        raise PermissionDenied("The office's PCC staff draft the letters answering this report.")
     try:
         letter = services.draft_letter(force=force, inspection=inspection, author=user)
     except (ValidationError, content.LetterDataError) as error:
@@ -112,7 +113,7 @@ def changes_since(letter: ProgressLetter) -> list[dict[str, object]]:
 def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     letter = letter_or_404(request, uuid)
     built = content.from_letter(letter)
-    can_edit = not letter.is_issued and permissions.can_edit_letters(request.user, letter.force)
+    can_edit = not letter.is_issued and permissions.can_act_on_letter(request.user, letter)
     publication = getattr(letter, "publication", None)
     return render(
         request,
@@ -125,12 +126,12 @@ def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseB
             "publication": publication,
             "can_publish": letter.is_issued
             and publication is None
-            and permissions.can_publish(request.user, letter.force),
+            and permissions.can_act_on_letter(request.user, letter),
             "body": rendering.html(built, standalone=False),
             "can_edit": can_edit,
             "changes": changes_since(letter),
             "can_choose_response": letter.is_issued
-            and permissions.can_edit_letters(request.user, letter.force)
+            and permissions.can_act_on_letter(request.user, letter)
             and queries.response_letter(letter.force, letter.inspection) != letter,
         },
     )
@@ -138,7 +139,7 @@ def letter_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseB
 
 def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     letter = letter_or_404(request, uuid)
-    if not permissions.can_edit_letters(request.user, letter.force):
+    if not permissions.can_act_on_letter(request.user, letter):
         raise PermissionDenied("Only the force's PCC staff can edit its letters.")
     if letter.is_issued:
         messages.error(request, "This letter has been issued and can no longer be changed.")
@@ -198,7 +199,7 @@ def recipient_check(letter: ProgressLetter) -> dict[str, object]:
 def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """A check page first: issuing cannot be undone."""
     letter = letter_or_404(request, uuid)
-    if not permissions.can_edit_letters(request.user, letter.force):
+    if not permissions.can_act_on_letter(request.user, letter):
         raise PermissionDenied("Only the force's PCC staff can issue its letters.")
     if letter.is_issued:
         messages.error(request, "This letter has already been issued.")
@@ -234,7 +235,7 @@ def letter_issue(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBa
 def letter_discard(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """A check page first: a discarded draft is gone."""
     letter = letter_or_404(request, uuid)
-    if not permissions.can_edit_letters(request.user, letter.force):
+    if not permissions.can_act_on_letter(request.user, letter):
         raise PermissionDenied("Only the force's PCC staff can discard its drafts.")
     if request.method == "POST":
         try:

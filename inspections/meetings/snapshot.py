@@ -30,6 +30,7 @@ from inspections.models import (
     Rag,
     RagRule,
     Region,
+    Responder,
     Source,
 )
 from inspections.models.attention import due_date_expression, due_soon_window
@@ -238,7 +239,11 @@ def build(
     before = previous_facts(previous)
     statuses = Counter(item["status"] for item in items)
     rags = Counter(item["rag"] for item in items)
-    office = LetterTemplate.objects.filter(force=force).first() if force is not None else None
+    office = (
+        LetterTemplate.objects.filter(force=force, writer=Responder.OFFICE).first()
+        if force is not None
+        else None
+    )
     return {
         "area": force.name if force is not None else f"{region} region",
         # The cover: the office's letterhead (a force's pack), and the marking it chose.

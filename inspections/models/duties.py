@@ -14,6 +14,7 @@ from .deadlines import add_months
 class ResponseDuty:
     source: Source
     issuer: str  # the body's name where a report does not give one: "HMICFRS"
+    report_words: str  # what a letter calls the report: "prevention of future deaths report"
     name: str  # what the response is called: "s.55 response"
     recipient: str  # who the response goes to
     responder: Responder
@@ -78,6 +79,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.HMICFRS,
             issuer="HMICFRS",
+            report_words="inspection report",
             name="s.55 response",
             recipient="the Home Secretary",
             responder=Responder.OFFICE,
@@ -88,6 +90,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.IOPC,
             issuer="the IOPC",
+            report_words="IOPC learning recommendations",
             name="response to the IOPC",
             recipient="the Independent Office for Police Conduct",
             responder=Responder.FORCE,
@@ -100,6 +103,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.CORONER,
             issuer="HM Coroner",
+            report_words="prevention of future deaths report",
             name="response to the coroner",
             recipient="the coroner",
             responder=Responder.FORCE,
@@ -112,6 +116,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.INQUIRY,
             issuer="the inquiry",
+            report_words="inquiry's report",
             name="response to the inquiry",
             recipient="the inquiry",
             responder=Responder.FORCE,
@@ -123,6 +128,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.INTERNAL_AUDIT,
             issuer="internal audit",
+            report_words="internal audit report",
             name="management response",
             recipient="the joint audit committee",
             responder=Responder.FORCE,
@@ -131,6 +137,7 @@ DUTIES: dict[str, ResponseDuty] = {
         ResponseDuty(
             source=Source.OTHER,
             issuer="the recommender",
+            report_words="report",
             name="response",
             recipient="the body that made the recommendations",
             responder=Responder.OFFICE,

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from inspections.text import LETTER_PART_MAX, NARRATIVE_MAX, SHORT_TEXT_MAX
 
-from .choices import FindingKind, LetterPurpose
+from .choices import FindingKind, LetterPurpose, Responder
 from .fields import ImageFileValidator, PlainCharField, PlainTextField
 from .finding_words import FindingReferences
 from .reference import Force, Inspection, Recommendation
@@ -218,9 +218,17 @@ def template_upload_to(instance: "LetterTemplate", filename: str) -> str:
 
 
 class LetterTemplate(models.Model):
-    """How a PCC office's letters look, kept by its staff: every new draft starts from it."""
+    """How a PCC office's letters look, kept by its staff: every new draft starts from it. A
+    force has a second, its own, for the letters the force writes (to a coroner, the IOPC)."""
 
-    force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="letter_template")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="letter_templates")
+    writer = models.CharField(
+        "Whose letters",
+        max_length=10,
+        choices=Responder.choices,
+        default=Responder.OFFICE,
+        help_text="The office's letters (s.55), or the force's own (to a coroner, the IOPC).",
+    )
     office_name = PlainCharField(
         max_length=200,
         blank=True,
@@ -247,12 +255,16 @@ class LetterTemplate(models.Model):
         max_length=200, blank=True, help_text="e.g. 'Yours sincerely,'; leave empty for none."
     )
     signatory_name = PlainCharField(
-        max_length=200, blank=True, help_text="Empty: the commissioner's name."
+        max_length=200,
+        blank=True,
+        help_text="Empty: the commissioner's name (on the force's template, the chief "
+        "constable's).",
     )
     signatory_title = PlainTextField(
         max_length=SHORT_TEXT_MAX,
         blank=True,
-        help_text="Lines under the signature. Empty: the commissioner's title and the area.",
+        help_text="Lines under the signature. Empty: the commissioner's title and the area (on "
+        "the force's template, 'Chief Constable' and the area).",
     )
     signature = models.FileField(
         upload_to=template_upload_to,
@@ -264,14 +276,26 @@ class LetterTemplate(models.Model):
     cc = PlainTextField(
         max_length=SHORT_TEXT_MAX,
         blank=True,
-        help_text="One copy recipient per line. Empty: the chief constable and HMICFRS.",
+        help_text="One copy recipient per line. Empty: the chief constable and HMICFRS (on the "
+        "force's template, the police and crime commissioner).",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "writer"], name="letter_template_one_per_writer"
+            ),
+            models.CheckConstraint(
+                name="letter_template_writer_valid", condition=Q(writer__in=Responder.values)
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"{self.force.name}: letter template"
+        whose = "letter template" if self.writer == Responder.OFFICE else "force letter template"
+        return f"{self.force.name}: {whose}"
 
 
 class LetterSection(FindingReferences, models.Model):
