@@ -169,7 +169,7 @@ def inspections(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any
                 "title": report.title,
                 "short_title": report.short_title,
                 "source": report.source,
-                "inspectorate": report.inspectorate,
+                "inspectorate": report.issued_by,
                 "published": report.published,
                 "sent_on": report.sent_on,
                 "response_due": report.response_due,

@@ -24,7 +24,6 @@ from inspections.models import (
     Recommendation,
     Scope,
     Source,
-    duty_of,
 )
 from inspections.reader.documents import MAX_BYTES as READ_LIMIT
 from inspections.text import REASON_MAX
@@ -109,17 +108,10 @@ class ReportForm(forms.ModelForm[Inspection]):
             field.required = False
         # Optional on the page: an HMICFRS report, issued by the name its source goes by.
         self.fields["source"].required = False
-        self.fields["inspectorate"].required = False
         govuk(self)
 
     def clean_source(self) -> str:
         return str(self.cleaned_data.get("source") or Source.HMICFRS)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("inspectorate") and cleaned.get("source"):
-            cleaned["inspectorate"] = duty_of(cleaned["source"]).issuer
-        return cleaned
 
     def chosen_forces(self) -> list[Force]:
         if self.own_force is not None:

@@ -173,7 +173,7 @@ def progress_opening(force: Force, inspection: Inspection, since: datetime.date 
     last = f" since my letter of {long_date(since)}" if since is not None else ""
     return (
         f"I am writing to update you on the progress made in {force.short_name}{last} against "
-        f"the recommendations of the above {inspection.inspectorate} report, published on "
+        f"the recommendations of the above {inspection.issued_by} report, published on "
         f"{long_date(inspection.published)}.\n\nBelow I set out where each recommendation "
         "now stands."
     )
@@ -212,7 +212,7 @@ def default_opening(force: Force, inspection: Inspection) -> str:
         waiting=Count("pk", filter=Q(scope=Scope.LOCAL, dependencies__isnull=False), distinct=True),
     )
     first = (
-        f"I am writing to you in response to the above {inspection.inspectorate} report "
+        f"I am writing to you in response to the above {inspection.issued_by} report "
         f"published on {long_date(inspection.published)}."
     )
     if inspection.summary.strip():
@@ -296,7 +296,7 @@ def default_closing(force: Force, inspection: Inspection) -> str:
 def default_cc(force: Force, inspection: Inspection) -> str:
     if inspection.duty.responder == Responder.FORCE:
         return force.local_policing_body or "The police and crime commissioner"
-    return f"{force.name} Chief Constable\n{inspection.inspectorate}"
+    return f"{force.name} Chief Constable\n{inspection.issued_by}"
 
 
 def current_sections(force: Force, inspection: Inspection) -> list[Section]:
@@ -393,7 +393,7 @@ def addressee(inspection: Inspection) -> dict[str, Any]:
             "recipient_address": lines(to.address),
         }
     return {
-        "recipient_name": inspection.inspectorate,
+        "recipient_name": inspection.issued_by,
         "recipient_office": "",
         "recipient_address": [],
     }

@@ -170,10 +170,11 @@ class SentElsewhereForm(forms.Form):
         widget=forms.RadioSelect,
     )
     purpose_hints = {
-        LetterPurpose.RESPONSE: "The office's first answer to the report, due within 56 days "
-        "of publication.",
+        LetterPurpose.RESPONSE: "The first answer to the report, due within its period: for "
+        "an inspection, the office's s.55 response within 56 days of publication; for a "
+        "coroner or the IOPC, the force's within 56 days of the day it was sent.",
         LetterPurpose.PROGRESS: "A later letter on the progress made since the last one. It is "
-        "listed, but never counted against the 56 days.",
+        "listed, but never counted against the response's period.",
     }
     note = PlainTextFormField(
         label="Note (optional)",

@@ -165,9 +165,9 @@ class Inspection(models.Model):
     inspectorate = PlainCharField(
         "Issued by",
         max_length=100,
-        default="HMICFRS",
-        help_text="The body's name as letters give it, e.g. 'HMICFRS' or 'HM Senior Coroner "
-        "for Worcestershire'.",
+        blank=True,
+        help_text="The body's name as letters give it, e.g. 'HM Senior Coroner for "
+        "Worcestershire'. Empty: the source's own name ('HMICFRS', 'the IOPC').",
     )
     published = models.DateField(help_text="The day the report was published.")
     sent_on = models.DateField(
@@ -245,6 +245,11 @@ class Inspection(models.Model):
     @property
     def duty(self) -> ResponseDuty:
         return duty_of(self.source)
+
+    @property
+    def issued_by(self) -> str:
+        """Who issued the report, as letters and pages name it."""
+        return self.inspectorate or self.duty.issuer
 
     @property
     def response_due(self) -> datetime.date | None:

@@ -315,3 +315,94 @@ def test_a_letter_recorded_in_error_is_withdrawn_after_a_check_page(cast, recomm
     public.goto(reverse("public-responses"))
     assert cast.force_a.name not in public.locator("main").inner_text()
     assert problems == []
+
+
+def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_response(
+    cast, page_as, tmp_path
+):
+    """The force lead, in chromium through the real forms: drafts the response to a coroner's
+    report (addressed to the coroner, signed by the chief constable), and records the signed
+    response to an IOPC learning recommendation sent within its 56 days, then publishes it;
+    the public page lists it under the IOPC, on time."""
+    from inspections import services
+    from inspections.models import (
+        DeadlineKind,
+        ForceImplementation,
+        ProgressLetter,
+        Source,
+    )
+
+    from ..factories import InspectionFactory, RecommendationFactory
+
+    cast.force_a.chief_constable_name = "Sam Chief"
+    cast.force_a.save()
+    reports = {}
+    for source, title in (
+        (Source.CORONER, "Regulation 28 report: J Smith"),
+        (Source.IOPC, "IOPC learning recommendations: custody handovers"),
+    ):
+        report = InspectionFactory(
+            source=source,
+            title=title,
+            published=datetime.date(2026, 10, 1),
+            sent_on=datetime.date(2026, 10, 20),
+            forces=[cast.force_a],
+        )
+        finding = RecommendationFactory(
+            inspection=report, number=1, deadline_kind=DeadlineKind.NONE, deadline=None
+        )
+        services.save_inspection(inspection=report)
+        record(
+            ForceImplementation.objects.get(recommendation=finding),
+            cast.lead_a,
+            as_of=datetime.date(2026, 11, 1),
+            narrative="Training starts in May.",
+        )
+        reports[source] = report
+    problems: list[str] = []
+    page = page_as(cast.lead_a)
+    page.goto(reverse("letters"))
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "letters, force lead")
+    page.get_by_label("Draft a letter on").select_option(label=reports[Source.CORONER].title)
+    page.get_by_role("button", name="Draft a letter").click()
+    page.wait_for_load_state("networkidle")
+    letter = ProgressLetter.objects.get(inspection=reports[Source.CORONER])
+    assert (letter.signatory_name, letter.recipient_name) == ("Sam Chief", "HM Coroner")
+    assert "prevention of future deaths report" in letter.opening
+    audit(page, problems, "coroner's draft")
+
+    page.goto(reverse("letters"))
+    page.get_by_role("link", name="Record a letter sent from outside the tracker").click()
+    page.wait_for_load_state("networkidle")
+    signed = tmp_path / "iopc-response.pdf"
+    signed.write_bytes(b"%PDF-1.4 signed by the chief constable")
+    page.get_by_label("Which report does it answer?").select_option(
+        label=reports[Source.IOPC].title
+    )
+    page.get_by_label("Day").fill("15")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("The signed letter").set_input_files(str(signed))
+    page.get_by_role("button", name="Record the letter").click()
+    page.wait_for_load_state("networkidle")
+    assert "Letter recorded" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("link", name="Publish on the public pages").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "publish the IOPC response")
+    page.get_by_role("button", name="Publish the response").click()
+    page.wait_for_load_state("networkidle")
+    assert "Published" in page.locator(".govuk-notification-banner").inner_text()
+    publication = Publication.objects.get()
+    assert publication.inspection == reports[Source.IOPC]
+    assert publication.on_time  # due 14 December: 56 days from 20 October
+
+    public = page_as(None)
+    public.goto(reverse("public-force", args=[cast.force_a.slug]))
+    public.wait_for_load_state("networkidle")
+    text = public.locator("main").inner_text()
+    assert "IOPC learning recommendations" in text
+    assert "response to the IOPC" in text
+    assert "On time" in text
+    audit(public, problems, "public page, IOPC")
+    assert problems == [], "\n".join(problems)
