@@ -134,8 +134,8 @@ def day(offset: int) -> datetime.date:
 
 def response_due_oracle(inspection) -> datetime.date | None:
     """Each source's response date, worked out here from the duties as the law states them
-    (not from the model's definition): 56 days counting the first day for HMICFRS (from
-    publication), the IOPC and coroners (from the day sent); six months for an inquiry; a date
+    (not from the model's definition): 56 days beginning with publication day for HMICFRS; 56
+    days of the day sent for the IOPC and coroners; six months of publication for an inquiry; a date
     the recommender gave wins where it may extend, and is the only date where no period is
     laid down."""
     given = inspection.response_given
@@ -150,8 +150,9 @@ def response_due_oracle(inspection) -> datetime.date | None:
         month0 = start.month - 1 + 6
         year, month = start.year + month0 // 12, month0 % 12 + 1
         last = calendar.monthrange(year, month)[1]
-        return datetime.date(year, month, min(start.day, last)) - datetime.timedelta(days=1)
-    return start + datetime.timedelta(days=55)
+        return datetime.date(year, month, min(start.day, last))
+    # s.55's 56 days begin with publication day; the others' run from the day after.
+    return start + datetime.timedelta(days=55 if inspection.source == Source.HMICFRS else 56)
 
 
 def build_report(published: datetime.date, shapes: list, source: tuple = ("hmicfrs", 0, 0)) -> list:

@@ -42,12 +42,13 @@ SENT = datetime.date(2026, 3, 10)
     [
         # s.55: 56 days beginning with publication day, whatever day it was sent.
         (Source.HMICFRS, SENT, datetime.date(2026, 4, 26)),
-        # The IOPC and coroners: 56 days from the day it was sent, else from publication.
-        (Source.IOPC, SENT, datetime.date(2026, 5, 4)),
-        (Source.IOPC, None, datetime.date(2026, 4, 26)),
-        (Source.CORONER, SENT, datetime.date(2026, 5, 4)),
-        # An inquiry: six calendar months from publication.
-        (Source.INQUIRY, SENT, datetime.date(2026, 9, 1)),
+        # The IOPC and coroners: 56 days of the day it was sent (the day after is day one),
+        # else of publication.
+        (Source.IOPC, SENT, datetime.date(2026, 5, 5)),
+        (Source.IOPC, None, datetime.date(2026, 4, 27)),
+        (Source.CORONER, SENT, datetime.date(2026, 5, 5)),
+        # An inquiry: six calendar months of publication.
+        (Source.INQUIRY, SENT, datetime.date(2026, 9, 2)),
         # Internal audit: no period is laid down, so no date until the committee sets one.
         (Source.INTERNAL_AUDIT, SENT, None),
         (Source.OTHER, None, None),
@@ -64,8 +65,8 @@ def test_each_source_has_its_own_response_clock(source, sent_on, due):
 
 def test_an_inquiry_counted_from_31_august_ends_on_the_last_day_of_february():
     report = InspectionFactory(source=Source.INQUIRY, published=datetime.date(2025, 8, 31))
-    # Six months from 31 August is 28 February; the period's last day is the day before.
-    assert report.response_due == datetime.date(2026, 2, 27)
+    # Six months of 31 August: February has no 31st, so its last day.
+    assert report.response_due == datetime.date(2026, 2, 28)
 
 
 def test_the_committees_date_is_an_internal_audits_response_date(cast):
@@ -150,14 +151,14 @@ def test_an_office_enters_a_coroners_report_and_its_force_is_told_when_to_answer
     assert response.status_code == 302, response.context["form"].errors
     report = Inspection.objects.get()
     assert (report.source, report.sent_on) == (Source.CORONER, datetime.date(2026, 11, 5))
-    assert report.response_due == datetime.date(2026, 12, 30)  # 56 days from 5 November
+    assert report.response_due == datetime.date(2026, 12, 31)  # 56 days of 5 November
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("report-publish", args=[report.slug]))
     reminders.send_outbox()
     notices = [m for m in mail.outbox if "response to the coroner" in m.subject]
     assert notices
     for notice in notices:
-        assert "due by 30 December 2026" in notice.subject
+        assert "due by 31 December 2026" in notice.subject
         assert "regulation 29 of the Coroners (Investigations) Regulations 2013" in notice.body
     # The force answers a coroner: its lead is told as well as the office.
     told = {address for notice in notices for address in notice.to}
@@ -183,8 +184,8 @@ def test_the_coroners_report_is_reminded_28_days_before_its_own_date(cast):
         forces=[cast.force_a],
     )
     due = report.response_due
-    assert due == datetime.date(2026, 12, 14)
-    mark = due - datetime.timedelta(days=28)  # 16 November
+    assert due == datetime.date(2026, 12, 15)
+    mark = due - datetime.timedelta(days=28)  # 17 November
     (reminder,) = letter_queries.response_reminders(
         cast.force_a, TODAY, since=mark - datetime.timedelta(days=1)
     )
@@ -327,8 +328,9 @@ def test_the_public_pages_list_published_responses_by_source(cast):
         )
         sent[source] = letter_services.publish_response(letter=letter, author=cast.pcc_a)
     page = Client().get(reverse("public-responses")).content.decode()
-    # Each source under its own heading, with its own duty's words. Both are due 56 days from
-    # publication here (the IOPC's report has no day sent), so both letters are 5 days late.
+    # Each source under its own heading, with its own duty's words. The s.55 response is due
+    # 56 days beginning with publication day, the IOPC's 56 days of it (the IOPC's report has
+    # no day sent here): the letters sent 60 days after publication are 5 and 4 days late.
     hmicfrs_at = page.index('<h2 class="govuk-heading-l">HMICFRS inspection</h2>')
     iopc_at = page.index('<h2 class="govuk-heading-l">IOPC learning recommendations</h2>')
     assert hmicfrs_at < page.index(made[Source.HMICFRS].title) < iopc_at
@@ -337,7 +339,8 @@ def test_the_public_pages_list_published_responses_by_source(cast):
     force_page = Client().get(reverse("public-force", args=[cast.force_a.slug])).content.decode()
     assert "IOPC learning recommendations" in force_page
     assert "response to the IOPC" in force_page
-    assert force_page.count("5 days late") == 2
+    assert force_page.count("5 days late") == 1
+    assert force_page.count("4 days late") == 1
 
 
 def coroners_report(cast):
@@ -405,7 +408,7 @@ def test_the_force_answers_a_coroner_on_its_own_letterhead_signed_by_its_chief(c
         letter=letter, author=cast.lead_a, issued_on=datetime.date(2026, 11, 20)
     )
     (tracked,) = letter_queries.responses(cast.pcc_a, report, TODAY)
-    assert (tracked.due, tracked.state) == (datetime.date(2026, 12, 14), "on_time")
+    assert (tracked.due, tracked.state) == (datetime.date(2026, 12, 15), "on_time")
 
 
 def test_a_force_lead_never_drafts_or_records_the_offices_s55_letter(cast, impl_a):

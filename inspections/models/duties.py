@@ -22,6 +22,9 @@ class ResponseDuty:
     days: int | None = None  # the period, in days counting the first day...
     months: int | None = None  # ...or in calendar months
     from_sent: bool = False  # counted from the day the report was sent, not its publication
+    # s.55's 56 days begin *with* publication day (the last day is day 56); a coroner's "within
+    # 56 days of the date of this report" and the IOPC's run from the day after.
+    begins_with_start: bool = False
     extended_by: str = ""  # who may give more time ("" where no one may)
     published_by: str = ""  # who publishes the response ("" where it is not published)
 
@@ -58,17 +61,19 @@ class ResponseDuty:
         given: datetime.date | None = None,
     ) -> datetime.date | None:
         """The last day for the response: the date given (an extension, or the date set) where
-        the duty takes one; else the period's last day, counting its first day as day one (56
-        days from 11 July is 4 September); none without a period or a start."""
+        the duty takes one; else the period's last day: 56 days beginning with 11 July is 4
+        September (s.55), 56 days of 15 March is 10 May (a coroner's report); none without a
+        period or a start."""
         if given is not None and self.takes_a_given_date:
             return given
         start = self.start(published, sent_on)
         if start is None or not self.has_period:
             return None
+        first_day = datetime.timedelta(days=1 if self.begins_with_start else 0)
         if self.days is not None:
-            return start + datetime.timedelta(days=self.days - 1)
+            return start + datetime.timedelta(days=self.days) - first_day
         assert self.months is not None
-        return add_months(start, self.months) - datetime.timedelta(days=1)
+        return add_months(start, self.months) - first_day
 
 
 DUTIES: dict[str, ResponseDuty] = {
@@ -85,6 +90,7 @@ DUTIES: dict[str, ResponseDuty] = {
             responder=Responder.OFFICE,
             law="section 55 of the Police Act 1996",
             days=56,
+            begins_with_start=True,
             published_by="the office, on its website",
         ),
         ResponseDuty(

@@ -261,7 +261,7 @@ def test_an_office_enters_a_coroners_report_and_sees_it_beside_hmicfrs(cast, imp
     page.wait_for_load_state("networkidle")
     report = Inspection.objects.get(source=Source.CORONER)
     assert report.inspectorate == "HM Senior Coroner for Alphashire"
-    assert str(report.response_due) == "2026-12-30"  # 56 days from 5 November
+    assert str(report.response_due) == "2026-12-31"  # 56 days of 5 November
     assert ForceImplementation.objects.filter(recommendation__inspection=report).count() == 1
     page.goto(reverse("dashboard"))
     page.wait_for_load_state("networkidle")

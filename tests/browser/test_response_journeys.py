@@ -395,7 +395,7 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     assert "Published" in page.locator(".govuk-notification-banner").inner_text()
     publication = Publication.objects.get()
     assert publication.inspection == reports[Source.IOPC]
-    assert publication.on_time  # due 14 December: 56 days from 20 October
+    assert publication.on_time  # due 15 December: 56 days of 20 October
 
     public = page_as(None)
     public.goto(reverse("public-force", args=[cast.force_a.slug]))
