@@ -47,6 +47,12 @@ def report_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reading = read_report(form.data_to_read())
+            if not reading.findings and reading.source:
+                raise DocumentRefused(
+                    "It reads as a coroner's report, but no matter of concern could be read in "
+                    "it: they follow 'The MATTERS OF CONCERN are as follows' under 'CORONER'S "
+                    "CONCERNS'. Enter the report by hand instead."
+                )
             if not reading.findings:
                 raise DocumentRefused(
                     "No finding could be read in it: findings start with words like "

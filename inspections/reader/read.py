@@ -14,7 +14,7 @@ from typing import Any
 from inspections.models import Addressee, FindingKind, Scope
 
 from . import rules
-from .documents import DocumentRefused, Text, text_of
+from .documents import DocumentRefused, Text
 
 MAX_FINDINGS = 500
 ASKS = re.compile(r"\b(?:should|must|needs? to|we recommend)\b", re.I)
@@ -53,12 +53,27 @@ class Reading:
     published: datetime.date | None
     findings: list[ReadFinding]
     skipped: list[str] = field(default_factory=list)
+    # What a report other than an inspection says of itself (a coroner's: ``pfd.py``).
+    source: str = ""
+    issued_by: str = ""
+    sent_on: datetime.date | None = None
+    receivers: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "version": 1,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
+            **(
+                {
+                    "source": self.source,
+                    "issued_by": self.issued_by,
+                    "sent_on": self.sent_on.isoformat() if self.sent_on else None,
+                    "sent_to": self.receivers,
+                }
+                if self.source
+                else {}
+            ),
             "findings": [finding.as_json() for finding in self.findings],
         }
 
@@ -73,11 +88,6 @@ class Draft:
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.parts).split())
-
-
-def read_report(data: bytes) -> Reading:
-    """Read a document (HTML, PDF or text, told apart by content)."""
-    return read_text(text_of(data))
 
 
 MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}

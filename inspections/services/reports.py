@@ -24,6 +24,7 @@ from inspections.models import (
     Inspection,
     Recommendation,
     Scope,
+    Source,
     User,
 )
 from inspections.models.attention import ImplementationQuerySet
@@ -292,10 +293,13 @@ def save_read_report(
     for their own force alone; otherwise a report naming one force in its title is addressed to
     it, and any other to every force (the check page shows which, and it can be changed)."""
     title = reading.title[:300] or "Report read from a document"
-    named = [force for force in Force.objects.all() if force.name.lower() in title.lower()]
+    # Who it is addressed to, by the forces it names: in whom it is sent to (a coroner's
+    # report), else in its title; otherwise every force, which the check page shows.
+    named_in = " ".join(reading.receivers).lower() or title.lower()
+    named = [force for force in Force.objects.all() if force.name.lower() in named_in]
     if own_force is not None:
         addressed_to, forces = AddressedTo.CHOSEN_FORCES, [own_force]
-    elif len(named) == 1:
+    elif len(named) == 1 or (named and reading.receivers):
         addressed_to, forces = AddressedTo.CHOSEN_FORCES, named
     else:
         addressed_to, forces = AddressedTo.EVERY_FORCE, []
@@ -304,6 +308,9 @@ def save_read_report(
         slug=unique_inspection_slug(title),
         published=reading.published or today,
         addressed_to=addressed_to,
+        source=reading.source or Source.HMICFRS,
+        inspectorate=reading.issued_by[:100],
+        sent_on=reading.sent_on,
     )
     findings = [finding_from(read) for read in reading.findings]
     causes = {f.number: f for f in findings if f.kind == FindingKind.CAUSE_OF_CONCERN}
