@@ -85,10 +85,12 @@ def test_implementation_csv_has_separate_typed_columns(cast, report):
         "What the force last said",
         "Waiting on",
         "Lead officer",
+        "Source",
     ]
     mine = {(r[0], r[4]): dict(zip(header, r, strict=True)) for r in rows}
     two = mine[(cast.force_a.name, "2")]
     assert two["Inspection"] == "Firearms"
+    assert two["Source"] == "HMICFRS inspection"
     assert two["Short title"] == "Commanders"
     assert two["Region"] == cast.force_a.region.name
     assert two["Deadline"] == "2024-07-31"
@@ -111,7 +113,7 @@ def test_implementation_xlsx_is_a_tidy_sheet(cast, report):
     assert book.sheetnames == ["Overdue - within control"]
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:P{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:Q{sheet.max_row}"
     assert all(cell.font.bold for cell in sheet[1])
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == cast.force_a.name)

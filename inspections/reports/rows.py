@@ -39,6 +39,7 @@ FIELDS = (
     "recommendation__inspection__slug",
     "recommendation__inspection__title",
     "recommendation__inspection__short_title",
+    "recommendation__inspection__source",
     "recommendation_id",
     "recommendation__kind",
     "recommendation__number",
@@ -67,6 +68,7 @@ class ItemRow(FindingReferences):
     inspection_slug: str
     inspection_title: str
     inspection_short_title: str
+    inspection_source: str
     recommendation_id: int
     kind: str
     number: int

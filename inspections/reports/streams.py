@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from inspections.exports import Field, Sheet
-from inspections.models import FINDING_WORDS, ItemState
+from inspections.models import FINDING_WORDS, ItemState, Source
 
 from . import rows
 
@@ -28,6 +28,9 @@ class Extra:
 
     label: str
     from_due_date: Callable[[datetime.date], int]
+
+
+SOURCE_LABELS = dict(Source.choices)
 
 
 def state_label(state: str) -> str:
@@ -54,6 +57,7 @@ def implementation_fields(extra: Extra | None, flags: bool = False) -> list[Fiel
         Field("What the force last said", "long"),
         Field("Waiting on", "long"),
         Field("Lead officer", width=24),
+        Field("Source", width=24),
     ]
 
 
@@ -82,6 +86,7 @@ def _rows(queryset: QuerySet[Any], extra: Extra | None, flags: bool) -> Iterator
             row.latest_narrative,
             row.waiting_on,
             row.lead_officer,
+            SOURCE_LABELS[row.inspection_source],
         )
 
 
