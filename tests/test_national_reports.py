@@ -146,3 +146,41 @@ def test_long_tables_are_paged_and_exports_hold_every_row(cast, picture, monkeyp
     assert len(csv_rows(export)) == 1 + 4
     too_far = client.get(reverse("overdue"), {"within-control-page": 3})
     assert too_far.status_code == 400
+
+
+def test_an_overdue_page_lists_its_rows_in_the_order_its_export_does(cast, settings):
+    """A page finds its ids first on SQLite (``queries.pages_by_ids_first``) and in one query on
+    PostgreSQL: either way, the order of the page is the export's, ties on the date broken by
+    force, report and finding."""
+    import datetime as dt
+
+    from inspections import services
+
+    from .downloads import csv_rows
+    from .factories import InspectionFactory, RecommendationFactory
+
+    settings.TRACKER_TODAY = "2026-11-21"
+    for slug in ("b-report", "a-report"):
+        report = InspectionFactory(slug=slug, title=slug, published=dt.date(2026, 1, 5))
+        for number in (3, 1, 2):
+            RecommendationFactory(inspection=report, number=number, deadline=dt.date(2026, 6, 30))
+        services.save_inspection(inspection=report)
+    client = login(cast.admin)
+    page = client.get(reverse("overdue"), {"table": "within-control"})
+    table = next(t for t in page.context["tables"] if t.key == "within-control")
+    shown = [(row.force_name, row.inspection_slug, row.number) for row in table.page.object_list]
+    header, *rows = csv_rows(
+        client.get(reverse("overdue"), {"table": "within-control", "format": "csv"})
+    )
+    slugs = {"a-report": "a-report", "b-report": "b-report"}
+    exported = [
+        (
+            r[header.index("Force")],
+            slugs[r[header.index("Inspection")]],
+            int(r[header.index("Number")]),
+        )
+        for r in rows
+    ]
+    assert shown == exported[: len(shown)]
+    assert shown == sorted(shown, key=lambda row: (row[0], row[1], row[2]))
+    assert len(shown) == 12

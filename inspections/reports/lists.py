@@ -160,7 +160,12 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             sheet_name=OVERDUE_SHEETS[kind],
         )
         fill_implementations(
-            request, table, by_kind[kind.value], days_overdue, count=totals.get(kind.value)
+            request,
+            table,
+            by_kind[kind.value],
+            days_overdue,
+            count=totals.get(kind.value),
+            ids_first=queries.pages_by_ids_first(),
         )
         tables.append(table)
     context = {"filter": filterset, "total": sum(table.total for table in tables)}

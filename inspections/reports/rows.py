@@ -129,8 +129,18 @@ def values(queryset: QuerySet[Any], *, flags: bool = False, page: bool = False) 
     )
 
 
-def page_rows(queryset: QuerySet[Any], *, flags: bool = False) -> list[ItemRow]:
-    """One page's rows (``queryset`` sliced), everything each row shows read with it."""
+def page_rows(
+    queryset: QuerySet[Any], *, flags: bool = False, ids_first: bool = False
+) -> list[ItemRow]:
+    """One page's rows (``queryset`` sliced), everything each row shows read with it.
+    ``ids_first``: the page's ids found first, in its order and on its own (for an order that
+    needs no join: ``queries.overdue_order``), then its rows read by id."""
+    if ids_first:
+        ids = list(queryset.values_list("pk", flat=True))
+        by_id = {
+            row.pk: row for row in page_rows(unsliced(queryset).filter(pk__in=ids), flags=flags)
+        }
+        return [by_id[pk] for pk in ids]
     fixed = len(FIELDS)
     rows = []
     for raw in values(queryset, flags=flags, page=True):
@@ -143,6 +153,14 @@ def page_rows(queryset: QuerySet[Any], *, flags: bool = False) -> list[ItemRow]:
             row.is_overdue, row.is_stale = flagged
         rows.append(row)
     return rows
+
+
+def unsliced(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The same rows without the page's slice and order (read by id, put in order after)."""
+    whole = queryset.all()
+    whole.query.clear_limits()
+    whole.query.clear_ordering(force=True)
+    return whole
 
 
 def export_rows(queryset: QuerySet[Any], *, flags: bool, chunk: int) -> Iterator[ItemRow]:

@@ -87,6 +87,8 @@ def fill_implementations(
     queryset: QuerySet[Any],
     extra: streams.Extra | None = None,
     count: int | None = None,
+    *,
+    ids_first: bool = False,
 ) -> None:
     """A table of implementations: one page of rows on screen, or, for an export, every row
     streamed from the query in the export's own columns. ``count``: its number of rows, where
@@ -98,7 +100,7 @@ def fill_implementations(
     # Counted on the model's table alone (no joins), then the page read as plain values (and
     # kept as the page's rows, so that showing the pager does not read them again as models).
     page_of(request, table, queryset, count)
-    table.page.object_list = rows.page_rows(table.page.object_list)
+    table.page.object_list = rows.page_rows(table.page.object_list, ids_first=ids_first)
     for row in table.page.object_list:
         extras = (
             [Cell(extra.from_due_date(row.due_date) if row.due_date else None)] if extra else []
