@@ -526,3 +526,28 @@ def sso(settings, oidc_provider):
     settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", oidc_provider.url]}
     oidc_provider.next_identity = None
     return oidc_provider
+
+
+def force_answered_report(cast, source: str, title: str, **fields):
+    """A report the force answers itself (a coroner's, the IOPC's) to force A, published on 1
+    October 2026 and sent on 20 October, with one finding on which its lead has recorded an
+    update on 1 November: what the force's response letters are drafted from."""
+    report = InspectionFactory(
+        source=source,
+        title=title,
+        published=datetime.date(2026, 10, 1),
+        sent_on=datetime.date(2026, 10, 20),
+        forces=[cast.force_a],
+        **fields,
+    )
+    finding = RecommendationFactory(
+        inspection=report, number=1, deadline_kind=DeadlineKind.NONE, deadline=None
+    )
+    services.save_inspection(inspection=report)
+    record(
+        ForceImplementation.objects.get(recommendation=finding),
+        cast.lead_a,
+        as_of=datetime.date(2026, 11, 1),
+        narrative="Training on acute behavioural disturbance starts in May.",
+    )
+    return report

@@ -21,7 +21,7 @@ from inspections.models import (
 from inspections.responses import queries as letter_queries
 from inspections.services import people as people_services
 
-from .conftest import TODAY, login, record
+from .conftest import TODAY, force_answered_report, login, record
 from .downloads import csv_rows
 from .factories import InspectionFactory, RecommendationFactory
 
@@ -344,26 +344,12 @@ def test_the_public_pages_list_published_responses_by_source(cast):
 
 
 def coroners_report(cast):
-    report = InspectionFactory(
-        source=Source.CORONER,
-        title="Regulation 28 report: J Smith",
+    return force_answered_report(
+        cast,
+        Source.CORONER,
+        "Regulation 28 report: J Smith",
         inspectorate="HM Senior Coroner for Alphashire",
-        published=datetime.date(2026, 10, 1),
-        sent_on=datetime.date(2026, 10, 20),
-        forces=[cast.force_a],
     )
-    finding = RecommendationFactory(
-        inspection=report, number=1, deadline_kind=DeadlineKind.NONE, deadline=None
-    )
-    services.save_inspection(inspection=report)
-    item = ForceImplementation.objects.get(recommendation=finding)
-    record(
-        item,
-        cast.lead_a,
-        as_of=datetime.date(2026, 11, 1),
-        narrative="Training on acute behavioural disturbance starts in May.",
-    )
-    return report
 
 
 def test_the_force_answers_a_coroner_on_its_own_letterhead_signed_by_its_chief(cast):

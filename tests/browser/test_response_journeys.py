@@ -11,7 +11,7 @@ from django.urls import reverse
 from inspections.letters import services as letter_services
 from inspections.models import LetterRecipient, LetterSentElsewhere, Publication
 
-from ..conftest import TODAY, record
+from ..conftest import TODAY, force_answered_report, record
 from .test_work_journeys import audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -324,41 +324,20 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     report (addressed to the coroner, signed by the chief constable), and records the signed
     response to an IOPC learning recommendation sent within its 56 days, then publishes it;
     the public page lists it under the IOPC, on time."""
-    from inspections import services
     from inspections.models import (
-        DeadlineKind,
-        ForceImplementation,
         ProgressLetter,
         Source,
     )
 
-    from ..factories import InspectionFactory, RecommendationFactory
-
     cast.force_a.chief_constable_name = "Sam Chief"
     cast.force_a.save()
-    reports = {}
-    for source, title in (
-        (Source.CORONER, "Regulation 28 report: J Smith"),
-        (Source.IOPC, "IOPC learning recommendations: custody handovers"),
-    ):
-        report = InspectionFactory(
-            source=source,
-            title=title,
-            published=datetime.date(2026, 10, 1),
-            sent_on=datetime.date(2026, 10, 20),
-            forces=[cast.force_a],
+    reports = {
+        source: force_answered_report(cast, source, title)
+        for source, title in (
+            (Source.CORONER, "Regulation 28 report: J Smith"),
+            (Source.IOPC, "IOPC learning recommendations: custody handovers"),
         )
-        finding = RecommendationFactory(
-            inspection=report, number=1, deadline_kind=DeadlineKind.NONE, deadline=None
-        )
-        services.save_inspection(inspection=report)
-        record(
-            ForceImplementation.objects.get(recommendation=finding),
-            cast.lead_a,
-            as_of=datetime.date(2026, 11, 1),
-            narrative="Training starts in May.",
-        )
-        reports[source] = report
+    }
     problems: list[str] = []
     page = page_as(cast.lead_a)
     page.goto(reverse("letters"))
