@@ -404,3 +404,27 @@ def test_a_force_lead_never_drafts_or_records_the_offices_s55_letter(cast, impl_
     inspection = impl_a.recommendation.inspection
     assert client.post(reverse("letter-new"), {"inspection": inspection.slug}).status_code == 403
     assert client.get(reverse("letter-elsewhere-new")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("source", "addressed_to", "words", "due"),
+    [
+        # An inquiry's report: six months of publication (1 October 2026).
+        (Source.INQUIRY, "The inquiry", "inquiry's report", datetime.date(2027, 4, 1)),
+        # Internal audit: no period, so no date until the committee sets one.
+        (Source.INTERNAL_AUDIT, "The joint audit committee", "internal audit report", None),
+    ],
+)
+def test_an_inquiry_and_an_internal_audit_each_get_the_forces_response_letter(
+    cast, source, addressed_to, words, due
+):
+    from inspections.letters import services as letter_services
+
+    report = force_answered_report(cast, source, "Findings on custody")
+    assert report.response_due == due
+    letter = letter_services.draft_letter(force=cast.force_a, inspection=report, author=cast.lead_a)
+    assert letter.recipient_name == addressed_to
+    assert f"in response to the {words} 'Findings on custody'" in letter.opening
+    assert letter.signatory_title.splitlines()[0] == "Chief Constable"
+    tracked = letter_queries.responses(cast.pcc_a, report, TODAY)
+    assert [row.due for row in tracked] == ([due] if due else [])

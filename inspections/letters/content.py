@@ -384,7 +384,8 @@ def from_data(
 def addressee(inspection: Inspection) -> dict[str, Any]:
     """Who the letter goes to: for an HMICFRS report, the Home Secretary as a national
     administrator keeps the name and address; for any other, the body that made the
-    recommendations, by the name the report gives it (the address is added on the draft)."""
+    recommendations, by the name the report gives it, else as its duty names the recipient
+    ("The joint audit committee"); the address is added on the draft."""
     if inspection.source == Source.HMICFRS:
         to = recipient()
         return {
@@ -392,8 +393,9 @@ def addressee(inspection: Inspection) -> dict[str, Any]:
             "recipient_office": to.office,
             "recipient_address": lines(to.address),
         }
+    named = inspection.inspectorate or inspection.duty.recipient
     return {
-        "recipient_name": inspection.issued_by,
+        "recipient_name": named[:1].upper() + named[1:],
         "recipient_office": "",
         "recipient_address": [],
     }

@@ -347,7 +347,7 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     page.get_by_role("button", name="Draft a letter").click()
     page.wait_for_load_state("networkidle")
     letter = ProgressLetter.objects.get(inspection=reports[Source.CORONER])
-    assert (letter.signatory_name, letter.recipient_name) == ("Sam Chief", "HM Coroner")
+    assert (letter.signatory_name, letter.recipient_name) == ("Sam Chief", "The coroner")
     assert "prevention of future deaths report" in letter.opening
     audit(page, problems, "coroner's draft")
 
