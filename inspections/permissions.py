@@ -337,6 +337,21 @@ def can_act_on_letter(user: User, letter: ProgressLetter | LetterSentElsewhere) 
     return can_write_response(user, letter.force, letter.inspection)
 
 
+def can_record_response_date(user: User, inspection: Inspection) -> bool:
+    """Who records a date the recommender gave for the response, where its duty takes one: a
+    national administrator; or the people who write the response, for a report addressed to
+    their force alone (the date is the report's)."""
+    if not inspection.duty.takes_a_given_date or inspection.is_draft:
+        return False
+    if is_national_admin(user):
+        return True
+    force = user.force
+    if force is None or not can_write_response(user, force, inspection):
+        return False
+    addressed = list(Force.objects.addressed_by(inspection).values_list("pk", flat=True))
+    return addressed == [force.pk]
+
+
 def can_keep_letter_template(user: User, force: Force, writer: str) -> bool:
     """The office's letter template is its PCC staff's; the force's own, for the letters the
     force writes, its force lead's and its PCC staff's."""

@@ -322,6 +322,12 @@ SITE = {
         lambda w: [w["A"]["force"].slug],
         row("302 200 200 404 404 200 200 200 200"),
     ),
+    # An s.55 response's date is never extended: nobody records a new one for the world's
+    # inspection (test_sources.py records an IOPC report's).
+    "response-date": (
+        lambda w: [w["N"]["inspection"].slug],
+        row("302 403 403 403 403 403 403 403 403"),
+    ),
     "chief-comments": (
         lambda w: [w["A"]["force"].slug, w["N"]["inspection"].slug],
         row("302 200 200 404 404 200 200 200 200"),

@@ -91,6 +91,7 @@ WRITERS["letter-elsewhere-response"] = row("- w - - - - - - -")
 WRITERS["chief-comments"] = row("- w w - - - - - -")
 # The office's letter template is its PCC staff's.
 WRITERS["letter-template"] = row("- w - - - - - - -")
+WRITERS["response-date"] = NOBODY  # the world's report is an inspection: s.55 never moves
 # The force's own template (for its letters to a coroner or the IOPC): its lead and PCC staff.
 WRITERS["force-letter-template"] = row("- w w - - - - - -")
 WRITERS["several-updates"] = FORCE_A_AND_ADMIN

@@ -428,3 +428,40 @@ def test_an_inquiry_and_an_internal_audit_each_get_the_forces_response_letter(
     assert letter.signatory_title.splitlines()[0] == "Chief Constable"
     tracked = letter_queries.responses(cast.pcc_a, report, TODAY)
     assert [row.due for row in tracked] == ([due] if due else [])
+
+
+def test_the_force_records_the_new_date_the_iopc_gave_and_only_the_response_moves(cast):
+    from inspections.models import OutboundEmail
+
+    report = force_answered_report(cast, Source.IOPC, "IOPC learning recommendations: custody")
+    item = ForceImplementation.objects.get(recommendation__inspection=report)
+    due_before, item_due = report.response_due, item.due_date
+    assert due_before == datetime.date(2026, 12, 15)  # 56 days of 20 October
+    url = reverse("response-date", args=[report.slug])
+    client = login(cast.lead_a)
+    responses = client.get(reverse("responses"), {"inspection": report.slug}).content.decode()
+    assert url in responses
+    assert "The response to the IOPC goes to" in responses
+    # Earlier than the period's own last day: refused beside the field, nothing changes.
+    early = client.post(url, {"given_0": "1", "given_1": "12", "given_2": "2026"})
+    assert early.status_code == 400
+    assert "cannot be earlier" in " ".join(early.context["form"].errors["given"])
+    report.refresh_from_db()
+    assert report.response_due == due_before
+    told_before = OutboundEmail.objects.count()
+    moved = client.post(url, {"given_0": "31", "given_1": "1", "given_2": "2027"})
+    assert moved.status_code == 302
+    report.refresh_from_db()
+    item.refresh_from_db()
+    assert report.response_due == datetime.date(2027, 1, 31)
+    assert item.due_date == item_due  # the findings' dates never move with it
+    assert OutboundEmail.objects.count() > told_before  # the new date is told
+    # Another force's people, and anyone for an s.55 response, cannot.
+    assert login(cast.lead_b).get(url).status_code == 403
+    assert login(cast.pcc_b).post(url, {"given_0": "1"}).status_code == 403
+
+
+def test_nobody_records_a_new_date_for_an_s55_response(cast, impl_a):
+    url = reverse("response-date", args=[impl_a.recommendation.inspection.slug])
+    for user in (cast.admin, cast.pcc_a, cast.lead_a):
+        assert login(user).get(url).status_code == 403

@@ -331,3 +331,13 @@ def checked_image(upload: Any) -> Any:
     if upload and (problem := image_problem(upload)):
         raise forms.ValidationError(problem)
     return upload
+
+
+class ResponseDateForm(forms.Form):
+    """A date the recommender gave for the response."""
+
+    given = GovukDateField(
+        label="The date the response is now due",
+        subject="the date the response is now due",
+        help_text="As the letter or email giving it says. For example, 30 6 2026",
+    )

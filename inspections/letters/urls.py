@@ -57,4 +57,9 @@ urlpatterns = [
         name="force-letter-template",
     ),
     path("reports/responses/", views.responses, name="responses"),
+    path(
+        "inspections/<slug:inspection>/response-date/",
+        views.response_date,
+        name="response-date",
+    ),
 ]

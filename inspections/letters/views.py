@@ -12,12 +12,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections import clock, permissions
+from inspections import services as report_services
 from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import (
+    Inspection,
     LetterRecipient,
     LetterSentElsewhere,
     ProgressLetter,
+    Source,
 )
 from inspections.models.letters import S55State
 from inspections.reports.tables_shared import (
@@ -31,7 +34,7 @@ from inspections.tables import Cell, Column, Table
 
 from . import content, services
 from . import render as rendering
-from .forms import IssueForm, LetterForm, NewLetterForm, ResponseFilterForm
+from .forms import IssueForm, LetterForm, NewLetterForm, ResponseDateForm, ResponseFilterForm
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -316,8 +319,43 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     context = {
         "picker": picker,
         "chosen": chosen,
+        # The s.55 words for an inspection; a coroner's, the IOPC's… in their duty's words.
+        "other_duty": chosen.duty if chosen and chosen.source != Source.HMICFRS else None,
+        "may_record_date": chosen is not None
+        and permissions.can_record_response_date(request.user, chosen),
         "counts": queries.response_counts(rows),
         "choice": choice,
     }
     stem = f"s55-responses-{chosen.slug}" if chosen else "s55-responses"
     return respond(request, "letters/responses.html", context, [table], stem, today)
+
+
+def response_date(request: AuthenticatedHttpRequest, inspection: str) -> HttpResponse:
+    """Record a date the recommender gave for the response (an extension by the IOPC or a
+    coroner, a committee's date): the response clock moves; the findings' dates do not."""
+    report = get_object_or_404(Inspection.objects.released(), slug=inspection)
+    if not permissions.can_record_response_date(request.user, report):
+        raise PermissionDenied(
+            "Only the people who write this report's response, or a national administrator, "
+            "record a new date for it; an s.55 response's date is never extended."
+        )
+    form = ResponseDateForm(request.POST or None)
+    if save_posted(
+        request,
+        form,
+        lambda data: report_services.record_response_date(
+            inspection=report, given=data["given"], by=request.user
+        ),
+        aliases={"response_given": "given"},
+    ):
+        messages.success(
+            request,
+            f"The {report.duty.name} is now due by {form.cleaned_data['given']:%-d %B %Y}.",
+        )
+        return redirect(f"{reverse('responses')}?inspection={report.slug}")
+    return render(
+        request,
+        "letters/response_date.html",
+        {"report": report, "duty": report.duty, "form": form},
+        status=page_status(form),
+    )

@@ -27,6 +27,7 @@ from .items import (
 )
 from .reports import (
     publish_to_forces,
+    record_response_date,
     remove_implementations,
     save_force,
     save_inspection,
@@ -47,6 +48,7 @@ __all__ = [
     "delete_dependencies",
     "publish_to_forces",
     "record_progress_update",
+    "record_response_date",
     "record_several_updates",
     "record_update_from",
     "refresh_current_status",

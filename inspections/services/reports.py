@@ -172,6 +172,17 @@ def save_inspection(
 
 
 @transaction.atomic
+def record_response_date(*, inspection: Inspection, given: datetime.date, by: User) -> Inspection:
+    """A date the recommender gave for the response (the IOPC or a coroner extending its
+    period, a committee setting one): the response clock moves to it, never a finding's date,
+    and the force's people are told the new date (``save_inspection``)."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    locked.response_given = given
+    record_author(locked, by)
+    return save_inspection(inspection=locked)
+
+
+@transaction.atomic
 def save_report(
     *,
     inspection: Inspection,
