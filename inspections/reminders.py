@@ -50,7 +50,8 @@ class Digest:
     stale: list[ForceImplementation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
     revisions: list[TargetDateRevision] = field(default_factory=list)
-    # The s.55 clock: responses 28 or 7 days from due, or just past it, not yet sent.
+    # Each report's response clock (s.55 for an inspection): 28 or 7 days from due, or just
+    # past it, not yet sent.
     responses: list[ResponseReminder] = field(default_factory=list)
 
     @property
@@ -75,10 +76,12 @@ class Digest:
     @property
     def subject(self) -> str:
         parts = []
-        if any(r.kind == "late" for r in self.responses):
-            parts.append("s.55 response late")
+        # Named by the first response's duty ("s.55 response", "response to the coroner").
+        late = [r for r in self.responses if r.kind == "late"]
+        if late:
+            parts.append(f"{late[0].inspection.duty.name} late")
         elif self.responses:
-            parts.append("s.55 response due")
+            parts.append(f"{self.responses[0].inspection.duty.name} due")
         if self.became_overdue:
             parts.append(f"{len(self.became_overdue)} newly overdue")
         if self.needs_review:
@@ -208,7 +211,7 @@ def digest_card(digest: Digest) -> dict[str, object]:
             ("Need review", str(len(digest.needs_review))),
             ("Stale", str(len(digest.stale))),
             ("Updates recorded", str(len(digest.updates))),
-            ("s.55 responses due or late", str(len(digest.responses))),
+            ("Responses due or late", str(len(digest.responses))),
         ],
         link=("Open the force's page", absolute(reverse("force", args=[digest.force.slug]))),
     )

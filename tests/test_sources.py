@@ -190,7 +190,10 @@ def test_the_coroners_report_is_reminded_28_days_before_its_own_date(cast):
         cast.force_a, TODAY, since=mark - datetime.timedelta(days=1)
     )
     assert (reminder.inspection, reminder.kind) == (report, "28_days_left")
+    assert reminder.label == f"{report.title} (response to the coroner)"
     assert letter_queries.response_reminders(cast.force_a, TODAY, since=mark) == []
+    digest = reminders.build_digest(cast.force_a, TODAY, since=mark - datetime.timedelta(days=1))
+    assert digest.subject.startswith(f"{cast.force_a.name}: response to the coroner due")
 
 
 def two_sources(cast):

@@ -18,6 +18,7 @@ from inspections.models import (
     LetterPurpose,
     LetterSentElsewhere,
     ProgressLetter,
+    Source,
     User,
     s55_state,
 )
@@ -159,6 +160,16 @@ class ResponseReminder:
     inspection: Inspection
     due: datetime.date
     kind: str
+
+    @property
+    def label(self) -> str:
+        """The report's title, and which response it is where it is not the s.55 one."""
+        report = self.inspection
+        return (
+            report.title
+            if report.source == Source.HMICFRS
+            else f"{report.title} ({report.duty.name})"
+        )
 
     @property
     def words(self) -> str:
