@@ -103,12 +103,21 @@ class RecommendationInline(admin.TabularInline[Any, Any]):
 
 @admin.register(Inspection)
 class InspectionAdmin(TrackerAdmin):
-    list_display = ["title", "inspectorate", "published", "response_due", "recommendation_count"]
-    list_filter = ["inspectorate", "published"]
+    list_display = [
+        "title",
+        "source",
+        "inspectorate",
+        "published",
+        "response_due",
+        "recommendation_count",
+    ]
+    list_filter = ["source", "published"]
     search_fields = ["title", "slug"]
     slug_from = {"slug": ["title"]}
     date_hierarchy = "published"
-    readonly_fields = ["response_due"]
+    # Whose report it is and its response dates are entered on the report's entry page, where
+    # the duty's rules are checked beside each field.
+    readonly_fields = ["source", "sent_on", "response_given", "response_due"]
     inlines = [RecommendationInline]
     form = InspectionForm
     fieldsets = [
@@ -119,8 +128,11 @@ class InspectionAdmin(TrackerAdmin):
                     "title",
                     "short_title",
                     "slug",
+                    "source",
                     "inspectorate",
                     "published",
+                    "sent_on",
+                    "response_given",
                     "response_due",
                     "url",
                     "summary",
