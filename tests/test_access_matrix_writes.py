@@ -9,6 +9,7 @@ deleting force A, say) does not change what the next request sees."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -156,9 +157,9 @@ NOT_DATA = {
 }
 
 
-def fingerprint() -> str:
-    """Every row of every table (many-to-many tables too), read with plain SQL for speed."""
-    tables = sorted(
+@functools.cache
+def data_tables() -> list[str]:
+    return sorted(
         {
             table
             for model in apps.get_models(include_auto_created=True)
@@ -166,9 +167,13 @@ def fingerprint() -> str:
             for table in [model._meta.db_table]
         }
     )
+
+
+def fingerprint() -> str:
+    """Every row of every table (many-to-many tables too), read with plain SQL for speed."""
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
-        for table in tables:
+        for table in data_tables():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")
             digest.update(table.encode())
             digest.update(repr(cursor.fetchall()).encode())
@@ -305,7 +310,9 @@ def test_every_form_posted_by_every_role_writes_only_where_allowed(world, sso):
                 sid = transaction.savepoint_create()
                 try:
                     response = people[role].post(form.action, post_data(values, form.files))
-                    after = fingerprint()
+                    # A writer may change the database: only the others' posts are compared
+                    # (reading every table after each post was most of this test's time).
+                    after = before if writers[role] == "w" else fingerprint()
                 finally:
                     transaction.savepoint_rollback(sid)
                 posts += 1
