@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from inspections.models import (
     ActionStatus,
+    ActionTally,
     Addressee,
     DeadlineKind,
     Dependency,
@@ -276,6 +277,7 @@ def build(
             )
     # Bulk inserts skip the services: who must act next is worked out once for every row.
     ForceImplementation.objects.all().refresh_next_actors()  # and the actor tallies
+    ActionTally.objects.refresh(Force.objects.values_list("pk", flat=True))
     lap("implementations and progress updates")
 
     if connection.vendor == "postgresql":

@@ -323,3 +323,41 @@ def test_the_extension_report_keeps_awaiting_decision_across_its_pages(cast, imp
     assert reasons("?page=1") == ["A"]
     assert reasons("?state=") == ["A", "B"]
     assert reasons("?state=refused") == ["B"]
+
+
+def test_the_actions_report_counts_from_kept_tallies_that_stay_in_step(cast, impl_a, impl_b):
+    """Unfiltered, the report's counts by status are the forces' kept tallies; every add and
+    every change of status through the service keeps them equal to a count of the actions,
+    for every force and for one, and a filtered report counts its own rows."""
+    from inspections.followup import services as followup
+    from inspections.models import ActionStatus, ActionTally, LocalAction
+
+    def save(item, by, status, action=None):
+        return followup.save_local_action(
+            implementation=item,
+            by=by,
+            description="Audit the armoury",
+            owner="" if status == ActionStatus.AWAITING_ALLOCATION else "Insp Jones",
+            due_date=TODAY,
+            status=status,
+            action=action,
+        )
+
+    first = save(impl_a, cast.pcc_a, ActionStatus.AWAITING_ALLOCATION)
+    save(impl_a, cast.pcc_a, ActionStatus.IN_PROGRESS)
+    save(impl_b, cast.pcc_b, ActionStatus.IN_PROGRESS)
+    save(impl_a, cast.pcc_a, ActionStatus.CLOSED, action=first)
+
+    def counted(force=None):
+        rows = LocalAction.objects.filter(**({"force": force} if force else {}))
+        return {
+            ActionStatus(s).label: n for s in ActionStatus if (n := rows.filter(status=s).count())
+        }
+
+    assert sum(t.items for t in ActionTally.objects.all()) == LocalAction.objects.count() == 3
+    national = login(cast.admin).get(reverse("actions")).context["counts"]
+    assert national == counted() == {"In progress": 2, "Closed": 1}
+    own = login(cast.pcc_a).get(reverse("actions")).context["counts"]
+    assert own == counted(cast.force_a) == {"In progress": 1, "Closed": 1}
+    filtered = login(cast.admin).get(reverse("actions"), {"status": "open"}).context["counts"]
+    assert filtered == {"In progress": 2}

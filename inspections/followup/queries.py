@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from inspections import permissions
 from inspections.models import (
     ActionStatus,
+    ActionTally,
     ExtensionRequest,
     ForceImplementation,
     InspectorateClosure,
@@ -84,6 +85,16 @@ def actions(user: User, today: datetime.date) -> LocalActionQuerySet:
         )
         .order_by("due_date", "force__name", "id")
     )
+
+
+def action_counts(user: User, rows: LocalActionQuerySet, *, filtered: bool) -> dict[str, int]:
+    """The actions report's count by status: of its rows where a filter is set; otherwise
+    the kept tallies of every force the user sees (``ActionTally``), which do not grow with
+    the number of actions."""
+    if filtered:
+        return dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+    tallies = ActionTally.objects.filter(permissions.scope_condition(user, "force"))
+    return {status: int(n) for status, n in tallies.values_list("status").annotate(n=Sum("items"))}
 
 
 def extensions(user: User) -> QuerySet[ExtensionRequest]:

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from inspections import clock, services
 from inspections.history import record_author
 from inspections.models import (
+    ActionTally,
     ExtensionRequest,
     ExtensionState,
     ForceImplementation,
@@ -75,6 +76,7 @@ def save_local_action(
     record_author(action, by)
     action.full_clean(exclude=["implementation", "created_by"])
     action.save()
+    ActionTally.objects.refresh([action.force_id])
     return action
 
 

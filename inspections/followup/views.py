@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -219,7 +218,9 @@ def actions_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         ],
         empty_message="No actions match.",
     )
-    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = queries.action_counts(
+        request.user, rows, filtered=any(value for value in wanted.values())
+    )
     shown = (
         rows
         if export_format(request)

@@ -63,7 +63,7 @@ from .reference import (
 )
 from .responses import ChiefConstableComments, LetterSentElsewhere, Publication
 from .statistics import FirearmsStatistic
-from .tallies import ActorTally
+from .tallies import ActionTally, ActorTally
 from .updates import AppendOnlyError, EvidenceFile, ProgressUpdate
 from .users import DigestDelivery, PasswordResetRequest, SignInFailure, User
 
@@ -81,6 +81,7 @@ __all__ = [
     "AccessEvent",
     "AccessEventKind",
     "ActionStatus",
+    "ActionTally",
     "ActorTally",
     "AddressedTo",
     "Addressee",

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from .choices import OverdueKind
+from .choices import ActionStatus, OverdueKind
 from .reference import Force
 
 
@@ -64,3 +64,48 @@ class ActorTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force_id} {self.next_actor or 'closed'} {self.due_month}: {self.items}"
+
+
+class ActionTallyQuerySet(models.QuerySet["ActionTally"]):
+    def refresh(self, force_ids: Iterable[int]) -> None:
+        """Count again, for these forces, their local actions by status: what the path that
+        adds an action or changes its status calls. One DELETE and one INSERT."""
+        forces = sorted(set(force_ids))
+        if not forces:
+            return
+        self.filter(force_id__in=forces).delete()
+        counted = (
+            Force.objects.filter(pk__in=forces, local_actions__isnull=False)
+            .values_list("pk", "local_actions__status")
+            .annotate(items=Count("local_actions"))
+            .order_by()
+        )
+        self.bulk_create(
+            [
+                self.model(force_id=force_id, status=status, items=items)
+                for force_id, status, items in counted
+            ]
+        )
+
+
+class ActionTally(models.Model):
+    """How many of a force's local actions stand at each status, kept in step with them: the
+    actions report's counts read these (a number bounded by the forces and statuses) rather
+    than counting every action, which grows with the data."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="action_tallies")
+    status = models.CharField(max_length=30, choices=ActionStatus.choices)
+    items = models.PositiveIntegerField()
+
+    objects = ActionTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["force", "status"], name="action_tally_unique"),
+            models.CheckConstraint(
+                name="action_tally_status_valid", condition=models.Q(status__in=ActionStatus.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.status}: {self.items}"
