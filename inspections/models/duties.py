@@ -19,7 +19,7 @@ class ResponseDuty:
     recipient: str  # who the response goes to
     responder: Responder
     law: str  # where the duty comes from, in words a reader can look up
-    days: int | None = None  # the period, in days counting the first day...
+    days: int | None = None  # the period, in days...
     months: int | None = None  # ...or in calendar months
     from_sent: bool = False  # counted from the day the report was sent, not its publication
     # s.55's 56 days begin *with* publication day (the last day is day 56); a coroner's "within
@@ -49,8 +49,8 @@ class ResponseDuty:
     def start(
         self, published: datetime.date | None, sent_on: datetime.date | None
     ) -> datetime.date | None:
-        """The period's first day: the day the report was sent, where the duty counts from it
-        and it is known, else publication day."""
+        """The day the period counts from: the day the report was sent, where the duty counts
+        from it and it is known, else publication day."""
         return sent_on if self.from_sent and sent_on is not None else published
 
     def due(
