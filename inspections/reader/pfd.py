@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from inspections.models import Addressee, FindingKind, Scope, Source
+from inspections.models import Addressee, FindingKind, Scope, Source, duty_of
 
 from .documents import DocumentRefused, Text
 from .read import MAX_FINDINGS, ReadFinding, Reading, parse_date
@@ -41,7 +41,8 @@ DECEASED = re.compile(
 NUMERIC_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
 DATE_OF_REPORT = re.compile(r"Date of report:?\s*(?P<date>.+)$", re.I)
 NAMELY_BY = re.compile(r"namely by (?P<date>\d{1,2}(?:st|nd|rd|th)? \w+ \d{4})", re.I)
-RESPONSE_DAYS = 56
+# The coroner's duty's period: a report asks for the response "namely by" this many days on.
+RESPONSE_DAYS = duty_of(Source.CORONER).days or 56
 
 
 def is_pfd(source: Text) -> bool:
