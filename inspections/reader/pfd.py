@@ -42,7 +42,7 @@ NUMERIC_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
 DATE_OF_REPORT = re.compile(r"Date of report:?\s*(?P<date>.+)$", re.I)
 NAMELY_BY = re.compile(r"namely by (?P<date>\d{1,2}(?:st|nd|rd|th)? \w+ \d{4})", re.I)
 # The coroner's duty's period: a report asks for the response "namely by" this many days on.
-RESPONSE_DAYS = duty_of(Source.CORONER).days or 56
+RESPONSE_DAYS = duty_of(Source.CORONER).days or 0
 
 
 def is_pfd(source: Text) -> bool:
