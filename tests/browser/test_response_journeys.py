@@ -385,3 +385,39 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     assert "On time" in text
     audit(public, problems, "public page, IOPC")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_force_records_a_new_date_the_iopc_gave(cast, page_as):
+    """The force lead, through the real form: a date before the period's own end is refused
+    beside the field and changes nothing; the date the IOPC gave moves the response's date,
+    and the finding's does not."""
+    from inspections.models import ForceImplementation, Inspection, Source
+
+    from .test_one_truth_journeys import narrow
+
+    report = force_answered_report(cast, Source.IOPC, "IOPC learning recommendations: custody")
+    item_due = ForceImplementation.objects.get(recommendation__inspection=report).due_date
+    problems: list[str] = []
+    page = page_as(cast.lead_a)
+    page.goto(reverse("responses") + f"?inspection={report.slug}")
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "responses, IOPC")
+    page.get_by_role("link", name="Record a new date given for the response").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "new response date")
+    narrow(page, problems, "new response date")
+    for box, value in zip(("0", "1", "2"), ("1", "12", "2026"), strict=True):
+        page.locator(f"#id_given_{box}").fill(value)
+    page.get_by_role("button", name="Record the new date").click()
+    page.wait_for_load_state("networkidle")
+    assert "cannot be earlier" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "new response date, refused")
+    assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2026, 12, 15)
+    for box, value in zip(("0", "1", "2"), ("31", "1", "2027"), strict=True):
+        page.locator(f"#id_given_{box}").fill(value)
+    page.get_by_role("button", name="Record the new date").click()
+    page.wait_for_load_state("networkidle")
+    assert "now due by 31 January 2027" in page.locator(".govuk-notification-banner").inner_text()
+    assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2027, 1, 31)
+    assert ForceImplementation.objects.get(recommendation__inspection=report).due_date == item_due
+    assert problems == [], "\n".join(problems)
