@@ -6,6 +6,7 @@ everyone (no signed-in header), so browsers and proxies may cache them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from inspections.models import Force, Publication, Source, duty_of
+from inspections.models import Force, Publication, ResponseDuty, Source, duty_of
 
 CACHE_SECONDS = 300
 
@@ -38,6 +39,16 @@ def public_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
     )
 
 
+def grouped_by_source[T](
+    items: list[T], source_of: Callable[[T], str]
+) -> list[tuple[Source, ResponseDuty, list[T]]]:
+    """(source, its duty, its items) for each source that has any, in the sources' order."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(source_of(item), []).append(item)
+    return [(source, duty_of(source), groups[source]) for source in Source if source in groups]
+
+
 @login_not_required
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
@@ -47,11 +58,7 @@ def national(request: HttpRequest) -> HttpResponse:
     by_inspection = [
         (inspection, list(items)) for inspection, items in groupby(rows, key=lambda p: p.inspection)
     ]
-    by_source = [
-        (source, duty_of(source), [pair for pair in by_inspection if pair[0].source == source])
-        for source in Source
-        if any(inspection.source == source for inspection, _items in by_inspection)
-    ]
+    by_source = grouped_by_source(by_inspection, lambda pair: pair[0].source)
     return public_page(request, "public/national.html", {"by_source": by_source})
 
 
@@ -61,11 +68,7 @@ def national(request: HttpRequest) -> HttpResponse:
 def force(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Force.objects.select_related("region"), slug=slug)
     rows = list(published().filter(force=chosen).order_by("-inspection__published", "sent_on"))
-    by_source = [
-        (source, duty_of(source), [p for p in rows if p.inspection.source == source])
-        for source in Source
-        if any(p.inspection.source == source for p in rows)
-    ]
+    by_source = grouped_by_source(rows, lambda publication: publication.inspection.source)
     return public_page(
         request,
         "public/force.html",
