@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     # Two-factor authentication for local accounts: TOTP and recovery codes.
     "allauth.mfa",
-    "ninja",
     "django_tasks_db",
     "inspections",
     "inspections.sso",
