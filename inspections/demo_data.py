@@ -35,6 +35,7 @@ from .models import (
     Scope,
     Status,
     User,
+    refreshes_deferred,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "demo"
@@ -217,8 +218,9 @@ def load_demo_data(*, today: datetime.date) -> Counter[str]:
         .prefetch_related("recommendation__dependencies")
         .order_by("force__name", "recommendation__inspection__slug", "recommendation__number")
     )
-    for implementation in implementations:
-        generate_history(implementation, authors, today, sample, created)
+    with refreshes_deferred():
+        for implementation in implementations:
+            generate_history(implementation, authors, today, sample, created)
 
     issue_demo_letters(forces, authors, created)
 

@@ -20,7 +20,6 @@ from inspections.models import (
     ForceImplementation,
     Inspection,
     OverdueKind,
-    Recommendation,
     Status,
 )
 from inspections.models.attention import Attention, due_date_expression
@@ -181,19 +180,6 @@ def test_every_write_path_keeps_who_acts_next_in_step(cast, recommendation, impl
     assert actor(impl_a) == OverdueKind.WITHIN_CONTROL
     assert actors_out_of_step() == []
     assert tallies_out_of_step() == []
-
-
-def test_the_loaders_keep_due_dates_in_step(db):
-    call_command("load_reference_data", verbosity=0)
-    call_command("load_demo_data", "--today", "2026-11-21", verbosity=0)
-    assert ForceImplementation.objects.filter(due_date__isnull=False).exists()
-    assert out_of_step() == []
-    assert tallies_out_of_step() == []
-    assert ForceImplementation.objects.filter(next_actor="").exists()
-    assert ForceImplementation.objects.exclude(next_actor="").exists()
-    assert actors_out_of_step() == []
-    assert tallies_out_of_step() == []
-    assert Recommendation.objects.exists()
 
 
 def test_actions_and_requests_name_their_implementations_force(cast, impl_a, impl_b):

@@ -26,6 +26,8 @@ from inspections.models import (
     User,
 )
 
+from .test_due_dates import actors_out_of_step, out_of_step, tallies_out_of_step
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 21)
@@ -141,6 +143,14 @@ def test_demo_data_refuses_production():
 def test_demo_data(django_assert_max_num_queries):
     run("load_reference_data")
     output = run("load_demo_data", "--today", TODAY.isoformat())
+    # Every kept column and tally is in step with its definition, though the loader works
+    # them out once at the end (refreshes_deferred) rather than after each update.
+    assert ForceImplementation.objects.filter(due_date__isnull=False).exists()
+    assert ForceImplementation.objects.filter(next_actor="").exists()
+    assert ForceImplementation.objects.exclude(next_actor="").exists()
+    assert out_of_step() == []
+    assert actors_out_of_step() == []
+    assert tallies_out_of_step() == []
     for username in ("westmercia.pcc", "westmercia.lead", "gwent.pcc", "national.admin", "viewer"):
         assert username in output
         assert User.objects.get(username=username).check_password("tracker-demo-2023")

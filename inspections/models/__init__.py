@@ -1,4 +1,5 @@
 from .api import ApiKey, ApiKeyUse
+from .attention import refreshes_deferred
 from .choices import (
     CLOSED_STATUSES,
     DATED_DEADLINES,
@@ -143,5 +144,6 @@ __all__ = [
     "User",
     "duty_of",
     "parse_reference",
+    "refreshes_deferred",
     "s55_state",
 ]
