@@ -5,6 +5,7 @@ import datetime
 import sqlite3
 from dataclasses import dataclass
 
+import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -57,6 +58,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         fulltext.create(connection)
+
+
+class _RenderedOnce:
+    """``weasyprint.HTML`` for the suite: the same document, with the same options, is laid out
+    by WeasyPrint once per test process and its bytes given back after that. Every PDF a test
+    reads is still WeasyPrint's own output for exactly that HTML; what is saved is laying out
+    the same letter or pack again for each test that builds the shared world or the demo data
+    (a fifth of a second each, and they are built hundreds of times)."""
+
+    made: dict[str, bytes] = {}
+    real: type | None = None
+
+    def __init__(self, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+
+    def write_pdf(self, *args, **kwargs):
+        key = repr((self.args, sorted(self.kwargs.items()), args, sorted(kwargs.items())))
+        if key not in self.made:
+            assert self.real is not None
+            self.made[key] = self.real(*self.args, **self.kwargs).write_pdf(*args, **kwargs)
+        return self.made[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pdfs_laid_out_once():
+    import weasyprint
+
+    _RenderedOnce.real = weasyprint.HTML
+    weasyprint.HTML = _RenderedOnce
+    yield
+    weasyprint.HTML = _RenderedOnce.real
+
+
+@pytest.fixture(autouse=True)
+def _factory_names_start_again():
+    """Each test's factories count from zero, so that the same fixtures make the same records
+    (and the same documents) whichever tests ran before in the process."""
+    from . import factories
+
+    for made in vars(factories).values():
+        if isinstance(made, type) and issubclass(made, factory.django.DjangoModelFactory):
+            made.reset_sequence()
 
 
 def pytest_collection_modifyitems(config, items):
