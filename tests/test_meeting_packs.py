@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.followup import services as followup
-from inspections.meetings import snapshot
+from inspections.meetings import render, snapshot
 from inspections.models import (
     ExtensionRequest,
     ForceImplementation,
@@ -174,6 +174,11 @@ def test_the_pack_is_a_committee_paper_in_the_briefs_order(cast, impl_a):
         assert places == sorted(places), places
         assert f"{item['days_overdue']} days overdue" in text
         assert "Owner: not named" not in text
+    # The files give an overdue item's facts as one sentence, the same in both.
+    facts = render.item_facts(item)
+    assert "days overdue" in facts
+    assert facts in pdf
+    assert facts in word
     # One force's pack has no column that would say the same force on every row.
     assert '<th scope="col" class="govuk-table__header">Force</th>' not in page
 
