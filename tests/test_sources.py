@@ -392,6 +392,12 @@ def test_the_force_answers_a_coroner_on_its_own_letterhead_signed_by_its_chief(c
     assert "prevention of future deaths report" in letter.opening
     assert "on 20th October 2026." in letter.opening
     assert "has taken or proposes to take, with its timetable" in letter.opening
+    # No one here keeps the coroner's name and address, so the draft's pages ask nobody to
+    # check when a national administrator last confirmed them (the Home Secretary's are).
+    for name in ("letter", "letter-edit"):
+        page = client.get(reverse(name, args=[letter.uuid])).content.decode()
+        assert "Addressed to HM Senior Coroner" not in page
+        assert "confirmed who holds the office" not in page
     # Issued by the lead; tracked against the coroner's 56 days from the day it was sent.
     letter_services.issue_letter(
         letter=letter, author=cast.lead_a, issued_on=datetime.date(2026, 11, 20)

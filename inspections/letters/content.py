@@ -27,13 +27,10 @@ from inspections.models import (
     ProgressUpdate,
     Responder,
     Scope,
-    Source,
 )
 from inspections.models.finding_words import finding_reference
 from inspections.models.reference import finding_order
 from inspections.text import printable
-
-RECIPIENT_KEY = "home-secretary"
 
 
 class LetterDataError(Exception):
@@ -334,8 +331,8 @@ def current_sections(force: Force, inspection: Inspection) -> list[Section]:
     ]
 
 
-def recipient() -> LetterRecipient:
-    found = LetterRecipient.objects.filter(key=RECIPIENT_KEY).first()
+def recipient(key: str) -> LetterRecipient:
+    found = LetterRecipient.objects.filter(key=key).first()
     if found is None:
         raise LetterDataError(
             "No letter recipient is set: a national administrator should enter the Home "
@@ -386,8 +383,8 @@ def addressee(inspection: Inspection) -> dict[str, Any]:
     administrator keeps the name and address; for any other, the body that made the
     recommendations, by the name the report gives it, else as its duty names the recipient
     ("The joint audit committee"); the address is added on the draft."""
-    if inspection.source == Source.HMICFRS:
-        to = recipient()
+    if key := inspection.duty.recipient_key:
+        to = recipient(key)
         return {
             "recipient_name": to.name,
             "recipient_office": to.office,

@@ -20,7 +20,6 @@ from inspections.models import (
     LetterRecipient,
     LetterSentElsewhere,
     ProgressLetter,
-    Source,
 )
 from inspections.models.letters import S55State
 from inspections.reports.tables_shared import (
@@ -187,13 +186,15 @@ def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBas
 RECIPIENT_RECHECK_DAYS = 90
 
 
-def recipient_check(letter: ProgressLetter) -> dict[str, object]:
+def recipient_check(letter: ProgressLetter) -> dict[str, object] | None:
     """When a national administrator last confirmed the recipient, and whether that is long
-    enough ago (or never) that PCC staff should ask before sending."""
+    enough ago (or never) that PCC staff should ask before sending; None for a letter to the
+    body that made the recommendations (a coroner, say), which no one here keeps."""
+    key = letter.inspection.duty.recipient_key
+    if not key:
+        return None
     confirmed = (
-        LetterRecipient.objects.filter(key=content.RECIPIENT_KEY)
-        .values_list("confirmed_on", flat=True)
-        .first()
+        LetterRecipient.objects.filter(key=key).values_list("confirmed_on", flat=True).first()
     )
     stale = confirmed is None or (clock.today() - confirmed).days > RECIPIENT_RECHECK_DAYS
     return {"confirmed_on": confirmed, "stale": stale, "days": RECIPIENT_RECHECK_DAYS}
@@ -320,7 +321,7 @@ def responses(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         "picker": picker,
         "chosen": chosen,
         # The s.55 words for an inspection; a coroner's, the IOPC's… in their duty's words.
-        "other_duty": chosen.duty if chosen and chosen.source != Source.HMICFRS else None,
+        "other_duty": chosen.duty if chosen and chosen.duty.named else None,
         "may_record_date": chosen is not None
         and permissions.can_record_response_date(request.user, chosen),
         "counts": queries.response_counts(rows),

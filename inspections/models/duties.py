@@ -27,6 +27,13 @@ class ResponseDuty:
     begins_with_start: bool = False
     extended_by: str = ""  # who may give more time ("" where no one may)
     published_by: str = ""  # who publishes the response ("" where it is not published)
+    # The recipient a national administrator keeps in the reference data (name, address, when
+    # last confirmed), by its key; "" where the letter is addressed to the body that made the
+    # recommendations, by the name the report gives it.
+    recipient_key: str = ""
+    # Whether pages and reminders name the response beside its report ("... (response to the
+    # coroner)"): every response but the s.55 one, the register's own.
+    named: bool = True
 
     @property
     def has_period(self) -> bool:
@@ -92,6 +99,8 @@ DUTIES: dict[str, ResponseDuty] = {
             days=56,
             begins_with_start=True,
             published_by="the office, on its website",
+            recipient_key="home-secretary",
+            named=False,
         ),
         ResponseDuty(
             source=Source.IOPC,

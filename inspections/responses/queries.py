@@ -18,7 +18,6 @@ from inspections.models import (
     LetterPurpose,
     LetterSentElsewhere,
     ProgressLetter,
-    Source,
     User,
     s55_state,
 )
@@ -165,11 +164,7 @@ class ResponseReminder:
     def label(self) -> str:
         """The report's title, and which response it is where it is not the s.55 one."""
         report = self.inspection
-        return (
-            report.title
-            if report.source == Source.HMICFRS
-            else f"{report.title} ({report.duty.name})"
-        )
+        return f"{report.title} ({report.duty.name})" if report.duty.named else report.title
 
     @property
     def words(self) -> str:
