@@ -114,11 +114,17 @@ class AddressForm(forms.Form):
         ]
 
 
+# The choice of source, the same in every filter form: the list pages' (``ImplementationFilter``)
+# and the other pages' (``source_field``).
+SOURCE_LABEL = "Source"
+EVERY_SOURCE = "Every source"
+
+
 def source_field() -> forms.ChoiceField:
     """The optional choice of source (HMICFRS, IOPC, coroners…) of a page's filters."""
     return forms.ChoiceField(
-        label="Source",
-        choices=[("", "Every source"), *Source.choices],
+        label=SOURCE_LABEL,
+        choices=[("", EVERY_SOURCE), *Source.choices],
         required=False,
         widget=PlainSelect(attrs={"class": "govuk-select"}),
     )
@@ -141,10 +147,10 @@ class ImplementationFilter(django_filters.FilterSet):
         label="Inspection", help_text=INSPECTION_HINT, max_length=300, widget=inspection_box()
     )
     source = django_filters.ChoiceFilter(
-        label="Source",
+        label=SOURCE_LABEL,
         field_name="recommendation__inspection__source",
         choices=Source.choices,
-        empty_label="Every source",
+        empty_label=EVERY_SOURCE,
         widget=PlainSelect,
     )
     # Chosen by address name (slug), from a list read once per page as plain values.
