@@ -6,7 +6,14 @@ from django import forms
 from django.db.models import QuerySet
 
 from inspections.formfields import GovukDateField
-from inspections.models import Force, Inspection, LetterPurpose, LetterTemplate, ProgressLetter
+from inspections.models import (
+    Force,
+    Inspection,
+    LetterPurpose,
+    LetterTemplate,
+    ProgressLetter,
+    Responder,
+)
 from inspections.models.fields import PlainTextFormField
 from inspections.models.letters import S55State
 from inspections.pictures import image_problem
@@ -319,6 +326,14 @@ class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
             "signatory_title": forms.Textarea(attrs={"rows": 2}),
             "cc": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The force's own template (the letters it writes to a coroner or the IOPC) is the
+        # force's letterhead, not the office's.
+        if self.instance.writer == Responder.FORCE:
+            self.fields["office_name"].label = "The force's name, as its letterhead gives it"
+            self.fields["office_address"].label = "The force's address"
 
     def clean_logo(self) -> Any:
         return checked_image(self.cleaned_data.get("logo"))

@@ -421,3 +421,61 @@ def test_the_force_records_a_new_date_the_iopc_gave(cast, page_as):
     assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2027, 1, 31)
     assert ForceImplementation.objects.get(recommendation__inspection=report).due_date == item_due
     assert problems == [], "\n".join(problems)
+
+
+def test_the_force_lead_keeps_the_forces_letter_template_and_its_response_uses_it(
+    cast, page_as, tmp_path
+):
+    """The force's own letterhead, kept by its lead in chromium through the real form (a
+    signature that is not a picture refused first, nothing saved), then used by the response
+    the lead drafts to a coroner: the office's template is untouched."""
+    from inspections.models import LetterTemplate, ProgressLetter, Responder, Source
+
+    report = force_answered_report(cast, Source.CORONER, "Regulation 28 report: A Jones")
+    problems: list[str] = []
+    page = page_as(cast.lead_a)
+    page.goto(reverse("letters"))
+    page.get_by_role("link", name="The force's letter template (to coroners, the IOPC)").click()
+    page.wait_for_load_state("networkidle")
+    audit(page, problems, "force letter template form")
+    page.get_by_label("The force's name, as its letterhead gives it").fill(
+        "Alphashire Police Headquarters"
+    )
+    page.get_by_label("The force's address").fill("Police HQ\nAlphatown")
+    page.get_by_label("Valediction (optional)").fill("Yours faithfully,")
+    not_a_picture = tmp_path / "signature.png"
+    not_a_picture.write_bytes(b"this is not a picture")
+    page.get_by_label("Signature (optional)", exact=True).set_input_files(str(not_a_picture))
+    page.get_by_role("button", name="Save the template").click()
+    page.wait_for_load_state("networkidle")
+    assert "Signature" in page.locator(".govuk-error-summary").inner_text()
+    audit(page, problems, "force letter template with an error")
+    assert not LetterTemplate.objects.filter(force=cast.force_a).exists()
+
+    page.get_by_label("Signature (optional)", exact=True).set_input_files([])
+    page.get_by_role("button", name="Save the template").click()
+    page.wait_for_load_state("networkidle")
+    assert "Letter template saved" in page.locator(".govuk-notification-banner").inner_text()
+    kept = LetterTemplate.objects.get(force=cast.force_a)
+    assert (kept.writer, kept.office_name, kept.office_address) == (
+        Responder.FORCE,
+        "Alphashire Police Headquarters",
+        "Police HQ\nAlphatown",
+    )
+
+    page.goto(reverse("letters"))
+    page.get_by_label("Draft a letter on").select_option(label=report.title)
+    page.get_by_role("button", name="Draft a letter").click()
+    page.wait_for_load_state("networkidle")
+    draft = ProgressLetter.objects.get(inspection=report)
+    assert (draft.letterhead_name, draft.valediction) == (
+        "Alphashire Police Headquarters",
+        "Yours faithfully,",
+    )
+    page.goto(reverse("letter", args=[draft.uuid]))
+    page.wait_for_load_state("networkidle")
+    letter = page.locator(".tracker-letter").inner_text()
+    assert "Alphashire Police Headquarters" in letter
+    assert "Yours faithfully," in letter
+    audit(page, problems, "coroner's draft on the force's letterhead")
+    assert problems == []
