@@ -3,11 +3,12 @@
 Hypothesis builds a report (findings of every kind and form of deadline) and a history for two
 forces (updates of every status, dependencies delivered and corrected back, extensions asked for
 and decided, target dates and dates the office agreed, the inspectorate's closures, letters of both
-purposes, published), then
+purposes, published, local actions added and moved on), then
 reads each item's state, date it falls due and whether it is overdue, due soon or needs review
 from every view that shows them: the kept columns against a fresh computation, the dashboard's
 counts, the overdue and due-soon reports (their CSVs), the matrix (its CSV), the force page (its
-CSV), a meeting pack's snapshot, the digest, the s.55 tracker and the public pages. Each must
+CSV), a meeting pack's snapshot, the digest, the s.55 tracker and the public pages, and the local
+actions' counts (kept tallies and rows) and words in the pack. Each must
 agree with the others and with an oracle written here in plain Python from the design brief.
 """
 
@@ -35,6 +36,7 @@ from inspections.meetings import snapshot
 from inspections.models import (
     CLOSED_STATUSES,
     FINDING_WORDS,
+    ActionStatus,
     ClosureAction,
     DeadlineKind,
     Dependency,
@@ -43,6 +45,7 @@ from inspections.models import (
     ForceImplementation,
     ItemState,
     LetterPurpose,
+    LocalAction,
     RagRule,
     Source,
     Status,
@@ -96,6 +99,8 @@ operations = st.lists(
                 "letter",
                 "agree",
                 "review",
+                "action",
+                "action",
             ]
         ),
         st.integers(0, 7),  # which item (or dependency)
@@ -124,6 +129,7 @@ VIEWS = frozenset(
         "API",
         "source filter",
         "response clock",
+        "local actions",
     }
 )
 
@@ -260,6 +266,19 @@ def apply(op: tuple, cast, items: list, deps: list, published: datetime.date) ->
         # The force lead signs it off or sends it back to PCC staff.
         services.review_implementation(
             implementation=item, reviewer=lead, sign_off=choice < 2, note="Needs the audit."
+        )
+    elif kind == "action":
+        # A new action, or (odd choices) the item's first one moved to another status.
+        existing = item.actions.order_by("id").first() if choice % 2 else None
+        status = list(ActionStatus)[choice % len(ActionStatus)]
+        followup.save_local_action(
+            implementation=item,
+            by=pcc,
+            description=f"Action {choice}",
+            owner="" if status == ActionStatus.AWAITING_ALLOCATION else "Supt A",
+            due_date=day(offset),
+            status=status,
+            action=existing,
         )
     elif kind == "letter":
         force = item.force
@@ -537,7 +556,37 @@ def check_views(cast, inspection, items: list) -> set[str]:
     # 10. The API's implementations, read with a national key (what Power BI reads).
     check_api(inspection, truths)
     compared.add("API")
+
+    # 11. Local actions: the actions report's counts (kept tallies unfiltered, a count of
+    # its rows filtered), its overdue filter and each pack item's words, against the rows.
+    check_actions(admin, inspection, items, truths)
+    compared.add("local actions")
     return compared
+
+
+def check_actions(admin, inspection, items: list, truths: dict) -> None:
+    actions = list(LocalAction.objects.filter(implementation__in=items))
+    by_status = Counter(ActionStatus(a.status).label for a in actions)
+    overdue = [a for a in actions if a.status != ActionStatus.CLOSED and a.due_date < TODAY]
+    for query in ({}, {"inspection": inspection.slug}):
+        response = admin.get(reverse("actions"), query)
+        assert response.context["counts"] == dict(by_status), (query, by_status)
+    listed = csv_rows(admin.get(reverse("actions"), {"format": "csv", "overdue": "on"}))[1:]
+    assert len(listed) == len(overdue)
+    for force in {item.force for item, _truth in truths.values()}:
+        content = snapshot.build(
+            force=force,
+            region=None,
+            meeting_date=day(10),
+            rule=RagRule.OVERDUE,
+            today=TODAY,
+            previous=None,
+        )
+        words = {i["id"]: i["actions"] for i in content["overdue"]}
+        for pk, said in words.items():
+            mine = [a for a in actions if a.implementation_id == int(pk)]
+            closed = sum(1 for a in mine if a.status == ActionStatus.CLOSED)
+            assert said == (f"{closed} of {len(mine)} closed" if mine else ""), (pk, said)
 
 
 def check_source_filter(admin, inspection, listed_overdue: set) -> None:
