@@ -486,14 +486,7 @@ def check_views(cast, inspection, items: list) -> set[str]:
     # 6. A meeting pack's snapshot and the digest, for each force.
     for force in (cast.force_a, cast.force_b):
         mine = {ref: t for (f, ref), (_i, t) in truths.items() if f == force.name}
-        content = snapshot.build(
-            force=force,
-            region=None,
-            meeting_date=day(10),
-            rule=RagRule.OVERDUE,
-            today=TODAY,
-            previous=None,
-        )
+        content = force_pack(force)
         assert {i["reference"] for i in content["overdue"]} == {
             r for r, t in mine.items() if t.overdue
         }
@@ -564,6 +557,18 @@ def check_views(cast, inspection, items: list) -> set[str]:
     return compared
 
 
+def force_pack(force) -> dict:
+    """A force's meeting pack for a meeting ten days ahead, as at today, with nothing before."""
+    return snapshot.build(
+        force=force,
+        region=None,
+        meeting_date=day(10),
+        rule=RagRule.OVERDUE,
+        today=TODAY,
+        previous=None,
+    )
+
+
 def check_actions(admin, inspection, items: list, truths: dict) -> None:
     actions = list(LocalAction.objects.filter(implementation__in=items))
     by_status = Counter(ActionStatus(a.status).label for a in actions)
@@ -574,14 +579,7 @@ def check_actions(admin, inspection, items: list, truths: dict) -> None:
     listed = csv_rows(admin.get(reverse("actions"), {"format": "csv", "overdue": "on"}))[1:]
     assert len(listed) == len(overdue)
     for force in {item.force for item, _truth in truths.values()}:
-        content = snapshot.build(
-            force=force,
-            region=None,
-            meeting_date=day(10),
-            rule=RagRule.OVERDUE,
-            today=TODAY,
-            previous=None,
-        )
+        content = force_pack(force)
         words = {i["id"]: i["actions"] for i in content["overdue"]}
         for pk, said in words.items():
             mine = [a for a in actions if a.implementation_id == int(pk)]
