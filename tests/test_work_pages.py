@@ -399,3 +399,61 @@ class TestLeadOfficer:
             )
         impl_a.refresh_from_db()
         assert impl_a.lead_officer == ""
+
+
+def test_the_force_page_lists_its_latest_reports_and_sends_older_ones_to_their_findings(
+    cast, home_secretary
+):
+    """Both sides of the limit: a force with as many reports as the page lists sees them all;
+    with one more, the latest ones and how many there are, and the oldest report's items can
+    still be updated together from any of its findings' pages."""
+    from inspections.models import ForceImplementation
+    from inspections.reports.force import LISTED
+
+    from .factories import InspectionFactory, RecommendationFactory
+
+    def report_on(day: int):
+        report = InspectionFactory(
+            published=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
+            forces=[cast.force_a],
+        )
+        RecommendationFactory(inspection=report, number=1)
+        services.save_inspection(inspection=report)
+        record(
+            ForceImplementation.objects.get(recommendation__inspection=report),
+            cast.pcc_a,
+            as_of=datetime.date(2026, 1, 1),
+        )
+        return report
+
+    reports = [report_on(day) for day in range(1, LISTED + 1)]
+    client = login(cast.pcc_a)
+    force_page = reverse("force", args=[cast.force_a.slug])
+    response = client.get(force_page)
+    assert response.context["update_inspections"] == reports[::-1]
+    assert "These are the latest" not in response.content.decode()
+
+    oldest = report_on(0)
+    several = reverse("several-updates", args=[cast.force_a.slug, oldest.slug])
+    response = client.get(force_page)
+    assert response.context["update_inspections"] == reports[::-1]
+    page = response.content.decode()
+    assert f"These are the latest {LISTED} of the force's {LISTED + 1} reports" in page
+    assert several not in page
+    item = ForceImplementation.objects.get(force=cast.force_a, recommendation__inspection=oldest)
+    address = reverse("item", args=[cast.force_a.slug, oldest.slug, item.recommendation.ref])
+    assert several in client.get(address).content.decode()
+    # Who may not record for the force is not offered it.
+    assert several not in login(cast.viewer).get(address).content.decode()
+
+    # Its letters likewise: the latest, and every one a link away.
+    from inspections.letters import services as letter_services
+
+    for report in [oldest, *reports]:
+        letter_services.draft_letter(force=cast.force_a, inspection=report, author=cast.pcc_a)
+    response = client.get(force_page)
+    assert len(response.context["letters"]) == LISTED
+    assert (
+        f'The latest {LISTED} of {LISTED + 1}: <a class="govuk-link" '
+        f'href="{reverse("letters")}">every letter</a>'
+    ) in response.content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,10 +206,12 @@ def chief_comments_on(force_id: int, inspection_id: int) -> ChiefConstableCommen
     ).first()
 
 
-def chief_comments_received(force: Force) -> dict[int, datetime.date]:
-    """When the chief constable's comments on each report reached the office, by report."""
-    return dict(
-        ChiefConstableComments.objects.filter(force=force).values_list(
-            "inspection_id", "received_on"
-        )
-    )
+def chief_comments_received(
+    force: Force, reports: Iterable[Inspection] | None = None
+) -> dict[int, datetime.date]:
+    """When the chief constable's comments on each report (or on these reports) reached the
+    office, by report."""
+    received = ChiefConstableComments.objects.filter(force=force)
+    if reports is not None:
+        received = received.filter(inspection__in=[report.pk for report in reports])
+    return dict(received.values_list("inspection_id", "received_on"))

@@ -27,4 +27,5 @@ def item_context(
         "may_review": implementation.status == Status.IMPLEMENTED
         and permissions.can_sign_off(user, implementation),
         "sees_notes": permissions.can_read_internal_notes(user, implementation),
+        "may_update_several": permissions.can_record_for_force(user, implementation.force),
     }
