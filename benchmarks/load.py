@@ -1,7 +1,10 @@
-"""Throughput under gunicorn, measured with wrk (Debian's package): one gunicorn with 2 workers
-(gthread, so connections are kept alive as browsers keep them) against the PostgreSQL benchmark
+"""Throughput under gunicorn, measured with wrk (Debian's package): the documented deployment
+(docs/deploy.md: gunicorn's sync workers, one per core) against the PostgreSQL benchmark
 database, driven over loopback by wrk, whose C event loop is not the bottleneck (Python threads
-were). Bounded: a fixed duration per page, then everything stops."""
+were). With it, the CPU each request cost the app's workers and the database, and each worker's
+share of the app's: with gthread workers and kept-alive connections one of the two workers was
+seen to get no connections at all, hiding half of what the machine can serve. Bounded: a fixed
+duration per page, then everything stops."""
 
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8101
-WORKERS = 2
+# One sync worker per core, as docs/deploy.md runs it.
+WORKERS = os.cpu_count() or 2
+TICKS = os.sysconf("SC_CLK_TCK")
 CONNECTIONS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 PAGES = {
@@ -91,7 +96,43 @@ def wrk(url: str, cookie: str) -> dict[str, float]:
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     median_ms = float(median.group(1)) * scale[median.group(2)] if median else 0.0
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "median_ms": median_ms, "failed": float(non_2xx.group(1) if non_2xx else 0)}
+    served = re.search(r"(\d+) requests in", out)
+    return {
+        "rps": rps,
+        "median_ms": median_ms,
+        "failed": float(non_2xx.group(1) if non_2xx else 0),
+        "requests": float(served.group(1) if served else 0),
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's user and system CPU so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children(pid: int) -> list[int]:
+    """The gunicorn master's workers."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def database_cpu_seconds() -> float:
+    """Every postgres process's CPU so far: the backends serving the workers, and the rest."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += cpu_seconds(int(entry.name))
+            except OSError:
+                continue
+    return total
 
 
 def run(database_url: str) -> dict[str, Any]:
@@ -118,29 +159,41 @@ def run(database_url: str) -> dict[str, Any]:
             "--workers",
             str(WORKERS),
             "--worker-class",
-            "gthread",
-            "--threads",
-            "1",
-            "--keep-alive",
-            "5",
+            "sync",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
         env={**os.environ, **server_env(database_url)},
     )
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     try:
         wait_until_up()
         for page, (_, path) in PAGES.items():
             answers_the_page(path, cookies[page])
-            results[page] = wrk(f"http://127.0.0.1:{PORT}{path}", cookies[page])
+            workers = children(server.pid)
+            before = {pid: cpu_seconds(pid) for pid in workers}
+            database_before = database_cpu_seconds()
+            results[page] = dict(wrk(f"http://127.0.0.1:{PORT}{path}", cookies[page]))
+            spent = {pid: cpu_seconds(pid) - before[pid] for pid in workers}
+            requests = max(results[page]["requests"], 1)
+            results[page]["app_cpu_ms"] = sum(spent.values()) * 1000 / requests
+            results[page]["database_cpu_ms"] = (
+                (database_cpu_seconds() - database_before) * 1000 / requests
+            )
+            total = sum(spent.values()) or 1
+            results[page]["shares"] = sorted(
+                (round(100 * seconds / total) for seconds in spent.values()), reverse=True
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
     lines = [
-        f"- {page}: {r['rps']:.1f} requests/s, median latency {r['median_ms']:.0f} ms"
-        + (f", {r['failed']:.0f} failed" if r["failed"] else "")
+        f"- {page}: {r['rps']:.1f} requests/s, median latency {r['median_ms']:.0f} ms; CPU a "
+        f"request: {r['app_cpu_ms']:.1f} ms in the app's workers, {r['database_cpu_ms']:.1f} ms "
+        f"in PostgreSQL; the workers' shares of the app's CPU: "
+        + " / ".join(f"{share} %" for share in r["shares"])
+        + (f"; {r['failed']:.0f} failed" if r["failed"] else "")
         for page, r in results.items()
     ]
     summary = "\n".join(
@@ -148,8 +201,11 @@ def run(database_url: str) -> dict[str, Any]:
             *lines,
             "",
             f"Tool: wrk, 2 threads, {CONNECTIONS} keep-alive connections, {SECONDS} s per page, "
-            f"on loopback on the same 2-core machine as the server. Server: one gunicorn, "
-            f"{WORKERS} gthread workers, production settings, the PostgreSQL benchmark database.",
+            f"on loopback on the same {os.cpu_count()}-core machine as the server. Server: one "
+            f"gunicorn, {WORKERS} sync workers (docs/deploy.md), production settings, the "
+            "PostgreSQL benchmark database. CPU is each process's user and system time over the "
+            "run (/proc), divided by the requests served: the app's is its workers', "
+            "PostgreSQL's every postgres process's on the machine.",
         ]
     )
     print(summary)
