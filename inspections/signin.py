@@ -1,27 +1,30 @@
 """Sign-in that slows down password guessing: after repeated failures for a username, or from
 one address, further attempts are refused for a while, with a message saying so.
 
-Every attempt is stored before the counts are read (count, then check), so simultaneous
-guesses cannot all slip under the limit; failures on usernames that do not exist never lock out
-real accounts at the same address; password-reset emails are limited per address and per client.
+The sign-in itself is allauth's (its login view, its two-factor stage, its password reset);
+this module is the throttle its forms run under, and the admin's sign-in too. Every attempt is
+stored before the counts are read (count, then check), so simultaneous guesses cannot all slip
+under the limit; failures on usernames that do not exist never lock out real accounts at the
+same address; password-reset emails are limited per address and per client.
 
-Kept hand-written rather than django-axes: axes 8.3.1 (the newest) declares support up to
-Django 6.0, and this is all the tracker needs: counts kept in the database so every app server
-agrees, usernames counted in their canonical form, the client address taken only from a trusted
-proxy, old failures pruned, and a national administrator able to unlock an account."""
+Kept rather than allauth's cache-based login limit, which the account adapter turns off for
+passwords (allauth still limits two-factor codes): the counts are kept in the database so every
+app server agrees, usernames are counted in their canonical form, the client address is taken
+only from a trusted proxy, old failures are pruned, and a national administrator can unlock an
+account (axes 8.3.1, the newest, declares support up to Django 6.0 only)."""
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.forms import LoginForm, ResetPasswordForm
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -133,51 +136,95 @@ def too_many_attempts() -> ValidationError:
     )
 
 
-class ThrottledSignInMixin:
-    request: HttpRequest | None
-    cleaned_data: dict[str, Any]
+def sso_only_refusal(user: Any) -> ValidationError | None:
+    """Where Microsoft sign-in is the only way in, a password opens only the national
+    administrators' break-glass accounts."""
+    if settings.TRACKER_SSO_ONLY and not getattr(user, "is_national_admin", False):
+        return ValidationError(
+            "Sign in with your organisation's Microsoft account: passwords are kept for "
+            "national administrators only.",
+            code="sso_only",
+        )
+    return None
+
+
+def throttled(
+    raw_username: object,
+    request: HttpRequest | None,
+    check: Callable[[], dict[str, Any]],
+    signed_in: Callable[[], object],
+) -> dict[str, Any]:
+    """Run a sign-in form's password check under the throttle. `check` is the form's own clean
+    (it raises for a wrong password); `signed_in` says whether it found the account, since a
+    form with a missing field returns without checking anything and must not count as a
+    success (that would wipe the failures counted so far)."""
+    # The field has already refused what no username can hold (a NUL byte, say); such a value
+    # is neither counted nor looked up.
+    username = throttle_key(raw_username)
+    if not username:
+        return check()
+    attempt = begin_attempt(username, client_ip(request))
+    if attempt.locked:
+        # A refused attempt was never checked, so it is not a failure: the lock lasts its
+        # window from the last real one, however often a locked account is tried.
+        attempt.row.delete()
+        raise too_many_attempts()
+    try:
+        cleaned = check()
+    except ValidationError:
+        if attempt.guessing_names:
+            raise too_many_attempts() from None
+        raise
+    if signed_in():
+        SignInFailure.objects.filter(username=username).delete()
+    else:
+        # No password was given to check: neither a failure nor a success.
+        attempt.row.delete()
+    return cleaned
+
+
+class SignInForm(LoginForm):  # type: ignore[misc]
+    """allauth's sign-in form (a username and a password; no "remember me": sessions end with
+    the browser or the working day), counted by the tracker's throttle."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username"
+        self.fields["login"].error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
 
     def clean(self) -> dict[str, Any]:
-        # The field has already refused what no username can hold (a NUL byte, say); such a
-        # value is neither counted nor looked up.
-        username = throttle_key(self.cleaned_data.get("username"))
-        if not username:
-            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-            return cleaned
-        attempt = begin_attempt(username, client_ip(self.request))
-        if attempt.locked:
-            # A refused attempt was never checked, so it is not a failure: the lock lasts its
-            # window from the last real one, however often a locked account is tried.
-            attempt.row.delete()
-            raise too_many_attempts()
-        try:
-            cleaned = super().clean()  # type: ignore[misc]
-        except ValidationError:
-            if attempt.guessing_names:
-                raise too_many_attempts() from None
-            raise
-        SignInFailure.objects.filter(username=username).delete()
+        return throttled(
+            self.cleaned_data.get("login"),
+            self.request,
+            self._checked,
+            lambda: getattr(self, "user", None),
+        )
+
+    def _checked(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and (refusal := sso_only_refusal(user)):
+            self.user = None
+            raise refusal
         return cleaned
 
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)  # type: ignore[misc]
-        # Where Microsoft sign-in is the only way in, a password opens only the national
-        # administrators' break-glass accounts.
-        if settings.TRACKER_SSO_ONLY and not getattr(user, "is_national_admin", False):
-            raise ValidationError(
-                "Sign in with your organisation's Microsoft account: passwords are kept for "
-                "national administrators only.",
-                code="sso_only",
-            )
 
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's own sign-in page (Django's form), under the same throttle."""
 
-class SignInForm(ThrottledSignInMixin, AuthenticationForm):
-    pass
+    def clean(self) -> dict[str, Any]:
+        return throttled(
+            self.cleaned_data.get("username"),
+            self.request,
+            super().clean,
+            lambda: self.user_cache,
+        )
 
-
-class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
+        if refusal := sso_only_refusal(user):
+            raise refusal
         # The admin's own sign-in asks for no second factor: such accounts use the service's.
         if has_two_factor(user):
             raise ValidationError(
@@ -202,12 +249,23 @@ def reset_email_allowed(email: str, ip: str | None) -> bool:
     )
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
-    """Sends at most a few reset emails an hour to one address, and to one client, and answers
-    every request with the same page whether or not an email went (nobody learns whether an
-    address has an account, or whether they were limited)."""
+class ThrottledPasswordResetForm(ResetPasswordForm):  # type: ignore[misc]
+    """allauth's password-reset form, sending at most a few reset emails an hour to one address
+    and to one client, and answering every request with the same page whether or not an email
+    went (nobody learns whether an address has an account, or whether they were limited)."""
 
-    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
-        # PasswordResetView passes everything by keyword, the request included.
-        if reset_email_allowed(self.cleaned_data["email"], client_ip(kwargs.get("request"))):
-            super().save(**kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages.update(
+            {
+                "required": "Enter the email address your account uses.",
+                "invalid": "Enter an email address in the correct format, like name@example.org.",
+            }
+        )
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        email: str = self.cleaned_data["email"]
+        if reset_email_allowed(email, client_ip(request)):
+            return str(super().save(request, **kwargs))
+        return email

@@ -455,6 +455,7 @@ SITE = {
     # the sign-in).
     "two-factor": (lambda w: [], EVERYONE),
     "sign-in-code": (lambda w: [], row("302 302 302 302 302 302 302 302 302")),
+    # allauth's sign-in: signed in already, you are sent on to the dashboard.
     # Reaching these needs no sign-in: that is their point.
     "password-reset": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
     "password-reset-sent": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
@@ -463,12 +464,24 @@ SITE = {
         row("200 200 200 200 200 200 200 200 200"),
     ),
     "password-reset-complete": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
-    "sign-in": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
+    "sign-in": (lambda w: [], row("200 302 302 302 302 302 302 302 302")),
     # For load balancers: no sign-in, and nothing in it but whether the service is ready.
     "healthz": (lambda w: [], row("200 200 200 200 200 200 200 200 200")),
-    # Signing out is a POST; anyone not signed in is sent to sign in first.
-    "sign-out": (lambda w: [], row("302 405 405 405 405 405 405 405 405")),
+    # Signing out is a POST (its GET asks "Sign out?"); anyone not signed in is sent to sign in.
+    "sign-out": (lambda w: [], row("302 200 200 200 200 200 200 200 200")),
 }
+# The names allauth reverses for the same sign-in pages (inspections/account/urls.py).
+ALLAUTH_NAMES = {
+    "sign-in": "account_login",
+    "sign-out": "account_logout",
+    "sign-in-code": "mfa_authenticate",
+    "password-reset": "account_reset_password",
+    "password-reset-sent": "account_reset_password_done",
+    "password-reset-confirm": "account_reset_password_from_key",
+    "password-reset-complete": "account_reset_password_from_key_done",
+}
+for _tracker_name, _allauth_name in ALLAUTH_NAMES.items():
+    SITE[_allauth_name] = SITE[_tracker_name]
 
 
 def item_args(w) -> list:

@@ -155,7 +155,7 @@ def test_guesses_at_the_same_moment_cannot_beat_the_sign_in_limit(db):
         SignInFailure.objects.create(username="target", ip_address="192.0.2.1")
 
     def guess() -> str:
-        response = Client().post("/sign-in/", {"username": "target", "password": "guess"})
+        response = Client().post("/sign-in/", {"login": "target", "password": "guess"})
         return "checked" if "Too many" not in response.content.decode() else "refused"
 
     results = at_once(*[guess] * 4)

@@ -155,6 +155,6 @@ def test_implementation_form_never_crashes(cast, impl_a, lead, target, reason, v
 @given(username=nasty_text, password=nasty_text)
 def test_sign_in_never_crashes(username, password):
     client = Client(raise_request_exception=False)
-    for url in ("/sign-in/", "/admin/login/"):
-        response = client.post(url, {"username": username, "password": password})
+    for url, field in (("/sign-in/", "login"), ("/admin/login/", "username")):
+        response = client.post(url, {field: username, "password": password})
         assert response.status_code == 200, (url, response.status_code)

@@ -284,7 +284,7 @@ def test_national_administrators_say_which_tenant_serves_which_force(cast):
 
 
 def test_the_audit_trail_lists_sign_ins_and_access_changes(cast):
-    Client().post(reverse("sign-in"), {"username": "pcc_a", "password": "correct-horse-battery"})
+    Client().post(reverse("sign-in"), {"login": "pcc_a", "password": "correct-horse-battery"})
     people_services.remove(by=cast.office_a, person=cast.lead_a)
     page = login(cast.admin).get(reverse("audit"), {"kind": "access"}).content.decode()
     table = page.partition("<table")[2]

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from inspections.models import SignInFailure, User
+from inspections.models import AccessEvent, AccessEventKind, SignInFailure, User
 
 from .conftest import login
 
@@ -19,7 +19,7 @@ def lead(db):
 
 
 def attempt(client, username, password="wrong", **headers):
-    return client.post("/sign-in/", {"username": username, "password": password}, **headers)
+    return client.post("/sign-in/", {"login": username, "password": password}, **headers)
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,8 @@ def test_a_national_administrator_can_unlock_an_account(lead):
 @pytest.mark.parametrize("username", ["gwent\x00lead", "\x00", "a" * 5000, "gwent\x0blead"])
 def test_hostile_usernames_get_a_message_not_a_server_error(username):
     client = Client(raise_request_exception=False)
-    for url in ("/sign-in/", "/admin/login/"):
-        response = client.post(url, {"username": username, "password": "x"})
+    for url, field in (("/sign-in/", "login"), ("/admin/login/", "username")):
+        response = client.post(url, {field: username, "password": "x"})
         assert response.status_code == 200, (url, username)
         text = response.content.decode()
         assert any(mark in text for mark in ("govuk-error-summary", "errornote", "errorlist"))
@@ -253,3 +253,35 @@ def test_password_reset_requests_are_limited_per_client(db, mailoutbox, settings
     # Another client is not held back by the first.
     reset(Client(), "p11@force.example", REMOTE_ADDR="192.0.2.200")
     assert len(mailoutbox) == settings.TRACKER_PASSWORD_RESET_MAX_PER_CLIENT + 1
+
+
+@pytest.mark.parametrize(("url", "field"), [("/sign-in/", "login"), ("/admin/login/", "username")])
+def test_a_form_without_a_password_does_not_wipe_the_count(lead, url, field):
+    """A post with no password checks nothing: it used to count as a success and forget the
+    failures before it, so a guesser could reset the count every fourth try."""
+    client = Client()
+    for _ in range(5):
+        attempt(client, "gwent.lead")
+    blank = client.post(url, {field: "gwent.lead", "password": ""})
+    assert blank.status_code == 200
+    assert SignInFailure.objects.filter(username="gwent.lead").count() == 5
+    assert "Too many failed attempts" in attempt(client, "gwent.lead", PASSWORD).content.decode()
+
+
+def test_signing_in_and_out_are_in_the_access_trail(lead):
+    client = Client()
+    assert client.get(reverse("sign-in")).status_code == 200
+    response = attempt(client, "gwent.lead", PASSWORD)
+    assert response["Location"] == reverse("dashboard")
+    # Signed in, the sign-in page sends you on.
+    assert client.get(reverse("sign-in")).status_code == 302
+    assert client.get(reverse("sign-out")).status_code == 200
+    assert client.post(reverse("sign-out"))["Location"] == reverse("sign-in")
+    assert client.get(reverse("dashboard")).status_code == 302
+    trail = list(
+        AccessEvent.objects.filter(subject=lead).order_by("pk").values_list("kind", "detail")
+    )
+    assert trail == [
+        (AccessEventKind.SIGNED_IN, "With a username and password"),
+        (AccessEventKind.SIGNED_OUT, ""),
+    ]

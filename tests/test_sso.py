@@ -205,11 +205,11 @@ def test_a_removed_person_cannot_come_back_with_microsoft(cast, sso):
 def test_sso_only_keeps_passwords_for_national_administrators(cast, sso, settings):
     settings.TRACKER_SSO_ONLY = True
     refused = Client().post(
-        reverse("sign-in"), {"username": "pcc_a", "password": "correct-horse-battery"}
+        reverse("sign-in"), {"login": "pcc_a", "password": "correct-horse-battery"}
     )
     assert refused.status_code == 200
     assert "Sign in with your organisation" in refused.content.decode()
     allowed = Client().post(
-        reverse("sign-in"), {"username": "admin", "password": "correct-horse-battery"}
+        reverse("sign-in"), {"login": "admin", "password": "correct-horse-battery"}
     )
     assert allowed.status_code == 302

@@ -54,7 +54,7 @@ def test_setting_up_needs_a_right_code_and_shows_recovery_codes_once(cast):
 def test_the_code_is_asked_for_after_the_password(cast):
     secret, recovery = set_up(login(cast.pcc_a))
     client = Client()
-    response = client.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    response = client.post(reverse("sign-in"), {"login": "pcc_a", "password": PASSWORD})
     assert response["Location"] == reverse("sign-in-code")
     # Not signed in yet.
     assert client.get(reverse("dashboard")).status_code == 302
@@ -65,16 +65,21 @@ def test_the_code_is_asked_for_after_the_password(cast):
     right = client.post(reverse("sign-in-code"), {"code": used})
     assert right.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
+    assert AccessEvent.objects.filter(
+        kind=AccessEventKind.SIGNED_IN,
+        subject=cast.pcc_a,
+        detail="With a password and a two-factor code",
+    ).exists()
 
     # The same code a second time is refused (used up); a recovery code works once.
     again = Client()
-    again.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    again.post(reverse("sign-in"), {"login": "pcc_a", "password": PASSWORD})
     assert (
         "That code is wrong" in again.post(reverse("sign-in-code"), {"code": used}).content.decode()
     )
     assert again.post(reverse("sign-in-code"), {"code": recovery[0]}).status_code == 302
     third = Client()
-    third.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    third.post(reverse("sign-in"), {"login": "pcc_a", "password": PASSWORD})
     assert third.post(reverse("sign-in-code"), {"code": recovery[0]}).status_code == 200
 
 
@@ -91,7 +96,7 @@ def test_a_used_code_is_marked_where_every_worker_reads_it(cast):
         cursor.execute("SELECT COUNT(*) FROM tracker_cache")
         before = cursor.fetchone()[0]
     client = Client()
-    client.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    client.post(reverse("sign-in"), {"login": "pcc_a", "password": PASSWORD})
     assert client.post(reverse("sign-in-code"), {"code": code_for(secret, 1)}).status_code == 302
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM tracker_cache")
@@ -105,7 +110,7 @@ def test_a_used_code_is_marked_where_every_worker_reads_it(cast):
 def test_five_wrong_codes_send_you_back_to_the_password(cast):
     set_up(login(cast.pcc_a))
     client = Client()
-    client.post(reverse("sign-in"), {"username": "pcc_a", "password": PASSWORD})
+    client.post(reverse("sign-in"), {"login": "pcc_a", "password": PASSWORD})
     for _ in range(4):
         assert client.post(reverse("sign-in-code"), {"code": "111111"}).status_code == 200
     last = client.post(reverse("sign-in-code"), {"code": "111111"})

@@ -331,6 +331,24 @@ SOCIALACCOUNT_QUERY_EMAIL = False
 SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
 
+# Local accounts sign in with allauth too: a username and a password, no sign-up (accounts come
+# from invitations, approvals and national administrators), a session that ends with the
+# browser or the working day, and a reset link by email.
+ACCOUNT_ADAPTER = "inspections.account.adapter.TrackerAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "sign-in"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Nobody learns from the reset page or their inbox whether an address has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Password guesses and reset emails are counted by inspections/signin.py, in the database (one
+# count for every app server, canonical usernames, client addresses from trusted proxies only);
+# allauth's limits stay on everything else, two-factor codes included, per client address as
+# the throttle reads it.
+ACCOUNT_RATE_LIMITS = {"login": None, "reset_password": None}
+
 # Two-factor authentication (allauth's MFA) for local accounts: TOTP and recovery codes, the
 # secrets encrypted in the database. Required of national administrators with a password in
 # production (set false only for a training copy).

@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from inspections import views
-from inspections.account import views as account_views
 from inspections.signin import AdminSignInForm
 
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sign-in/", account_views.sign_in, name="sign-in"),
-    path("sign-out/", account_views.sign_out, name="sign-out"),
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("inspections.account.urls")),

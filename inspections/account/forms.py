@@ -1,7 +1,11 @@
-"""Self-service: a person's own reminder setting. Passwords use Django's own forms."""
+"""Self-service: a person's own reminder setting, and a new password from a reset link
+(allauth's form, in the tracker's words). Changing a password uses Django's own form."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.forms import ResetPasswordKeyForm
 from django import forms
 
 from inspections.models import User
@@ -13,3 +17,10 @@ class DigestForm(forms.ModelForm[User]):
         fields = ["digest_frequency"]
         labels = {"digest_frequency": "How often do you want the reminder email?"}
         widgets = {"digest_frequency": forms.RadioSelect}
+
+
+class NewPasswordForm(ResetPasswordKeyForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "Confirm new password"

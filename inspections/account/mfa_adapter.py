@@ -12,6 +12,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from inspections.services.people import WRONG_CODE
+
 
 def fernet() -> Fernet:
     digest = hashlib.sha256(f"tracker-mfa:{settings.SECRET_KEY}".encode()).digest()
@@ -19,6 +21,8 @@ def fernet() -> Fernet:
 
 
 class TrackerMFAAdapter(DefaultMFAAdapter):
+    error_messages = {**DefaultMFAAdapter.error_messages, "incorrect_code": WRONG_CODE}
+
     def encrypt(self, text: str) -> str:
         return fernet().encrypt(text.encode()).decode()
 

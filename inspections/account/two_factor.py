@@ -1,32 +1,27 @@
 """Two-factor authentication for local accounts (allauth's MFA: TOTP and recovery codes): set it
-up or turn it off on your account, and give the code after your password when signing in."""
+up or turn it off on your account, and give the code after your password when signing in
+(allauth's login stage, on the tracker's page)."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
+from allauth.account.internal.stagekit import stash_login
 from allauth.mfa.adapter import get_adapter
+from allauth.mfa.base import views as mfa_views
 from allauth.mfa.totp.internal.auth import clear_totp_secret, get_totp_secret
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
-from inspections.backends import PASSWORD_BACKEND
 from inspections.formfields import save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import AccessEventKind, User
 from inspections.services import people as people_services
 from inspections.signin import client_ip, has_two_factor
 
-# A password accepted, waiting for its second factor: whose, since when, where to go next.
-PENDING_KEY = "tracker_two_factor_pending"
-PENDING_SECONDS = 300
+# Wrong codes allowed in one sign-in before the password must be given again (allauth also
+# limits codes per account over time).
 MAX_TRIES = 5
 
 
@@ -79,60 +74,28 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def start_second_factor(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    """Called once the password is right for an account with two-factor authentication: the
-    person is not signed in until the code is given."""
-    request.session[PENDING_KEY] = {
-        "user": user.pk,
-        "backend": getattr(user, "backend", PASSWORD_BACKEND),
-        "since": time.time(),
-        "next": next_url,
-        "tries": 0,
-    }
-    return redirect("sign-in-code")
+class SignInCodeView(mfa_views.AuthenticateView):  # type: ignore[misc]
+    """allauth's two-factor stage of signing in, on the tracker's page: a wrong code goes into
+    the access trail, and after MAX_TRIES of them the password must be given again."""
 
+    template_name = "account/sign_in_code.html"
 
-def pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
-    pending = request.session.get(PENDING_KEY) or {}
-    if not pending or time.time() - float(pending.get("since", 0)) > PENDING_SECONDS:
-        return None, {}
-    return User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first(), pending
-
-
-@login_not_required
-def sign_in_code(request: HttpRequest) -> HttpResponse:
-    user, pending = pending_user(request)
-    if user is None:
-        request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Sign in with your username and password first.")
-        return redirect("sign-in")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if people_services.second_factor_ok(user=user, code=form.cleaned_data["code"]):
-            request.session.pop(PENDING_KEY, None)
-            login(request, user, backend=pending["backend"])
-            people_services.record_access_event(
-                kind=AccessEventKind.SIGNED_IN,
-                actor=user,
-                subject=user,
-                detail="With a password and a two-factor code",
-                ip_address=client_ip(request),
-            )
-            next_url = str(pending.get("next") or "")
-            safe = url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            )
-            return redirect(next_url if safe and next_url else "dashboard")
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        user = self.stage.login.user
         people_services.record_access_event(
             kind=AccessEventKind.TWO_FACTOR_FAILED,
-            subject=user,
-            ip_address=client_ip(request),
+            subject=user if isinstance(user, User) else None,
+            ip_address=client_ip(self.request),
         )
-        pending["tries"] = int(pending.get("tries", 0)) + 1
-        if pending["tries"] >= MAX_TRIES:
-            request.session.pop(PENDING_KEY, None)
-            messages.error(request, "Too many wrong codes. Sign in again.")
-            return redirect("sign-in")
-        request.session[PENDING_KEY] = pending
-        form.add_error("code", people_services.WRONG_CODE)
-    return render(request, "account/sign_in_code.html", {"form": form})
+        tries = int(self.stage.state.get("wrong_codes", 0)) + 1
+        if tries >= MAX_TRIES:
+            messages.error(self.request, "Too many wrong codes. Sign in again.")
+            response: HttpResponse = self.stage.abort()
+            return response
+        self.stage.state["wrong_codes"] = tries
+        stash_login(self.request, self.stage.login)
+        page: HttpResponse = super().form_invalid(form)
+        return page
+
+
+sign_in_code = SignInCodeView.as_view()

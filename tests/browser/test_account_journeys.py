@@ -41,7 +41,7 @@ def test_digest_frequency_and_password_reset(cast, page_as, live_server):
     anonymous.wait_for_load_state("networkidle")
     problems += violations(anonymous)
     anonymous.get_by_label("New password", exact=True).fill("Chosen-long-passphrase-7")
-    anonymous.get_by_label("New password confirmation").fill("Chosen-long-passphrase-7")
+    anonymous.get_by_label("Confirm new password").fill("Chosen-long-passphrase-7")
     anonymous.get_by_role("button", name="Save the new password").click()
     anonymous.wait_for_load_state("networkidle")
     assert anonymous.locator("h1").inner_text() == "Password saved"
