@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from inspections.models import User
+from inspections.models import SignInFailure, User
 
 from .test_admin_accessibility import violations
 
@@ -29,6 +29,15 @@ def test_digest_frequency_and_password_reset(cast, page_as, live_server):
 
     anonymous = page_as(None)
     anonymous.goto(reverse("sign-in"))
+    # A wrong password: the error summary says so, and nothing signs in.
+    anonymous.get_by_label("Username").fill(cast.pcc_a.username)
+    anonymous.get_by_label("Password").fill("not-the-password")
+    anonymous.get_by_role("button", name="Sign in").click()
+    anonymous.wait_for_load_state("networkidle")
+    assert "password is not right" in anonymous.locator(".govuk-error-summary").inner_text()
+    assert anonymous.title().startswith("Error: Sign in")
+    problems += violations(anonymous)
+    assert SignInFailure.objects.filter(username=cast.pcc_a.username).count() == 1
     anonymous.get_by_role("link", name="Forgotten your password?").click()
     anonymous.wait_for_load_state("networkidle")
     problems += violations(anonymous)

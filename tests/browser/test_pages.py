@@ -173,8 +173,13 @@ def test_pcc_staff_journey(demo, page_as):
     assert issued.status == "issued"
     assert issued.issued_on.isoformat() == "2026-02-20"
 
-    page.get_by_role("button", name="Sign out").click()
+    # Signing out: the page asks first (a link or a typed address lands here), then signs out.
+    page.goto("/sign-out/")
+    assert heading(page) == "Sign out"
+    audit(page, problems)
+    page.locator("main").get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in/")
+    assert page.goto("/reports/overdue/").url.endswith("/sign-in/?next=/reports/overdue/")
     assert problems == [], "\n".join(problems)
 
 
