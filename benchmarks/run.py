@@ -344,16 +344,35 @@ def python_split(client: Any, url: str, times: int = 10) -> dict[str, float]:
     for _ in range(times):
         client.get(url)
     profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def part_of(key: tuple[str, int, str]) -> str | None:
+        where = f"{key[0]}:{key[2]}"
+        return next(
+            (name for name, prefixes in SPLIT if any(prefix in where for prefix in prefixes)),
+            None,
+        )
+
     parts: dict[str, float] = {name: 0.0 for name, _ in SPLIT}
     parts["other"] = 0.0
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    for (filename, _line, function), (_cc, _nc, own, _cum, _callers) in stats.items():
-        where = f"{filename}:{function}"
-        part = next(
-            (name for name, prefixes in SPLIT if any(prefix in where for prefix in prefixes)),
-            "other",
-        )
-        parts[part] += own * 1000 / times
+
+    def assign(key: tuple[str, int, str], seconds: float, depth: int = 0) -> None:
+        """A builtin's or a helper's time goes to the part of whatever called it (up to four
+        calls up), shared by the time each caller spent in it."""
+        part = part_of(key)
+        if part is not None:
+            parts[part] += seconds * 1000 / times
+            return
+        callers = stats.get(key, (0, 0, 0, 0, {}))[4]
+        spent = sum(entry[2] for entry in callers.values())
+        if depth >= 4 or not callers or spent <= 0:
+            parts["other"] += seconds * 1000 / times
+            return
+        for caller, entry in callers.items():
+            assign(caller, seconds * entry[2] / spent, depth + 1)
+
+    for key, (_cc, _nc, own, _cum, _callers) in stats.items():
+        assign(key, own)
     return parts
 
 

@@ -1,9 +1,16 @@
 """The shared cast: two forces (A is West Mercia-like, B is Gwent-like), a PCC officer and a
 force lead for each, a national administrator and a viewer; and a fixed 'today'."""
 
+import contextlib
 import datetime
+import fcntl
+import os
 import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import factory
 import pytest
@@ -100,6 +107,20 @@ def _factory_names_start_again():
     for made in vars(factories).values():
         if isinstance(made, type) and issubclass(made, factory.django.DjangoModelFactory):
             made.reset_sequence()
+
+
+def pytest_configure(config):
+    # The run's id, chosen here rather than by pytest-xdist, so that the run can remove the
+    # demo database its workers shared (shared_demo_file) when it ends.
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session):
+    run = getattr(session.config.option, "testrunuid", None)
+    if run and not hasattr(session.config, "workerinput"):
+        for suffix in (".sqlite3", ".lock"):
+            (Path(tempfile.gettempdir()) / f"tracker-demo-{run}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -307,11 +328,38 @@ def load_demo_once() -> None:
     if _demo_copy:
         _demo_copy[0].backup(live)
         return
-    call_command("load_reference_data", verbosity=0)
-    call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+    with shared_demo_file() as shared:
+        if shared is not None and shared.stat().st_size:
+            # Another worker of this run loaded it: its copy, not a second load.
+            sqlite3.connect(shared).backup(live)
+        else:
+            call_command("load_reference_data", verbosity=0)
+            call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+            if shared is not None:
+                with sqlite3.connect(shared) as on_disk:
+                    live.backup(on_disk)
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     live.backup(copy)
     _demo_copy.append(copy)
+
+
+@contextlib.contextmanager
+def shared_demo_file() -> Iterator[Path | None]:
+    """The demo database as the first worker of this run (pytest-xdist) loaded it, in a file
+    all the run's workers share, held under a lock while it is read or written; None when the
+    tests run in one process. One file per run: a later run, with other code, loads afresh."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        yield None
+        return
+    path = Path(tempfile.gettempdir()) / f"tracker-demo-{run}.sqlite3"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path.touch()
+        try:
+            yield path
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 # On PostgreSQL, the demo data as first loaded, kept in a schema of copies beside the tables.
