@@ -242,7 +242,7 @@ def measure_database(label: str) -> dict[str, Any]:
         results.append(measure_whole_export(label, client, name, url, export_limit(national)))
     results.extend(measure_api(label, national, today, rows_floor))
 
-    letters = {}
+    letters: dict[str, Any] = {}
     built_letter = content.from_data(force, inspection, today)
     for fmt, make in (("docx", render.docx), ("pdf", render.pdf)):
         make(built_letter)
@@ -277,6 +277,7 @@ def measure_database(label: str) -> dict[str, Any]:
             meetings.write_files(pack)
         letters[f"{area} files"] = (time.perf_counter() - started) * 1000
         letters[f"{area} rows"] = snapshot.rows_listed(pack.snapshot)
+        letters[f"{area} split"] = pack_split(pack.snapshot)
     return {
         "label": label,
         "counts": counts,
@@ -285,6 +286,34 @@ def measure_database(label: str) -> dict[str, Any]:
         "letters": letters,
         "split": split,
     }
+
+
+def pack_split(content: dict[str, Any]) -> dict[str, float]:
+    """Where a pack's files' time goes, each part timed once more on its own: the PDF's HTML,
+    WeasyPrint's parsing, styling and layout, its writing of the PDF, the DOCX, the annex."""
+    from weasyprint import HTML
+
+    from inspections.meetings import render
+
+    split: dict[str, float] = {}
+    started = time.perf_counter()
+    page = render.html(content)
+    split["HTML"] = time.perf_counter() - started
+    started = time.perf_counter()
+    document = HTML(string=page).render()
+    split["WeasyPrint layout"] = time.perf_counter() - started
+    split["pages"] = len(document.pages)
+    started = time.perf_counter()
+    document.write_pdf()
+    split["WeasyPrint writing the PDF"] = time.perf_counter() - started
+    started = time.perf_counter()
+    render.docx(content)
+    split["DOCX"] = time.perf_counter() - started
+    if content.get("annex"):
+        started = time.perf_counter()
+        render.annex(content)
+        split["annex"] = time.perf_counter() - started
+    return split
 
 
 # Where a page's own time goes, by the code it is spent in (a function's own time, under
@@ -758,6 +787,16 @@ def targets_section(
             f"- {label}: a force's {force_s:.1f} s ({verdict(force_s <= 3)}), a region's "
             f"{region_s:.1f} s ({verdict(region_s <= 15)})"
         )
+        for area in ("force meeting pack", "region meeting pack"):
+            parts = dict(letters.get(f"{area} split") or {})
+            if not parts:
+                continue
+            page_count = int(parts.pop("pages", 0))
+            lines.append(
+                f"  - the {area.removesuffix(' meeting pack')}'s, timed again part by part "
+                f"({letters[f'{area} rows']:,} rows, a PDF of {page_count:,} pages): "
+                + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in parts.items())
+            )
     if "SQLite" in by_engine and "PostgreSQL" in by_engine:
         national = [
             (page, row, by_engine["PostgreSQL"][("national", page)])
