@@ -285,3 +285,17 @@ def test_signing_in_and_out_are_in_the_access_trail(lead):
         (AccessEventKind.SIGNED_IN, "With a username and password"),
         (AccessEventKind.SIGNED_OUT, ""),
     ]
+
+
+def test_signing_in_goes_on_to_a_page_of_the_tracker_never_elsewhere(lead):
+    sent_on = Client().post(
+        reverse("sign-in"), {"login": "gwent.lead", "password": PASSWORD, "next": "/search/"}
+    )
+    assert sent_on["Location"] == "/search/"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        page = Client().get(reverse("sign-in"), {"next": elsewhere}).content.decode()
+        assert "evil.example" not in page
+        response = Client().post(
+            reverse("sign-in"), {"login": "gwent.lead", "password": PASSWORD, "next": elsewhere}
+        )
+        assert response["Location"] == reverse("dashboard"), elsewhere
