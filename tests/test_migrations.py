@@ -42,4 +42,4 @@ def test_every_migration_applies_from_zero_and_the_health_check_follows(tmp_path
     assert run("-c", HEALTH, database=database) == '200 {"status": "ok"}'
     # The search index of findings, updates and letter sections came with the migrations.
     assert run("-c", SEARCH, database=database) == "3"
-    run("manage.py", "makemigrations", "--check", "--dry-run", database=database)
+    # That the models need no new migration is `make test`'s own check (makemigrations --check).
