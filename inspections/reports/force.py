@@ -54,12 +54,16 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             Column("Lead officer"),
         ],
     )
-    implementations = queries.force_implementations(force, today).filter(**of_source)
+    # One set of the force's items for its counts and its table, so that the table's length is
+    # the counts' total (counted once: at ten times the data each count read 20,000 rows).
+    items = queries.implementations(request.user).filter(force=force, **of_source)
+    counts = queries.attention_counts(items, today)
+    implementations = queries.listed_with_flags(items, today)
     shown: list[rows.ItemRow] = []
     if export_format(request):
         table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
     else:
-        page_of(request, table, implementations)
+        page_of(request, table, implementations, count=counts["total"])
         shown = rows.page_rows(table.page.object_list, flags=True)
         table.page.object_list = shown
     for row in shown:
@@ -99,9 +103,6 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         letter_queries.visible_letters(request.user)
         .filter(force=force)
         .order_by("-letter_date", "-created_at")
-    )
-    counts = queries.attention_counts(
-        queries.implementations(request.user).filter(force=force, **of_source), today
     )
     context = {
         # A choice of source only where the force has reports from more than one, or one is

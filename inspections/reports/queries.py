@@ -287,12 +287,6 @@ def matrix(user: User, inspection: Inspection, today: datetime.date) -> Matrix:
     return result
 
 
-def force_implementations(force: Force, today: datetime.date) -> ImplementationQuerySet:
-    """The force's implementations, each with its overdue and stale flags and what its table row
-    shows (``listed``). Each one's whole history is on its item page."""
-    return listed_with_flags(ForceImplementation.objects.filter(force=force), today)
-
-
 def listed_with_flags(
     queryset: ImplementationQuerySet, today: datetime.date
 ) -> ImplementationQuerySet:
