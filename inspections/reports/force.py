@@ -64,7 +64,9 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
         table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
     else:
         page_of(request, table, implementations, count=counts["total"])
-        shown = rows.page_rows(table.page.object_list, flags=True)
+        shown = rows.page_rows(
+            table.page.object_list, flags=True, ids_first=queries.pages_by_ids_first()
+        )
         table.page.object_list = shown
     for row in shown:
         table.add(
