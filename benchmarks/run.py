@@ -737,10 +737,10 @@ def targets_section(
         ]
         worst = sorted(over, key=python_ms, reverse=True)[:5]
         lines.append(
-            f"- {label}: {len(pages) - len(over)} of {len(pages)} pages: "
+            f"- {label}: {len(pages) - len(over)} of {len(pages)} pages within it: "
             f"{verdict(not over)}"
             + (
-                ". Most time outside SQL: "
+                ". The most time outside their SQL: "
                 + "; ".join(
                     f"{row['user']} {row['page']} {python_ms(row):.0f} ms beside "
                     f"{row['raw_sql_ms']:.0f} ms of SQL"
