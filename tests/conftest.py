@@ -5,6 +5,7 @@ import contextlib
 import datetime
 import fcntl
 import os
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import factory
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -119,8 +122,10 @@ def pytest_configure(config):
 def pytest_sessionfinish(session):
     run = getattr(session.config.option, "testrunuid", None)
     if run and not hasattr(session.config, "workerinput"):
+        shared = Path(tempfile.gettempdir()) / f"tracker-demo-{run}"
         for suffix in (".sqlite3", ".lock"):
-            (Path(tempfile.gettempdir()) / f"tracker-demo-{run}{suffix}").unlink(missing_ok=True)
+            shared.with_suffix(suffix).unlink(missing_ok=True)
+        shutil.rmtree(shared.with_suffix(".files"), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -330,17 +335,42 @@ def load_demo_once() -> None:
         return
     with shared_demo_file() as shared:
         if shared is not None and shared.stat().st_size:
-            # Another worker of this run loaded it: its copy, not a second load.
+            # Another worker of this run loaded it: its copy, not a second load, and the files
+            # its records name (issued letters), which were stored in that worker's storage.
             sqlite3.connect(shared).backup(live)
+            files = shared.with_suffix(".files")
+            for path in sorted(p for p in files.rglob("*") if p.is_file()):
+                name = path.relative_to(files).as_posix()
+                assert default_storage.save(name, ContentFile(path.read_bytes())) == name
         else:
             call_command("load_reference_data", verbosity=0)
             call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
             if shared is not None:
                 with sqlite3.connect(shared) as on_disk:
                     live.backup(on_disk)
+                for name in stored_file_names():
+                    path = shared.with_suffix(".files") / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with default_storage.open(name, "rb") as stored:
+                        path.write_bytes(stored.read())
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     live.backup(copy)
     _demo_copy.append(copy)
+
+
+def stored_file_names() -> list[str]:
+    """Every file the database's records name, in any file field."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    names = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                names += model._base_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                )
+    return sorted({name for name in names if name})
 
 
 @contextlib.contextmanager
