@@ -420,6 +420,12 @@ def check_views(cast, inspection, items: list) -> set[str]:
             assert cells["Falls due"] == (truth.due.isoformat() if truth.due else "")
             assert cells["Overdue"] == ("Yes" if truth.overdue else "No")
         assert len(rows) == sum(1 for f, _ in truths if f == force.name)
+        # The page itself: its counts, and its table's length, which is the counts' total.
+        page = admin.get(reverse("force", args=[force.slug])).context
+        mine = [t for (f, _ref), (_i, t) in truths.items() if f == force.name]
+        assert page["counts"]["total"] == len(mine) == page["tables"][0].page.paginator.count
+        assert page["counts"]["overdue"] == sum(1 for t in mine if t.overdue)
+        assert page["counts"]["complete"] == sum(1 for t in mine if t.state == Status.COMPLETE)
     compared.add("force page")
 
     # 3. The matrix (CSV): each cell's state and overdue flag.
