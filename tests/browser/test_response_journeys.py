@@ -22,12 +22,17 @@ def fixed_today(settings):
     settings.TRACKER_TODAY = TODAY.isoformat()
 
 
+def open_from_letters(page, link: str) -> None:
+    """The letters page, then one of its links followed, as a person gets to each form."""
+    page.goto(reverse("letters"))
+    page.get_by_role("link", name=link).click()
+    page.wait_for_load_state("networkidle")
+
+
 def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation, page_as, tmp_path):
     problems: list[str] = []
     page = page_as(cast.pcc_a)
-    page.goto(reverse("letters"))
-    page.get_by_role("link", name="Record a letter sent from outside the tracker").click()
-    page.wait_for_load_state("networkidle")
+    open_from_letters(page, "Record a letter sent from outside the tracker")
     audit(page, problems, "record form")
 
     # Nothing chosen: the error summary names each field.
@@ -248,9 +253,7 @@ def test_the_office_keeps_its_letter_template_and_drafts_use_it(
     logo.write_bytes(buffer.getvalue())
     problems: list[str] = []
     page = page_as(cast.pcc_a)
-    page.goto(reverse("letters"))
-    page.get_by_role("link", name="The office's letter template").click()
-    page.wait_for_load_state("networkidle")
+    open_from_letters(page, "The office's letter template")
     audit(page, problems, "letter template form")
     page.get_by_label("The office's name").fill("Office of the PCC for Alphashire")
     page.get_by_label("The office's address").fill("1 High Street\nAlphatown")
@@ -351,9 +354,7 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     assert "prevention of future deaths report" in letter.opening
     audit(page, problems, "coroner's draft")
 
-    page.goto(reverse("letters"))
-    page.get_by_role("link", name="Record a letter sent from outside the tracker").click()
-    page.wait_for_load_state("networkidle")
+    open_from_letters(page, "Record a letter sent from outside the tracker")
     signed = tmp_path / "iopc-response.pdf"
     signed.write_bytes(b"%PDF-1.4 signed by the chief constable")
     page.get_by_label("Which report does it answer?").select_option(
@@ -434,9 +435,7 @@ def test_the_force_lead_keeps_the_forces_letter_template_and_its_response_uses_i
     report = force_answered_report(cast, Source.CORONER, "Regulation 28 report: A Jones")
     problems: list[str] = []
     page = page_as(cast.lead_a)
-    page.goto(reverse("letters"))
-    page.get_by_role("link", name="The force's letter template (to coroners, the IOPC)").click()
-    page.wait_for_load_state("networkidle")
+    open_from_letters(page, "The force's letter template (to coroners, the IOPC)")
     audit(page, problems, "force letter template form")
     page.get_by_label("The force's name, as its letterhead gives it").fill(
         "Alphashire Police Headquarters"
