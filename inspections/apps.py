@@ -1,4 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def repair_search_index(using: str = "default", **kwargs: Any) -> None:
+    """After every migrate: a migration may have dropped part of the search index (see
+    fulltext.repair)."""
+    from .search import fulltext
+
+    fulltext.repair(connections[using])
 
 
 class InspectionsConfig(AppConfig):
@@ -7,3 +19,5 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the deployment checks)
+
+        post_migrate.connect(repair_search_index, sender=self)

@@ -57,19 +57,6 @@ from .factories import (
 TODAY = datetime.date(2026, 11, 21)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database is built from the models, not by running every migration (a third of
-    the suite's time went on that; test_migrations.py still runs them from zero). What only a
-    migration makes is made here: the full-text search index."""
-    from django.db import connection
-
-    from inspections.search import fulltext
-
-    with django_db_blocker.unblock():
-        fulltext.create(connection)
-
-
 class _RenderedOnce:
     """``weasyprint.HTML`` for the suite: the same document, with the same options, is laid out
     by WeasyPrint once per test process and its bytes given back after that. Every PDF a test

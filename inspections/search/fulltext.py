@@ -9,6 +9,7 @@ Words match within one column (all of them in a narrative, say), the same on bot
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -94,9 +95,43 @@ def drop(schema: BaseDatabaseWrapper) -> None:
                 cursor.execute(f"DROP TABLE IF EXISTS {spec.fts}")
 
 
-def create_statements(vendor: str) -> list[str]:
+def repair(schema: BaseDatabaseWrapper) -> list[str]:
+    """Make again whatever part of the index is missing, and build that part from the rows;
+    the tables whose index was repaired. Run after every migrate (apps.py): on SQLite a
+    migration that alters a searched table copies it into a new one, which drops the triggers
+    that kept its index in step (0034 did so to the recommendations, and from then on new and
+    changed recommendations went unindexed)."""
+    repaired = []
+    with schema.cursor() as cursor:
+        names = set(schema.introspection.table_names(cursor))
+        if schema.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+            names |= {name for (name,) in cursor.fetchall()}
+        elif schema.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names |= {name for (name,) in cursor.fetchall()}
+        for spec in SEARCHED:
+            if spec.table not in names or all(part in names for part in parts(spec, schema.vendor)):
+                continue
+            for statement in create_statements(schema.vendor, [spec]):
+                cursor.execute(statement)
+            repaired.append(spec.table)
+    return repaired
+
+
+def parts(spec: Searched, vendor: str) -> list[str]:
+    """The names of what keeps one table's index: its GIN indexes, or its FTS5 table and the
+    three triggers that keep it in step."""
+    if vendor == "postgresql":
+        return [spec.gin_index(column) for column in spec.columns]
+    if vendor == "sqlite":
+        return [spec.fts, *(f"{spec.fts}_{event}" for event in ("ai", "ad", "au"))]
+    return []
+
+
+def create_statements(vendor: str, specs: Sequence[Searched] = SEARCHED) -> list[str]:
     statements = []
-    for spec in SEARCHED:
+    for spec in specs:
         if vendor == "postgresql":
             statements += [
                 f"CREATE INDEX IF NOT EXISTS {spec.gin_index(column)} ON {spec.table} "
