@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 'ordering': ['update', 'id'],
             },
         ),
-        migrations.RunPython(move_evidence_files, migrations.RunPython.noop),
+        migrations.RunPython(move_evidence_files, migrations.RunPython.noop, elidable=True),
         migrations.RemoveField(
             model_name='historicalprogressupdate',
             name='evidence_file',

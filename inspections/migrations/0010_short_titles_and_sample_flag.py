@@ -65,5 +65,5 @@ class Migration(migrations.Migration):
             name='short_title',
             field=inspections.models.fields.PlainCharField(blank=True, help_text="A few words saying what it asks, for lists, e.g. 'Armoury oversight and audit'. The start of the text is used when this is empty.", max_length=120),
         ),
-        migrations.RunPython(fill_short_titles, migrations.RunPython.noop),
+        migrations.RunPython(fill_short_titles, migrations.RunPython.noop, elidable=True),
     ]

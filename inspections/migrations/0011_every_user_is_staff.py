@@ -24,5 +24,5 @@ class Migration(migrations.Migration):
             name='is_staff',
             field=models.BooleanField(default=True, help_text='Every tracker user can reach the admin screens; their role decides what they may do there.'),
         ),
-        migrations.RunPython(everyone_is_staff, migrations.RunPython.noop),
+        migrations.RunPython(everyone_is_staff, migrations.RunPython.noop, elidable=True),
     ]

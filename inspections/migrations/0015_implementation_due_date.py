@@ -49,5 +49,5 @@ class Migration(migrations.Migration):
             model_name='forceimplementation',
             index=models.Index(fields=['force', 'status', 'due_date'], name='impl_force_status_due_idx'),
         ),
-        migrations.RunPython(fill_due_dates, migrations.RunPython.noop),
+        migrations.RunPython(fill_due_dates, migrations.RunPython.noop, elidable=True),
     ]

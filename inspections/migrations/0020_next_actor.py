@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='next_actor',
             field=models.CharField(blank=True, choices=[('within_control', "Within the force's control"), ('awaiting_dependency', 'Awaiting a dependency'), ('awaiting_sign_off', 'Awaiting sign-off')], default='within_control', editable=False, help_text="Who must act next: the force, a dependency's owner or the signing-off officer; empty once closed. Follows the status and the dependencies.", max_length=30),
         ),
-        migrations.RunPython(fill_next_actors, migrations.RunPython.noop),
+        migrations.RunPython(fill_next_actors, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='forceimplementation',
             index=models.Index(fields=['next_actor', 'due_date', 'id'], name='impl_actor_due_idx'),

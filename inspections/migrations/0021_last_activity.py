@@ -29,5 +29,5 @@ class Migration(migrations.Migration):
             name='last_activity',
             field=models.DateField(blank=True, editable=False, help_text="The latest update's date, or publication day before any update.", null=True),
         ),
-        migrations.RunPython(fill_last_activity, migrations.RunPython.noop),
+        migrations.RunPython(fill_last_activity, migrations.RunPython.noop, elidable=True),
     ]

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name='force',
             field=models.ForeignKey(editable=False, help_text='The force whose finding this is.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='local_actions', to='inspections.force'),
         ),
-        migrations.RunPython(fill_forces, migrations.RunPython.noop),
+        migrations.RunPython(fill_forces, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name='extensionrequest',
             name='force',

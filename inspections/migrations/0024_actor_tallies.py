@@ -60,5 +60,5 @@ class Migration(migrations.Migration):
             model_name='actortally',
             constraint=models.UniqueConstraint(fields=('force', 'next_actor', 'due_month'), name='actor_tally_unique'),
         ),
-        migrations.RunPython(fill_tallies, migrations.RunPython.noop),
+        migrations.RunPython(fill_tallies, migrations.RunPython.noop, elidable=True),
     ]

@@ -149,5 +149,5 @@ class Migration(migrations.Migration):
             name='recommendation_local_is_complete',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('scope', 'local'), _negated=True), models.Q(models.Q(('text', ''), _negated=True), models.Q(('addressee', ''), _negated=True), models.Q(('deadline_kind', 'not_entered'), _negated=True)), _connector='OR'), name='recommendation_local_is_complete', violation_error_message="A local finding needs its wording, addressee and deadline ('No deadline' is a deadline given): forces report against them."),
         ),
-        migrations.RunPython(keep_states_and_purposes, migrations.RunPython.noop),
+        migrations.RunPython(keep_states_and_purposes, migrations.RunPython.noop, elidable=True),
 ]

@@ -48,4 +48,4 @@ def fit_stored_pictures(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("inspections", "0026_letters_as_sent")]
 
-    operations = [migrations.RunPython(fit_stored_pictures, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(fit_stored_pictures, migrations.RunPython.noop, elidable=True)]

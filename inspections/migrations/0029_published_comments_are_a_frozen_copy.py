@@ -126,5 +126,5 @@ class Migration(migrations.Migration):
             name='chief_comments',
             field=models.ForeignKey(blank=True, help_text="Published with the response: the chief constable's comments and the PCC's response to them. The public pages show the copy kept when they were published.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='inspections.chiefconstablecomments'),
         ),
-        migrations.RunPython(freeze_published_comments, migrations.RunPython.noop),
+        migrations.RunPython(freeze_published_comments, migrations.RunPython.noop, elidable=True),
 ]

@@ -17,4 +17,4 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("inspections", "0031_returned_to_pcc_staff")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunPython(create, drop, elidable=True)]

@@ -14,4 +14,4 @@ def create_cache_table(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [("inspections", "0036_meeting_pack_annex")]
 
-    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=True)]

@@ -36,5 +36,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('force', 'status'), name='action_tally_unique'), models.CheckConstraint(condition=models.Q(('status__in', ['awaiting_allocation', 'in_progress', 'pending_sign_off', 'closed'])), name='action_tally_status_valid')],
             },
         ),
-        migrations.RunPython(fill_tallies, migrations.RunPython.noop),
+        migrations.RunPython(fill_tallies, migrations.RunPython.noop, elidable=True),
     ]
