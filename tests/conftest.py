@@ -4,6 +4,7 @@ force lead for each, a national administrator and a viewer; and a fixed 'today'.
 import contextlib
 import datetime
 import fcntl
+import logging
 import os
 import shutil
 import sqlite3
@@ -11,6 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import factory
@@ -100,6 +102,10 @@ def _factory_names_start_again():
 
 
 def pytest_configure(config):
+    # Every refused request logs a warning with its traceback (django.request), which the
+    # console and pytest's two capturing handlers each format: 1,100 of them in the access
+    # matrix alone, a fortieth of its time. No test reads a warning; errors are still logged.
+    logging.disable(logging.WARNING)
     # The run's id, chosen here rather than by pytest-xdist, so that the run can remove the
     # demo database its workers shared (shared_demo_file) when it ends.
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
@@ -110,7 +116,7 @@ def pytest_sessionfinish(session):
     run = getattr(session.config.option, "testrunuid", None)
     if run and not hasattr(session.config, "workerinput"):
         shared = Path(tempfile.gettempdir()) / f"tracker-demo-{run}"
-        for suffix in (".sqlite3", ".lock"):
+        for suffix in (".sqlite3", ".txt", ".lock"):
             shared.with_suffix(suffix).unlink(missing_ok=True)
         shutil.rmtree(shared.with_suffix(".files"), ignore_errors=True)
 
@@ -307,6 +313,21 @@ def grow(cast, recommendation, forces: int, recommendations: int) -> None:
 # On SQLite, the demo database as first loaded in this process, copied back for each later
 # module that asks for it (milliseconds, where loading it again takes seconds).
 _demo_copy: list[sqlite3.Connection] = []
+# What load_demo_data printed (its logins) when this run loaded the demo data.
+_demo_output: list[str] = []
+
+
+def demo_output() -> str:
+    """What load_demo_data printed when the run loaded the demo data (test_demo_data)."""
+    assert _demo_output, "the demo data has not been loaded (use the demo_db fixture)"
+    return _demo_output[-1]
+
+
+def load_demo() -> None:
+    call_command("load_reference_data", verbosity=0)
+    printed = StringIO()
+    call_command("load_demo_data", "--today", TODAY.isoformat(), stdout=printed)
+    _demo_output.append(printed.getvalue())
 
 
 def load_demo_once() -> None:
@@ -325,16 +346,17 @@ def load_demo_once() -> None:
             # Another worker of this run loaded it: its copy, not a second load, and the files
             # its records name (issued letters), which were stored in that worker's storage.
             sqlite3.connect(shared).backup(live)
+            _demo_output.append(shared.with_suffix(".txt").read_text())
             files = shared.with_suffix(".files")
             for path in sorted(p for p in files.rglob("*") if p.is_file()):
                 name = path.relative_to(files).as_posix()
                 assert default_storage.save(name, ContentFile(path.read_bytes())) == name
         else:
-            call_command("load_reference_data", verbosity=0)
-            call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+            load_demo()
             if shared is not None:
                 with sqlite3.connect(shared) as on_disk:
                     live.backup(on_disk)
+                shared.with_suffix(".txt").write_text(_demo_output[-1])
                 for name in stored_file_names():
                     path = shared.with_suffix(".files") / name
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -397,8 +419,7 @@ def load_demo_once_postgres(connection) -> None:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [DEMO_SCHEMA])
         kept = cursor.fetchone() is not None
     if not kept:
-        call_command("load_reference_data", verbosity=0)
-        call_command("load_demo_data", "--today", TODAY.isoformat(), verbosity=0)
+        load_demo()
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {DEMO_SCHEMA}")
             for table in quoted:
