@@ -24,7 +24,7 @@ def violations(page) -> list[str]:
 def check(page, path: str) -> list[str]:
     response = page.goto(path)
     assert response.status == 200, path
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     found = [f"{path} {problem}" for problem in violations(page)]
     found += [f"{path} CSP: {error}" for error in page.csp_errors]
     page.csp_errors.clear()

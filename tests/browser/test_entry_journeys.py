@@ -30,7 +30,7 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     page.goto(reverse("reports"))
     page.get_by_role("link", name="add a report and its findings").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "new report")
     narrow(page, problems, "new report")
     page.get_by_label("Title of the report").fill("PEEL 2025: an inspection of Alphashire Police")
@@ -54,7 +54,7 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
         if page.locator(f"#id_finding-{index}-kind").count() == 0:
             page.get_by_role("button", name="Add another finding").click()
             actions += 1
-            page.wait_for_load_state("networkidle")
+            page.wait_for_load_state()
         if kind != FindingKind.RECOMMENDATION:
             page.locator(f"#id_finding-{index}-kind").select_option(kind)
             actions += 1
@@ -68,7 +68,7 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     audit(page, problems, "new report, filled in")
     page.get_by_role("button", name="Save and check").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check the report before publishing it", page.locator(
         ".govuk-error-summary"
     ).all_inner_texts()
@@ -81,7 +81,7 @@ def test_a_national_administrator_enters_and_publishes_a_report(cast, page_as):
     assert not mail.outbox
     page.get_by_role("button", name="Publish to 1 force").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "published to 1 force" in page.locator(".govuk-notification-banner").inner_text()
     report.refresh_from_db()
     assert not report.is_draft
@@ -109,7 +109,7 @@ def test_a_national_administrator_records_a_dependency_delivered(
     page.goto(reverse("dependencies"))
     page.get_by_text("Record a dependency delivered or withdrawn").click()
     page.get_by_role("link", name=dependency.title).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "record delivery")
     narrow(page, problems, "record delivery")
     page.get_by_label("Delivered").check()
@@ -117,7 +117,7 @@ def test_a_national_administrator_records_a_dependency_delivered(
     page.locator("#id_on_1").fill("11")
     page.locator("#id_on_2").fill("2026")
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check before you record it"
     assert "Alphashire Police (1 item)" in page.content()
     audit(page, problems, "record delivery, check")
@@ -125,7 +125,7 @@ def test_a_national_administrator_records_a_dependency_delivered(
     dependency.refresh_from_db()
     assert dependency.status == DependencyStatus.PENDING
     page.get_by_role("button", name="Record it and email 2 forces").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "now need review" in page.locator(".govuk-notification-banner").inner_text()
     dependency.refresh_from_db()
     assert dependency.status == DependencyStatus.DELIVERED
@@ -143,11 +143,11 @@ def test_a_national_administrator_corrects_a_published_report(cast, recommendati
     page = page_as(cast.admin)
     page.goto(reverse("dashboard"))
     page.get_by_role("link", name="Data entry").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "data entry")
     narrow(page, problems, "data entry")
     page.get_by_role("link", name=f"Correct {report.title}").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Correct the report"
     audit(page, problems, "correct a report")
     narrow(page, problems, "correct a report")
@@ -157,7 +157,7 @@ def test_a_national_administrator_corrects_a_published_report(cast, recommendati
     page.locator(f"#id_finding-{index}-deadline_kind").select_option("none")
     page.locator(f"#id_finding-{index}-text").fill("The force should review its training.")
     page.get_by_role("button", name="Save the corrections").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "corrections are saved" in page.locator(".govuk-notification-banner").inner_text(), (
         page.locator(".govuk-error-summary").all_inner_texts()
     )
@@ -178,9 +178,9 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     page = page_as(cast.admin)
     page.goto(reverse("entry"))
     page.get_by_role("link", name="Add national or regional work").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "There is a problem" in page.content()
     audit(page, problems, "add national work, errors")
     narrow(page, problems, "add national work, errors")
@@ -192,16 +192,16 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     page.locator("#id_expected_date_2").fill("2027")
     page.get_by_label(recommendation.label, exact=False).first.check()
     page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     work = Dependency.objects.get(title="Revised APP on armed deployment")
     assert list(work.recommendations.all()) == [recommendation]
     assert work.owner == "College of Policing"
     page.get_by_role("link", name=f"Change {work.title}").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "change national work")
     page.get_by_label("Who delivers it").fill("NPCC")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     work.refresh_from_db()
     assert work.owner == "NPCC"
     assert "record delivery" in page.content()
@@ -209,7 +209,7 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     page.goto(reverse("dependency-correct", args=[work.key]))
     page.get_by_label("Withdrawn").check()
     page.get_by_role("button", name="Correct the status").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "There is a problem" in page.content()
     audit(page, problems, "correct the status, errors")
     narrow(page, problems, "correct the status, errors")
@@ -218,7 +218,7 @@ def test_a_national_administrator_adds_national_work_and_links_it(cast, recommen
     page.locator("#id_on_2").fill("2026")
     page.get_by_label("Why it is being corrected").fill("The college withdrew the draft.")
     page.get_by_role("button", name="Correct the status").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Status corrected" in page.locator(".govuk-notification-banner").inner_text()
     work.refresh_from_db()
     assert work.status == "withdrawn"
@@ -235,7 +235,7 @@ def test_an_office_enters_a_coroners_report_and_sees_it_beside_hmicfrs(cast, imp
     problems: list[str] = []
     page = page_as(cast.pcc_a)
     page.goto(reverse("report-new"))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.get_by_label("Whose report it is").select_option(Source.CORONER)
     page.get_by_label("Title of the report").fill("Prevention of future deaths report: J Smith")
     page.get_by_label("Issued by, as letters name it (optional)").fill(
@@ -253,18 +253,18 @@ def test_an_office_enters_a_coroners_report_and_sees_it_beside_hmicfrs(cast, imp
     audit(page, problems, "coroner's report, filled in")
     narrow(page, problems, "coroner's report, filled in")
     page.get_by_role("button", name="Save and check").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check the report before publishing it", page.locator(
         ".govuk-error-summary"
     ).all_inner_texts()
     page.get_by_role("button", name="Publish to 1 force").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     report = Inspection.objects.get(source=Source.CORONER)
     assert report.inspectorate == "HM Senior Coroner for Alphashire"
     assert str(report.response_due) == "2026-12-31"  # 56 days of 5 November
     assert ForceImplementation.objects.filter(recommendation__inspection=report).count() == 1
     page.goto(reverse("dashboard"))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     sources = page.locator("table", has_text="Source").first.inner_text()
     assert "HMICFRS inspection" in sources
     assert "Coroner's prevention of future deaths report" in sources
@@ -273,7 +273,7 @@ def test_an_office_enters_a_coroners_report_and_sees_it_beside_hmicfrs(cast, imp
     page.goto(reverse("force", args=[cast.force_a.slug]))
     page.get_by_label("Source").select_option(Source.CORONER)
     page.get_by_role("button", name="Show").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     listed = page.locator("table").first.inner_text()
     assert "Officers were not trained to recognise acute behavioural disturbance" in listed
     assert impl_a.recommendation.inspection.list_name not in listed

@@ -35,7 +35,7 @@ def test_typing_suggests_inspections_and_filters_the_report(cast, recommendation
     audit(page, problems, "filters with suggestions")
     box.fill("Fraud")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "inspection=Fraud" in page.url
     rows = page.locator("#within-control-caption").inner_text()
     assert rows.endswith("(2)")  # recommendation 4 of the fraud report, for both forces

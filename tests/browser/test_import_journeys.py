@@ -32,17 +32,17 @@ def test_a_national_administrator_imports_checks_and_publishes_a_report(cast, pa
     page.goto(reverse("reports"))
     page.get_by_role("link", name="Read a report from its document").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "import page")
     narrow(page, problems, "import page")
     page.get_by_role("button", name="Read the report").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Choose the report's document" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "import page with an error")
     page.get_by_label("The report's document").set_input_files(str(REPORTS / "firearms.html"))
     page.get_by_role("button", name="Read the report").click()
     actions += 2
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "12 findings read from the report"
         in page.locator(".govuk-notification-banner").inner_text()
@@ -63,14 +63,14 @@ def test_a_national_administrator_imports_checks_and_publishes_a_report(cast, pa
     actions += 1
     page.get_by_role("button", name="Save and check").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check the report before publishing it", page.locator(
         ".govuk-error-summary"
     ).all_inner_texts()
     audit(page, problems, "check page")
     page.get_by_role("button", name="Publish to").click()
     actions += 1
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "published to" in page.locator(".govuk-notification-banner").inner_text()
     elapsed = time.monotonic() - started
 

@@ -34,7 +34,7 @@ def test_the_spreadsheet_round_trip_on_service_pages(cast, impl_a, page_as, tmp_
     page = page_as(cast.pcc_a)
     page.goto(reverse("force", args=[cast.force_a.slug]))
     page.get_by_role("link", name="From a spreadsheet").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Update from a spreadsheet"
     audit(page, problems, "sheet page")
     narrow(page, problems, "sheet page")
@@ -58,7 +58,7 @@ def test_the_spreadsheet_round_trip_on_service_pages(cast, impl_a, page_as, tmp_
     notes.write_text("hello")
     page.get_by_label("Upload the sheet").set_input_files(str(notes))
     page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "The sheet must be an .xlsx or .csv file."
         in page.locator(".govuk-error-summary").inner_text()
@@ -66,14 +66,14 @@ def test_the_spreadsheet_round_trip_on_service_pages(cast, impl_a, page_as, tmp_
     audit(page, problems, "sheet page with an error")
     page.get_by_label("Upload the sheet").set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check the changes"
     assert page.locator("text=recorded as of today").count() == 2
     assert not ProgressUpdate.objects.filter(narrative="Policy drafted.").exists()
     audit(page, problems, "check page")
     narrow(page, problems, "check page")
     page.get_by_role("button", name="Record 2 updates").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "2 updates recorded." in page.locator(".govuk-notification-banner").inner_text()
     assert impl_a.updates.latest("id").as_of == TODAY
     assert impl_3.updates.get().narrative == "Policy drafted."
@@ -90,10 +90,10 @@ def test_an_update_with_errors_names_the_files_to_choose_again(cast, impl_a, pag
     page.locator(
         f'a[href^="{reverse("item", args=[cast.force_a.slug, "firearms", 2])}"]'
     ).first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Recommendation 2"
     page.get_by_role("link", name="Record an update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     # It starts from the latest narrative.
     assert page.get_by_label("What has been done, and what happens next").input_value() == (
         "Training booked."
@@ -104,7 +104,7 @@ def test_an_update_with_errors_names_the_files_to_choose_again(cast, impl_a, pag
     page.get_by_label("What has been done, and what happens next").fill("")
     page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
     page.get_by_role("button", name="Save the update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Say what has been done and what happens next" in summary
     assert "Choose your evidence files again" in summary
@@ -115,7 +115,7 @@ def test_an_update_with_errors_names_the_files_to_choose_again(cast, impl_a, pag
     page.get_by_label("What has been done, and what happens next").fill("Training delivered.")
     page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
     page.get_by_role("button", name="Save the update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     # Back where the journey started: the force page.
     assert page.locator("h1").inner_text() == "Alphashire Police"
     latest = impl_a.updates.latest("id")
@@ -177,7 +177,7 @@ def follow(page) -> None:
     """Enter on the focused link or button, and wait for the page it opens."""
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
 
 
 def test_keyboard_only_from_the_dashboard_to_a_saved_update(cast, impl_a, page_as):
@@ -236,19 +236,19 @@ def test_the_force_names_an_item_s_lead_officer_on_its_page(cast, impl_a, page_a
         )
     )
     page.get_by_role("link", name="Name the lead officer").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "lead officer")
     narrow(page, problems, "lead officer")
     page.get_by_label("Lead officer").fill("Supt\vJane Smith")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "control character" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "lead officer, error")
     impl_a.refresh_from_db()
     assert impl_a.lead_officer == ""
     page.get_by_label("Lead officer").fill("Supt Jane Smith")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "Lead officer: Supt Jane Smith." in page.locator(".govuk-notification-banner").inner_text()
     )

@@ -35,12 +35,12 @@ def test_an_office_administrator_keeps_its_keys_and_teams_channel(cast, page_as,
     audit(page, problems, "API keys")
     narrow(page, problems, "API keys")
     page.get_by_role("button", name="Make the key").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Say what the key is for" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "API keys with an error")
     page.get_by_label("What the key is for").fill("Power BI: panel dashboard")
     page.get_by_role("button", name="Make the key").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     secret = page.locator("#new-key").inner_text().strip()
     key = ApiKey.objects.get()
     assert (key.force, key.name) == (cast.force_a, "Power BI: panel dashboard")
@@ -48,7 +48,7 @@ def test_an_office_administrator_keeps_its_keys_and_teams_channel(cast, page_as,
     audit(page, problems, "key made")
     narrow(page, problems, "key made")
     page.get_by_role("button", name="Revoke Power BI: panel dashboard").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     key.refresh_from_db()
     assert key.revoked_at is not None
 
@@ -58,16 +58,16 @@ def test_an_office_administrator_keeps_its_keys_and_teams_channel(cast, page_as,
     narrow(page, problems, "Teams")
     page.get_by_label("The channel's webhook address").fill("http://10.1.2.3/hook")
     page.get_by_role("button", name="Save the channel").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "not a Teams Workflows address" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "Teams with an error")
     assert not TeamsChannel.objects.exists()
     page.get_by_label("The channel's webhook address").fill(webhook.url)
     page.get_by_role("button", name="Save the channel").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert TeamsChannel.objects.get().force == cast.force_a
     page.get_by_role("button", name="Send a test card").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Test card posted" in page.locator(".govuk-notification-banner").inner_text()
     assert OutboundPost.objects.get().sent_at is not None
     assert len(webhook.cards()) == 1
@@ -85,7 +85,7 @@ def test_tenant_rules_and_giving_access_back(cast, page_as):
     narrow(admin, problems, "tenants")
     admin.get_by_label("Tenant ID").fill("not a tenant")
     admin.get_by_role("button", name="Add the tenant").click()
-    admin.wait_for_load_state("networkidle")
+    admin.wait_for_load_state()
     assert (
         "Enter the tenant ID as Entra ID shows it"
         in admin.locator(".govuk-error-summary").inner_text()
@@ -95,7 +95,7 @@ def test_tenant_rules_and_giving_access_back(cast, page_as):
     admin.get_by_label("Force it serves").select_option(label=cast.force_a.name)
     admin.get_by_label("Whose tenant it is").fill("Alphashire OPCC")
     admin.get_by_role("button", name="Add the tenant").click()
-    admin.wait_for_load_state("networkidle")
+    admin.wait_for_load_state()
     rule = TenantForce.objects.get()
     assert (rule.tenant_id, rule.force) == ("aaaaaaaa-1111-4111-8111-111111111111", cast.force_a)
     audit(admin, problems, "tenant added")
@@ -111,6 +111,6 @@ def test_tenant_rules_and_giving_access_back(cast, page_as):
     audit(office, problems, "removed person")
     narrow(office, problems, "removed person")
     office.get_by_role("button", name="Give their access back").click()
-    office.wait_for_load_state("networkidle")
+    office.wait_for_load_state()
     assert User.objects.get(pk=gone.pk).is_active
     assert problems == []

@@ -43,7 +43,7 @@ def sign_in(page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
 
 
 def audit(page, problems: list[str]) -> None:
@@ -70,10 +70,10 @@ def test_pcc_staff_journey(demo, page_as):
     assert len(tops) == 1, tops
     for label in ("Overdue", "Due soon", "Dependencies", "Matrix", "s.55 responses"):
         page.locator(".govuk-service-navigation").get_by_role("link", name="Reports").click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         assert heading(page) == "Reports"
         page.locator("main").get_by_role("link", name=REPORT_LINKS.get(label, label)).click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         assert heading(page) == NAVIGATION[label], label
         current = page.locator("[aria-current=page]")
         assert current.inner_text().strip() == "Reports"
@@ -81,7 +81,7 @@ def test_pcc_staff_journey(demo, page_as):
         audit(page, problems)
     for label in ("Letters", "My force"):
         page.locator(".govuk-service-navigation").get_by_role("link", name=label).click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         expected = "West Mercia Police" if label == "My force" else NAVIGATION[label]
         assert heading(page) == expected, label
         assert page.locator("[aria-current=page]").inner_text().strip() == label
@@ -96,7 +96,7 @@ def test_pcc_staff_journey(demo, page_as):
     page.get_by_text("Filter the list").click()
     page.get_by_label("Status").select_option("awaiting_dependency")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "status=awaiting_dependency" in page.url
     assert page.locator("#awaiting-dependency-caption").inner_text().endswith("(3)")
     # The filter chooses by the state every page shows: the item whose dependency was delivered
@@ -138,12 +138,12 @@ def test_pcc_staff_journey(demo, page_as):
     page.goto("/letters/")
     page.get_by_label("Draft a letter on").select_option("firearms-2023")
     page.get_by_role("button", name="Draft a letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert heading(page) == "Edit the draft letter"
     audit(page, problems)
     page.get_by_label("Closing").fill("I will keep these recommendations under review.")
     page.get_by_role("button", name="Save the draft").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert heading(page) == "Draft letter"
     assert "I will keep these recommendations under review." in page.content()
     assert "What changed since the letter issued on 4 September 2023" in page.content()
@@ -154,19 +154,19 @@ def test_pcc_staff_journey(demo, page_as):
 
     # Issuing goes through a check page; a date the form cannot read is an error, not a guess.
     page.get_by_role("link", name="Issue the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert heading(page) == "Check before you issue the letter"
     audit(page, problems)
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Issue the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "must be a real date" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems)
     page.get_by_label("Day").fill("20")
     page.get_by_role("button", name="Issue the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert heading(page) == "Issued letter"
     assert "Issued on 20 February 2026" in page.content()
     issued = ProgressLetter.objects.filter(force__slug="west-mercia-police").latest("id")
@@ -213,11 +213,11 @@ def test_other_roles_sign_in_and_navigate(demo, page_as, username, first_heading
     entry = page.locator(".govuk-service-navigation").get_by_role("link", name="Data entry")
     if username == "national.admin":
         entry.click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         assert page.url.endswith("/entry/")
         audit(page, problems)
         page.get_by_role("link", name="back office").click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         assert "/admin/" in page.url
         audit(page, problems)
     else:

@@ -49,7 +49,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     audit(page, problems, "invite page")
     narrow(page, problems, "invite page")
     page.get_by_role("button", name="Send the invitation").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Enter the email address" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "invite page with errors")
     assert not Invitation.objects.exists()
@@ -58,7 +58,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     page.get_by_label("Email address").fill("nia.newcomer@alphashire.example")
     page.get_by_label("PCC staff").check()
     page.get_by_role("button", name="Send the invitation").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "Invitation sent to nia.newcomer@alphashire.example"
         in page.locator(".govuk-notification-banner").inner_text()
@@ -75,7 +75,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     newcomer.get_by_label("Choose a password").fill("Long-passphrase-for-Nia-1")
     newcomer.get_by_label("Type the password again").fill("Long-passphrase-for-Nia-1")
     newcomer.get_by_role("button", name="Accept and sign in").click()
-    newcomer.wait_for_load_state("networkidle")
+    newcomer.wait_for_load_state()
     assert "Welcome, Nia Newcomer" in newcomer.locator(".govuk-notification-banner").inner_text()
     nia = User.objects.get(username="nia.newcomer")
     assert (nia.role, nia.force, nia.is_active) == (Role.PCC_STAFF, cast.force_a, True)
@@ -87,7 +87,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     narrow(page, problems, "approve page")
     page.get_by_label("Chief constable / force lead").check()
     page.get_by_role("button", name="Approve").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "approved as Chief constable / force lead"
         in page.locator(".govuk-notification-banner").inner_text()
@@ -99,7 +99,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     page.get_by_role("link", name="Nia Newcomer").click()
     page.get_by_label("Scrutiny member (panel or audit committee)").check()
     page.get_by_role("button", name="Save the role").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     nia.refresh_from_db()
     assert nia.role == Role.SCRUTINY
 
@@ -109,7 +109,7 @@ def test_an_office_administrator_invites_approves_changes_and_removes(cast, page
     audit(page, problems, "remove check page")
     narrow(page, problems, "remove check page")
     page.get_by_role("button", name="Remove their access").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     nia.refresh_from_db()
     assert nia.is_active is False
     newcomer.goto(reverse("dashboard"))
@@ -135,7 +135,7 @@ def test_microsoft_sign_in_in_the_browser(cast, sso, page_as):
     page.goto(reverse("invitation", args=[token]))
     audit(page, problems, "invitation page with Microsoft")
     page.get_by_role("button", name="Sign in with Microsoft to accept").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Signed in as" in page.locator("header").inner_text()
     priya = User.objects.get(socialaccount__uid=f"{TENANT_ONE}:oid-priya")
     assert (priya.role, priya.force) == (Role.PCC_STAFF, cast.force_a)
@@ -148,7 +148,7 @@ def test_microsoft_sign_in_in_the_browser(cast, sso, page_as):
     audit(newcomer, problems, "sign-in page with Microsoft")
     narrow(newcomer, problems, "sign-in page with Microsoft")
     newcomer.get_by_role("button", name="Sign in with Microsoft").click()
-    newcomer.wait_for_load_state("networkidle")
+    newcomer.wait_for_load_state()
     assert newcomer.locator("h1").inner_text() == "Waiting for approval"
     audit(newcomer, problems, "waiting page")
     narrow(newcomer, problems, "waiting page")
@@ -161,7 +161,7 @@ def test_microsoft_sign_in_in_the_browser(cast, sso, page_as):
     stranger = page_as(None)
     stranger.goto(reverse("sign-in"))
     stranger.get_by_role("button", name="Sign in with Microsoft").click()
-    stranger.wait_for_load_state("networkidle")
+    stranger.wait_for_load_state()
     assert stranger.locator("h1").inner_text() == "You cannot sign in with this account"
     audit(stranger, problems, "refused page")
     assert not User.objects.filter(username="z@else.example").exists()

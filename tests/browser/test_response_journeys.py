@@ -26,7 +26,7 @@ def open_from_letters(page, link: str) -> None:
     """The letters page, then one of its links followed, as a person gets to each form."""
     page.goto(reverse("letters"))
     page.get_by_role("link", name=link).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
 
 
 def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation, page_as, tmp_path):
@@ -37,7 +37,7 @@ def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation,
 
     # Nothing chosen: the error summary names each field.
     page.get_by_role("button", name="Record the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Which report does it answer?" in summary
     assert "The signed letter" in summary
@@ -55,7 +55,7 @@ def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation,
     page.get_by_label("The signed letter").set_input_files(str(signed))
     page.get_by_label("Note (optional)").fill("Sent from Word by the chief executive.")
     page.get_by_role("button", name="Record the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Letter recorded" in page.locator(".govuk-notification-banner").inner_text()
     audit(page, problems, "recorded letter")
     sent = LetterSentElsewhere.objects.get()
@@ -67,19 +67,19 @@ def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation,
     assert sent.file.read() == signed.read_bytes()
 
     page.get_by_role("link", name="Publish on the public pages").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "publish check page")
     assert not Publication.objects.exists()  # nothing until confirmed
     page.get_by_label("Where else is it published? (optional)").fill("not an address")
     page.get_by_role("button", name="Publish the response").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Enter a valid URL" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "publish check page with errors")
     page.get_by_label("Where else is it published? (optional)").fill(
         "https://www.example-pcc.gov.uk/hmicfrs"
     )
     page.get_by_role("button", name="Publish the response").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Published" in page.locator(".govuk-notification-banner").inner_text()
     publication = Publication.objects.get()
     assert publication.sent_elsewhere == sent
@@ -87,7 +87,7 @@ def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation,
 
     public = page_as(None)
     public.goto(reverse("public-responses"))
-    public.wait_for_load_state("networkidle")
+    public.wait_for_load_state()
     audit(public, problems, "public national page")
     text = public.locator("main").inner_text()
     assert cast.force_a.name in text
@@ -95,7 +95,7 @@ def test_a_letter_sent_from_word_is_recorded_and_published(cast, recommendation,
     assert "On time" in text
     assert "chief executive" not in text  # the internal note never reaches the public
     public.get_by_role("link", name=cast.force_a.name, exact=True).click()
-    public.wait_for_load_state("networkidle")
+    public.wait_for_load_state()
     audit(public, problems, "public force page")
     # A PDF opens in the browser: fetch what the link gives, as the reader's browser does.
     href = public.get_by_role("link", name="Read the letter").first.get_attribute("href")
@@ -121,14 +121,14 @@ def test_an_issued_letter_is_published_from_its_page(cast, impl_a, recommendatio
     page = page_as(cast.pcc_a)
     page.goto(reverse("letter", args=[letter.uuid]))
     page.get_by_role("link", name="Publish this letter on the public pages").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.get_by_role("button", name="Publish the response").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "issued letter, published")
     assert Publication.objects.get().letter == letter
     public = page_as(None)
     public.goto(reverse("public-force", args=[cast.force_a.slug]))
-    public.wait_for_load_state("networkidle")
+    public.wait_for_load_state()
     late = (datetime.date(2023, 10, 20) - recommendation.inspection.response_due).days
     assert f"{late} days late" in public.locator("main").inner_text()
     assert problems == []
@@ -148,14 +148,14 @@ def test_a_stale_draft_section_takes_the_latest_words(cast, impl_a, recommendati
     problems: list[str] = []
     page = page_as(cast.pcc_a)
     page.goto(reverse("letter", args=[draft.uuid]))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "stale draft")
     page.get_by_role("link", name="Edit the draft").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "edit page with a newer update")
     page.get_by_label("Copied to (cc)").fill("The Chief Constable")
     page.get_by_role("button", name="Use the latest for recommendation 2").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "now has the latest update's words"
         in page.locator(".govuk-notification-banner").inner_text()
@@ -186,11 +186,11 @@ def test_chief_constables_comments_are_recorded_answered_and_published(
     problems: list[str] = []
     lead = page_as(cast.lead_a)
     lead.goto(reverse("chief-comments", args=[cast.force_a.slug, recommendation.inspection.slug]))
-    lead.wait_for_load_state("networkidle")
+    lead.wait_for_load_state()
     audit(lead, problems, "comments form")
     assert lead.get_by_label("The office's response to the comments (optional)").count() == 0
     lead.get_by_role("button", name="Save the comments").click()
-    lead.wait_for_load_state("networkidle")
+    lead.wait_for_load_state()
     assert "There is a problem" in lead.locator(".govuk-error-summary").inner_text()
     audit(lead, problems, "comments form with errors")
     signed = tmp_path / "chief-comments.pdf"
@@ -201,7 +201,7 @@ def test_chief_constables_comments_are_recorded_answered_and_published(
     lead.get_by_label("The chief constable's comments").fill("We accept the report in full.")
     lead.get_by_label("The comments as a file (optional)").set_input_files(str(signed))
     lead.get_by_role("button", name="Save the comments").click()
-    lead.wait_for_load_state("networkidle")
+    lead.wait_for_load_state()
     assert "comments are saved" in lead.locator(".govuk-notification-banner").inner_text()
     audit(lead, problems, "comments recorded")
 
@@ -211,22 +211,22 @@ def test_chief_constables_comments_are_recorded_answered_and_published(
         "The commissioner welcomes the chief constable's comments."
     )
     pcc.get_by_role("button", name="Save the comments").click()
-    pcc.wait_for_load_state("networkidle")
+    pcc.wait_for_load_state()
     comments = ChiefConstableComments.objects.get()
     assert comments.text == "We accept the report in full."
     assert comments.file.read() == signed.read_bytes()
     assert comments.pcc_response.startswith("The commissioner welcomes")
 
     pcc.goto(reverse("letter-publish", args=[letter.uuid]))
-    pcc.wait_for_load_state("networkidle")
+    pcc.wait_for_load_state()
     audit(pcc, problems, "publish check page with comments")
     pcc.get_by_label("Publish the chief constable's comments").check()
     pcc.get_by_role("button", name="Publish the response").click()
-    pcc.wait_for_load_state("networkidle")
+    pcc.wait_for_load_state()
     public = page_as(None)
     public.goto(reverse("public-force", args=[cast.force_a.slug]))
     public.get_by_role("link", name="The chief constable's comments and the response").click()
-    public.wait_for_load_state("networkidle")
+    public.wait_for_load_state()
     audit(public, problems, "public comments page")
     text = public.locator("main").inner_text()
     assert "We accept the report in full." in text
@@ -262,7 +262,7 @@ def test_the_office_keeps_its_letter_template_and_drafts_use_it(
     page.get_by_label("Salutation (optional)").fill("Dear Home Secretary,")
     page.get_by_label("Valediction (optional)").fill("Yours sincerely,")
     page.get_by_role("button", name="Save the template").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Letter template saved" in page.locator(".govuk-notification-banner").inner_text()
     audit(page, problems, "letter template saved")
     kept = LetterTemplate.objects.get(force=cast.force_a)
@@ -270,10 +270,10 @@ def test_the_office_keeps_its_letter_template_and_drafts_use_it(
 
     page.goto(reverse("letters"))
     page.get_by_role("button", name="Draft a letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     draft = ProgressLetter.objects.get(force=cast.force_a)
     page.goto(reverse("letter", args=[draft.uuid]))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     letter = page.locator(".tracker-letter")
     assert "Office of the PCC for Alphashire" in letter.inner_text()
     assert "Dear Home Secretary," in letter.inner_text()
@@ -298,18 +298,18 @@ def test_a_letter_recorded_in_error_is_withdrawn_after_a_check_page(cast, recomm
     page = page_as(cast.pcc_a)
     page.goto(reverse("letter-elsewhere", args=[sent.uuid]))
     page.get_by_role("link", name="Withdraw this record").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "withdraw check page")
     assert "taken off the public pages" in page.locator("main").inner_text()
     page.get_by_role("button", name="Withdraw the record").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "withdraw check page with errors")
     sent.refresh_from_db()
     assert sent.withdrawn_at is None  # nothing until a reason is given
     page.get_by_label("Why is the record withdrawn?").fill("The wrong file was uploaded.")
     page.get_by_role("button", name="Withdraw the record").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Record withdrawn" in page.locator(".govuk-notification-banner").inner_text()
     audit(page, problems, "withdrawn record")
     sent.refresh_from_db()
@@ -344,11 +344,11 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     problems: list[str] = []
     page = page_as(cast.lead_a)
     page.goto(reverse("letters"))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "letters, force lead")
     page.get_by_label("Draft a letter on").select_option(label=reports[Source.CORONER].title)
     page.get_by_role("button", name="Draft a letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     letter = ProgressLetter.objects.get(inspection=reports[Source.CORONER])
     assert (letter.signatory_name, letter.recipient_name) == ("Sam Chief", "The coroner")
     assert "prevention of future deaths report" in letter.opening
@@ -365,13 +365,13 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
     page.get_by_label("Year").fill("2026")
     page.get_by_label("The signed letter").set_input_files(str(signed))
     page.get_by_role("button", name="Record the letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Letter recorded" in page.locator(".govuk-notification-banner").inner_text()
     page.get_by_role("link", name="Publish on the public pages").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "publish the IOPC response")
     page.get_by_role("button", name="Publish the response").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Published" in page.locator(".govuk-notification-banner").inner_text()
     publication = Publication.objects.get()
     assert publication.inspection == reports[Source.IOPC]
@@ -379,7 +379,7 @@ def test_the_force_answers_the_iopc_and_a_coroner_and_publishes_the_iopc_respons
 
     public = page_as(None)
     public.goto(reverse("public-force", args=[cast.force_a.slug]))
-    public.wait_for_load_state("networkidle")
+    public.wait_for_load_state()
     text = public.locator("main").inner_text()
     assert "IOPC learning recommendations" in text
     assert "response to the IOPC" in text
@@ -401,23 +401,23 @@ def test_the_force_records_a_new_date_the_iopc_gave(cast, page_as):
     problems: list[str] = []
     page = page_as(cast.lead_a)
     page.goto(reverse("responses") + f"?inspection={report.slug}")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "responses, IOPC")
     page.get_by_role("link", name="Record a new date given for the response").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "new response date")
     narrow(page, problems, "new response date")
     for box, value in zip(("0", "1", "2"), ("1", "12", "2026"), strict=True):
         page.locator(f"#id_given_{box}").fill(value)
     page.get_by_role("button", name="Record the new date").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "cannot be earlier" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "new response date, refused")
     assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2026, 12, 15)
     for box, value in zip(("0", "1", "2"), ("31", "1", "2027"), strict=True):
         page.locator(f"#id_given_{box}").fill(value)
     page.get_by_role("button", name="Record the new date").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "now due by 31 January 2027" in page.locator(".govuk-notification-banner").inner_text()
     assert Inspection.objects.get(pk=report.pk).response_due == datetime.date(2027, 1, 31)
     assert ForceImplementation.objects.get(recommendation__inspection=report).due_date == item_due
@@ -446,14 +446,14 @@ def test_the_force_lead_keeps_the_forces_letter_template_and_its_response_uses_i
     not_a_picture.write_bytes(b"this is not a picture")
     page.get_by_label("Signature (optional)", exact=True).set_input_files(str(not_a_picture))
     page.get_by_role("button", name="Save the template").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Signature" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "force letter template with an error")
     assert not LetterTemplate.objects.filter(force=cast.force_a).exists()
 
     page.get_by_label("Signature (optional)", exact=True).set_input_files([])
     page.get_by_role("button", name="Save the template").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Letter template saved" in page.locator(".govuk-notification-banner").inner_text()
     kept = LetterTemplate.objects.get(force=cast.force_a)
     assert (kept.writer, kept.office_name, kept.office_address) == (
@@ -465,14 +465,14 @@ def test_the_force_lead_keeps_the_forces_letter_template_and_its_response_uses_i
     page.goto(reverse("letters"))
     page.get_by_label("Draft a letter on").select_option(label=report.title)
     page.get_by_role("button", name="Draft a letter").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     draft = ProgressLetter.objects.get(inspection=report)
     assert (draft.letterhead_name, draft.valediction) == (
         "Alphashire Police Headquarters",
         "Yours faithfully,",
     )
     page.goto(reverse("letter", args=[draft.uuid]))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     letter = page.locator(".tracker-letter").inner_text()
     assert "Alphashire Police Headquarters" in letter
     assert "Yours faithfully," in letter

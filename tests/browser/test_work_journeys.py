@@ -26,7 +26,7 @@ def fixed_today(settings):
 
 
 def audit(page, problems: list[str], state: str) -> None:
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     problems += [f"{state}: {v}" for v in violations(page)]
     problems += [f"{state} CSP: {e}" for e in page.csp_errors]
     page.csp_errors.clear()
@@ -48,11 +48,11 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
     audit(page, problems, "overdue report")
     item = reverse("item", args=[impl_a.force.slug, "firearms", 2])
     page.locator(f'a[href^="{item}"]').first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Recommendation 2"
     audit(page, problems, "item page")
     page.get_by_role("link", name="Record an update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "update form")
 
     # Nothing filled in that the rules need: the error summary, then each field's message.
@@ -60,7 +60,7 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
     assert page.get_by_label("Revised APP").is_visible()  # revealed by the radio
     audit(page, problems, "update form, dependency revealed")
     page.get_by_role("button", name="Save the update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Name at least one pending dependency" in summary
     # Each message says what to do, never Django's bare "This field is required."
@@ -83,7 +83,7 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
     page.get_by_label("Internal note (optional)").fill("Check the trainer numbers with HR.")
     page.get_by_label("Evidence files (optional)").set_input_files([str(first), str(second)])
     page.get_by_role("button", name="Save the update").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
 
     assert "/reports/overdue/" in page.url
     assert (
@@ -109,7 +109,7 @@ def test_pcc_officer_records_an_update_from_the_overdue_report(
 def test_keyboard_only_from_the_overdue_report_to_a_saved_update(cast, impl_a, page_as):
     page = page_as(cast.pcc_a)
     page.goto(reverse("overdue"))
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     presses = 0
 
     def press(key: str) -> None:
@@ -165,29 +165,29 @@ def test_force_lead_returns_one_item_and_signs_another_off(cast, impl_a, page_as
     assert "All firearms officers trained." in page.content()
 
     page.get_by_role("link", name="Sign off or return recommendation 2").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.get_by_label("Return to PCC staff").check()
     audit(page, problems, "review, return revealed")
     page.get_by_label("What needs to change?").fill("Attach the training records.")
     page.get_by_role("button", name="Confirm the decision").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "returned to PCC staff" in page.locator(".govuk-notification-banner").inner_text()
 
     page.get_by_role("link", name="Sign off or return recommendation 3").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.get_by_label("Sign off as complete").check()
     page.get_by_role("button", name="Confirm the decision").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Describe the evidence" in page.locator(".govuk-error-summary").inner_text()
     audit(page, problems, "review with errors")
     page.get_by_label("What shows the work is done?").fill("Intranet page and briefing log.")
     page.get_by_role("button", name="Confirm the decision").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     # Signing off is final: a check page first.
     audit(page, problems, "sign-off check")
     assert "Intranet page and briefing log." in page.content()
     page.get_by_role("button", name="Sign off as complete").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Nothing is awaiting sign-off." in page.content()
 
     impl_a.refresh_from_db()
@@ -217,20 +217,20 @@ def test_target_date_is_changed_on_its_own_page_at_390px(cast, impl_a, page_as):
     page.goto(reverse("item", args=[impl_a.force.slug, rec.inspection.slug, rec.number]))
     audit(page, problems, "item page at 390px")
     page.get_by_role("link", name="Change the target date").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "31 March 2025" in page.locator("main").inner_text()
     page.get_by_label("Day").fill("30")
     page.get_by_label("Month").fill("6")
     page.get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Save the new date").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "Say why the target date is changing" in page.locator(".govuk-error-summary").inner_text()
     )
     audit(page, problems, "target date with errors at 390px")
     page.get_by_label("Why is it changing?").fill("Training places moved to June.")
     page.get_by_role("button", name="Save the new date").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     impl_a.refresh_from_db()
     assert impl_a.target_date == datetime.date(2025, 6, 30)
     assert TargetDateRevision.objects.latest("id").reason == "Training places moved to June."
@@ -246,10 +246,10 @@ def test_search_from_the_navigation(cast, impl_a, page_as):
     page.locator(".govuk-service-navigation").get_by_role("link", name="Search").click()
     page.get_by_label("Search recommendations, updates and letters").fill("armoury audit")
     page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "search results")
     page.get_by_role("link", name="Alphashire Police: recommendation 2, 4 September 2023").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Recommendation 2"
     assert problems == []
 
@@ -262,7 +262,7 @@ def test_update_several_items_at_once(cast, impl_a, page_as):
     page.goto(reverse("force", args=[cast.force_a.slug]))
     # Offered for every report the force has items on.
     page.locator('a[href$="/update-several/"]').first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "several updates")
     page.get_by_label("New status for recommendation 2").select_option("in_progress")
     page.get_by_label("What has been done on recommendation 2").fill(
@@ -270,7 +270,7 @@ def test_update_several_items_at_once(cast, impl_a, page_as):
     )
     page.get_by_label("New status for recommendation 3").select_option("implemented")
     page.get_by_role("button", name="Save all the updates").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert (
         "Recommendation 3: Write the narrative" in page.locator(".govuk-error-summary").inner_text()
     )
@@ -280,7 +280,7 @@ def test_update_several_items_at_once(cast, impl_a, page_as):
         "Tracking in use in every car."
     )
     page.get_by_role("button", name="Save all the updates").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "2 updates recorded" in page.locator(".govuk-notification-banner").inner_text()
     impl_a.refresh_from_db()
     impl_3.refresh_from_db()
@@ -305,7 +305,7 @@ def test_admin_implementation_form_keeps_an_existing_target_date(cast, impl_a, p
     assert page.get_by_label("Target date: Month").input_value() == "3"
     page.get_by_label("Lead officer").fill("Supt. Example")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     impl_a.refresh_from_db()
     assert impl_a.lead_officer == "Supt. Example"
     assert impl_a.target_date == datetime.date(2027, 3, 31)
@@ -327,11 +327,11 @@ def test_discarding_a_draft_asks_first(cast, impl_a, recommendation, page_as):
     page = page_as(cast.pcc_a)
     page.goto(reverse("letter", args=[draft.uuid]))
     page.get_by_role("link", name="Discard this draft").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "discard check page")
     assert ProgressLetter.objects.filter(pk=draft.pk).exists()  # nothing yet
     page.get_by_role("button", name="Discard the draft").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "Draft discarded" in page.locator(".govuk-notification-banner").inner_text()
     assert not ProgressLetter.objects.filter(pk=draft.pk).exists()
     assert problems == []
@@ -354,7 +354,7 @@ def test_deleting_a_dependency_in_the_admin_hands_its_items_back_to_the_force(
     page.goto(reverse("admin:inspections_dependency_delete", args=[dependency.pk]))
     audit(page, problems, "delete confirmation")
     page.get_by_role("button", name="Yes, I’m sure").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     audit(page, problems, "dependency list after deleting")
     assert not Dependency.objects.filter(pk=dependency.pk).exists()
     assert ForceImplementation.objects.get(pk=impl_a.pk).next_actor == OverdueKind.WITHIN_CONTROL
