@@ -337,7 +337,8 @@ def test_every_role_reads_and_writes_only_where_allowed(world, sso):
                     # A writer may change the database: only the others' posts are compared.
                     if writers[role] == "w":
                         after = before
-                        written |= {target} if moved else set()
+                        if moved:
+                            written.add(target)
                     else:
                         after = fingerprint() if moved else before
                         fingerprints += moved
