@@ -8,9 +8,12 @@ from pathlib import PurePosixPath
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views import defaults
 from django.views.decorators.http import require_safe
+
+from inspections.addresses import API_PREFIX
 
 from . import permissions
 from .http import AuthenticatedHttpRequest
@@ -59,3 +62,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if problems:
         return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# Django's answers for a request refused before (or outside) a view: a bad Host header, an address
+# that matches nothing, a refusal, a failure. The API promises JSON in every answer, so under its
+# prefix each is JSON with a "detail", as the API's own errors are; elsewhere they are Django's
+# pages (templates/400.html and the others).
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "The request was not understood."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "You may not read this."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "There is nothing at this address."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "The service failed; try again later."}, status=500)
+    return defaults.server_error(request)

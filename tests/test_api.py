@@ -63,6 +63,39 @@ def test_no_key_or_a_wrong_one_is_401(world):
         assert Client().get(url(name), {"key": "trk_wrong"}).status_code == 401, name
 
 
+def test_every_answer_under_the_api_is_json(world, keys):
+    """Refusals made before any endpoint is reached (a Host header the site does not serve, an
+    address that matches nothing) are JSON under /api/, as the description promises; the pages
+    outside it keep their HTML."""
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {keys['national']}"}
+    answers = {
+        400: Client().get(url("findings"), HTTP_HOST="NULL", **bearer),
+        404: Client().get("/api/v1/nowhere/", **bearer),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["detail"]
+    page = Client().get(reverse("dashboard"), HTTP_HOST="NULL")
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+    assert "problem with the request" in page.text
+    assert Client().get(url("findings"), **bearer).status_code == 200
+
+
+def test_a_failure_under_the_api_is_json(world, keys, monkeypatch):
+    from inspections.api import views as api_views
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(api_views, "page", fails)
+    client = Client(raise_request_exception=False)
+    response = client.get(url("findings"), HTTP_AUTHORIZATION=f"Bearer {keys['national']}")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "The service failed; try again later."}
+
+
 def every_filter(world) -> list[dict]:
     a, b = world["A"]["force"].slug, world["B"]["force"].slug
     inspection = world["N"]["inspection"].slug

@@ -6,6 +6,11 @@ from inspections.signin import AdminSignInForm
 
 admin.site.login_form = AdminSignInForm
 
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("evidence/<uuid:uuid>/", views.evidence_file, name="evidence-file"),
