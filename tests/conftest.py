@@ -52,6 +52,7 @@ from .factories import (
     DependencyFactory,
     ForceFactory,
     InspectionFactory,
+    NewUserFactory,
     RecommendationFactory,
     UserFactory,
 )
@@ -98,7 +99,8 @@ def _factory_names_start_again():
 
     for made in vars(factories).values():
         if isinstance(made, type) and issubclass(made, factory.django.DjangoModelFactory):
-            made.reset_sequence()
+            with contextlib.suppress(ValueError):  # it counts with its parent, reset with it
+                made.reset_sequence()
 
 
 def pytest_configure(config):
@@ -196,14 +198,14 @@ def cast(db) -> Cast:
     return Cast(
         force_a=force_a,
         force_b=force_b,
-        pcc_a=UserFactory(username="pcc_a", role=Role.PCC_STAFF, force=force_a),
-        lead_a=UserFactory(username="lead_a", role=Role.FORCE_LEAD, force=force_a),
-        pcc_b=UserFactory(username="pcc_b", role=Role.PCC_STAFF, force=force_b),
-        lead_b=UserFactory(username="lead_b", role=Role.FORCE_LEAD, force=force_b),
-        admin=UserFactory(username="admin", role=Role.NATIONAL_ADMIN),
-        viewer=UserFactory(username="viewer", role=Role.VIEWER),
-        scrutiny_a=UserFactory(username="scrutiny_a", role=Role.SCRUTINY, force=force_a),
-        office_a=UserFactory(username="office_a", role=Role.OFFICE_ADMIN, force=force_a),
+        pcc_a=NewUserFactory(username="pcc_a", role=Role.PCC_STAFF, force=force_a),
+        lead_a=NewUserFactory(username="lead_a", role=Role.FORCE_LEAD, force=force_a),
+        pcc_b=NewUserFactory(username="pcc_b", role=Role.PCC_STAFF, force=force_b),
+        lead_b=NewUserFactory(username="lead_b", role=Role.FORCE_LEAD, force=force_b),
+        admin=NewUserFactory(username="admin", role=Role.NATIONAL_ADMIN),
+        viewer=NewUserFactory(username="viewer", role=Role.VIEWER),
+        scrutiny_a=NewUserFactory(username="scrutiny_a", role=Role.SCRUTINY, force=force_a),
+        office_a=NewUserFactory(username="office_a", role=Role.OFFICE_ADMIN, force=force_a),
     )
 
 

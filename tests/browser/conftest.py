@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import connections
 from django.test import Client
 
 from inspections.models import User
@@ -37,6 +38,11 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright runs, the tests run in a context of its own (its dispatcher switches
+        # back into them), and Django keeps a connection per context: the one made here would
+        # still be open when the run drops the test database, which PostgreSQL refuses ("being
+        # accessed by other users"). Closed while still in that context.
+        connections.close_all()
 
 
 @pytest.fixture
