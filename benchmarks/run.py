@@ -68,8 +68,8 @@ def measure_database(label: str) -> dict[str, Any]:
     from benchmarks.build import build
     from inspections import clock
     from inspections.letters import content, render
+    from inspections.meetings import queries as pack_queries
     from inspections.meetings import services as meetings
-    from inspections.meetings import snapshot
     from inspections.models import (
         ExtensionRequest,
         Force,
@@ -80,7 +80,8 @@ def measure_database(label: str) -> dict[str, Any]:
         Recommendation,
         User,
     )
-    from inspections.reports import queries, rows
+    from inspections.reports import queries
+    from inspections.reports.queries import rows
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
@@ -276,7 +277,7 @@ def measure_database(label: str) -> dict[str, Any]:
         if not pack.files_ready:
             meetings.write_files(pack)
         letters[f"{area} files"] = (time.perf_counter() - started) * 1000
-        letters[f"{area} rows"] = snapshot.rows_listed(pack.snapshot)
+        letters[f"{area} rows"] = pack_queries.rows_listed(pack.snapshot)
         letters[f"{area} split"] = pack_split(pack.snapshot)
     return {
         "label": label,
@@ -451,7 +452,8 @@ def measure_api(
     from django.test.utils import CaptureQueriesContext
 
     from inspections.models import ForceImplementation
-    from inspections.reports import queries, rows
+    from inspections.reports import queries
+    from inspections.reports.queries import rows
     from inspections.services import people
 
     _key, secret = people.create_api_key(by=None, force=None, name="benchmark")

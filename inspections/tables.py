@@ -1,7 +1,7 @@
 """A table is built once and then rendered twice: as HTML on the page and as CSV or XLSX. So an
-export always holds the rows on screen (every page of them). A table of implementations streams its
-export straight from its query instead (``export`` is set; see streams.py), with the screen's
-compound cells split into columns a spreadsheet can sort and filter."""
+export always holds the rows on screen (every page of them). A table of implementations streams
+its export straight from its query instead (``export`` is set; see reports/downloads.py), with
+the screen's compound cells split into columns a spreadsheet can sort and filter."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from inspections import reminders, services
 from inspections.followup import services as followup
 from inspections.letters import services as letter_services
-from inspections.meetings import snapshot
+from inspections.meetings import queries as pack_queries
 from inspections.models import (
     CLOSED_STATUSES,
     FINDING_WORDS,
@@ -363,7 +363,7 @@ def check_recommendation_pages(admin, inspection, truths: dict, labels: dict) ->
 
 def check_region_annex(cast, truths: dict, labels: dict) -> None:
     """A region pack's spreadsheet annex: every item, with its state and overdue flag."""
-    region = snapshot.build(
+    region = pack_queries.build(
         force=None,
         region=cast.force_a.region,
         meeting_date=day(10),
@@ -565,7 +565,7 @@ def check_views(cast, inspection, items: list) -> set[str]:
 
 def force_pack(force) -> dict:
     """A force's meeting pack for a meeting ten days ahead, as at today, with nothing before."""
-    return snapshot.build(
+    return pack_queries.build(
         force=force,
         region=None,
         meeting_date=day(10),

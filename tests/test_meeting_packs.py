@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from inspections.followup import services as followup
-from inspections.meetings import render, snapshot
+from inspections.meetings import queries as pack_queries
+from inspections.meetings import render
 from inspections.models import (
     ExtensionRequest,
     ForceImplementation,
@@ -82,7 +83,7 @@ def test_two_packs_a_meeting_apart(cast, impl_a):
     meeting = TODAY + datetime.timedelta(days=2)
     said = f"{meeting:%-d %B %Y}"
     # The tests' TODAY is before the clock's today: figures as at the meeting keep to it.
-    response = make(client, cast.force_a, meeting, as_at=snapshot.AS_AT_MEETING)
+    response = make(client, cast.force_a, meeting, as_at=pack_queries.AS_AT_MEETING)
     first = MeetingPack.objects.get()
     assert response["Location"] == reverse("meeting-pack", args=[first.uuid])
     content = first.snapshot
@@ -115,7 +116,9 @@ def test_two_packs_a_meeting_apart(cast, impl_a):
     soon_item = ForceImplementation.objects.get(force=cast.force_a, recommendation=soon)
     record(soon_item, cast.pcc_a, status=Status.IMPLEMENTED)
     record(soon_item, cast.lead_a, status=Status.COMPLETE, evidence_note="Audit report seen.")
-    make(client, cast.force_a, TODAY + datetime.timedelta(days=90), as_at=snapshot.AS_AT_MEETING)
+    make(
+        client, cast.force_a, TODAY + datetime.timedelta(days=90), as_at=pack_queries.AS_AT_MEETING
+    )
     second = MeetingPack.objects.exclude(pk=first.pk).get()
     assert second.previous == first
     changes = second.snapshot["changes"]
@@ -194,15 +197,15 @@ def test_the_office_keeps_its_rag_rule(cast, impl_a):
 def test_rag_rules():
     # The flags are Attention's overdue and due soon, read with the rows.
     overdue = RagRule.OVERDUE
-    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, True, False) == Rag.RED
-    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, False, True) == Rag.AMBER
-    assert snapshot.rag_of(overdue, Status.IN_PROGRESS, False, False) == Rag.GREEN
-    assert snapshot.rag_of(overdue, Status.COMPLETE, False, False) == Rag.GREEN
+    assert pack_queries.rag_of(overdue, Status.IN_PROGRESS, True, False) == Rag.RED
+    assert pack_queries.rag_of(overdue, Status.IN_PROGRESS, False, True) == Rag.AMBER
+    assert pack_queries.rag_of(overdue, Status.IN_PROGRESS, False, False) == Rag.GREEN
+    assert pack_queries.rag_of(overdue, Status.COMPLETE, False, False) == Rag.GREEN
     completion = RagRule.COMPLETION
-    assert snapshot.rag_of(completion, Status.NOT_STARTED, False, False) == Rag.RED
-    assert snapshot.rag_of(completion, Status.AWAITING_DEPENDENCY, True, False) == Rag.AMBER
-    assert snapshot.rag_of(completion, "needs_review", True, False) == Rag.AMBER
-    assert snapshot.rag_of(completion, Status.NOT_APPLICABLE, False, False) == Rag.GREEN
+    assert pack_queries.rag_of(completion, Status.NOT_STARTED, False, False) == Rag.RED
+    assert pack_queries.rag_of(completion, Status.AWAITING_DEPENDENCY, True, False) == Rag.AMBER
+    assert pack_queries.rag_of(completion, "needs_review", True, False) == Rag.AMBER
+    assert pack_queries.rag_of(completion, Status.NOT_APPLICABLE, False, False) == Rag.GREEN
 
 
 def test_who_makes_and_reads_packs(cast, impl_a, impl_b):

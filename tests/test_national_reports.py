@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.models import DependencyStatus, Status
-from inspections.reports import tables_shared
+from inspections.reports import pages as report_pages
 
 from .conftest import login, record
 from .downloads import csv_rows
@@ -131,7 +131,7 @@ def test_due_soon_window(cast, picture):
 
 
 def test_long_tables_are_paged_and_exports_hold_every_row(cast, picture, monkeypatch):
-    monkeypatch.setattr(tables_shared, "PER_PAGE", 3)
+    monkeypatch.setattr(report_pages, "PER_PAGE", 3)
     client = login(cast.viewer)
     first = client.get(reverse("overdue"))
     second = client.get(reverse("overdue"), {"within-control-page": 2})

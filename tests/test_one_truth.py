@@ -12,8 +12,8 @@ from django.urls import reverse
 from inspections import permissions, services
 from inspections.followup import services as followup
 from inspections.letters import services as letter_services
+from inspections.meetings import queries as pack_queries
 from inspections.meetings import services as meeting_services
-from inspections.meetings import snapshot
 from inspections.models import (
     DeadlineKind,
     DependencyStatus,
@@ -411,7 +411,7 @@ def test_the_next_pack_lists_every_kind_of_change(cast, impl_a, recommendation):
 
     first = make()
     assert first["as_at"] == TODAY.isoformat()
-    assert first["as_at_basis"] == snapshot.AS_AT_MADE
+    assert first["as_at_basis"] == pack_queries.AS_AT_MADE
     followup.decide_extension(request=request, by=cast.pcc_a, approve=True, note="Agreed.")
     record(done_item, cast.pcc_a, Status.IMPLEMENTED)
     record(quiet_item, cast.pcc_a, Status.NOT_STARTED, narrative="Scoping begins in January.")

@@ -33,8 +33,8 @@ from inspections.models import (
 )
 from inspections.models.attention import Attention, ImplementationQuerySet
 from inspections.models.finding_words import finding_ref
+from inspections.reports import downloads
 from inspections.reports import queries as report_queries
-from inspections.reports import streams
 from inspections.responses import queries as response_queries
 
 from . import schemas
@@ -303,7 +303,7 @@ def implementations_csv(
     and derived states as a report's CSV export, for tools that refresh from a file."""
     today = clock.today()
     listed = report_queries.listed_with_flags(implementations_read(request, filters, today), today)
-    sheet = streams.implementation_sheet("Implementations", listed, flags=True)
+    sheet = downloads.implementation_sheet("Implementations", listed, flags=True)
     return exports.as_csv(sheet, "implementations", today)
 
 

@@ -16,7 +16,7 @@ from inspections.addresses import item_url
 from inspections.formfields import page_status, save_posted
 from inspections.http import AuthenticatedHttpRequest
 from inspections.models import ActionStatus, ExtensionState, LocalAction
-from inspections.reports.tables_shared import (
+from inspections.reports.pages import (
     BadInput,
     export_format,
     force_url,

@@ -22,7 +22,7 @@ from inspections.models import (
     ProgressLetter,
 )
 from inspections.models.letters import S55State
-from inspections.reports.tables_shared import (
+from inspections.reports.pages import (
     BadInput,
     chosen_inspection,
     handles_bad_input,

@@ -9,7 +9,7 @@ from django import forms
 from inspections.formfields import GovukDateField
 from inspections.models import Force, Marking, RagRule, Region, User
 
-from .snapshot import AS_AT_MADE, AS_AT_MEETING, rag_definition
+from .queries import AS_AT_MADE, AS_AT_MEETING, rag_definition
 
 
 class MeetingPackForm(forms.Form):

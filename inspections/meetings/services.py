@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from inspections import clock
 from inspections.models import Force, Marking, MeetingPack, RagRule, Region, User
 
-from . import render, snapshot
+from . import queries, render
 
 
 def latest_pack(*, force: Force | None, region: Region | None) -> MeetingPack | None:
@@ -39,7 +39,7 @@ def make_meeting_pack(
     region: Region | None,
     meeting_date: datetime.date,
     rag_rule: str,
-    as_at: str = snapshot.AS_AT_MADE,
+    as_at: str = queries.AS_AT_MADE,
     marking: str = Marking.NONE,
     by: User,
 ) -> MeetingPack:
@@ -47,7 +47,7 @@ def make_meeting_pack(
     never changed: the next pack is a new one."""
     if (force is None) == (region is None):
         raise ValidationError("A pack is for one force or one region.")
-    if as_at not in snapshot.AS_AT_WORDS:
+    if as_at not in queries.AS_AT_WORDS:
         raise ValidationError({"as_at": "Choose the date the figures are as at."})
     if marking not in Marking.values:
         raise ValidationError({"marking": "Choose the protective marking, or none."})
@@ -60,7 +60,7 @@ def make_meeting_pack(
     elif region is not None:
         list(Region.objects.select_for_update().filter(pk=region.pk))
     previous = latest_pack(force=force, region=region)
-    content = snapshot.build(
+    content = queries.build(
         force=force,
         region=region,
         meeting_date=meeting_date,
@@ -80,7 +80,7 @@ def make_meeting_pack(
         created_by=by,
     )
     pack.save()
-    if snapshot.rows_listed(content) <= WRITE_AT_ONCE:
+    if queries.rows_listed(content) <= WRITE_AT_ONCE:
         write_files(pack)
     else:
         transaction.on_commit(lambda: write_files_soon.enqueue())

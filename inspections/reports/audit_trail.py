@@ -17,7 +17,7 @@ from inspections.tables import Column, Table
 from .filters import (
     AuditFilterForm,
 )
-from .tables_shared import (
+from .pages import (
     BadInput,
     handles_bad_input,
     respond,

@@ -12,9 +12,9 @@ from inspections.models import (
 from inspections.responses import queries as letter_queries
 from inspections.tables import Column, Table
 
-from . import charts, queries, rows, streams
+from . import charts, downloads, queries
 from .filters import SourceChoiceForm
-from .tables_shared import (
+from .pages import (
     BadInput,
     export_format,
     handles_bad_input,
@@ -24,6 +24,7 @@ from .tables_shared import (
     respond,
     target_cell,
 )
+from .queries import rows
 
 # How many of the force's reports and letters its page lists, latest first.
 LISTED = 10
@@ -61,7 +62,7 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
     implementations = queries.listed_with_flags(items, today)
     shown: list[rows.ItemRow] = []
     if export_format(request):
-        table.export = streams.implementation_sheet(table.sheet_name, implementations, flags=True)
+        table.export = downloads.implementation_sheet(table.sheet_name, implementations, flags=True)
     else:
         page_of(request, table, implementations, count=counts["total"])
         shown = rows.page_rows(
@@ -74,8 +75,8 @@ def force_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase
             row.deadline_on,
             row.due_date,
             implementation_status_cell(row),
-            streams.yes_no(row.is_overdue),
-            streams.yes_no(row.is_stale),
+            downloads.yes_no(row.is_overdue),
+            downloads.yes_no(row.is_stale),
             target_cell(row),
             row.latest_update_on,
             row.lead_officer,

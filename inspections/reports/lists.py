@@ -1,6 +1,6 @@
 """The attention lists: the dashboard, overdue, due soon and dependencies, and the suggestions
 of the inspection box that filters them. Thin: questions are asked in queries.py, access decided
-in permissions.py, and every table exports exactly its on-screen rows (tables_shared.py)."""
+in permissions.py, and every table exports exactly its on-screen rows (pages.py)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ from inspections.responses import queries as letter_queries
 from inspections.tables import Cell, Column, Table
 
 from . import queries
+from .downloads import Extra
 from .filters import (
     SUGGESTIONS,
     SuggestForm,
     WindowForm,
     inspection_matches,
 )
-from .streams import Extra
-from .tables_shared import (
+from .pages import (
     BadInput,
     fill_implementations,
     filtered,

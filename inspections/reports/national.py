@@ -18,8 +18,8 @@ from inspections.models import (
 )
 from inspections.tables import Cell, Column, Table
 
-from . import charts, queries, streams
-from .tables_shared import (
+from . import charts, downloads, queries
+from .pages import (
     chosen_inspection,
     force_url,
     handles_bad_input,
@@ -59,7 +59,7 @@ def matrix_table(inspection: Inspection, grid: queries.Matrix) -> Table:
                 Cell(force.name, url=force_url(force)),
                 *(
                     Cell(
-                        streams.state_label(cell.state),
+                        downloads.state_label(cell.state),
                         status=cell.state,
                         url=item_url(cell),
                         flag="Overdue" if cell.is_overdue else "",

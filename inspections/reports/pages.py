@@ -27,8 +27,9 @@ from inspections.models import (
 from inspections.models.attention import ImplementationQuerySet
 from inspections.tables import Cell, Column, Table
 
-from . import rows, streams
+from . import downloads
 from .filters import ImplementationFilter, InspectionChoiceForm
+from .queries import rows
 
 PER_PAGE = 50
 
@@ -85,7 +86,7 @@ def fill_implementations(
     request: AuthenticatedHttpRequest,
     table: Table,
     queryset: QuerySet[Any],
-    extra: streams.Extra | None = None,
+    extra: downloads.Extra | None = None,
     count: int | None = None,
     *,
     ids_first: bool = False,
@@ -94,7 +95,7 @@ def fill_implementations(
     streamed from the query in the export's own columns. ``count``: its number of rows, where
     the page knows it without counting them."""
     if export_format(request):
-        table.export = streams.implementation_sheet(table.sheet_name, queryset, extra)
+        table.export = downloads.implementation_sheet(table.sheet_name, queryset, extra)
         return
     user = request.user
     # Counted on the model's table alone (no joins), then the page read as plain values (and
@@ -234,7 +235,7 @@ def recommendation_cell(recommendation: Recommendation) -> Cell:
 
 def state_cell(state: str) -> Cell:
     """An item's state (``ItemState``: its status, or 'dependency delivered: review')."""
-    return Cell(streams.state_label(state), status=state)
+    return Cell(downloads.state_label(state), status=state)
 
 
 def implementation_status_cell(row: rows.ItemRow) -> Cell:

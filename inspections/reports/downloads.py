@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from inspections.exports import Field, Sheet
 from inspections.models import FINDING_WORDS, ItemState, Source
 
-from . import rows
+from .queries import rows
 
 # Rows fetched at a time (a server-side cursor on PostgreSQL): memory stays bounded by this,
 # and fewer round trips than the default 2,000 took 25 % off a national export.
