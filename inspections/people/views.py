@@ -159,6 +159,7 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "people/person.html",
         {
             "person": person,
+            "waiting": waiting,
             "form": form,
             "hints": ROLE_HINTS,
             "history": history,
