@@ -17,6 +17,7 @@ from pathlib import Path
 
 import factory
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,7 +121,8 @@ def pytest_sessionfinish(session):
         shared = Path(tempfile.gettempdir()) / f"tracker-demo-{run}"
         for suffix in (".sqlite3", ".txt", ".lock"):
             shared.with_suffix(suffix).unlink(missing_ok=True)
-        shutil.rmtree(shared.with_suffix(".files"), ignore_errors=True)
+        for folder in (".files", ".pg", ".partial"):
+            shutil.rmtree(shared.with_suffix(folder), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -345,28 +347,38 @@ def load_demo_once() -> None:
         return
     with shared_demo_file() as shared:
         if shared is not None and shared.stat().st_size:
-            # Another worker of this run loaded it: its copy, not a second load, and the files
-            # its records name (issued letters), which were stored in that worker's storage.
+            # Another worker of this run loaded it: its copy, not a second load.
             sqlite3.connect(shared).backup(live)
-            _demo_output.append(shared.with_suffix(".txt").read_text())
-            files = shared.with_suffix(".files")
-            for path in sorted(p for p in files.rglob("*") if p.is_file()):
-                name = path.relative_to(files).as_posix()
-                assert default_storage.save(name, ContentFile(path.read_bytes())) == name
+            take_shared_demo_files(shared)
         else:
             load_demo()
             if shared is not None:
                 with sqlite3.connect(shared) as on_disk:
                     live.backup(on_disk)
-                shared.with_suffix(".txt").write_text(_demo_output[-1])
-                for name in stored_file_names():
-                    path = shared.with_suffix(".files") / name
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    with default_storage.open(name, "rb") as stored:
-                        path.write_bytes(stored.read())
+                share_demo_files(shared)
     copy = sqlite3.connect(":memory:", check_same_thread=False)
     live.backup(copy)
     _demo_copy.append(copy)
+
+
+def share_demo_files(shared: Path) -> None:
+    """What the loader printed, and the files the demo's records name (issued letters), which
+    are in this worker's storage: beside the shared demo data, for the run's other workers."""
+    shared.with_suffix(".txt").write_text(_demo_output[-1])
+    for name in stored_file_names():
+        path = shared.with_suffix(".files") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as stored:
+            path.write_bytes(stored.read())
+
+
+def take_shared_demo_files(shared: Path) -> None:
+    """The other side of ``share_demo_files``: this worker's storage gets the same files."""
+    _demo_output.append(shared.with_suffix(".txt").read_text())
+    files = shared.with_suffix(".files")
+    for path in sorted(p for p in files.rglob("*") if p.is_file()):
+        name = path.relative_to(files).as_posix()
+        assert default_storage.save(name, ContentFile(path.read_bytes())) == name
 
 
 def stored_file_names() -> list[str]:
@@ -408,11 +420,10 @@ DEMO_SCHEMA = "demo_copy"
 
 
 def load_demo_once_postgres(connection) -> None:
-    """Load the demo data the first time; after that, put back the copy kept then (every table
+    """Load the demo data the first time in this worker (or copy the rows another worker of the
+    run loaded, table by table with COPY); after that, put back the copy kept then (every table
     emptied, then filled from its copy, in one transaction: foreign keys are checked at the end;
     sequences moved on past the copied rows)."""
-    from django.apps import apps
-    from django.core.management.color import no_style
     from django.db import transaction
 
     tables = sorted(t for t in connection.introspection.table_names() if t != "django_migrations")
@@ -421,7 +432,36 @@ def load_demo_once_postgres(connection) -> None:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [DEMO_SCHEMA])
         kept = cursor.fetchone() is not None
     if not kept:
-        load_demo()
+        with shared_demo_file() as shared:
+            rows = shared.with_suffix(".pg") if shared is not None else None
+            if shared is not None and rows is not None and rows.is_dir():
+                # Every table emptied first: a new database already holds its content types
+                # and permissions, which come over with the rest.
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                    cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in quoted)}")
+                    for table, name in zip(tables, quoted, strict=True):
+                        with cursor.copy(f"COPY public.{name} FROM STDIN") as copy:
+                            copy.write((rows / table).read_bytes())
+                    reset_sequences(connection, cursor)
+                ContentType.objects.clear_cache()
+                take_shared_demo_files(shared)
+            else:
+                load_demo()
+                if shared is not None and rows is not None:
+                    # Written aside and renamed, so that a worker never reads half of it.
+                    partial = rows.with_suffix(".partial")
+                    partial.mkdir()
+                    with connection.cursor() as cursor:
+                        for table, name in zip(tables, quoted, strict=True):
+                            with (
+                                cursor.copy(f"COPY public.{name} TO STDOUT") as copy,
+                                open(partial / table, "wb") as out,
+                            ):
+                                for data in copy:
+                                    out.write(data)
+                    partial.rename(rows)
+                    share_demo_files(shared)
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {DEMO_SCHEMA}")
             for table in quoted:
@@ -432,9 +472,17 @@ def load_demo_once_postgres(connection) -> None:
         cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in quoted)}")
         for table in quoted:
             cursor.execute(f"INSERT INTO public.{table} SELECT * FROM {DEMO_SCHEMA}.{table}")
-        models = apps.get_models(include_auto_created=True)
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
+        reset_sequences(connection, cursor)
+
+
+def reset_sequences(connection, cursor) -> None:
+    """Each table's id sequence moved on past the rows put in by hand."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    models = apps.get_models(include_auto_created=True)
+    for sql in connection.ops.sequence_reset_sql(no_style(), models):
+        cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")
