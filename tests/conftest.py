@@ -421,68 +421,73 @@ DEMO_SCHEMA = "demo_copy"
 
 def load_demo_once_postgres(connection) -> None:
     """Load the demo data the first time in this worker (or copy the rows another worker of the
-    run loaded, table by table with COPY); after that, put back the copy kept then (every table
-    emptied, then filled from its copy, in one transaction: foreign keys are checked at the end;
-    sequences moved on past the copied rows)."""
-    from django.db import transaction
-
+    run loaded, table by table with COPY); after that, put back the copy kept then."""
     tables = sorted(t for t in connection.introspection.table_names() if t != "django_migrations")
-    quoted = [connection.ops.quote_name(t) for t in tables]
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [DEMO_SCHEMA])
         kept = cursor.fetchone() is not None
-    if not kept:
-        with shared_demo_file() as shared:
-            rows = shared.with_suffix(".pg") if shared is not None else None
-            if shared is not None and rows is not None and rows.is_dir():
-                # Every table emptied first: a new database already holds its content types
-                # and permissions, which come over with the rest.
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                    cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in quoted)}")
-                    for table, name in zip(tables, quoted, strict=True):
-                        with cursor.copy(f"COPY public.{name} FROM STDIN") as copy:
-                            copy.write((rows / table).read_bytes())
-                    reset_sequences(connection, cursor)
-                ContentType.objects.clear_cache()
-                take_shared_demo_files(shared)
-            else:
-                load_demo()
-                if shared is not None and rows is not None:
-                    # Written aside and renamed, so that a worker never reads half of it.
-                    partial = rows.with_suffix(".partial")
-                    partial.mkdir()
-                    with connection.cursor() as cursor:
-                        for table, name in zip(tables, quoted, strict=True):
-                            with (
-                                cursor.copy(f"COPY public.{name} TO STDOUT") as copy,
-                                open(partial / table, "wb") as out,
-                            ):
-                                for data in copy:
-                                    out.write(data)
-                    partial.rename(rows)
-                    share_demo_files(shared)
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SCHEMA {DEMO_SCHEMA}")
-            for table in quoted:
-                cursor.execute(f"CREATE TABLE {DEMO_SCHEMA}.{table} AS TABLE public.{table}")
+    if kept:
+        kept_copy = f"INSERT INTO public.{{name}} SELECT * FROM {DEMO_SCHEMA}.{{name}}"
+        refill(connection, tables, kept_copy)
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute(f"TRUNCATE {', '.join(f'public.{t}' for t in quoted)}")
-        for table in quoted:
-            cursor.execute(f"INSERT INTO public.{table} SELECT * FROM {DEMO_SCHEMA}.{table}")
-        reset_sequences(connection, cursor)
+    with shared_demo_file() as shared:
+        copied = shared.with_suffix(".pg") if shared is not None else None
+        if shared is not None and copied is not None and copied.is_dir():
+            # A new database already holds its content types and permissions: they are
+            # emptied with the rest and come over from the worker that loaded.
+            refill(connection, tables, "COPY public.{name} FROM STDIN", copied)
+            ContentType.objects.clear_cache()
+            take_shared_demo_files(shared)
+        else:
+            load_demo()
+            if shared is not None and copied is not None:
+                copy_out(connection, tables, copied)
+                share_demo_files(shared)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {DEMO_SCHEMA}")
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"CREATE TABLE {DEMO_SCHEMA}.{name} AS TABLE public.{name}")
 
 
-def reset_sequences(connection, cursor) -> None:
-    """Each table's id sequence moved on past the rows put in by hand."""
+def refill(connection, tables: list[str], fill: str, copied: Path | None = None) -> None:
+    """Every table emptied, then filled by ``fill`` (SQL naming the table as ``{name}``; with
+    ``copied``, a COPY fed from that folder's file of the table), in one transaction: foreign
+    keys are checked at the end, and the sequences moved on past the rows put in by hand."""
     from django.apps import apps
     from django.core.management.color import no_style
+    from django.db import transaction
 
-    models = apps.get_models(include_auto_created=True)
-    for sql in connection.ops.sequence_reset_sql(no_style(), models):
-        cursor.execute(sql)
+    names = {table: connection.ops.quote_name(table) for table in tables}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f"TRUNCATE {', '.join(f'public.{name}' for name in names.values())}")
+        for table, name in names.items():
+            if copied is None:
+                cursor.execute(fill.format(name=name))
+            else:
+                with cursor.copy(fill.format(name=name)) as copy:
+                    copy.write((copied / table).read_bytes())
+        models = apps.get_models(include_auto_created=True)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def copy_out(connection, tables: list[str], copied: Path) -> None:
+    """Every table's rows, with COPY, a file each in ``copied``: written aside and renamed, so
+    that another worker never reads half of it."""
+    partial = copied.with_suffix(".partial")
+    partial.mkdir()
+    with connection.cursor() as cursor:
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            with (
+                cursor.copy(f"COPY public.{name} TO STDOUT") as copy,
+                open(partial / table, "wb") as out,
+            ):
+                for data in copy:
+                    out.write(data)
+    partial.rename(copied)
 
 
 @pytest.fixture(scope="module")
