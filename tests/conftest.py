@@ -109,6 +109,9 @@ def pytest_configure(config):
     # console and pytest's two capturing handlers each format: 1,100 of them in the access
     # matrix alone, a fortieth of its time. No test reads a warning; errors are still logged.
     logging.disable(logging.WARNING)
+    # The workers take whole files in the order collected (LONGEST_FILES), not most tests first.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     # The run's id, chosen here rather than by pytest-xdist, so that the run can remove the
     # demo database its workers shared (shared_demo_file) when it ends.
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
@@ -125,11 +128,53 @@ def pytest_sessionfinish(session):
             shutil.rmtree(shared.with_suffix(folder), ignore_errors=True)
 
 
+# Seconds each of the longest files took on a quiet 2-core machine (SQLite, 2026-12-07). The
+# workers take files in the order they are collected, so these go first, longest first, and the
+# short files fill in behind them. In the order pytest-xdist would choose (most tests first) the
+# access matrix, one test, started last: one worker ran it alone for 20 s while the other had
+# finished. A file missing here goes after these; a stale figure costs time, never a result.
+LONGEST_FILES = {
+    "browser/test_response_journeys.py": 30,
+    "browser/test_pages.py": 29,
+    "test_access_matrix_writes.py": 22,
+    "browser/test_admin_accessibility.py": 22,
+    "browser/test_work_journeys.py": 21,
+    "browser/test_findings_journeys.py": 21,
+    "browser/test_reflow.py": 18,
+    "browser/test_entry_journeys.py": 17,
+    "browser/test_one_truth_journeys.py": 15,
+    "browser/test_joins_journeys.py": 11,
+    "test_consistency.py": 11,
+    "browser/test_people_journeys.py": 10,
+    "test_reports.py": 8,
+    "browser/test_office_settings_journeys.py": 8,
+    "test_api.py": 5,
+    "test_settings_production.py": 5,
+    "test_hostile_input.py": 5,
+    "test_migrations.py": 4,
+    "test_api_contract.py": 4,
+    "test_report_query_counts.py": 4,
+}
+
+
+def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items, file by file: the files of LONGEST_FILES first, longest first, then the others
+    with the most tests first (pytest-xdist's own order, which conftest turns off), each file's
+    tests in their own order."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0].removeprefix("tests/"), []).append(item)
+    ordered = sorted(files, key=lambda name: (-LONGEST_FILES.get(name, 0), -len(files[name])))
+    return [item for name in ordered for item in files[name]]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests of real concurrent transactions need PostgreSQL: on SQLite they are deselected
-    (CI runs the whole suite on PostgreSQL too, where they run)."""
+    """The longest files first (LONGEST_FILES). Tests of real concurrent transactions need
+    PostgreSQL: on SQLite they are deselected (CI runs the whole suite on PostgreSQL too, where
+    they run)."""
     from django.db import connection
 
+    items[:] = longest_first(items)
     if connection.vendor == "postgresql":
         return
     selected, deselected = [], []
