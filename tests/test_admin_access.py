@@ -207,3 +207,38 @@ def test_delete_confirmation_is_refused_to_force_users(seeded, impl_a):
     assert client.get(url).status_code == 403
     url = reverse("admin:inspections_force_delete", args=[impl_a.force_id])
     assert client.get(url).status_code == 403
+
+
+def test_a_superuser_may_do_what_a_national_administrator_may_and_no_more(world, rf):
+    """docs/deploy.md makes the first national administrator with createsuperuser. Django lets
+    an active superuser do anything; here the rules decide (they count a superuser as a national
+    administrator), so no admin screen offers a superuser an edit or a deletion that history
+    forbids, such as deleting a letter as sent or editing a progress update."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    from inspections.models import User
+
+    # As createsuperuser makes one (a viewer's role, with is_superuser).
+    superuser = User.objects.create_superuser("root", "root@example.org", "a long passphrase")
+    national = world["cast"].admin
+    differences = []
+    for permission in Permission.objects.filter(content_type__app_label="inspections"):
+        name = f"inspections.{permission.codename}"
+        for obj in (None, world["A"].get(permission.content_type.model)):
+            if superuser.has_perm(name, obj) != national.has_perm(name, obj):
+                differences.append(f"{name} on {obj!r}")
+    for model, model_admin in admin.site._registry.items():
+        for obj in (None, world["A"].get(model._meta.model_name)):
+            for check in ("view", "add", "change", "delete"):
+                answers = []
+                for user in (superuser, national):
+                    request = rf.get("/admin/")
+                    request.user = user
+                    answers.append(getattr(model_admin, f"has_{check}_permission")(request, obj))
+                if answers[0] != answers[1]:
+                    differences.append(f"admin {check} {model._meta.model_name} on {obj!r}")
+    assert differences == []
+    # The test can fail: the progress letter as sent is one the superuser could delete before.
+    assert not superuser.has_perm("inspections.delete_progressletter", world["A"]["progressletter"])
+    assert superuser.has_perm("inspections.change_force", world["A"]["force"])
