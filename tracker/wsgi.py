@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from inspections.roomy_stack import RoomyWSGI
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
-application = get_wsgi_application()
+# Each request with room on CPython's frame stack (inspections/roomy_stack.py says why).
+application = RoomyWSGI(get_wsgi_application())
