@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from inspections.models.fields import PlainTextFormField
-from inspections.text import validate_plain_text
+from inspections.text import is_plain_number, validate_plain_text
 from inspections.validation import date_range_problem
 
 
@@ -106,7 +106,7 @@ class GovukDateField(forms.MultiValueField):
                 f"{self.subject.capitalize()} must include a {' and a '.join(missing)}.",
                 code="incomplete",
             )
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        if not all(is_plain_number(part) for part in parts) or len(parts[2]) != 4:
             raise ValidationError(
                 f"{self.subject.capitalize()} must be a real date, for example 27 3 2024.",
                 code="invalid",

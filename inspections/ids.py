@@ -9,12 +9,14 @@ from typing import Any
 
 from django import forms
 
+from inspections.text import is_plain_number
+
 MAX_DIGITS = 18  # every 18-digit number fits a signed 64-bit integer
 
 
 def is_id(value: object) -> bool:
     text = str(value).strip()
-    return text.isdigit() and len(text) <= MAX_DIGITS
+    return is_plain_number(text) and len(text) <= MAX_DIGITS
 
 
 class SafeModelChoiceField(forms.ModelChoiceField[Any]):

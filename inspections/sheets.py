@@ -14,6 +14,8 @@ from xml.parsers import expat
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from inspections.text import is_plain_number
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
@@ -187,7 +189,7 @@ class SheetScan:
             self.rows += 1
             self.cells = 0
             claimed = attributes.get("r", "")
-            self.line = int(claimed) if claimed.isdigit() and len(claimed) < 8 else self.rows
+            self.line = int(claimed) if is_plain_number(claimed) and len(claimed) < 8 else self.rows
             if self.rows > MAX_ROWS + 1:
                 raise too_many_rows(self.line)
         elif tag == "c":

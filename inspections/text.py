@@ -27,6 +27,12 @@ LETTER_PART_MAX = 20_000
 SHORT_TEXT_MAX = 2_000
 
 
+def is_plain_number(value: str) -> bool:
+    """Whether ``value`` is written with the digits 0 to 9 alone. Not ``str.isdigit``: that also
+    accepts superscripts such as '¹', which ``int()`` refuses, and digits of other scripts."""
+    return value.isascii() and value.isdigit()
+
+
 def normalise_newlines(value: str) -> str:
     """Browsers send textarea line breaks as CRLF; text is stored with LF only."""
     return value.replace("\r\n", "\n").replace("\r", "\n")

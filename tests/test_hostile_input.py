@@ -51,6 +51,7 @@ nasty_text = st.one_of(
             "awaiting_dependency",
             " ",
             "9" * 40,
+            "\u00b9",  # a digit to str.isdigit(), not to int()
         ]
     ),
 )
@@ -158,3 +159,40 @@ def test_sign_in_never_crashes(username, password):
     for url, field in (("/sign-in/", "login"), ("/admin/login/", "username")):
         response = client.post(url, {field: username, "password": password})
         assert response.status_code == 200, (url, response.status_code)
+
+
+# str.isdigit() says yes to a superscript one, and int() says no: found by the fuzzing above
+# (a spreadsheet row naming recommendation '¹' crashed the import's plan with a ValueError).
+SUPERSCRIPT_ONE = "\u00b9"
+
+
+def test_a_superscript_digit_is_a_clear_message_wherever_a_number_is_read(cast, impl_a):
+    from inspections.ids import is_id
+    from inspections.models.finding_words import parse_written_reference
+
+    assert parse_written_reference(SUPERSCRIPT_ONE) is None
+    assert parse_written_reference(f"AFI {SUPERSCRIPT_ONE}") is None
+    assert not is_id(SUPERSCRIPT_ONE)
+    # A spreadsheet row naming it: the plan says what is wrong with that line.
+    row = ["Alphashire Police", "firearms", SUPERSCRIPT_ONE, "in_progress", "2023-09-04", "Done"]
+    plan = importers.plan_import(list(importers.COLUMNS[:6]), [row], user=cast.pcc_a, today=TODAY)
+    assert "the recommendation must be a number" in " ".join(plan.errors[2])
+    client = login(cast.pcc_a)
+    # A page number in the address.
+    response = client.get(reverse("dashboard") + f"?needs-review-page={SUPERSCRIPT_ONE}")
+    assert response.status_code == 400
+    assert "The page number must be a whole number from 1" in response.content.decode()
+    # A day typed in the GOV.UK date boxes.
+    rec = impl_a.recommendation
+    item_update = reverse("item-update", args=[impl_a.force.slug, rec.inspection.slug, rec.number])
+    fields = {"status": "in_progress", "as_of_1": "9", "as_of_2": "2023", "narrative": "Done."}
+    response = client.post(item_update, {**fields, "as_of_0": SUPERSCRIPT_ONE})
+    assert response.status_code == 200
+    assert "The date must be a real date" in response.content.decode()
+    # The spreadsheet format a confirmation of the admin's import posts back.
+    response = client.post(
+        reverse("admin:inspections_progressupdate_process_import"),
+        {"format": SUPERSCRIPT_ONE, "import_file_name": "x.csv", "original_file_name": "x.csv"},
+    )
+    assert response.status_code in (200, 302, 400)
+    assert not ProgressUpdate.objects.exists()

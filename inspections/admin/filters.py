@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from inspections import clock
 from inspections.models import Force, OverdueKind, Recommendation, Region
 from inspections.models.attention import ImplementationQuerySet
+from inspections.text import is_plain_number
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -96,7 +97,7 @@ class RecommendationFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         value = self.value()
-        if value and value.isdigit():
+        if value and is_plain_number(value):
             return queryset.filter(**{self.path: int(value)})
         return None
 

@@ -19,6 +19,7 @@ from import_export.results import RowResult
 from inspections import clock, importers, sheets
 from inspections.exports import safe_text
 from inspections.models import ForceImplementation, User
+from inspections.text import is_plain_number
 
 
 def sheet_fields() -> dict[str, Field]:
@@ -171,6 +172,6 @@ class UpdateSheetConfirmForm(ConfirmImportForm):
 
     def clean_format(self) -> str:
         value = str(self.cleaned_data["format"])
-        if not value.isdigit() or int(value) >= self.FORMATS:
+        if not is_plain_number(value) or int(value) >= self.FORMATS:
             raise forms.ValidationError("That is not a format this page offers.")
         return value

@@ -15,6 +15,7 @@ from inspections.http import AuthenticatedHttpRequest
 from inspections.models import Dependency, Force, Inspection
 from inspections.reader import DocumentRefused, read_report
 from inspections.reports import queries as report_queries
+from inspections.text import is_plain_number
 
 from . import queries
 from .forms import (
@@ -127,7 +128,7 @@ def entry_page(request: AuthenticatedHttpRequest, report: Inspection) -> HttpRes
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "add_row" in data:
         rows = data.get("finding-TOTAL_FORMS") or "0"
-        index = int(rows) if rows.isdigit() else 0
+        index = int(rows) if is_plain_number(rows) else 0
         data["finding-TOTAL_FORMS"] = str(index + 1)
         # The new row starts as every new row does (a local recommendation for chief
         # constables), so that leaving it empty still means "no finding".

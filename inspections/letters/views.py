@@ -30,6 +30,7 @@ from inspections.reports.pages import (
 )
 from inspections.responses import queries
 from inspections.tables import Cell, Column, Table
+from inspections.text import is_plain_number
 
 from . import content, services
 from . import render as rendering
@@ -150,7 +151,7 @@ def letter_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBas
     form = LetterForm(request.POST or None, instance=letter, newer=newer)
     # "Use the latest" beside a section saves the whole form, that section taking the newer
     # update's words: the user's edits elsewhere are kept.
-    use_latest = {int(v) for v in request.POST.getlist("use_latest") if v.isdigit()}
+    use_latest = {int(v) for v in request.POST.getlist("use_latest") if is_plain_number(v)}
     stale = False
     try:
         saved = save_posted(

@@ -5,6 +5,8 @@ from typing import Protocol
 
 from django.utils.text import Truncator
 
+from inspections.text import is_plain_number
+
 from .choices import FINDING_WORDS, FindingKind
 
 
@@ -77,10 +79,10 @@ def parse_written_reference(written: str) -> tuple[str, int] | None:
     'Area for improvement 7', 'CoC 1', 'Cause of concern 1' (any case), or an address's 'afi-7'.
     None when it is none of these."""
     words = " ".join(written.replace("-", " ").split()).lower().rstrip(".")
-    if words.isdigit():
+    if is_plain_number(words):
         return FindingKind.RECOMMENDATION, int(words)
     head, _, number = words.rpartition(" ")
-    if not number.isdigit():
+    if not is_plain_number(number):
         return None
     for kind, (full, short, prefix) in FINDING_WORDS.items():
         names = {
@@ -98,8 +100,8 @@ def parse_written_reference(written: str) -> tuple[str, int] | None:
 
 def parse_reference(ref: str) -> tuple[str, int]:
     for kind, (_, _, prefix) in FINDING_WORDS.items():
-        if prefix and ref.startswith(prefix) and ref[len(prefix) :].isdigit():
+        if prefix and ref.startswith(prefix) and is_plain_number(ref[len(prefix) :]):
             return kind, int(ref[len(prefix) :])
-    if ref.isdigit():
+    if is_plain_number(ref):
         return FindingKind.RECOMMENDATION, int(ref)
     raise ValueError(f"'{ref}' is not a finding's reference.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspections.models import Addressee, FindingKind, Scope
+from inspections.text import is_plain_number
 
 from . import rules
 from .documents import DocumentRefused, Text
@@ -309,7 +310,7 @@ def understood(
                 by_month = True
             elif rule.kind == "within_months":
                 words = found.group("months").lower()
-                months = int(words) if words.isdigit() else rules.NUMBER_WORDS[words]
+                months = int(words) if is_plain_number(words) else rules.NUMBER_WORDS[words]
                 deadline = {"type": "within_months", "months": months}
             else:
                 deadline = {"type": "immediate"}

@@ -26,6 +26,7 @@ from inspections.models import (
 )
 from inspections.models.attention import ImplementationQuerySet
 from inspections.tables import Cell, Column, Table
+from inspections.text import is_plain_number
 
 from . import downloads
 from .filters import ImplementationFilter, InspectionChoiceForm
@@ -67,7 +68,7 @@ def page_of(
     """The page of ``queryset`` the address asks for. ``count``: how many rows it has, where the
     page has already counted them, so that they are not counted again."""
     raw = request.GET.get(table.page_parameter, "1").strip()
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_plain_number(raw) or int(raw) < 1:
         raise BadInput(f"The page number must be a whole number from 1, not '{raw}'.")
     paginator = Paginator(queryset, PER_PAGE)
     if count is not None:
