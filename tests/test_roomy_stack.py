@@ -6,6 +6,8 @@ import threading
 import wsgiref.util
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from inspections.roomy_stack import RoomyWSGI, with_room
 
@@ -50,7 +52,18 @@ def test_deep_calls_beneath_it_map_no_new_memory():
     assert in_a_new_thread(lambda: with_room(dives)) < 100
 
 
-def test_the_wsgi_application_answers_through_it(db):
+@pytest.fixture
+def connection_kept():
+    """As Django's test client does: the request must not close the connection this test's
+    transaction is on (on PostgreSQL the health check then finds no database)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_wsgi_application_answers_through_it(db, connection_kept):
     from tracker.wsgi import application
 
     assert isinstance(application, RoomyWSGI)
