@@ -307,7 +307,9 @@ class ImplementationQuerySet(models.QuerySet["ForceImplementation"]):
             pending.setdefault(self.model, set()).update(pks)
             return len(pks)
         changed = self.update(**columns())
-        ActorTally.objects.refresh(self.values_list("force_id", flat=True).distinct())
+        # Without order_by() the items' default ordering joins the force, the finding and the
+        # report into the DISTINCT, for nothing.
+        ActorTally.objects.refresh(self.order_by().values_list("force_id", flat=True).distinct())
         return changed
 
     def with_waiting_on(self) -> "ImplementationQuerySet":
