@@ -9,4 +9,3 @@ TESTS = Path(__file__).parent
 
 def test_every_file_named_as_longest_is_a_test_file():
     assert [name for name in LONGEST_FILES if not (TESTS / name).is_file()] == []
-
