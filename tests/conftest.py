@@ -142,29 +142,30 @@ def pytest_sessionfinish(session):
 # Seconds each of the longest files took on a quiet 2-core machine (SQLite, 2026-12-07). The
 # workers take files in the order they are collected, so these go first, longest first, and the
 # short files fill in behind them. In the order pytest-xdist would choose (most tests first) the
-# access matrix, one test, started last: one worker ran it alone for 20 s while the other had
+# access matrix, one test, started last: one worker ran it alone for 14 s while the other had
 # finished. A file missing here goes after these; a stale figure costs time, never a result.
 LONGEST_FILES = {
     "browser/test_response_journeys.py": 30,
     "browser/test_pages.py": 29,
-    "test_access_matrix_writes.py": 22,
     "browser/test_admin_accessibility.py": 22,
     "browser/test_work_journeys.py": 21,
     "browser/test_findings_journeys.py": 21,
     "browser/test_reflow.py": 18,
+    "test_access_matrix_writes.py": 17,
     "browser/test_entry_journeys.py": 17,
     "browser/test_one_truth_journeys.py": 15,
     "browser/test_joins_journeys.py": 11,
-    "test_consistency.py": 11,
+    "test_consistency.py": 10,
     "browser/test_people_journeys.py": 10,
-    "test_reports.py": 8,
+    "test_reports.py": 9,
     "browser/test_office_settings_journeys.py": 8,
+    "test_settings_production.py": 6,
     "test_api.py": 5,
-    "test_settings_production.py": 5,
+    "test_migrations.py": 5,
     "test_hostile_input.py": 5,
-    "test_migrations.py": 4,
     "test_api_contract.py": 4,
-    "test_report_query_counts.py": 4,
+    "test_backup.py": 3,
+    "test_report_query_counts.py": 3,
 }
 
 
